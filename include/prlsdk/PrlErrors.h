@@ -6,7 +6,7 @@
 #include "PrlErrorsValues.h"
 
 /* A PRL_RESULT is a failure when its high bit is set, i.e. when it is negative. */
-#define PRL_FAILED(result) (((PRL_RESULT)(result)) < 0)
-#define PRL_SUCCEEDED(result) (((PRL_RESULT)(result)) >= 0)
+#define PRL_FAILED(result) ((result) < 0)
+#define PRL_SUCCEEDED(result) ((result) >= 0)
 
 #endif /* PRLSDK_PRLERRORS_H */

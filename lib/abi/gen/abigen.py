@@ -2,6 +2,7 @@
 """abigen: generate prlshim's ABI artefacts from the definitions table.
 
 usage: abigen.py OUT_DIR [--coverage FILE]
+       abigen.py --list-headers
 
 Writes, below OUT_DIR:
   include/prlsdk/<header>.h   the table-driven public headers
@@ -38,11 +39,14 @@ def write_if_changed(path, text):
 
 
 def main(argv):
+    if argv[:1] == ['--list-headers']:
+        print(';'.join(Defs().headers()))
+        return 0
     if not argv or argv[0].startswith('-'):
         print(__doc__)
         return 2
-    out = argv[0]
     defs = Defs()
+    out = argv[0]
     for h in defs.headers():
         write_if_changed(os.path.join(out, 'include', 'prlsdk', h), headers.render_header(h, defs))
     write_if_changed(os.path.join(out, 'exports.map'), artefacts.version_script(defs))

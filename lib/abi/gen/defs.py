@@ -59,10 +59,9 @@ class Constant:
     def c_literal(self):
         """The value as a C constant expression of the same 32-bit pattern and type."""
         v = self.value
-        if v < 0:
-            if v >= -65535:
-                return '(%d)' % v
-            return '((int)0x%08X)' % (v & 0xffffffff)
+        if v < 0:  # no cast: C++ clients may build with -Wold-style-cast
+            text = '(-2147483647 - 1)' if v == -2147483648 else '(%d)' % v
+            return text if v >= -65535 else '%s /* 0x%08X */' % (text, v & 0xffffffff)
         if v > 0x7fffffff:
             return '0x%08Xu' % v
         text = str(v) if v <= 0xffff else '0x%08X' % v

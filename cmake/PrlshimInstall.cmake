@@ -8,6 +8,15 @@ install(TARGETS prl_sdk EXPORT prlshimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS prl_sdk_static ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
+# Relocatable: the prefix is found from the .pc file's own place, so an
+# install with `cmake --install --prefix` elsewhere still works.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(PRLSHIM_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _up "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+  string(REGEX REPLACE "/$" "" _up "${_up}")
+  set(PRLSHIM_PC_PREFIX "\${pcfiledir}/${_up}")
+endif()
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
   set(PRLSHIM_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
 else()

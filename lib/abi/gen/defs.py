@@ -98,6 +98,7 @@ class Defs:
         self.initializers = _read('initializers.tsv', defs_dir)
         self.typedefs = [Typedef(r) for r in _read('typedefs.tsv', defs_dir)]
         self.event_params = _read('event_params.tsv', defs_dir)
+        self.aliases = _read('aliases.tsv', defs_dir)  # compatibility names, ours
         self.errors = {r['name']: r for r in _read('errors.tsv', defs_dir)}
         self.groups = OrderedDict((r['prefix'], r['note']) for r in _read('groups.tsv', defs_dir))
         self.typedef_by_name = {t.name: t for t in self.typedefs}

@@ -155,6 +155,9 @@ def render_header(header, defs):
     for c in constants:
         if c.group in ('#define', 'PRL_RESULT'):
             out.append('#define %s %s\n' % (c.name, c.c_literal()))
+    for a in defs.aliases:
+        if a['header'] == header:
+            out.append('#define %s %s /* %s */\n' % (a['name'], a['target'], a['note']))
     for s in strings:
         out.append('#define %s "%s"\n' % (s['name'], s['value'].replace('\\', '\\\\').replace('"', '\\"')))
     for i in inits:

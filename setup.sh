@@ -1,0 +1,38 @@
+#!/bin/sh
+# The README's two commands:
+#   ./setup.sh demo   install what is missing, build, run the demo
+#   ./setup.sh test   install what is missing, build, run the whole test suite
+# On Debian (root, or a user with sudo). Set PRLSHIM_NO_INSTALL=1 to skip apt.
+set -eu
+cd "$(dirname "$0")"
+what=${1:-demo}
+
+PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev"
+if [ "$what" = test ]; then
+  PACKAGES="$PACKAGES clang"  # the header test also compiles every header with clang
+fi
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ] && [ "${PRLSHIM_NO_INSTALL:-0}" != 1 ]; then
+  echo "Installing:$missing"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing > /dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+cmake --build build -j "$jobs"
+
+case "$what" in
+  demo)
+    PRLSHIM_HOME=${PRLSHIM_HOME:-$PWD/build/demo-home} build/examples/demo ;;
+  test)
+    ctest --test-dir build -j "$jobs" --output-on-failure ;;
+  *)
+    echo "usage: ./setup.sh demo|test" >&2; exit 2 ;;
+esac

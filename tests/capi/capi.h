@@ -1,0 +1,85 @@
+// Helpers for black-box tests of the C API (public headers only).
+#pragma once
+
+#include <Virtuozzo.h>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+
+namespace capi {
+
+inline std::string describe(PRL_RESULT rc) {
+    char text[512];
+    PRL_UINT32 len = sizeof text;
+    if (PRL_FAILED(PrlApi_GetResultDescription(rc, PRL_FALSE, PRL_FALSE, text, &len))) return "?";
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(rc));
+    return std::string(hex) + " " + text;
+}
+
+// Owns one reference to a handle; frees it when it goes out of scope.
+class Handle {
+public:
+    Handle() = default;
+    explicit Handle(PRL_HANDLE h) : h_(h) {}
+    Handle(Handle&& o) noexcept : h_(std::exchange(o.h_, PRL_HANDLE(PRL_INVALID_HANDLE))) {}
+    Handle& operator=(Handle&& o) noexcept {
+        reset(std::exchange(o.h_, PRL_HANDLE(PRL_INVALID_HANDLE)));
+        return *this;
+    }
+    ~Handle() { reset(); }
+    void reset(PRL_HANDLE h = PRL_INVALID_HANDLE) {
+        if (h_ != PRL_INVALID_HANDLE) PrlHandle_Free(h_);
+        h_ = h;
+    }
+    PRL_HANDLE get() const { return h_; }
+    PRL_HANDLE* out() {
+        reset();
+        return &h_;
+    }
+    PRL_HANDLE release() { return std::exchange(h_, PRL_HANDLE(PRL_INVALID_HANDLE)); }
+    operator PRL_HANDLE() const { return h_; }
+
+private:
+    PRL_HANDLE h_ = PRL_INVALID_HANDLE;
+};
+
+// PrlApi_InitEx for the duration of a test.
+struct Api {
+    Api() { REQUIRE(PrlApi_InitEx(PARALLELS_API_VER, PAM_SERVER, 0, 0) == PRL_ERR_SUCCESS); }
+    ~Api() { PrlApi_Deinit(); }
+};
+
+// Reads a string out-parameter with the SDK's two-call pattern.
+template <class F>
+std::string get_string(F&& getter) {
+    PRL_UINT32 len = 0;
+    PRL_RESULT rc = getter(nullptr, &len);
+    if (PRL_FAILED(rc)) throw std::runtime_error("size query failed: " + describe(rc));
+    std::string s(len, '\0');
+    rc = getter(s.data(), &len);
+    if (PRL_FAILED(rc)) throw std::runtime_error("read failed: " + describe(rc));
+    s.resize(len ? len - 1 : 0);
+    return s;
+}
+
+// A value no handle table ever issued, a handle after PrlHandle_Free, etc.
+inline PRL_HANDLE forged_handle() { return reinterpret_cast<PRL_HANDLE>(static_cast<uintptr_t>(0x7fff00001234ull)); }
+
+}  // namespace capi
+
+#define REQUIRE_PRL_OK(expr)                                                            \
+    do {                                                                                \
+        const PRL_RESULT prl_rc_ = (expr);                                              \
+        INFO(#expr << " -> " << capi::describe(prl_rc_));                               \
+        REQUIRE(prl_rc_ == PRL_ERR_SUCCESS);                                            \
+    } while (0)
+
+#define REQUIRE_PRL(expr, want)                                                         \
+    do {                                                                                \
+        const PRL_RESULT prl_rc_ = (expr);                                              \
+        INFO(#expr << " -> " << capi::describe(prl_rc_) << ", wanted " << capi::describe(want)); \
+        REQUIRE(prl_rc_ == (want));                                                     \
+    } while (0)

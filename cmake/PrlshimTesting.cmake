@@ -1,12 +1,15 @@
-# prlshim_catch_test(NAME SOURCES... LIBS ... [LABELS ...])
+# prlshim_catch_test(NAME SOURCES ... LIBS ... [LABEL label])  (default label: unit)
 # A Catch2 executable; each TEST_CASE becomes its own ctest entry so `ctest -j`
 # parallelises. Every test gets its own PRLSHIM_HOME (tests never touch $HOME):
 # tests/support/test_home.h creates and removes it.
 function(prlshim_catch_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  if(NOT T_LABEL)
+    set(T_LABEL unit)
+  endif()
   add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
   target_link_libraries(${name} PRIVATE ${T_LIBS} Catch2::Catch2 prlshim_warnings)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
-  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES LABELS "unit;${T_LABELS}"
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES LABELS ${T_LABEL}
     ENVIRONMENT "HOME=/nonexistent/prlshim-tests-must-not-use-home")
 endfunction()

@@ -3,7 +3,10 @@
 # parallelises. Every test gets its own PRLSHIM_HOME (tests never touch $HOME):
 # tests/support/test_home.h creates and removes it.
 function(prlshim_catch_test name)
-  cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT T_LABEL AND T_LABELS)
+    list(GET T_LABELS 0 T_LABEL)  # discovered tests take one label
+  endif()
   if(NOT T_LABEL)
     set(T_LABEL unit)
   endif()

@@ -1,5 +1,7 @@
 #include "api_state.h"
 
+#include "event_bus.h"
+#include "executor.h"
 #include "handle_table.h"
 #include "log.h"
 
@@ -57,6 +59,8 @@ PRL_RESULT ApiState::deinit() {
         hooks.swap(shutdown_hooks());
     }
     for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
+    Executor::instance().quiesce();
+    EventBus::instance().quiesce();
     const auto leaked = HandleTable::instance().release_all();
     std::size_t total = 0;
     std::string detail;

@@ -21,8 +21,9 @@ public:
     std::uint32_t version() const noexcept { return version_; }
     PRL_APPLICATION_MODE app_mode() const noexcept { return mode_; }
 
-    // Run by the last Deinit, newest first (the service, the event bus, the
-    // executor register theirs), then every handle is released.
+    // Run by the last Deinit, newest first (services register theirs); then
+    // running jobs are cancelled and awaited, undelivered events dropped, and
+    // every handle released.
     void add_shutdown_hook(std::function<void()> hook);
 
 private:

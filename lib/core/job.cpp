@@ -5,6 +5,13 @@
 
 namespace prl {
 
+namespace {
+std::atomic<std::uint64_t> next_package_id{1};
+}
+
+Job::Job(PRL_JOB_OPERATION_CODE op) noexcept
+    : Object(PHT_JOB), op_(op), package_id_(next_package_id.fetch_add(1, std::memory_order_relaxed)) {}
+
 std::shared_ptr<Job> Job::finished_with(PRL_JOB_OPERATION_CODE op, PRL_RESULT code, const std::string& text) {
     auto job = std::make_shared<Job>(op);
     if (PRL_FAILED(code))

@@ -26,7 +26,7 @@ class Job : public Object {
 public:
     using Listener = std::function<void(const std::shared_ptr<Job>&)>;
 
-    explicit Job(PRL_JOB_OPERATION_CODE op) noexcept : Object(PHT_JOB), op_(op) {}
+    explicit Job(PRL_JOB_OPERATION_CODE op) noexcept;
 
     // A job that is already over, for calls that fail before any work starts.
     static std::shared_ptr<Job> finished_with(PRL_JOB_OPERATION_CODE op, PRL_RESULT code,
@@ -34,6 +34,8 @@ public:
 
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_JOB; }
     PRL_JOB_OPERATION_CODE op_code() const noexcept { return op_; }
+    // The request's sequence number in this process (PrlHandle_GetPackageId).
+    std::uint64_t package_id() const noexcept { return package_id_; }
     bool is_finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
     // Valid once is_finished(); a finished job always has a (maybe empty) result.
@@ -63,6 +65,7 @@ public:
 
 private:
     const PRL_JOB_OPERATION_CODE op_;
+    const std::uint64_t package_id_;
     std::atomic<bool> finished_{false};
     std::atomic<bool> finishing_{false};
     std::atomic<bool> cancel_{false};

@@ -14,6 +14,8 @@
 
 namespace prl {
 
+class HandlerRegistry;
+
 class Object : public std::enable_shared_from_this<Object> {
 public:
     explicit Object(PRL_HANDLE_TYPE type) noexcept : type_(type) {}
@@ -24,6 +26,10 @@ public:
     PRL_HANDLE_TYPE type() const noexcept { return type_; }
     // Which handle types handle_cast<T> lets through (each subclass narrows it).
     static bool accepts(PRL_HANDLE_TYPE) noexcept { return true; }
+
+    // The callbacks registered on this object (PrlHandle_RegEventHandler), for
+    // the types that are event sources (servers, VMs); null for the others.
+    virtual std::shared_ptr<HandlerRegistry> handlers() const { return nullptr; }
 
 private:
     friend class HandleTable;

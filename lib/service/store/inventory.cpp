@@ -26,10 +26,19 @@ std::string checked_uuid(const std::string& uuid) {
     throw Error(Errc::not_found, "no VM or container with UUID " + uuid);
 }
 
-void check_unique(Registry& reg, const std::string& uuid, const std::string& name, const fs::path& bundle) {
+// Which clash is reported first follows what the caller most likely did:
+// a new VM clashes by name, a re-registered bundle by its path.
+enum class Clash { name_first, path_first };
+
+void check_unique(Registry& reg, const std::string& uuid, const std::string& name, const fs::path& bundle,
+                  Clash order) {
     if (reg.find_uuid(uuid)) throw Error(Errc::uuid_taken, "UUID already registered: " + uuid);
-    if (reg.find_bundle(bundle)) throw Error(Errc::path_taken, "bundle already registered: " + bundle.string());
+    auto path_clash = [&] {
+        if (reg.find_bundle(bundle)) throw Error(Errc::path_taken, "bundle already registered: " + bundle.string());
+    };
+    if (order == Clash::path_first) path_clash();
     if (reg.find_name(name)) throw Error(Errc::name_taken, "name already registered: " + name);
+    path_clash();
 }
 
 // Unregister/delete need a VM at rest with no guest (the product refuses
@@ -76,7 +85,7 @@ VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
 
     FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
-    check_unique(reg, cfg.uuid, cfg.name, bundle);
+    check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
     if (!make_new_directory(bundle, 0755))
         throw Error(Errc::dir_exists, "directory already exists: " + bundle.string());
     try {
@@ -120,7 +129,7 @@ VmEntry Inventory::register_bundle(const std::string& path_arg, const RegisterOp
 
     FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
-    check_unique(reg, uuid, name, bundle);
+    check_unique(reg, uuid, name, bundle, Clash::path_first);
     VmEntry e;
     e.uuid = uuid;
     e.name = name;

@@ -87,7 +87,7 @@ TEST_CASE_METHOD(Fixture, "inventory: a container gets a private area under cts/
     CHECK(inv.get_config(e.uuid).config.type == VmType::ct);
 }
 
-TEST_CASE_METHOD(Fixture, "inventory: list filters by type; find by uuid and name and either") {
+TEST_CASE_METHOD(Fixture, "inventory: list filters by type - find by uuid and name and either") {
     VmEntry a = inv.create(vm("a"));
     VmEntry b = inv.create(vm("b"));
     VmConfig ct = make_default_config(2314, false);
@@ -139,7 +139,7 @@ TEST_CASE_METHOD(Fixture, "inventory: caller parent must be an existing absolute
     CHECK_FALSE(fs::exists(home.path() / "missing"));
 }
 
-TEST_CASE_METHOD(Fixture, "inventory: unregister keeps files; register brings the bundle back") {
+TEST_CASE_METHOD(Fixture, "inventory: unregister keeps files - register brings the bundle back") {
     VmEntry e = inv.create(vm("roundtrip"));
     inv.unregister(e.uuid);
     CHECK(inv.list().empty());
@@ -157,7 +157,7 @@ TEST_CASE_METHOD(Fixture, "inventory: unregister keeps files; register brings th
     REQUIRE_ERRC(inv.register_bundle(e.bundle.string(), RegisterOptions{"", true}), Errc::path_taken);
 }
 
-TEST_CASE_METHOD(Fixture, "inventory: register with a new or given UUID; via config.pvs path") {
+TEST_CASE_METHOD(Fixture, "inventory: register with a new or given UUID - via config.pvs path") {
     prl::test::TempDir elsewhere;
     VmEntry e = inv.create(vm("copyme"), elsewhere.path().string());
     inv.unregister(e.uuid);
@@ -222,7 +222,7 @@ TEST_CASE_METHOD(Fixture, "inventory: a running VM can be neither unregistered n
     CHECK(inv.list().empty());
 }
 
-TEST_CASE_METHOD(Fixture, "inventory: update config bumps the revision; stale edits conflict") {
+TEST_CASE_METHOD(Fixture, "inventory: update config bumps the revision - stale edits conflict") {
     VmEntry e = inv.create(vm("edit"));
     VmRecord r1 = inv.get_config(e.uuid);
     VmRecord r2 = inv.get_config(e.uuid);
@@ -274,7 +274,7 @@ TEST_CASE_METHOD(Fixture, "inventory: update config refuses mismatched identity"
     REQUIRE_ERRC(inv.update_config(new_braced_uuid(), vm("x"), 1), Errc::not_found);
 }
 
-TEST_CASE_METHOD(Fixture, "inventory: power state is persisted; compare-and-set") {
+TEST_CASE_METHOD(Fixture, "inventory: power state is persisted - compare-and-set") {
     VmEntry e = inv.create(vm("power"));
     CHECK(inv.power_state(e.uuid) == VmState::stopped);
     inv.set_power_state(e.uuid, VmState::starting);

@@ -44,7 +44,7 @@ TEST_CASE("state root: PRLSHIM_HOME wins over XDG_DATA_HOME and HOME") {
     CHECK(StateRoot::resolve_path() == home.path());
 }
 
-TEST_CASE("state root: XDG_DATA_HOME and then HOME; relative XDG ignored") {
+TEST_CASE("state root: XDG_DATA_HOME and then HOME - relative XDG ignored") {
     EnvVar prl("PRLSHIM_HOME", nullptr);
     EnvVar h("HOME", "/home/someone");
     {

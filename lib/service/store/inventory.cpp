@@ -76,7 +76,7 @@ VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
         make_directories(parent, 0700);
     } else {
         parent = checked_caller_path(parent_arg, "parent directory");
-        if (!fs::is_directory(parent))  // the product: PRL_ERR_DIRECTORY_DOES_NOT_EXIST
+        if (std::error_code ec; !fs::is_directory(parent, ec))  // the product: PRL_ERR_DIRECTORY_DOES_NOT_EXIST
             throw Error(Errc::invalid_argument, "parent directory does not exist: " + parent.string());
         parent = canonical_path(parent);
     }
@@ -113,7 +113,7 @@ VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
 VmEntry Inventory::register_bundle(const std::string& path_arg, const RegisterOptions& opt) {
     fs::path path = checked_caller_path(path_arg, "bundle path");
     if (path.filename() == "config.pvs" && !is_directory_nofollow(path)) path = path.parent_path();
-    if (!fs::is_directory(path)) throw Error(Errc::not_a_bundle, "not a bundle directory: " + path.string());
+    if (std::error_code ec; !fs::is_directory(path, ec)) throw Error(Errc::not_a_bundle, "not a bundle directory: " + path.string());
     const fs::path bundle = canonical_path(path);
     VmConfig cfg = read_bundle_config(bundle);
 

@@ -33,7 +33,12 @@ std::string load_or_create_server_uuid(const fs::path& file) {
 }  // namespace
 
 fs::path StateRoot::resolve_path() {
-    if (std::string home = env("PRLSHIM_HOME"); !home.empty()) return fs::absolute(home).lexically_normal();
+    if (std::string home = env("PRLSHIM_HOME"); !home.empty()) {
+        std::error_code ec;
+        fs::path abs = fs::absolute(home, ec);
+        if (ec) throw Error(Errc::invalid_argument, "PRLSHIM_HOME: " + ec.message());
+        return abs.lexically_normal();
+    }
     if (std::string xdg = env("XDG_DATA_HOME"); !xdg.empty() && fs::path(xdg).is_absolute())
         return (fs::path(xdg) / "prlshim").lexically_normal();
     std::string home = env("HOME");

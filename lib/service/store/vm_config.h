@@ -40,7 +40,8 @@ struct HardDisk {
     std::string description;                     // DeviceDescription
 };
 
-// Every other device, kept generically by its config.pvs element name.
+// Every other device, kept generically by its config.pvs element name. The
+// enum order is the product's element order; config.pvs groups devices by it.
 enum class DeviceKind { floppy, cdrom, serial, parallel, network_adapter, sound, usb };
 const char* element_name(DeviceKind kind) noexcept;
 

@@ -1,0 +1,25 @@
+// The files inside one bundle: its config.pvs (paths kept relative, as the
+// product keeps them) and its disk images.
+#pragma once
+#include "vm_config.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace prl::service {
+
+// Gives every hard disk without an image path "harddisk<N>.hdd" (N omitted
+// for the first) and checks that all images land inside the bundle, each
+// at a distinct path. Throws invalid_argument.
+void assign_image_paths(const std::filesystem::path& bundle, VmConfig& config);
+
+// Creates the sparse image of each hard disk whose image does not exist yet
+// (parent directories inside the bundle as needed). Returns what it created,
+// so a failed operation can undo exactly that.
+std::vector<std::filesystem::path> create_missing_images(const std::filesystem::path& bundle,
+                                                         const VmConfig& config);
+
+void write_bundle_config(const std::filesystem::path& bundle, VmConfig config);
+VmConfig read_bundle_config(const std::filesystem::path& bundle);
+
+}  // namespace prl::service

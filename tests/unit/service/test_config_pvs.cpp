@@ -1,0 +1,312 @@
+#include "store/vm_config.h"
+#include "store_test_util.h"
+#include "test_home.h"
+
+using namespace prl::service;
+
+namespace {
+
+VmConfig sample_config() {
+    VmConfig c = make_default_config(2314 /* PVS_GUEST_VER_LIN_UBUNTU */);
+    c.uuid = "{1f0c6a3e-2b4d-4c5e-9f10-aabbccddeeff}";
+    c.name = "Ünïcode VM <&> \"quoted\"";
+    c.description = "line one\nline two & more";
+    c.server_uuid = "{00000000-1111-2222-3333-444444444444}";
+    c.home_path = "/somewhere/x.pvm/config.pvs";
+    c.ram_mib = 4096;
+    c.cpu_count = 4;
+    HardDisk extra;
+    extra.index = 1;
+    extra.image_path = "disks/data.hdd";
+    extra.friendly_name = "data";
+    extra.size_mib = 10;
+    extra.enabled = false;
+    extra.connected = false;
+    extra.interface_type = pvs::iface_ide;
+    extra.stack_index = 3;
+    extra.description = "second disk";
+    c.hard_disks.push_back(extra);
+    Device serial;
+    serial.kind = DeviceKind::serial;
+    serial.emulated_type = 2;
+    serial.system_name = "serial0.log";
+    // Devices are kept grouped by kind in the product's order (serial before network).
+    c.devices.insert(c.devices.begin() + 1, serial);
+    c.devices[2].mac = "001C42AABBCC";  // the network adapter
+    return c;
+}
+
+// A config.pvs written the way a Virtuozzo 7 host writes one (legacy root
+// name, dyn_lists bookkeeping, id= plus <Index>, many elements we ignore).
+const char* product_sample = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ParallelsVirtualMachine schemaVersion="1.0" dyn_lists="VirtualAppliance 0">
+   <AppVersion>7.0.200</AppVersion>
+   <ValidRc>0</ValidRc>
+   <Identification dyn_lists="">
+      <VmUuid>{6A1C7D0E-0F44-4B5B-8D0A-6A2E1F3B9C11}</VmUuid>
+      <SourceVmUuid>{6a1c7d0e-0f44-4b5b-8d0a-6a2e1f3b9c11}</SourceVmUuid>
+      <VmName>centos7-web</VmName>
+      <ServerUuid>{9d3f1a52-7b6e-4d0c-a1f2-55e3c8d4b001}</ServerUuid>
+      <LastServerUuid>{9d3f1a52-7b6e-4d0c-a1f2-55e3c8d4b001}</LastServerUuid>
+      <ServerHost>vz7-node1</ServerHost>
+      <VmHome>/vz/vmprivate/6a1c7d0e-0f44-4b5b-8d0a-6a2e1f3b9c11/config.pvs</VmHome>
+      <ChangedBy>root</ChangedBy>
+      <ChangeDateTime>2019-04-12 10:01:33</ChangeDateTime>
+      <VmCreationDate>2019-04-01 09:00:00</VmCreationDate>
+   </Identification>
+   <Security dyn_lists="">
+      <AccessControlList dyn_lists="AccessControl 0"/>
+      <Owner>root</Owner>
+   </Security>
+   <Settings dyn_lists="">
+      <General dyn_lists="">
+         <OsType>9</OsType>
+         <OsNumber>2317</OsNumber>
+         <VmDescription>front-end web server</VmDescription>
+         <IsTemplate>0</IsTemplate>
+         <CustomProperty></CustomProperty>
+      </General>
+      <Startup dyn_lists="">
+         <AutoStart>0</AutoStart>
+         <BootingOrder dyn_lists="BootDevice 1">
+            <BootDevice id="0" dyn_lists=""><Index>0</Index><Type>6</Type><BootingNumber>0</BootingNumber><InUse>1</InUse></BootDevice>
+         </BootingOrder>
+      </Startup>
+      <Runtime dyn_lists=""><IoPriority>4</IoPriority></Runtime>
+   </Settings>
+   <Hardware dyn_lists="Fdd 0 CdRom 1 Hdd 2 Serial 0 NetworkAdapter 1">
+      <Cpu dyn_lists="">
+         <Number>2</Number>
+         <Mode>1</Mode>
+         <EnableHotplug>0</EnableHotplug>
+      </Cpu>
+      <Chipset dyn_lists=""><Type>1</Type></Chipset>
+      <Memory dyn_lists="">
+         <RAM>2048</RAM>
+         <EnableHotplug>0</EnableHotplug>
+      </Memory>
+      <Video dyn_lists="">
+         <Enabled>1</Enabled>
+         <VideoMemorySize>32</VideoMemorySize>
+      </Video>
+      <CdRom id="0" dyn_lists="">
+         <Index>0</Index>
+         <Enabled>1</Enabled>
+         <Connected>1</Connected>
+         <EmulatedType>1</EmulatedType>
+         <SystemName>/iso/CentOS-7-x86_64-Minimal.iso</SystemName>
+         <UserFriendlyName>/iso/CentOS-7-x86_64-Minimal.iso</UserFriendlyName>
+         <Remote>0</Remote>
+         <InterfaceType>2</InterfaceType>
+         <StackIndex>1</StackIndex>
+         <Passthrough>0</Passthrough>
+         <DeviceDescription></DeviceDescription>
+      </CdRom>
+      <Hdd id="0" dyn_lists="Partition 0">
+         <Index>0</Index>
+         <Enabled>1</Enabled>
+         <Connected>1</Connected>
+         <EmulatedType>1</EmulatedType>
+         <SystemName>harddisk.hdd</SystemName>
+         <UserFriendlyName>harddisk.hdd</UserFriendlyName>
+         <Remote>0</Remote>
+         <InterfaceType>3</InterfaceType>
+         <StackIndex>0</StackIndex>
+         <DiskType>1</DiskType>
+         <Size>65536</Size>
+         <SizeInBytes>68719476736</SizeInBytes>
+         <SizeOnDisk>1843</SizeOnDisk>
+         <Passthrough>0</Passthrough>
+         <Splitted>0</Splitted>
+         <DiskVersion>2</DiskVersion>
+         <CompatLevel>level2</CompatLevel>
+         <DeviceDescription></DeviceDescription>
+         <IoLimit dyn_lists=""><IoLimitType>0</IoLimitType></IoLimit>
+      </Hdd>
+      <Hdd id="1" dyn_lists="Partition 0">
+         <Index>1</Index>
+         <Enabled>1</Enabled>
+         <Connected>0</Connected>
+         <EmulatedType>1</EmulatedType>
+         <SystemName>/vz/vmprivate/data/data.hdd</SystemName>
+         <UserFriendlyName>data.hdd</UserFriendlyName>
+         <Remote>0</Remote>
+         <InterfaceType>1</InterfaceType>
+         <StackIndex>2</StackIndex>
+         <DiskType>1</DiskType>
+         <Size>20480</Size>
+         <SizeOnDisk>0</SizeOnDisk>
+         <Passthrough>0</Passthrough>
+         <Splitted>0</Splitted>
+      </Hdd>
+      <NetworkAdapter AdapterType_patch="1" id="0" dyn_lists="NetAddress DnsIPAddress SearchDomain">
+         <Index>0</Index>
+         <Enabled>1</Enabled>
+         <Connected>1</Connected>
+         <EmulatedType>2</EmulatedType>
+         <SystemName>eth0</SystemName>
+         <UserFriendlyName>eth0</UserFriendlyName>
+         <Remote>0</Remote>
+         <AdapterNumber>-1</AdapterNumber>
+         <MAC>001C42F4E1A2</MAC>
+         <VirtualNetworkID>Bridged</VirtualNetworkID>
+         <AdapterType>3</AdapterType>
+         <Firewall dyn_lists=""><Enabled>0</Enabled></Firewall>
+      </NetworkAdapter>
+   </Hardware>
+   <InstalledSoftware>0</InstalledSoftware>
+</ParallelsVirtualMachine>
+)";
+
+}  // namespace
+
+TEST_CASE("config.pvs: round trip keeps every field") {
+    VmConfig c = sample_config();
+    std::string xml = to_config_pvs(c);
+    VmConfig back = from_config_pvs(xml);
+    CHECK(back.name == c.name);
+    CHECK(back.description == c.description);
+    CHECK(back.hard_disks == c.hard_disks);
+    CHECK(back.devices == c.devices);
+    CHECK(back == c);
+    CHECK(to_config_pvs(back) == xml);  // stable output
+}
+
+TEST_CASE("config.pvs: written with the product's element names") {
+    std::string xml = to_config_pvs(sample_config());
+    for (const char* needle :
+         {"<VirtuozzoVirtualMachine schemaVersion=\"1.0\">", "<Identification>", "<VmUuid>{1f0c6a3e-",
+          "<VmName>", "<ServerUuid>", "<VmHome>/somewhere/x.pvm/config.pvs</VmHome>", "<Settings>", "<General>",
+          "<OsType>9</OsType>", "<OsNumber>2314</OsNumber>", "<VmDescription>", "<Hardware>", "<Cpu>",
+          "<Number>4</Number>", "<Memory>", "<RAM>4096</RAM>", "<VideoMemorySize>32</VideoMemorySize>",
+          "<Hdd id=\"0\">", "<Index>0</Index>", "<SystemName>harddisk.hdd</SystemName>", "<Size>65536</Size>",
+          "<InterfaceType>3</InterfaceType>", "<CdRom id=\"0\">", "<NetworkAdapter id=\"0\">",
+          "<MAC>001C42AABBCC</MAC>", "<USB id=\"0\">", "<Serial id=\"0\">", "&lt;&amp;&gt;"}) {
+        INFO(needle);
+        CHECK(xml.find(needle) != std::string::npos);
+    }
+    // Devices in the product's order: CdRom before Hdd before Serial before NetworkAdapter before USB.
+    CHECK(xml.find("<CdRom") < xml.find("<Hdd"));
+    CHECK(xml.find("<Hdd") < xml.find("<Serial"));
+    CHECK(xml.find("<Serial") < xml.find("<NetworkAdapter"));
+    CHECK(xml.find("<NetworkAdapter") < xml.find("<USB"));
+}
+
+TEST_CASE("config.pvs: loads a product-written file and ignoring unknown elements") {
+    VmConfig c = from_config_pvs(product_sample);
+    CHECK(c.uuid == "{6a1c7d0e-0f44-4b5b-8d0a-6a2e1f3b9c11}");  // normalized to lower case
+    CHECK(c.name == "centos7-web");
+    CHECK(c.type == VmType::vm);
+    CHECK(c.server_uuid == "{9d3f1a52-7b6e-4d0c-a1f2-55e3c8d4b001}");
+    CHECK(c.home_path == "/vz/vmprivate/6a1c7d0e-0f44-4b5b-8d0a-6a2e1f3b9c11/config.pvs");
+    CHECK(c.description == "front-end web server");
+    CHECK(c.os_type == 9);
+    CHECK(c.os_version == 2317);
+    CHECK(c.cpu_count == 2);
+    CHECK(c.ram_mib == 2048);
+    CHECK(c.video_mib == 32);
+    REQUIRE(c.hard_disks.size() == 2);
+    CHECK(c.hard_disks[0].index == 0);
+    CHECK(c.hard_disks[0].image_path == "harddisk.hdd");
+    CHECK(c.hard_disks[0].size_mib == 65536);
+    CHECK(c.hard_disks[0].interface_type == pvs::iface_virtio_block);
+    CHECK(c.hard_disks[1].index == 1);
+    CHECK(c.hard_disks[1].connected == false);
+    CHECK(c.hard_disks[1].image_path == "/vz/vmprivate/data/data.hdd");
+    CHECK(c.hard_disks[1].friendly_name == "data.hdd");
+    CHECK(c.hard_disks[1].interface_type == 1);
+    CHECK(c.hard_disks[1].stack_index == 2);
+    CHECK(c.hard_disks[1].size_mib == 20480);
+    REQUIRE(c.devices.size() == 2);
+    CHECK(c.devices[0].kind == DeviceKind::cdrom);
+    CHECK(c.devices[0].system_name == "/iso/CentOS-7-x86_64-Minimal.iso");
+    CHECK(c.devices[0].interface_type == 2);
+    CHECK(c.devices[0].stack_index == 1);
+    CHECK(c.devices[1].kind == DeviceKind::network_adapter);
+    CHECK(c.devices[1].mac == "001C42F4E1A2");
+    CHECK(c.devices[1].emulated_type == 2);
+    // And what we write from it loads back the same.
+    CHECK(from_config_pvs(to_config_pvs(c)) == c);
+}
+
+TEST_CASE("config.pvs: older files with index= attributes load") {
+    const char* old = R"(<?xml version="1.0" encoding="UTF-8"?>
+<VirtuozzoVirtualMachine schemaVersion="1.0" appVersion="3.0.1541" >
+   <Identification>
+      <VmUuid>{2e5c5dec-8cb4-3d1f-b442-311ca915a23b}</VmUuid>
+      <VmName>old-style</VmName>
+      <ServerUuid></ServerUuid>
+   </Identification>
+   <Hardware>
+      <Memory><RAM>256</RAM></Memory>
+      <Hdd index="3" ><Enabled>1</Enabled><SystemName>Winxp.hdd</SystemName><Size>4000</Size></Hdd>
+   </Hardware>
+</VirtuozzoVirtualMachine>)";
+    VmConfig c = from_config_pvs(old);
+    CHECK(c.name == "old-style");
+    CHECK(c.ram_mib == 256);
+    CHECK(c.server_uuid.empty());
+    REQUIRE(c.hard_disks.size() == 1);
+    CHECK(c.hard_disks[0].index == 3);
+    CHECK(c.hard_disks[0].size_mib == 4000);
+}
+
+TEST_CASE("config.pvs: a container keeps its type") {
+    VmConfig c = sample_config();
+    c.type = VmType::ct;
+    CHECK(from_config_pvs(to_config_pvs(c)).type == VmType::ct);
+}
+
+TEST_CASE("config.pvs: default configuration follows the guest OS") {
+    VmConfig win = make_default_config(2063 /* PVS_GUEST_VER_WIN_WINDOWS10 */);
+    CHECK(win.os_type == pvs::guest_type_windows);
+    CHECK(win.ram_mib == 2048);
+    REQUIRE(win.hard_disks.size() == 1);
+    CHECK(win.hard_disks[0].interface_type == pvs::iface_sata);
+    VmConfig lin = make_default_config(2314);
+    CHECK(lin.os_type == pvs::guest_type_linux);
+    CHECK(lin.hard_disks[0].interface_type == pvs::iface_virtio_block);
+    CHECK(lin.hard_disks[0].size_mib == 65536);
+    CHECK(lin.devices.size() == 3);
+    CHECK(make_default_config(2314, false).hard_disks.empty());
+}
+
+TEST_CASE("config.pvs: values that cannot be stored faithfully are refused") {
+    VmConfig c = sample_config();
+    SECTION("bad UUID") { c.uuid = "{nope}"; }
+    SECTION("non-UTF-8 name") { c.name = "bad\xff"; }
+    SECTION("NUL in description") { c.description = std::string("a\0b", 3); }
+    SECTION("control character in a path") { c.hard_disks[0].image_path = "a\x01"; }
+    SECTION("zero CPUs") { c.cpu_count = 0; }
+    REQUIRE_ERRC(to_config_pvs(c), Errc::invalid_argument);
+}
+
+TEST_CASE("config.pvs: wrong root and bad numbers and bad UUIDs are corrupt") {
+    REQUIRE_ERRC(from_config_pvs("<Other/>"), Errc::corrupt);
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><Memory><RAM>lots</RAM></Memory></Hardware>"
+                                 "</VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><Cpu><Number>-3</Number></Cpu></Hardware>"
+                                 "</VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Identification><VmUuid>xyz</VmUuid></Identification>"
+                                 "</VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><Hdd id=\"x\"/></Hardware>"
+                                 "</VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+}
+
+TEST_CASE("config.pvs: save is atomic and load reports a missing file as not_a_bundle") {
+    prl::test::TempDir tmp;
+    auto file = tmp.path() / "config.pvs";
+    REQUIRE_ERRC(load_config_pvs(file), Errc::not_a_bundle);
+    VmConfig c = sample_config();
+    save_config_pvs(file, c);
+    CHECK(load_config_pvs(file) == c);
+    c.name = "renamed";
+    save_config_pvs(file, c);
+    CHECK(load_config_pvs(file).name == "renamed");
+    for (auto& e : std::filesystem::directory_iterator(tmp.path()))
+        CHECK(e.path().filename() == "config.pvs");  // no temp files left behind
+}

@@ -1,0 +1,15 @@
+#!/bin/sh
+# usage: run.sh address|thread SOURCE_DIR BUILD_DIR
+# Builds prlshim with the sanitizer and runs the tests that exercise the
+# library (unit, service, capi, c) in that build; any sanitizer report fails
+# the run (halt_on_error, and Catch2/ctest see the non-zero exit).
+set -eu
+kind=$1 src=$2 dir=$3
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+cmake -S "$src" -B "$dir" -DPRLSHIM_SANITIZE="$kind" -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$dir.configure.log" 2>&1 \
+  || { cat "$dir.configure.log"; exit 1; }
+cmake --build "$dir" -j "$(nproc)" > "$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; exit 1; }
+labels='^(unit|service|capi|c|backup)$'
+ctest --test-dir "$dir" -L "$labels" -j "$(nproc)" --output-on-failure --timeout 600

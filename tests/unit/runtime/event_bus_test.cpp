@@ -22,13 +22,22 @@ EventPtr numbered(int n) {
     return std::make_shared<Event>(std::move(d));
 }
 
+// Callbacks run on dispatcher threads, where Catch2 assertions are not
+// allowed: they count problems here, and tests check the count at the end.
+std::atomic<int> callback_errors{0};
+
 int number_of(PRL_HANDLE h) {
     auto pin = HandleTable::instance().pin(from_handle(h));
-    REQUIRE(pin);
+    if (!pin) {
+        ++callback_errors;
+        return -1;
+    }
     return std::stoi(static_cast<Event*>(pin.get())->param("n")->text());
 }
 
-void free_handle(PRL_HANDLE h) { REQUIRE(HandleTable::instance().release(from_handle(h))); }
+void free_handle(PRL_HANDLE h) {
+    if (!HandleTable::instance().release(from_handle(h))) ++callback_errors;
+}
 
 struct Recorder {
     std::mutex mutex;
@@ -69,6 +78,7 @@ TEST_CASE("one source's events arrive in order, each with its own reference", "[
     for (int i = 0; i < 10000; ++i) REQUIRE(r.seen[i] == i);
     REQUIRE(source->remove(&Recorder::handler, &r) == PRL_ERR_SUCCESS);
     REQUIRE(HandleTable::instance().live_count() == live_before);
+    REQUIRE(callback_errors == 0);
 }
 
 TEST_CASE("bad registrations are refused", "[events]") {
@@ -86,7 +96,7 @@ struct SelfRemover {
         auto* s = static_cast<SelfRemover*>(self);
         ++s->calls;
         free_handle(h);
-        REQUIRE(s->source->remove(&SelfRemover::handler, self) == PRL_ERR_SUCCESS);  // must not deadlock
+        if (s->source->remove(&SelfRemover::handler, self) != PRL_ERR_SUCCESS) ++callback_errors;  // must not deadlock
         return PRL_ERR_SUCCESS;
     }
 };
@@ -102,6 +112,7 @@ TEST_CASE("a callback may unregister itself", "[events]") {
     REQUIRE(eventually([&] { return r.count == 100; }));
     REQUIRE(s.calls == 1);
     s.source->remove(&Recorder::handler, &r);
+    REQUIRE(callback_errors == 0);
 }
 
 namespace {
@@ -159,7 +170,7 @@ TEST_CASE("handlers come and go during a flood of 100,000 events", "[events][str
             while (!stop) {
                 source->add(&Recorder::handler, &transient[t]);
                 std::this_thread::yield();
-                REQUIRE(source->remove(&Recorder::handler, &transient[t]) == PRL_ERR_SUCCESS);
+                if (source->remove(&Recorder::handler, &transient[t]) != PRL_ERR_SUCCESS) ++callback_errors;
             }
         });
     }
@@ -172,4 +183,5 @@ TEST_CASE("handlers come and go during a flood of 100,000 events", "[events][str
         for (std::size_t i = 1; i < tr.seen.size(); ++i) REQUIRE(tr.seen[i - 1] < tr.seen[i]);
     }
     source->remove(&Recorder::handler, &steady);
+    REQUIRE(callback_errors == 0);
 }

@@ -379,7 +379,9 @@ EventParamPtr read_param(const xmlNode* e, int nesting) {
     f.binary = !b.empty() && b != "0";
     if (has_attribute(e, "handleType")) {
         const int ht = static_cast<int>(number(attribute(e, "handleType"), INT_MIN, INT_MAX, 0, "handleType"));
-        if (ht == PHT_EVENT || ht == PHT_RESULT) {
+        // An empty value: an object that was not written (not serialisable,
+        // or beyond the nesting limit); the parameter keeps only its type.
+        if ((ht == PHT_EVENT || ht == PHT_RESULT) && !trim(f.text).empty()) {
             f.entity = nested(f.text, ht, nesting);
             f.text.clear();
         }

@@ -4,6 +4,9 @@
 
 #include "object.h"
 
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <variant>
@@ -19,11 +22,26 @@ public:
     explicit Result(std::vector<Param> params) : Object(PHT_RESULT), params_(std::move(params)) {}
 
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_RESULT; }
-    const std::vector<Param>& params() const noexcept { return params_; }
+    const std::vector<Param>& params() const noexcept {
+        const std::vector<Param>* r = replaced_.load(std::memory_order_acquire);
+        return r ? *r : params_;
+    }
     void add(Param p) { params_.push_back(std::move(p)); }
+
+    // PrlResult_FromString: publishes a new parameter list. Earlier lists stay
+    // alive until the result dies, so a params() reference never dangles.
+    void replace(std::vector<Param> params) {
+        auto next = std::make_unique<const std::vector<Param>>(std::move(params));
+        std::lock_guard<std::mutex> lock(replace_mutex_);
+        replaced_.store(next.get(), std::memory_order_release);
+        versions_.push_back(std::move(next));
+    }
 
 private:
     std::vector<Param> params_;  // immutable once the job that owns it finished
+    std::mutex replace_mutex_;
+    std::vector<std::unique_ptr<const std::vector<Param>>> versions_;
+    std::atomic<const std::vector<Param>*> replaced_{nullptr};
 };
 
 using ResultPtr = std::shared_ptr<Result>;

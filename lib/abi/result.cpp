@@ -2,9 +2,10 @@
 // lives with the other XML entry points in serialize.cpp.)
 #include "boundary.h"
 #include "copy_out.h"
+#include "xml_io.h"
 
-#include <cstdlib>
-#include <cstring>
+#include "core/event_xml.h"
+
 
 using namespace prl;
 using namespace prl::abi;
@@ -78,11 +79,18 @@ PRL_RESULT PrlResult_GetParamToken(PRL_HANDLE hResult, PRL_UINT32 index, PRL_VOI
     return sync([&] {
         auto result = handle_cast<Result>(hResult);
         out_ptr(data_ptr);
-        const std::string& text = text_at(*result, index);
-        char* copy = static_cast<char*>(std::malloc(text.size() + 1));  // freed with PrlBuffer_Free
-        if (!copy) return PRL_ERR_OUT_OF_MEMORY;
-        std::memcpy(copy, text.c_str(), text.size() + 1);
-        *data_ptr = copy;
+        *data_ptr = malloc_copy(text_at(*result, index));  // freed with PrlBuffer_Free
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_RESULT PrlResult_GetError(PRL_HANDLE hResult, PRL_VOID_PTR_PTR data_ptr) {
+    return sync([&] {
+        auto result = handle_cast<Result>(hResult);
+        out_ptr(data_ptr);
+        *data_ptr = nullptr;
+        if (!result->error()) return PRL_ERR_NO_DATA;
+        *data_ptr = malloc_copy(xml::to_xml(*result->error()));  // the error event's XML
         return PRL_ERR_SUCCESS;
     });
 }

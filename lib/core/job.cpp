@@ -37,6 +37,7 @@ void Job::finish(PRL_RESULT code, ResultPtr result, EventPtr error) {
     code_ = code;
     result_ = result ? std::move(result) : std::make_shared<Result>();
     error_ = std::move(error);
+    if (error_ && !result_->error()) result_->set_error(error_);
     if (PRL_SUCCEEDED(code)) progress_.store(100, std::memory_order_relaxed);
     std::vector<Listener> listeners;
     {

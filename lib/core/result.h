@@ -28,6 +28,11 @@ public:
     }
     void add(Param p) { params_.push_back(std::move(p)); }
 
+    // The error of the job that produced this result, if it failed
+    // (PrlResult_GetError); set once, when the job finishes.
+    const std::shared_ptr<class Event>& error() const noexcept { return error_; }
+    void set_error(std::shared_ptr<class Event> error) { error_ = std::move(error); }
+
     // PrlResult_FromString: publishes a new parameter list. Earlier lists stay
     // alive until the result dies, so a params() reference never dangles.
     void replace(std::vector<Param> params) {
@@ -39,6 +44,7 @@ public:
 
 private:
     std::vector<Param> params_;  // immutable once the job that owns it finished
+    std::shared_ptr<class Event> error_;
     std::mutex replace_mutex_;
     std::vector<std::unique_ptr<const std::vector<Param>>> versions_;
     std::atomic<const std::vector<Param>*> replaced_{nullptr};

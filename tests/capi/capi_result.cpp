@@ -46,3 +46,33 @@ TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles
         REQUIRE_PRL(PrlResult_GetParamToken(bad, 0, &token), PRL_ERR_INVALID_ARG);
     }
 }
+
+TEST_CASE("a failed job's result carries its error as XML", "[result]") {
+    capi::Api api;
+    Handle job(PrlVm_Start(PRL_INVALID_HANDLE)), result;
+    REQUIRE_PRL(PrlJob_Wait(job, 1000), PRL_ERR_UNIMPLEMENTED);
+    REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+    void* xml = nullptr;
+    REQUIRE_PRL_OK(PrlResult_GetError(result, &xml));
+    REQUIRE(xml != nullptr);
+    // The text is an event: load it into an event handle and read the code back.
+    Handle err;
+    REQUIRE_PRL_OK(PrlJob_GetError(job, err.out()));
+    REQUIRE_PRL_OK(PrlEvent_FromString(err, static_cast<const char*>(xml)));
+    PRL_RESULT code = 0;
+    REQUIRE_PRL_OK(PrlEvent_GetErrCode(err, &code));
+    REQUIRE(code == PRL_ERR_UNIMPLEMENTED);
+    REQUIRE_PRL_OK(PrlBuffer_Free(xml));
+    REQUIRE_PRL(PrlResult_GetError(result, nullptr), PRL_ERR_INVALID_ARG);
+}
+
+TEST_CASE("a successful job's result has no error", "[result]") {
+    capi::Api api;
+    Handle target(PrlVm_Start(PRL_INVALID_HANDLE));
+    Handle cancel(PrlJob_Cancel(target)), result;
+    REQUIRE_PRL_OK(PrlJob_Wait(cancel, 1000));
+    REQUIRE_PRL_OK(PrlJob_GetResult(cancel, result.out()));
+    void* xml = reinterpret_cast<void*>(1);
+    REQUIRE_PRL(PrlResult_GetError(result, &xml), PRL_ERR_NO_DATA);
+    REQUIRE(xml == nullptr);
+}

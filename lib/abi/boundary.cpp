@@ -1,38 +1,14 @@
 #include "boundary.h"
 
-#include "core/log.h"
-
-#include <new>
 
 namespace prl::abi {
 
-PRL_RESULT current_exception_code() noexcept {
-    try {
-        throw;
-    } catch (const Error& e) {
-        return e.code();
-    } catch (const std::bad_alloc&) {
-        return PRL_ERR_OUT_OF_MEMORY;
-    } catch (const std::exception& e) {
-        log::error(std::string("unexpected exception at the C boundary: ") + e.what());
-        return PRL_ERR_UNEXPECTED;
-    } catch (...) {
-        log::error("unexpected non-standard exception at the C boundary");
-        return PRL_ERR_UNEXPECTED;
-    }
-}
+PRL_RESULT current_exception_code() noexcept { return prl::current_exception_code(nullptr); }
 
 std::string current_exception_text() noexcept {
-    try {
-        throw;
-    } catch (const std::exception& e) {
-        try {
-            return e.what();
-        } catch (...) {
-        }
-    } catch (...) {
-    }
-    return {};
+    std::string text;
+    prl::current_exception_code(&text);
+    return text;
 }
 
 PRL_HANDLE give_job(const JobPtr& job) { return to_handle(HandleTable::instance().issue(job)); }

@@ -3,6 +3,7 @@
 #include "boundary.h"
 
 #include "core/server.h"
+#include "core/vm.h"
 
 using namespace prl;
 using namespace prl::abi;
@@ -22,6 +23,15 @@ PRL_RESULT PrlSrv_RegEventHandler(PRL_HANDLE hServer, PRL_EVENT_HANDLER_PTR hand
 
 PRL_RESULT PrlSrv_UnregEventHandler(PRL_HANDLE hServer, PRL_EVENT_HANDLER_PTR handler, PRL_VOID_PTR userData) {
     return sync([&] { return handle_cast<Server>(hServer)->handlers()->remove(handler, userData); });
+}
+
+PRL_RESULT PrlSrv_CreateVm(PRL_HANDLE hServer, PRL_HANDLE_PTR phVm) {
+    return sync([&] {
+        auto server = handle_cast<Server>(hServer);
+        // A new VM exists only in the client until PrlVm_Reg; no login needed.
+        give(server->new_vm(), out_ptr(phVm));
+        return PRL_ERR_SUCCESS;
+    });
 }
 
 }  // extern "C"

@@ -19,6 +19,11 @@ private:
     PRL_RESULT code_;
 };
 
+// The PRL_RESULT for the exception being handled (call only inside a catch
+// block): prl::Error, the service's and the backup engine's errors,
+// std::bad_alloc and anything else. `text`, if given, receives its message.
+PRL_RESULT current_exception_code(std::string* text = nullptr) noexcept;
+
 [[noreturn]] inline void fail(PRL_RESULT code, const std::string& message = {}) {
     throw Error(code, message);
 }

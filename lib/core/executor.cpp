@@ -60,15 +60,10 @@ void Executor::run_inline(const JobPtr& job, const Task& task) noexcept {
             job->finish_error(PRL_ERR_OPERATION_WAS_CANCELED, "the operation was cancelled");
         else
             job->finish(PRL_ERR_SUCCESS, std::move(result));
-    } catch (const Error& e) {
-        job->finish_error(e.code(), e.what());
-    } catch (const std::bad_alloc&) {
-        job->finish_error(PRL_ERR_OUT_OF_MEMORY, "out of memory");
-    } catch (const std::exception& e) {
-        log::error(std::string("job task threw: ") + e.what());
-        job->finish_error(PRL_ERR_UNEXPECTED, e.what());
     } catch (...) {
-        job->finish_error(PRL_ERR_UNEXPECTED, "unexpected failure");
+        std::string text;
+        const PRL_RESULT code = current_exception_code(&text);
+        job->finish_error(code, text);
     }
 }
 

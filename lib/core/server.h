@@ -1,12 +1,26 @@
-// Server (PHT_SERVER): the client's connection object. It is an event source
-// (PrlSrv_RegEventHandler); login and the calls behind it come with the
-// service layer.
+// Server (PHT_SERVER): the client's session with a service.
+//
+// It is an event source (PrlSrv_RegEventHandler): events about the service
+// and finished jobs started through it are delivered to its handlers. VM
+// objects are shared per UUID within a server, so every VM handle of one VM
+// sees the same configuration and events.
 #pragma once
 
+#include "event.h"
 #include "event_bus.h"
+#include "executor.h"
 #include "object.h"
 
+#include "service/service.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
 namespace prl {
+
+class Vm;
 
 class Server : public Object {
 public:
@@ -14,8 +28,38 @@ public:
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER; }
     std::shared_ptr<HandlerRegistry> handlers() const override { return handlers_; }
 
+    // The service of a logged-in session; PRL_ERR_NOT_CONNECTED_TO_DISPATCHER otherwise.
+    std::shared_ptr<service::Service> service() const;
+    bool connected() const;
+    std::string session_uuid() const;
+    void connect(std::shared_ptr<service::Service> service, std::string session_uuid);
+    void disconnect();
+
+    bool non_interactive() const;
+    void set_non_interactive(bool value);
+
+    // Starts `task` as a job of this server: when it finishes, the job is
+    // delivered to the server's handlers (as the SDK does with every job).
+    JobPtr start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task);
+
+    // The VM object for a UUID, created on first use, shared afterwards.
+    std::shared_ptr<Vm> vm_object(const std::string& uuid);
+    // A new, unregistered VM (PrlSrv_CreateVm).
+    std::shared_ptr<Vm> new_vm();
+
+    // Delivers an event to the server's handlers and, for an event about a
+    // VM, to that VM object's handlers too.
+    void emit(EventData data);
+
 private:
     const HandlerRegistryPtr handlers_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<service::Service> service_;
+    std::string session_uuid_;
+    bool non_interactive_ = false;
+    std::map<std::string, std::weak_ptr<Vm>> vms_;
 };
+
+using ServerPtr = std::shared_ptr<Server>;
 
 }  // namespace prl

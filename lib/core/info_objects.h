@@ -1,0 +1,65 @@
+// Small read-only objects that carry facts to the client: login response,
+// server info, server (host) configuration, VM run-time info, running task.
+#pragma once
+
+#include "object.h"
+
+#include "service/service.h"
+#include "service/store/power_state.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace prl {
+
+class RunningTask : public Object {
+public:
+    RunningTask(std::string uuid, PRL_RUNNING_TASK_TYPE_ENUM task_type, std::string parameters)
+        : Object(PHT_RUNNING_TASK), uuid_(std::move(uuid)), task_type_(task_type), parameters_(std::move(parameters)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_RUNNING_TASK; }
+    const std::string& uuid() const noexcept { return uuid_; }
+    PRL_RUNNING_TASK_TYPE_ENUM task_type() const noexcept { return task_type_; }
+    const std::string& parameters() const noexcept { return parameters_; }
+
+private:
+    std::string uuid_;
+    PRL_RUNNING_TASK_TYPE_ENUM task_type_;
+    std::string parameters_;
+};
+
+class LoginResponse : public Object {
+public:
+    LoginResponse(std::string session_uuid, service::HostFacts host, std::vector<ObjectPtr> running_tasks)
+        : Object(PHT_LOGIN_RESPONSE),
+          session_uuid(std::move(session_uuid)),
+          host(std::move(host)),
+          running_tasks(std::move(running_tasks)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_LOGIN_RESPONSE; }
+    const std::string session_uuid;
+    const service::HostFacts host;
+    const std::vector<ObjectPtr> running_tasks;  // RunningTask objects
+};
+
+class ServerInfo : public Object {
+public:
+    explicit ServerInfo(service::HostFacts host) : Object(PHT_SERVER_INFO), host(std::move(host)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER_INFO; }
+    const service::HostFacts host;
+};
+
+class ServerConfig : public Object {
+public:
+    explicit ServerConfig(service::HostFacts host) : Object(PHT_SERVER_CONFIG), host(std::move(host)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER_CONFIG; }
+    const service::HostFacts host;
+};
+
+class VmInfo : public Object {
+public:
+    explicit VmInfo(service::VmState state) : Object(PHT_VM_INFO), state(state) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_VM_INFO; }
+    const service::VmState state;
+};
+
+}  // namespace prl

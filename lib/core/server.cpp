@@ -1,0 +1,77 @@
+#include "server.h"
+
+#include "error.h"
+#include "vm.h"
+
+namespace prl {
+
+std::shared_ptr<service::Service> Server::service() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
+    return service_;
+}
+
+bool Server::connected() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return service_ != nullptr;
+}
+
+std::string Server::session_uuid() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return session_uuid_;
+}
+
+void Server::connect(std::shared_ptr<service::Service> service, std::string session_uuid) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    service_ = std::move(service);
+    session_uuid_ = std::move(session_uuid);
+}
+
+void Server::disconnect() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    service_.reset();
+    session_uuid_.clear();
+}
+
+bool Server::non_interactive() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return non_interactive_;
+}
+
+void Server::set_non_interactive(bool value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    non_interactive_ = value;
+}
+
+JobPtr Server::start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task) {
+    auto job = std::make_shared<Job>(op);
+    std::weak_ptr<HandlerRegistry> registry = handlers_;
+    job->on_finish([registry](const JobPtr& finished) {
+        if (auto r = registry.lock()) EventBus::instance().post(r, finished);
+    });
+    Executor::instance().submit(job, std::move(task));
+    return job;
+}
+
+std::shared_ptr<Vm> Server::vm_object(const std::string& uuid) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = vms_[uuid];
+    if (auto existing = slot.lock()) return existing;
+    auto vm = std::make_shared<Vm>(std::static_pointer_cast<Server>(shared_from_this()));
+    slot = vm;
+    return vm;
+}
+
+std::shared_ptr<Vm> Server::new_vm() {
+    return std::make_shared<Vm>(std::static_pointer_cast<Server>(shared_from_this()));
+}
+
+void Server::emit(EventData data) {
+    std::shared_ptr<Vm> vm = std::dynamic_pointer_cast<Vm>(data.vm);
+    data.server = shared_from_this();
+    auto event = std::make_shared<Event>(std::move(data));
+    EventBus::instance().post(handlers_, event);
+    if (vm) EventBus::instance().post(vm->handlers(), event);
+}
+
+}  // namespace prl

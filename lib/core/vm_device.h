@@ -1,0 +1,63 @@
+// VmDevice (PHT_VIRTUAL_DEV_*): one device of a VM's configuration. It names
+// the device by kind and index inside its Vm object and reads or edits the
+// Vm's local configuration under the Vm's lock; a device removed from the
+// configuration makes its handle's calls fail with PRL_ERR_INVALID_ARG.
+#pragma once
+
+#include "error.h"
+#include "vm.h"
+
+#include <algorithm>
+
+namespace prl {
+
+enum class DeviceKind { hard_disk, floppy, cdrom, serial, parallel, network_adapter, sound, usb };
+
+// The SDK's device type and handle type for each kind, and back.
+PRL_DEVICE_TYPE device_type(DeviceKind kind) noexcept;
+PRL_HANDLE_TYPE device_handle_type(DeviceKind kind) noexcept;
+bool device_kind_of(PRL_DEVICE_TYPE type, DeviceKind* kind) noexcept;
+service::DeviceKind store_kind(DeviceKind kind) noexcept;  // not for hard_disk
+
+class VmDevice : public Object {
+public:
+    VmDevice(VmPtr vm, DeviceKind kind, unsigned index)
+        : Object(device_handle_type(kind)), vm_(std::move(vm)), kind_(kind), index_(index) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept;
+
+    const VmPtr& vm() const noexcept { return vm_; }
+    DeviceKind kind() const noexcept { return kind_; }
+
+    // f(service::HardDisk&) for a hard disk, f(service::Device&) otherwise.
+    template <class F>
+    auto with_disk(F&& f) const {
+        return vm_->edit([&](service::VmConfig& c) {
+            require(kind_ == DeviceKind::hard_disk, PRL_ERR_INVALID_ARG, "not a hard disk");
+            auto it = std::find_if(c.hard_disks.begin(), c.hard_disks.end(),
+                                   [&](const service::HardDisk& d) { return d.index == index(); });
+            require(it != c.hard_disks.end(), PRL_ERR_INVALID_ARG, "the device was removed");
+            return f(*it, c);
+        });
+    }
+    template <class F>
+    auto with_device(F&& f) const {
+        return vm_->edit([&](service::VmConfig& c) {
+            require(kind_ != DeviceKind::hard_disk, PRL_ERR_INVALID_ARG, "a hard disk");
+            const auto k = store_kind(kind_);
+            auto it = std::find_if(c.devices.begin(), c.devices.end(),
+                                   [&](const service::Device& d) { return d.kind == k && d.index == index(); });
+            require(it != c.devices.end(), PRL_ERR_INVALID_ARG, "the device was removed");
+            return f(*it, c);
+        });
+    }
+
+    unsigned index() const noexcept { return index_.load(std::memory_order_relaxed); }
+    void set_index(unsigned index) noexcept { index_.store(index, std::memory_order_relaxed); }
+
+private:
+    const VmPtr vm_;
+    const DeviceKind kind_;
+    std::atomic<unsigned> index_;
+};
+
+}  // namespace prl

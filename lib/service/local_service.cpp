@@ -1,0 +1,97 @@
+// LocalService: the embedded service. A thin layer over the inventory (which
+// owns locking and durability), plus the facts about this host.
+#include "service.h"
+
+#include <mutex>
+#include <map>
+
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uuid/uuid.h>
+
+namespace prl::service {
+namespace {
+
+std::string new_uuid() {
+    uuid_t id;
+    uuid_generate_random(id);
+    char text[37];
+    uuid_unparse_lower(id, text);
+    return std::string("{") + text + "}";
+}
+
+std::uint64_t seconds_now() { return static_cast<std::uint64_t>(::time(nullptr)); }
+
+std::uint64_t monotonic_us() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+class LocalService final : public Service {
+public:
+    explicit LocalService(StateRoot root)
+        : inventory_(std::move(root)), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
+
+    HostFacts host_facts() const override {
+        HostFacts f;
+        f.server_uuid = inventory_.root().server_uuid();
+        utsname u{};
+        if (uname(&u) == 0) {
+            f.host_name = u.nodename;
+            f.os_version = std::string(u.sysname) + " " + u.release + " " + u.machine;
+        }
+        f.product_version = PRLSHIM_PRODUCT_VERSION;
+        const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+        f.ram_mib = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) >> 20 : 0;
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        f.cpu_count = cpus > 0 ? static_cast<std::uint32_t>(cpus) : 1;
+        f.start_time = started_;
+        f.start_time_monotonic = started_monotonic_;
+        return f;
+    }
+
+    std::string new_session() override { return new_uuid(); }
+
+    std::vector<VmEntry> list(std::optional<VmType> type) const override { return inventory_.list(type); }
+    std::optional<VmEntry> find(const std::string& key) const override { return inventory_.find(key); }
+    VmRecord config(const std::string& uuid) const override { return inventory_.get_config(uuid); }
+    VmEntry create(VmConfig config, const std::string& parent) override {
+        return inventory_.create(std::move(config), parent);
+    }
+    VmEntry register_bundle(const std::string& path, const RegisterOptions& options) override {
+        return inventory_.register_bundle(path, options);
+    }
+    void unregister(const std::string& uuid) override { inventory_.unregister(uuid); }
+    void remove(const std::string& uuid) override { inventory_.remove(uuid); }
+    VmEntry update_config(const std::string& uuid, const VmConfig& config, std::uint64_t revision) override {
+        return inventory_.update_config(uuid, config, revision);
+    }
+    VmState power_state(const std::string& uuid) const override { return inventory_.power_state(uuid); }
+    bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next) override {
+        return inventory_.compare_and_set_power_state(uuid, expected, next);
+    }
+
+private:
+    Inventory inventory_;
+    const std::uint64_t started_;
+    const std::uint64_t started_monotonic_;
+};
+
+}  // namespace
+
+std::shared_ptr<Service> local_service() {
+    // One service per state root: $PRLSHIM_HOME may differ between logins.
+    static std::mutex mutex;
+    static std::map<std::string, std::weak_ptr<Service>> services;
+    const std::string path = StateRoot::resolve_path().string();
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto existing = services[path].lock()) return existing;
+    auto created = std::make_shared<LocalService>(StateRoot::open());
+    services[path] = created;
+    return created;
+}
+
+}  // namespace prl::service

@@ -1,0 +1,54 @@
+// Service: what the core asks of the place VMs live. LocalService (the
+// embedded one, state on local disk) implements it now; a RemoteService
+// talking to prlshimd will implement it later. Methods throw
+// prl::service::Error (see store/error.h); the core maps them to PRL_RESULT.
+#pragma once
+
+#include "store/inventory.h"
+#include "store/power_state.h"
+#include "store/vm_config.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prl::service {
+
+struct HostFacts {
+    std::string server_uuid;      // "{...}", persistent per state root
+    std::string host_name;
+    std::string os_version;       // e.g. "Linux 6.1.0 x86_64"
+    std::string product_version;  // prlshim's version, "9.0.41" style
+    std::uint64_t ram_mib = 0;
+    std::uint32_t cpu_count = 0;
+    std::uint64_t start_time = 0;            // seconds since the epoch, when the service started
+    std::uint64_t start_time_monotonic = 0;  // microseconds, CLOCK_MONOTONIC
+};
+
+class Service {
+public:
+    virtual ~Service() = default;
+
+    virtual HostFacts host_facts() const = 0;
+    virtual std::string new_session() = 0;  // a session UUID "{...}"
+
+    virtual std::vector<VmEntry> list(std::optional<VmType> type) const = 0;
+    virtual std::optional<VmEntry> find(const std::string& uuid_or_name) const = 0;
+    virtual VmRecord config(const std::string& uuid) const = 0;
+    virtual VmEntry create(VmConfig config, const std::string& parent) = 0;
+    virtual VmEntry register_bundle(const std::string& path, const RegisterOptions& options) = 0;
+    virtual void unregister(const std::string& uuid) = 0;
+    virtual void remove(const std::string& uuid) = 0;
+    virtual VmEntry update_config(const std::string& uuid, const VmConfig& config, std::uint64_t revision) = 0;
+
+    virtual VmState power_state(const std::string& uuid) const = 0;
+    virtual bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next) = 0;
+};
+
+// The embedded service of the state root ($PRLSHIM_HOME, else the XDG data
+// directory); one instance per root and process, shared by every server handle.
+std::shared_ptr<Service> local_service();
+
+}  // namespace prl::service

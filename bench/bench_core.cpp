@@ -96,7 +96,7 @@ void bench_jobs() {
 
     const double s3 = per_op(n, [](std::size_t k) {
         for (std::size_t i = 0; i < k; ++i) {
-            PRL_HANDLE job = PrlVm_Start(PRL_INVALID_HANDLE);  // finished without a hand-off
+            PRL_HANDLE job = PrlVm_Start(PRL_INVALID_HANDLE);  // argument error: finished without a hand-off
             PrlJob_Wait(job, UINT32_MAX);
             PrlHandle_Free(job);
         }

@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include "error.h"
+#include "tasks.h"
 #include "vm.h"
 
 namespace prl {
@@ -43,8 +44,9 @@ void Server::set_non_interactive(bool value) {
     non_interactive_ = value;
 }
 
-JobPtr Server::start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task) {
+JobPtr Server::start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task, PRL_RUNNING_TASK_TYPE_ENUM task_type) {
     auto job = std::make_shared<Job>(op);
+    TaskRegistry::instance().add(job, task_type, "op_code=" + std::to_string(op));
     std::weak_ptr<HandlerRegistry> registry = handlers_;
     job->on_finish([registry](const JobPtr& finished) {
         if (auto r = registry.lock()) EventBus::instance().post(r, finished);
@@ -60,6 +62,11 @@ std::shared_ptr<Vm> Server::vm_object(const std::string& uuid) {
     auto vm = std::make_shared<Vm>(std::static_pointer_cast<Server>(shared_from_this()));
     slot = vm;
     return vm;
+}
+
+void Server::adopt(const std::shared_ptr<Vm>& vm, const std::string& uuid) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    vms_[uuid] = vm;
 }
 
 std::shared_ptr<Vm> Server::new_vm() {

@@ -40,12 +40,16 @@ public:
 
     // Starts `task` as a job of this server: when it finishes, the job is
     // delivered to the server's handlers (as the SDK does with every job).
-    JobPtr start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task);
+    // It is also registered as a running task of the given type.
+    JobPtr start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task,
+                     PRL_RUNNING_TASK_TYPE_ENUM task_type = RTT_RUNNING_TASK_UNKNOWN);
 
     // The VM object for a UUID, created on first use, shared afterwards.
     std::shared_ptr<Vm> vm_object(const std::string& uuid);
     // A new, unregistered VM (PrlSrv_CreateVm).
     std::shared_ptr<Vm> new_vm();
+    // Makes a newly registered VM the shared object for its UUID.
+    void adopt(const std::shared_ptr<Vm>& vm, const std::string& uuid);
 
     // Delivers an event to the server's handlers and, for an event about a
     // VM, to that VM object's handlers too.

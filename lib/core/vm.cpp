@@ -29,12 +29,10 @@ std::uint64_t Vm::revision() const {
     return revision_;
 }
 
-void Vm::stored(const service::VmEntry& entry) {
+void Vm::forget() {
     std::lock_guard<std::mutex> lock(mutex_);
-    revision_ = entry.revision;
-    config_.uuid = entry.uuid;
-    config_.name = entry.name;
-    registered_ = true;
+    registered_ = false;
+    revision_ = 0;
 }
 
 }  // namespace prl

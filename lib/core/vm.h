@@ -46,8 +46,8 @@ public:
     void load(const service::VmRecord& record);
     bool registered() const;
     std::uint64_t revision() const;
-    // After a successful commit or registration.
-    void stored(const service::VmEntry& entry);
+    // After PrlVm_Unreg / PrlVm_Delete: the object no longer names a registered VM.
+    void forget();
 
 private:
     const std::shared_ptr<Server> server_;

@@ -1,0 +1,271 @@
+// PrlSrv_Login*, Logoff and the session's facts: PrlLoginResponse_*,
+// PrlSrvInfo_*, PrlRunningTask_*, questions and lost tasks.
+#include "boundary.h"
+#include "copy_out.h"
+
+#include "core/info_objects.h"
+#include "core/lists.h"
+#include "core/server.h"
+#include "core/tasks.h"
+
+#include <cstring>
+
+using namespace prl;
+using namespace prl::abi;
+
+namespace {
+
+bool empty(PRL_CONST_STR s) { return s == nullptr || *s == '\0'; }
+
+// The embedded service answers only for this host; another host needs the
+// prlshimd daemon (not available yet).
+bool is_local_host(PRL_CONST_STR host) {
+    return empty(host) || !std::strcmp(host, "localhost") || !std::strcmp(host, "127.0.0.1") ||
+           !std::strcmp(host, "::1");
+}
+
+void check_session_uuid(PRL_CONST_STR previous) {
+    if (empty(previous)) return;
+    const std::size_t n = std::strlen(previous);
+    require(n == 38 && previous[0] == '{' && previous[37] == '}', PRL_ERR_INVALID_ARG,
+            "a previous session id must be a {UUID}");
+}
+
+PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR previous, PRL_JOB_OPERATION_CODE op,
+                 PRL_UINT32 flags) {
+    return async(op, [&] {
+        auto server = handle_cast<Server>(hServer);
+        check_session_uuid(previous);
+        if (!is_local_host(host))
+            fail(PRL_ERR_CANT_CONNECT_TO_DISPATCHER, "only the embedded service on this host is available");
+        auto self = server.share();
+        return give_job(self->start_job(op, [self, flags](Job&) {
+            auto service = prl::service::local_service();
+            const std::string session = service->new_session();
+            self->connect(service, session);
+            if (flags & PACF_NON_INTERACTIVE_MODE) self->set_non_interactive(true);
+            auto response = std::make_shared<LoginResponse>(session, service->host_facts(),
+                                                            TaskRegistry::instance().running());
+            return std::make_shared<Result>(std::vector<Result::Param>{response});
+        }));
+    });
+}
+
+}  // namespace
+
+extern "C" {
+
+PRL_HANDLE PrlSrv_LoginLocal(PRL_HANDLE hServer, PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_SECURITY_LEVEL) {
+    return login(hServer, nullptr, sPrevSessionUuid, PJOC_SRV_LOGIN_LOCAL, 0);
+}
+
+PRL_HANDLE PrlSrv_LoginLocalEx(PRL_HANDLE hServer, PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_SECURITY_LEVEL,
+                               PRL_UINT32 flags) {
+    return login(hServer, nullptr, sPrevSessionUuid, PJOC_SRV_LOGIN_LOCAL, flags);
+}
+
+PRL_HANDLE PrlSrv_Login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR, PRL_CONST_STR,
+                        PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_UINT32, PRL_SECURITY_LEVEL) {
+    return login(hServer, host, sPrevSessionUuid, PJOC_SRV_LOGIN, 0);
+}
+
+PRL_HANDLE PrlSrv_LoginEx(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR, PRL_CONST_STR,
+                          PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_UINT32, PRL_SECURITY_LEVEL,
+                          PRL_UINT32 flags) {
+    return login(hServer, host, sPrevSessionUuid, PJOC_SRV_LOGIN, flags);
+}
+
+PRL_HANDLE PrlSrv_Logoff(PRL_HANDLE hServer) {
+    return async(PJOC_SRV_LOGOFF, [&] {
+        auto server = handle_cast<Server>(hServer);
+        auto self = server.share();
+        return give_job(self->start_job(PJOC_SRV_LOGOFF, [self](Job&) -> ResultPtr {
+            self->service();  // not logged in: PRL_ERR_NOT_CONNECTED_TO_DISPATCHER
+            self->disconnect();
+            return nullptr;
+        }));
+    });
+}
+
+PRL_RESULT PrlSrv_IsConnected(PRL_HANDLE hServer, PRL_BOOL_PTR pbConnected, PRL_BOOL_PTR pbIsConnectionLocal) {
+    return sync([&] {
+        auto server = handle_cast<Server>(hServer);
+        const bool connected = server->connected();
+        *out_ptr(pbConnected) = connected ? PRL_TRUE : PRL_FALSE;
+        if (pbIsConnectionLocal) *pbIsConnectionLocal = connected ? PRL_TRUE : PRL_FALSE;
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_HANDLE PrlSrv_SetNonInteractiveSession(PRL_HANDLE hServer, PRL_BOOL bNonInteractive, PRL_UINT32) {
+    return async(PJOC_UNKNOWN, [&] {
+        auto server = handle_cast<Server>(hServer);
+        auto self = server.share();
+        const bool value = bNonInteractive != PRL_FALSE;
+        return give_job(self->start_job(PJOC_UNKNOWN, [self, value](Job&) -> ResultPtr {
+            self->service();
+            self->set_non_interactive(value);
+            return nullptr;
+        }));
+    });
+}
+
+PRL_RESULT PrlSrv_IsNonInteractiveSession(PRL_HANDLE hServer, PRL_BOOL_PTR pbNonInteractive) {
+    return sync([&] {
+        auto server = handle_cast<Server>(hServer);
+        *out_ptr(pbNonInteractive) = server->non_interactive() ? PRL_TRUE : PRL_FALSE;
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_RESULT PrlSrv_GetServerInfo(PRL_HANDLE hServer, PRL_HANDLE_PTR phServerInfo) {
+    return sync([&] {
+        auto server = handle_cast<Server>(hServer);
+        out_ptr(phServerInfo);
+        give(std::make_shared<ServerInfo>(server->service()->host_facts()), phServerInfo);
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_HANDLE PrlSrv_GetSrvConfig(PRL_HANDLE hServer) {
+    return async(PJOC_SRV_GET_SRV_CONFIG, [&] {
+        auto server = handle_cast<Server>(hServer);
+        auto self = server.share();
+        return give_job(self->start_job(PJOC_SRV_GET_SRV_CONFIG, [self](Job&) {
+            auto config = std::make_shared<ServerConfig>(self->service()->host_facts());
+            return std::make_shared<Result>(std::vector<Result::Param>{config});
+        }));
+    });
+}
+
+PRL_RESULT PrlSrv_GetQuestions(PRL_HANDLE hServer, PRL_HANDLE_PTR pQuestionsList) {
+    return sync([&] {
+        auto server = handle_cast<Server>(hServer);
+        out_ptr(pQuestionsList);
+        server->service();
+        // No guest runs, so nothing ever waits for an answer: the list is empty.
+        give(std::make_shared<HandlesList>(), pQuestionsList);
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_HANDLE PrlSrv_SendAnswer(PRL_HANDLE hServer, PRL_HANDLE hAnswer) {
+    return async(PJOC_SRV_SEND_ANSWER, [&] {
+        auto server = handle_cast<Server>(hServer);
+        handle_cast<Event>(hAnswer);
+        auto self = server.share();
+        return give_job(self->start_job(PJOC_SRV_SEND_ANSWER, [self](Job&) -> ResultPtr {
+            self->service();
+            return nullptr;  // delivered; no question is pending in the embedded service
+        }));
+    });
+}
+
+PRL_HANDLE PrlSrv_AttachToLostTask(PRL_HANDLE hServer, PRL_CONST_STR sTaskId) {
+    return async(PJOC_SRV_ATTACH_TO_LOST_TASK, [&] {
+        auto server = handle_cast<Server>(hServer);
+        require(sTaskId != nullptr);
+        server->service();
+        JobPtr task = TaskRegistry::instance().find(sTaskId);
+        require(task != nullptr, PRL_ERR_INVALID_ARG, "no running task has that id");
+        // A job of its own that ends as the task does, with its outcome.
+        auto follower = std::make_shared<Job>(PJOC_SRV_ATTACH_TO_LOST_TASK);
+        std::weak_ptr<Job> weak = follower;
+        task->on_finish([weak](const JobPtr& done) {
+            if (auto f = weak.lock()) f->finish(done->ret_code(), done->result(), done->error());
+        });
+        return give_job(follower);
+    });
+}
+
+// ---- PrlLoginResponse_* ----
+
+PRL_RESULT PrlLoginResponse_GetSessionUuid(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<LoginResponse>(h)->session_uuid, buf, len); });
+}
+PRL_RESULT PrlLoginResponse_GetServerUuid(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<LoginResponse>(h)->host.server_uuid, buf, len); });
+}
+PRL_RESULT PrlLoginResponse_GetHostOsVersion(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<LoginResponse>(h)->host.os_version, buf, len); });
+}
+PRL_RESULT PrlLoginResponse_GetProductVersion(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<LoginResponse>(h)->host.product_version, buf, len); });
+}
+PRL_RESULT PrlLoginResponse_GetRunningTaskCount(PRL_HANDLE h, PRL_UINT32_PTR pnCount) {
+    return sync([&] {
+        auto response = handle_cast<LoginResponse>(h);
+        *out_ptr(pnCount) = static_cast<PRL_UINT32>(response->running_tasks.size());
+        return PRL_ERR_SUCCESS;
+    });
+}
+PRL_RESULT PrlLoginResponse_GetRunningTaskByIndex(PRL_HANDLE h, PRL_UINT32 nIndex, PRL_HANDLE_PTR phRunningTask) {
+    return sync([&] {
+        auto response = handle_cast<LoginResponse>(h);
+        out_ptr(phRunningTask);
+        require(nIndex < response->running_tasks.size(), PRL_ERR_INVALID_ARG, "task index out of range");
+        give(response->running_tasks[nIndex], phRunningTask);
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+// ---- PrlRunningTask_* ----
+
+PRL_RESULT PrlRunningTask_GetTaskUuid(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<RunningTask>(h)->uuid(), buf, len); });
+}
+PRL_RESULT PrlRunningTask_GetTaskType(PRL_HANDLE h, PRL_RUNNING_TASK_TYPE_ENUM_PTR pnType) {
+    return sync([&] {
+        auto task = handle_cast<RunningTask>(h);
+        *out_ptr(pnType) = task->task_type();
+        return PRL_ERR_SUCCESS;
+    });
+}
+PRL_RESULT PrlRunningTask_GetTaskParametersAsString(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<RunningTask>(h)->parameters(), buf, len); });
+}
+
+// ---- PrlSrvInfo_* ----
+
+PRL_RESULT PrlSrvInfo_GetHostName(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<ServerInfo>(h)->host.host_name, buf, len); });
+}
+PRL_RESULT PrlSrvInfo_GetOsVersion(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<ServerInfo>(h)->host.os_version, buf, len); });
+}
+PRL_RESULT PrlSrvInfo_GetCmdPort(PRL_HANDLE h, PRL_UINT32_PTR pnPort) {
+    return sync([&] {
+        handle_cast<ServerInfo>(h);
+        *out_ptr(pnPort) = 0;  // the embedded service listens on no port
+        return PRL_ERR_SUCCESS;
+    });
+}
+PRL_RESULT PrlSrvInfo_GetServerUuid(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<ServerInfo>(h)->host.server_uuid, buf, len); });
+}
+PRL_RESULT PrlSrvInfo_GetProductVersion(PRL_HANDLE h, PRL_STR buf, PRL_UINT32_PTR len) {
+    return sync([&] { return copy_out(handle_cast<ServerInfo>(h)->host.product_version, buf, len); });
+}
+PRL_RESULT PrlSrvInfo_GetApplicationMode(PRL_HANDLE h, PRL_APPLICATION_MODE_PTR pnApplicationMode) {
+    return sync([&] {
+        handle_cast<ServerInfo>(h);
+        *out_ptr(pnApplicationMode) = PAM_SERVER;
+        return PRL_ERR_SUCCESS;
+    });
+}
+PRL_RESULT PrlSrvInfo_GetStartTime(PRL_HANDLE h, PRL_UINT64_PTR pnStartTime) {
+    return sync([&] {
+        auto info = handle_cast<ServerInfo>(h);
+        *out_ptr(pnStartTime) = info->host.start_time;
+        return PRL_ERR_SUCCESS;
+    });
+}
+PRL_RESULT PrlSrvInfo_GetStartTimeMonotonic(PRL_HANDLE h, PRL_UINT64_PTR pnStartTimeMonotonic) {
+    return sync([&] {
+        auto info = handle_cast<ServerInfo>(h);
+        *out_ptr(pnStartTimeMonotonic) = info->host.start_time_monotonic;
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+}  // extern "C"

@@ -23,7 +23,7 @@ BackupId require_backup_id(const std::string& id) {
 
 std::string require_vm_uuid(const std::string& uuid) {
     auto u = canonical_uuid(uuid);
-    if (!u) throw Error(Errc::invalid_argument, "not a VM uuid");
+    if (!u || uuid.size() != u->size()) throw Error(Errc::invalid_argument, "not a VM uuid (\"{...}\")");
     return *u;
 }
 

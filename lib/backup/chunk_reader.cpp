@@ -17,7 +17,7 @@ bool is_zero_block(const uint8_t* p) {
 
 ChunkReader::ChunkReader(ThreadPool& pool, int fd, uint64_t size, std::string what)
     : pool_(pool), fd_(fd), size_(size), nblocks_(blocks_for(size)), what_(std::move(what)),
-      max_inflight_(2 * pool.size() + 2) {}
+      max_inflight_(4 * pool.size() + 4) {}
 
 ChunkReader::~ChunkReader() {
     for (auto& it : queue_)

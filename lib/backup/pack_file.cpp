@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -69,51 +70,70 @@ PackWriter::PackWriter(const fs::path& dir, uint64_t id)
     std::memcpy(head + 16, &version, 4);
     write_all(fd_.get(), head, sizeof head, tmp_.string());
     off_ = sizeof head;
-    table_.reserve(kEntriesPerPack);
+    table_.resize(kEntriesPerPack);
 }
 
 PackWriter::~PackWriter() {
     if (!committed_) ::unlink(tmp_.c_str());
 }
 
-void PackWriter::append_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
-                              uint32_t nblocks) {
+void PackWriter::write_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
+                             uint32_t first_entry, uint32_t nblocks) {
+    if (first_entry + nblocks > kEntriesPerPack) throw Error(Errc::io_error, "internal: pack entry out of range");
     uint8_t head[kFrameHead];
     const uint32_t magic = kFrameMagic, flags = compressed ? kFrameZstd : 0;
     std::memcpy(head, &magic, 4);
     std::memcpy(head + 4, &flags, 4);
     std::memcpy(head + 8, &len, 4);
     std::memcpy(head + 12, &nblocks, 4);
-    write_all(fd_.get(), head, sizeof head, tmp_.string());
-    write_all(fd_.get(), payload, len, tmp_.string());
+    const uint64_t at = off_.fetch_add(sizeof head + len);
+    const iovec iov[2] = {{head, sizeof head}, {const_cast<uint8_t*>(payload), len}};
+    size_t want = sizeof head + len;
+    ssize_t w;
+    do w = ::pwritev(fd_.get(), iov, 2, static_cast<off_t>(at));
+    while (w < 0 && errno == EINTR);
+    if (w < 0) throw_errno(errno, "write " + tmp_.string());
+    if (static_cast<size_t>(w) != want) {
+        // Short write (rare): finish the rest plainly.
+        std::vector<uint8_t> all(head, head + sizeof head);
+        all.insert(all.end(), payload, payload + len);
+        pwrite_all(fd_.get(), all.data() + w, want - static_cast<size_t>(w), at + static_cast<uint64_t>(w), tmp_.string());
+    }
     for (uint32_t i = 0; i < nblocks; ++i) {
-        PackEntry e;
+        PackEntry& e = table_[first_entry + i];
         e.hash = hashes[i];
-        e.frame_off = off_;
+        e.frame_off = at;
         e.frame_len = len;
         e.slot = static_cast<uint16_t>(i);
-        table_.push_back(e);
     }
-    off_ += sizeof head + len;
 }
 
-uint64_t PackWriter::finish() {
-    std::vector<uint8_t> table(table_.size() * kPackEntrySize);
-    for (size_t i = 0; i < table_.size(); ++i) encode_entry(table_[i], table.data() + i * kPackEntrySize);
+uint64_t PackWriter::seal(uint32_t count) {
+    const uint64_t table_off = off_.load();
+    std::vector<uint8_t> table(size_t(count) * kPackEntrySize);
+    for (size_t i = 0; i < count; ++i) encode_entry(table_[i], table.data() + i * kPackEntrySize);
     Sha256 sha;
     const Digest d = sha.digest(table.data(), table.size());
-    write_all(fd_.get(), table.data(), table.size(), tmp_.string());
     uint8_t foot[kFootSize] = {};
-    const uint64_t table_off = off_, count = table_.size();
+    const uint64_t n = count;
     std::memcpy(foot, kFootMagic, 8);
     std::memcpy(foot + 8, &table_off, 8);
-    std::memcpy(foot + 16, &count, 8);
+    std::memcpy(foot + 16, &n, 8);
     std::memcpy(foot + 24, d.data(), 8);
-    write_all(fd_.get(), foot, sizeof foot, tmp_.string());
-    fsync_fd(fd_.get(), tmp_.string());
+    pwrite_all(fd_.get(), table.data(), table.size(), table_off, tmp_.string());
+    pwrite_all(fd_.get(), foot, sizeof foot, table_off + table.size(), tmp_.string());
+    // Start writeback now; sync() later then mostly waits for nothing.
+    ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
     fd_.reset();
-    finished_ = true;
+    table_.clear();
+    table_.shrink_to_fit();
+    sealed_ = true;
     return table_off + table.size() + sizeof foot;
+}
+
+void PackWriter::sync() {
+    UniqueFd fd = open_file(tmp_, O_RDONLY);
+    fsync_fd(fd.get(), tmp_.string());
 }
 
 void PackWriter::commit() {

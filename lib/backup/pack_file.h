@@ -6,6 +6,7 @@
 #include "block_map.h"
 #include "file_io.h"
 
+#include <atomic>
 #include <list>
 #include <unordered_map>
 
@@ -27,27 +28,32 @@ std::string pack_file_name(uint64_t id);                  // "<16 hex>.pack"
 bool parse_pack_file_name(const std::string& name, uint64_t& id);
 
 // Builds one pack as "<id>.pack.tmp"; commit() renames it to its final name.
+// Frames may be written from several threads at once: each reserves its own
+// byte range, so frames land in completion order while entry numbers (given
+// out up front by the caller) stay in put order.
 class PackWriter {
 public:
     PackWriter(const fs::path& dir, uint64_t id);
     ~PackWriter();  // removes the temp file unless committed
     uint64_t id() const { return id_; }
-    // Appends one frame holding `hashes.size()` blocks; entries are numbered in order.
-    void append_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes, uint32_t nblocks);
-    // Writes the entry table and footer, fsyncs. Returns the file size.
-    uint64_t finish();
-    bool finished() const { return finished_; }
+    // Thread-safe. Writes one frame holding the blocks numbered first_entry..+nblocks.
+    void write_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes, uint32_t first_entry,
+                     uint32_t nblocks);
+    // After every frame is written: appends the entry table (entries 0..count)
+    // and the footer, starts writeback, closes the file. Returns the file size.
+    uint64_t seal(uint32_t count);
+    bool sealed() const { return sealed_; }
+    void sync();    // fsync (after seal)
     void commit();  // rename into place (caller fsyncs the directory)
-    uint32_t entries() const { return static_cast<uint32_t>(table_.size()); }
 
 private:
     fs::path dir_, tmp_;
     uint64_t id_;
     UniqueFd fd_;
-    uint64_t off_ = 0;
+    std::atomic<uint64_t> off_{0};
     std::vector<PackEntry> table_;
     bool committed_ = false;
-    bool finished_ = false;
+    bool sealed_ = false;
 };
 
 // Reads blocks from a committed pack; verifies structure on open and every

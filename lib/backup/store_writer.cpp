@@ -10,6 +10,7 @@ namespace prl::backup {
 namespace {
 
 constexpr int kZstdLevel = 1;
+constexpr size_t kMaxPendingPerThread = 8;  // frames queued per worker (256 KiB each)
 
 struct CctxDeleter {
     void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
@@ -27,21 +28,40 @@ StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compr
     : dir_(packs_dir), pool_(pool), compress_(compress), index_(index) {}
 
 StoreWriter::~StoreWriter() {
-    // Tasks reference frames we own: let them finish before anything is freed.
+    // Tasks reference frames and packs we own: let them finish before anything is freed.
     for (auto& p : pending_)
         if (p.done.valid()) p.done.wait();
 }
 
-void StoreWriter::compress(Frame& f) {
-    f.out.resize(ZSTD_compressBound(f.data.size()));
-    const size_t n = ZSTD_compressCCtx(thread_cctx(), f.out.data(), f.out.size(), f.data.data(), f.data.size(), kZstdLevel);
-    if (ZSTD_isError(n)) throw Error(Errc::io_error, std::string("zstd: ") + ZSTD_getErrorName(n));
-    if (n < f.data.size()) {
-        f.out.resize(n);
-        f.compressed = true;
-    } else {
-        f.out.clear();  // incompressible: store the raw bytes
+void StoreWriter::compress_and_write(Frame& f, bool compress) {
+    const auto nblocks = static_cast<uint32_t>(f.hashes.size());
+    if (compress) {
+        f.out.resize(ZSTD_compressBound(f.data.size()));
+        const size_t n = ZSTD_compressCCtx(thread_cctx(), f.out.data(), f.out.size(), f.data.data(), f.data.size(), kZstdLevel);
+        if (ZSTD_isError(n)) throw Error(Errc::io_error, std::string("zstd: ") + ZSTD_getErrorName(n));
+        if (n < f.data.size()) {
+            f.pack->write_frame(f.out.data(), static_cast<uint32_t>(n), true, f.hashes.data(), f.first_entry, nblocks);
+            return;
+        }
     }
+    // Incompressible (or compression off): store the raw bytes.
+    f.pack->write_frame(f.data.data(), static_cast<uint32_t>(f.data.size()), false, f.hashes.data(), f.first_entry, nblocks);
+}
+
+std::unique_ptr<StoreWriter::Frame> StoreWriter::new_frame() {
+    std::unique_ptr<Frame> f;
+    if (!spare_.empty()) {
+        f = std::move(spare_.back());
+        spare_.pop_back();
+        f->data.clear();
+        f->hashes.clear();
+        f->seal_count = 0;
+    } else {
+        f = std::make_unique<Frame>();
+        f->data.reserve(size_t(kBlocksPerFrame) * kBlockSize);
+        f->hashes.reserve(kBlocksPerFrame);
+    }
+    return f;
 }
 
 BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
@@ -51,19 +71,17 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
         assigned_ = 0;
     }
     if (!frame_) {
-        frame_ = std::make_unique<Frame>();
+        frame_ = new_frame();
         frame_->pack = packs_.back().get();
-        frame_->data.reserve(size_t(kBlocksPerFrame) * kBlockSize);
+        frame_->first_entry = assigned_;
     }
     const BlockLocation loc{packs_.back()->id(), assigned_++};
     frame_->data.insert(frame_->data.end(), block, block + kBlockSize);
     frame_->hashes.push_back(h);
     index_.insert(h, loc);
     ++new_blocks_;
-    if (frame_->hashes.size() == kBlocksPerFrame) {
-        if (assigned_ == kEntriesPerPack) frame_->last_of_pack = true;
-        close_frame();
-    }
+    if (assigned_ == kEntriesPerPack) frame_->seal_count = assigned_;
+    if (frame_->hashes.size() == kBlocksPerFrame || frame_->seal_count) close_frame();
     return loc;
 }
 
@@ -71,33 +89,29 @@ void StoreWriter::close_frame() {
     if (!frame_) return;
     Pending p;
     p.frame = std::move(frame_);
-    if (compress_) {
-        Frame* f = p.frame.get();
-        p.done = pool_.submit([f] { compress(*f); });
-    }
+    Frame* f = p.frame.get();
+    const bool compress = compress_;
+    p.done = pool_.submit([f, compress] { compress_and_write(*f, compress); });
     pending_.push_back(std::move(p));
-    drain(2 * pool_.size() + 2);
+    drain(kMaxPendingPerThread * pool_.size());
 }
 
 void StoreWriter::drain(size_t keep) {
     while (pending_.size() > keep) {
         Pending& p = pending_.front();
-        if (p.done.valid()) p.done.get();  // rethrows a compression failure
-        Frame& f = *p.frame;
-        const bool raw = f.out.empty();
-        const uint8_t* payload = raw ? f.data.data() : f.out.data();
-        const auto len = static_cast<uint32_t>(raw ? f.data.size() : f.out.size());
-        f.pack->append_frame(payload, len, !raw, f.hashes.data(), static_cast<uint32_t>(f.hashes.size()));
-        if (f.last_of_pack) stored_bytes_ += f.pack->finish();
+        p.done.get();  // rethrows a compression or write failure
+        // Frames complete in order here, so a pack's last frame means the pack is whole.
+        if (p.frame->seal_count) stored_bytes_ += p.frame->pack->seal(p.frame->seal_count);
+        spare_.push_back(std::move(p.frame));
         pending_.pop_front();
     }
 }
 
 void StoreWriter::finish() {
-    if (frame_) frame_->last_of_pack = true;
     close_frame();
     drain(0);
-    if (!packs_.empty() && !packs_.back()->finished()) stored_bytes_ += packs_.back()->finish();
+    if (!packs_.empty() && !packs_.back()->sealed()) stored_bytes_ += packs_.back()->seal(assigned_);
+    for (auto& p : packs_) p->sync();
 }
 
 void StoreWriter::commit() {

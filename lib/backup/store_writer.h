@@ -1,8 +1,9 @@
 // Writes the new blocks of one operation into fresh packs. Blocks the dedup
 // index already knows are not stored again. New blocks are grouped into
-// frames of up to 64 blocks, compressed on the thread pool, and appended in
-// order. Packs stay "*.pack.tmp" (invisible to every other operation) until
-// commit(); destroying an uncommitted writer deletes them.
+// frames of up to 64 blocks; each frame is compressed and written by a pool
+// worker (packs accept concurrent frame writes), so the caller only hashes
+// lookups and copies. Packs stay "*.pack.tmp" (invisible to every other
+// operation) until commit(); destroying an uncommitted writer deletes them.
 #pragma once
 #include "dedup_index.h"
 #include "pack_file.h"
@@ -31,11 +32,11 @@ public:
 private:
     struct Frame {
         PackWriter* pack = nullptr;
-        bool last_of_pack = false;
+        uint32_t first_entry = 0;
+        uint32_t seal_count = 0;  // non-zero: the pack is full after this frame; seal it with this count
         std::vector<uint8_t> data;
         std::vector<Digest> hashes;
         std::vector<uint8_t> out;
-        bool compressed = false;
     };
     struct Pending {
         std::unique_ptr<Frame> frame;
@@ -43,7 +44,8 @@ private:
     };
     void close_frame();
     void drain(size_t keep);
-    static void compress(Frame& f);
+    static void compress_and_write(Frame& f, bool compress);
+    std::unique_ptr<Frame> new_frame();
 
     fs::path dir_;
     ThreadPool& pool_;
@@ -53,6 +55,7 @@ private:
     uint32_t assigned_ = 0;  // entries handed out in the current pack
     std::unique_ptr<Frame> frame_;
     std::deque<Pending> pending_;
+    std::vector<std::unique_ptr<Frame>> spare_;  // recycled frame buffers
     uint64_t stored_bytes_ = 0;
     uint64_t new_blocks_ = 0;
 };

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <unistd.h>
 
 namespace prl::backup {
@@ -84,64 +85,117 @@ uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& s
     return changed;
 }
 
+std::unique_ptr<PackCache> PackCachePool::take() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (free_.empty()) return std::make_unique<PackCache>(dir_, 8);
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return c;
+}
+
+void PackCachePool::give_back(std::unique_ptr<PackCache> c) {
+    std::lock_guard<std::mutex> lk(mu_);
+    free_.push_back(std::move(c));
+}
+
 namespace {
 
-// Collects consecutive restored blocks so each write(2) covers up to 1 MiB.
-class RunWriter {
-public:
-    RunWriter(int fd, uint64_t size, std::string what) : fd_(fd), size_(size), what_(std::move(what)) {
-        buf_.resize(size_t(kRun) * kBlockSize);
-    }
-    uint8_t* slot(uint64_t index) {
-        if (n_ && (index != first_ + n_ || n_ == kRun)) flush();
-        if (!n_) first_ = index;
-        return buf_.data() + size_t(n_++) * kBlockSize;
-    }
-    void flush() {
-        if (!n_) return;
-        const uint64_t off = first_ * kBlockSize;
-        const uint64_t len = std::min<uint64_t>(uint64_t(n_) * kBlockSize, size_ - off);
-        pwrite_all(fd_, buf_.data(), static_cast<size_t>(len), off, what_);
-        n_ = 0;
-    }
+constexpr size_t kBatchBlocks = 256;  // 1 MiB of restored data per task
 
-private:
-    static constexpr uint32_t kRun = 256;
-    int fd_;
-    uint64_t size_;
-    std::string what_;
-    std::vector<uint8_t> buf_;
-    uint64_t first_ = 0;
-    uint32_t n_ = 0;
+struct Batch {
+    std::vector<MapEntry> entries;
+    std::vector<uint8_t> data;
 };
+
+// Fetches and verifies every block of the batch, then writes each run of
+// consecutive blocks with one pwrite.
+void restore_batch(Batch& b, int fd, uint64_t size, PackCachePool& caches, const std::string& what) {
+    std::unique_ptr<PackCache> cache = caches.take();
+    struct Return {
+        PackCachePool& pool;
+        std::unique_ptr<PackCache>& c;
+        ~Return() { pool.give_back(std::move(c)); }
+    } give_back{caches, cache};
+    thread_local Sha256 sha;
+    b.data.resize(b.entries.size() * kBlockSize);
+    for (size_t i = 0; i < b.entries.size(); ++i) {
+        const MapEntry& e = b.entries[i];
+        try {
+            cache->get(e.loc.pack).read_block(e.loc.entry, e.hash, b.data.data() + i * kBlockSize, sha);
+        } catch (const Error& err) {
+            if (err.code() == Errc::corrupted)
+                throw Error(Errc::corrupted, what + ": block " + std::to_string(e.index) + ": " + err.what());
+            throw;
+        }
+    }
+    for (size_t i = 0; i < b.entries.size();) {
+        size_t j = i + 1;
+        while (j < b.entries.size() && b.entries[j].index == b.entries[j - 1].index + 1) ++j;
+        const uint64_t off = b.entries[i].index * kBlockSize;
+        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size - off);
+        pwrite_all(fd, b.data.data() + i * kBlockSize, static_cast<size_t>(len), off, what);
+        i = j;
+    }
+}
 
 }  // namespace
 
-void restore_image(LayeredView& view, uint64_t size, int fd, PackCache& packs, ProgressReporter& progress,
-                   const std::string& what) {
+void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& packs, ThreadPool& pool,
+                   ProgressReporter& progress, const std::string& what) {
     if (::ftruncate(fd, static_cast<off_t>(size)) != 0) throw_errno(errno, "resize " + what);
-    RunWriter out(fd, size, what);
-    Sha256 sha;
-    uint64_t last_reported = 0, count = 0;
-    while (const MapEntry* e = view.peek()) {
-        if ((++count & 255) == 0) progress.check_cancel();
-        uint8_t* dst = out.slot(e->index);
-        try {
-            packs.get(e->loc.pack).read_block(e->loc.entry, e->hash, dst, sha);
-        } catch (const Error& err) {
-            if (err.code() == Errc::corrupted)
-                throw Error(Errc::corrupted, what + ": block " + std::to_string(e->index) + ": " + err.what());
-            throw;
+    struct InFlight {
+        std::unique_ptr<Batch> batch;
+        std::future<void> done;
+        uint64_t end;  // byte position reached when this batch is written
+    };
+    std::deque<InFlight> queue;
+    std::vector<std::unique_ptr<Batch>> spare;
+    uint64_t reported = 0;
+    // Waits for the oldest batch (rethrowing its failure) and reports progress.
+    auto retire = [&] {
+        InFlight f = std::move(queue.front());
+        queue.pop_front();
+        f.done.get();
+        if (f.end > reported) {
+            progress.add(f.end - reported);
+            reported = f.end;
         }
-        const uint64_t pos = (e->index + 1) * kBlockSize;
-        if (pos - last_reported >= (1u << 20)) {
-            progress.add(pos - last_reported);
-            last_reported = pos;
+        spare.push_back(std::move(f.batch));
+    };
+    try {
+        const size_t max_queue = 4 * pool.size();
+        for (;;) {
+            progress.check_cancel();
+            std::unique_ptr<Batch> b;
+            if (!spare.empty()) {
+                b = std::move(spare.back());
+                spare.pop_back();
+            } else {
+                b = std::make_unique<Batch>();
+            }
+            b->entries.clear();
+            while (b->entries.size() < kBatchBlocks) {
+                const MapEntry* e = view.peek();
+                if (!e) break;
+                b->entries.push_back(*e);
+                view.pop();
+            }
+            if (b->entries.empty()) break;
+            const uint64_t end = std::min(size, (b->entries.back().index + 1) * kBlockSize);
+            Batch* raw = b.get();
+            const std::string* w = &what;
+            PackCachePool* caches = &packs;
+            InFlight f{std::move(b), pool.submit([raw, fd, size, caches, w] { restore_batch(*raw, fd, size, *caches, *w); }), end};
+            queue.push_back(std::move(f));
+            while (queue.size() > max_queue) retire();
         }
-        view.pop();
+        while (!queue.empty()) retire();
+    } catch (...) {
+        for (auto& f : queue)
+            if (f.done.valid()) f.done.wait();
+        throw;
     }
-    out.flush();
-    progress.add(size > last_reported ? size - last_reported : 0);
+    if (size > reported) progress.add(size - reported);
     fsync_fd(fd, what);
 }
 

@@ -82,7 +82,8 @@ std::string Repository::create(const Source& src, const CreateOptions& opt, cons
     m.vm_type = src.type;
     m.kind = opt.kind;
     const Chain* chain = nullptr;
-    if (opt.kind != Kind::full && !chains.empty()) {
+    // Element numbers are at most 9 digits; a chain that ran out starts afresh.
+    if (opt.kind != Kind::full && !chains.empty() && chains.back().latest().number < 999999999) {
         chain = &chains.back();
         if (chain->base().vm_type != src.type)
             throw Error(Errc::vm_mismatch, "backup " + chain->uuid + " is of another VM type");

@@ -45,8 +45,6 @@ void Repository::restore(const std::string& id_str, const RestoreTarget& target,
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     const Chain& chain = loc->chain;
     const ElementMeta& m = chain.elements.at(id.number);
-    PackCache packs(l.packs());
-
     if (m.vm_type == VmType::vm) {
         if (target.disks.empty()) throw Error(Errc::vm_mismatch, "backup " + id.str() + " is a VM backup: name its disks");
         uint64_t total = 0;
@@ -61,6 +59,8 @@ void Repository::restore(const std::string& id_str, const RestoreTarget& target,
             total += rec->size;
         }
         ProgressReporter pr(progress, total);
+        ThreadPool pool(ThreadPool::default_threads());
+        PackCachePool packs(l.packs());
         struct Temp {
             fs::path tmp, dest;
         };
@@ -73,7 +73,7 @@ void Repository::restore(const std::string& id_str, const RestoreTarget& target,
                 UniqueFd fd = open_file(temps.back().tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
                 const std::string what = "backup " + id.str() + " disk '" + name + "'";
                 std::unique_ptr<LayeredView> view = open_disk_view(chain, id.number, name);
-                restore_image(*view, rec.size, fd.get(), packs, pr, what);
+                restore_image(*view, rec.size, fd.get(), packs, pool, pr, what);
             }
             for (const Temp& t : temps) rename_durable(t.tmp, t.dest);
         } catch (...) {
@@ -93,6 +93,7 @@ void Repository::restore(const std::string& id_str, const RestoreTarget& target,
     if (exists && (!fs::is_directory(fs::symlink_status(dest, ec)) || !fs::is_empty(dest, ec)))
         throw Error(Errc::invalid_argument, "restore target " + dest.string() + " exists and is not an empty directory");
     ProgressReporter pr(progress, m.original_size);
+    PackCache packs(l.packs());
     const fs::path tmp = temp_beside(dest);
     if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno(errno, "cannot create " + tmp.string());
     try {

@@ -10,7 +10,7 @@ namespace prl::backup {
 namespace {
 
 constexpr int kZstdLevel = 1;
-constexpr size_t kMaxPendingPerThread = 8;  // frames queued per worker (256 KiB each)
+constexpr size_t kMaxPendingPerThread = 4;  // frames queued per worker (256 KiB each)
 
 struct CctxDeleter {
     void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }

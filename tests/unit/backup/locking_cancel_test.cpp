@@ -116,3 +116,67 @@ TEST_CASE("cancel stops a backup quickly and leaves nothing behind", "[backup][c
     CHECK(read_file(tmp.path() / "target.img") == std::vector<uint8_t>{'k', 'e', 'e', 'p'});
     CHECK(leftovers(tmp.path()).empty());
 }
+
+TEST_CASE("one Repository shared by threads backing up different VMs", "[backup][lock][threads]") {
+    // Catch assertions are not thread-safe: threads only call the engine and
+    // record outcomes; everything is checked after they are joined.
+    prl::test::TempDir tmp;
+    auto repo = Repository::open(tmp.path() / "repo");
+    constexpr int kThreads = 4;
+    struct Job {
+        Source full_src, inc_src;
+        std::string full_id, inc_id;
+        std::exception_ptr error;
+    };
+    std::vector<Job> jobs(kThreads);
+    for (int t = 0; t < kThreads; ++t) {
+        char uuid[64];
+        std::snprintf(uuid, sizeof uuid, "{%08x-2222-3333-4444-555555555555}", 0x7000 + t);
+        const fs::path a = tmp.path() / ("full" + std::to_string(t) + ".img");
+        const fs::path b = tmp.path() / ("inc" + std::to_string(t) + ".img");
+        make_image(a, 2 << 20, t % 2);  // pairs of VMs share their data
+        fs::copy_file(a, b);
+        change_blocks(b, 2 << 20, 16, 100 + t);
+        jobs[t].full_src = vm_source(uuid, {{"hdd0", a}});
+        jobs[t].inc_src = vm_source(uuid, {{"hdd0", b}});
+    }
+    std::atomic<bool> done{false};
+    std::atomic<int> listings{0}, bad_listings{0};
+    std::thread lister([&] {
+        while (!done) {
+            try {
+                for (const auto& vm : repo->list())
+                    if (vm.chains.empty()) ++bad_listings;
+                ++listings;
+            } catch (...) {
+                ++bad_listings;
+            }
+        }
+    });
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+        writers.emplace_back([&, t] {
+            try {
+                jobs[t].full_id = repo->create(jobs[t].full_src, opts(Kind::full));
+                jobs[t].inc_id = repo->create(jobs[t].inc_src, opts(Kind::incremental));
+            } catch (...) {
+                jobs[t].error = std::current_exception();
+            }
+        });
+    }
+    for (auto& w : writers) w.join();
+    done = true;
+    lister.join();
+    CHECK(listings > 0);
+    CHECK(bad_listings == 0);
+    CHECK(repo->list().size() == kThreads);
+    for (const Job& j : jobs) {
+        REQUIRE(!j.error);
+        restore_disk(*repo, j.full_id, "hdd0", tmp.path() / "out1.img");
+        CHECK(same_bytes(tmp.path() / "out1.img", j.full_src.disks[0].path));
+        restore_disk(*repo, j.inc_id, "hdd0", tmp.path() / "out2.img");
+        CHECK(same_bytes(tmp.path() / "out2.img", j.inc_src.disks[0].path));
+        fs::remove(tmp.path() / "out1.img");
+        fs::remove(tmp.path() / "out2.img");
+    }
+}

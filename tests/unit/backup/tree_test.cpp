@@ -262,8 +262,13 @@ TEST_CASE("the tree of 20,000 elements is built fast", "[backup][tree][scale]") 
     const auto t0 = std::chrono::steady_clock::now();
     const std::string xml = backup_tree_xml(vms, TreeFilter{});
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    // The budget is 1 s for 100,000 elements; a fifth of them must take well under that.
+    // The budget is 1 s for 100,000 elements; a fifth of them must take well under that
+    // (not measured in sanitizer builds, which are several times slower).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    (void)secs;
+#else
     CHECK(secs < 0.5);
+#endif
     CHECK(xml.size() > elements * 200);
     check_schemas(xml);
 }

@@ -69,7 +69,9 @@ std::vector<Chain> load_vm_chains(const Layout& l, const std::string& vm_uuid) {
         if (!c.elements.empty()) chains.push_back(std::move(c));
     }
     std::sort(chains.begin(), chains.end(), [](const Chain& a, const Chain& b) {
-        if (a.base().time != b.base().time) return a.base().time < b.base().time;
+        const ElementMeta &x = a.base(), &y = b.base();
+        if (x.time != y.time) return x.time < y.time;
+        if (x.time_ns != y.time_ns) return x.time_ns < y.time_ns;
         return a.uuid < b.uuid;
     });
     return chains;

@@ -94,6 +94,7 @@ std::string serialize_element(const ElementMeta& m) {
     w.element("Kind", std::string(kind_name(m.kind)));
     w.element("Parent", m.parent);
     w.element("Time", static_cast<uint64_t>(m.time));
+    w.element("TimeNs", m.time_ns);
     w.element("Creator", m.creator);
     w.element("Host", m.host);
     w.element("ServerUuid", m.server_uuid);
@@ -152,6 +153,7 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
     m.parent = static_cast<uint32_t>(p.u64(root, "Parent", 999999999));
     if (m.parent >= m.number) p.fail("parent must precede the element");
     m.time = static_cast<int64_t>(p.u64(root, "Time", INT64_MAX));
+    m.time_ns = static_cast<uint32_t>(p.u64(root, "TimeNs", 999999999));
     m.creator = p.str(root, "Creator");
     m.host = p.str(root, "Host");
     m.server_uuid = p.str(root, "ServerUuid");

@@ -27,7 +27,8 @@ struct ElementMeta {
     uint32_t number = 1;
     Kind kind = Kind::full;
     uint32_t parent = 0;  // 0: this element is the chain base (complete maps)
-    int64_t time = 0;
+    int64_t time = 0;      // UTC seconds
+    uint32_t time_ns = 0;  // and nanoseconds: orders elements made within one second
     std::string creator, host, server_uuid, description;
     uint32_t flags = 0;
     uint64_t stored_size = 0, original_size = 0;

@@ -96,7 +96,10 @@ std::string Repository::create(const Source& src, const CreateOptions& opt, cons
         m.number = 1;
         m.parent = 0;
     }
-    m.time = static_cast<int64_t>(::time(nullptr));
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    m.time = static_cast<int64_t>(now.tv_sec);
+    m.time_ns = static_cast<uint32_t>(now.tv_nsec);
     m.creator = opt.creator;
     m.host = opt.host;
     m.server_uuid = opt.server_uuid;

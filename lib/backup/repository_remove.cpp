@@ -50,10 +50,11 @@ void Repository::remove(const std::string& id_str, bool keep_chain) {
     auto found = find_chain(l, id.chain);
     if (!found || !found->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     FileLock vm_lock = lock_vm_for_writing(l, found->vm_uuid);
-    TxnMarker txn(l);
-    txn.mark_dirty();  // unreferenced files stay until garbage collection runs
+    std::unique_ptr<TxnMarker> txn;
     {
         FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+        txn = std::make_unique<TxnMarker>(l);
+        txn->mark_dirty();  // unreferenced files stay until garbage collection runs
         // Re-read under the lock: another writer may have changed the chain.
         const Chain chain = load_chain(found->chain.dir, id.chain, found->vm_uuid);
         if (!chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
@@ -81,7 +82,7 @@ void Repository::remove(const std::string& id_str, bool keep_chain) {
             unlink_durable(chain.dir / element_file_name(id.number));
         }
     }
-    if (try_collect_garbage(l)) txn.mark_clean();
+    if (try_collect_garbage(l)) txn->mark_clean();
 }
 
 void Repository::remove_all(const std::string& vm_uuid) {
@@ -89,13 +90,14 @@ void Repository::remove_all(const std::string& vm_uuid) {
     const std::string vm = require_vm_uuid(vm_uuid);
     if (load_vm_chains(l, vm).empty()) throw Error(Errc::not_found, "no backups of VM " + vm);
     FileLock vm_lock = lock_vm_for_writing(l, vm);
-    TxnMarker txn(l);
-    txn.mark_dirty();
+    std::unique_ptr<TxnMarker> txn;
     {
         FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+        txn = std::make_unique<TxnMarker>(l);
+        txn->mark_dirty();
         for (const Chain& c : load_vm_chains(l, vm)) remove_elements_from(c, 0);
     }
-    if (try_collect_garbage(l)) txn.mark_clean();
+    if (try_collect_garbage(l)) txn->mark_clean();
 }
 
 }  // namespace prl::backup

@@ -1,9 +1,12 @@
 #include "catalog.h"
 
+#include "catalog_cache.h"
+
 #include "error.h"
 #include "ids.h"
 
 #include <algorithm>
+#include <sys/stat.h>
 
 namespace prl::backup {
 
@@ -23,18 +26,36 @@ Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::
     Chain c;
     c.uuid = chain_uuid;
     c.dir = dir;
+    std::map<uint32_t, CachedElement> cache = read_catalog_cache(dir);
+    std::map<uint32_t, CachedElement> fresh;
+    bool cache_stale = false;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         uint32_t number = 0;
         const std::string name = it->path().filename().string();
         if (!parse_element_file_name(name, number)) continue;
+        struct stat st {};
+        if (::stat(it->path().c_str(), &st) != 0) continue;
+        const FileFingerprint print{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                                    static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
+        auto hit = cache.find(number);
+        if (hit != cache.end() && hit->second.print == print) {
+            fresh.emplace(number, std::move(hit->second));
+            continue;
+        }
+        cache_stale = true;
         try {
             ElementMeta m = parse_element(read_small_file(it->path(), kMaxMetaBytes), it->path().string());
-            if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
-            c.elements.emplace(number, std::move(m));
+            fresh.emplace(number, CachedElement{print, std::move(m)});
         } catch (const Error&) {
             // Unreadable or damaged: not listed (and neither are its dependants, below).
         }
+    }
+    if (cache_stale || fresh.size() != cache.size()) write_catalog_cache(dir, fresh);
+    for (auto& [number, e] : fresh) {
+        ElementMeta& m = e.meta;
+        if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
+        c.elements.emplace(number, std::move(m));
     }
     // Drop elements whose ancestry is incomplete; parents precede children.
     // (A chain may briefly hold two bases while a full is removed with keep_chain.)

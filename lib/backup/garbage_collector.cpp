@@ -1,6 +1,7 @@
 #include "garbage_collector.h"
 
 #include "catalog.h"
+#include "catalog_cache.h"
 #include "element_meta.h"
 #include "error.h"
 #include "ids.h"
@@ -59,6 +60,8 @@ void sweep_chain_dir(const fs::path& dir, const std::string& vm_uuid, const std:
             st.marked_everything = false;  // cannot tell what it needs: delete no pack
         }
     }
+    // The listing cache stays while the chain has elements.
+    if (!metas.empty()) keep.insert(kCatalogCacheName);
     bool empty = true;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();

@@ -2,6 +2,7 @@
 // or an unlisted element — never a crash, never a file outside the repository.
 #include "backup_test_util.h"
 #include "backup_tree.h"
+#include "catalog_cache.h"
 #include "test_home.h"
 
 #include <set>
@@ -144,4 +145,45 @@ TEST_CASE("hostile metadata files are ignored, never followed", "[backup][hostil
     CHECK(error_code_of([&] { restore_disk(*repo, id + ".4", "hdd0", tmp.path() / "x.img"); }) == Errc::not_found);
     restore_disk(*repo, id, "hdd0", tmp.path() / "ok.img");
     CHECK(same_bytes(tmp.path() / "ok.img", img));
+}
+
+TEST_CASE("the listing cache is checked, and forged entries are ignored", "[backup][hostile][cache]") {
+    prl::test::TempDir tmp;
+    const fs::path img = tmp.path() / "disk.img";
+    make_image(img, 64 * 1024, 1);
+    auto repo = Repository::open(tmp.path() / "repo");
+    const std::string id = repo->create(vm_source(kVm, {{"hdd0", img}}), opts(Kind::full, "real"));
+    const auto first = repo->list();
+    fs::path chain_dir;
+    for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms"))
+        if (e.path().filename() == prl::backup::kCatalogCacheName) chain_dir = e.path().parent_path();
+    REQUIRE(!chain_dir.empty());
+
+    // Flipped byte: checksum fails, the metadata is parsed again.
+    const fs::path cache = chain_dir / prl::backup::kCatalogCacheName;
+    auto bytes = read_file(cache);
+    pwrite_bytes(cache, 20, {static_cast<uint8_t>(bytes[20] ^ 1)});
+    auto list = repo->list();
+    REQUIRE(find_element(list, id));
+    CHECK(find_element(list, id)->description == "real");
+
+    // A well-formed cache whose entry points outside the chain directory.
+    auto entries = prl::backup::read_catalog_cache(chain_dir);
+    REQUIRE(entries.size() == 1);
+    entries.begin()->second.meta.disks[0].map_file = "../../../../etc/passwd";
+    entries.begin()->second.meta.description = "forged";
+    prl::backup::write_catalog_cache(chain_dir, entries);
+    list = repo->list();
+    REQUIRE(find_element(list, id));
+    CHECK(find_element(list, id)->description == "real");
+    restore_disk(*repo, id, "hdd0", tmp.path() / "out.img");
+    CHECK(same_bytes(tmp.path() / "out.img", img));
+
+    // A stale entry (same file replaced) is not used.
+    entries = prl::backup::read_catalog_cache(chain_dir);
+    entries.begin()->second.meta.description = "stale";
+    entries.begin()->second.print.ino ^= 1;
+    prl::backup::write_catalog_cache(chain_dir, entries);
+    list = repo->list();
+    CHECK(find_element(list, id)->description == "real");
 }

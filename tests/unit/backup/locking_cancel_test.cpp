@@ -64,6 +64,7 @@ TEST_CASE("cancel stops a backup quickly and leaves nothing behind", "[backup][c
     auto repo = Repository::open(tmp.path() / "repo");
     const Source src = vm_source(kVm, {{"hdd0", img}});
     const std::string full = repo->create(src, opts(Kind::full));
+    repo->list();  // writes the listing cache
     const auto files_before = files_under(tmp.path() / "repo");
 
     for (unsigned at : {0u, 1u, 30u, 99u}) {

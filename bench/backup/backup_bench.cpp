@@ -6,6 +6,7 @@
 //  - GetBackupTree over 100,000 elements.
 // Usage: backup_bench [work-dir] [image-MiB] | backup_bench --make-image FILE MiB
 #include "backup_tree.h"
+#include "element_meta.h"
 #include "repository.h"
 
 #include <chrono>
@@ -144,6 +145,55 @@ double tree_bench(size_t elements) {
     return t;
 }
 
+// GetBackupTree end to end: list() over `elements` metadata files (written
+// directly, 20 elements per chain, 10 chains per VM), then the tree.
+void list_and_tree_bench(const fs::path& root, size_t elements) {
+    auto repo = Repository::open(root);
+    size_t made = 0;
+    for (int v = 0; made < elements; ++v) {
+        char vm[64];
+        std::snprintf(vm, sizeof vm, "{%08x-0000-4000-8000-000000000000}", v);
+        for (int c = 0; c < 10 && made < elements; ++c) {
+            ElementMeta m;
+            m.vm_uuid = vm;
+            m.vm_name = "vm-" + std::to_string(v);
+            char chain[64];
+            std::snprintf(chain, sizeof chain, "{%08x-%04x-4000-8000-000000000000}", v, c);
+            m.chain = chain;
+            m.creator = "root";
+            m.host = "host.example";
+            m.time = 1700000000 + c * 86400;
+            DiskRecord d;
+            d.name = "hdd0";
+            d.original_path = "/var/vms/vm/harddisk.hdd";
+            d.size = 64ull << 30;
+            d.map_file = "1-00000000.d0.map";
+            m.disks.push_back(d);
+            const fs::path dir = root / "vms" / std::string(vm).substr(1, 36) / std::string(chain).substr(1, 36);
+            fs::create_directories(dir);
+            for (uint32_t n = 1; n <= 20 && made < elements; ++n, ++made) {
+                m.number = n;
+                m.parent = n - 1;
+                m.kind = n == 1 ? Kind::full : Kind::incremental;
+                m.time += 3600;
+                const std::string xml = serialize_element(m);
+                const int fd = ::open((dir / element_file_name(n)).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                write_all(fd, xml.data(), xml.size());
+                ::close(fd);
+            }
+        }
+    }
+    for (const char* pass : {"first (parses, writes caches)", "again (listing caches)"}) {
+        const double t0 = now();
+        const auto vms = repo->list();
+        const double t1 = now();
+        const std::string xml = backup_tree_xml(vms, TreeFilter{});
+        const double t2 = now();
+        std::printf("GetBackupTree of %zu elements, %s: list %.3f s + tree %.3f s = %.3f s\n", elements, pass, t1 - t0,
+                    t2 - t1, t2 - t0);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +263,7 @@ int main(int argc, char** argv) {
     std::printf("restored image identical: %s\n", same ? "yes" : "NO");
 
     tree_bench(100000);
+    list_and_tree_bench(work / "list-repo", 100000);
     fs::remove_all(work);
     return same ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace prl::backup {
@@ -152,6 +153,7 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
     std::vector<std::unique_ptr<Batch>> spare;
     uint64_t reported = 0;
     // Waits for the oldest batch (rethrowing its failure) and reports progress.
+    uint64_t flushed = 0;  // bytes handed to writeback so far
     auto retire = [&] {
         InFlight f = std::move(queue.front());
         queue.pop_front();
@@ -159,6 +161,11 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
         if (f.end > reported) {
             progress.add(f.end - reported);
             reported = f.end;
+        }
+        // Start writeback as we go, so the final fsync has little left to wait for.
+        if (reported - flushed >= (64u << 20)) {
+            ::sync_file_range(fd, static_cast<off_t>(flushed), static_cast<off_t>(reported - flushed), SYNC_FILE_RANGE_WRITE);
+            flushed = reported;
         }
         spare.push_back(std::move(f.batch));
     };

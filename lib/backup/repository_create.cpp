@@ -132,8 +132,10 @@ std::string Repository::create(const Source& src, const CreateOptions& opt, cons
         if (!chain) fsync_dir(chain_dir.parent_path());
         m.stored_size = store.stored_bytes() + meta_bytes;
         m.stored_size += serialize_element(m).size();
-        write_file_atomic(chain_dir / element_file_name(m.number), serialize_element(m));
+        // Past this point the element may become visible even if a later step
+        // fails, so its files must stay; should it not, GC removes them.
         cleanup.dismiss();
+        write_file_atomic(chain_dir / element_file_name(m.number), serialize_element(m));
         txn.mark_clean();
         pr.done();
         return m.id();

@@ -1,0 +1,199 @@
+#include "catalog_cache.h"
+
+#include "error.h"
+#include "ids.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace prl::backup {
+
+namespace {
+
+constexpr char kMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '1'};
+constexpr size_t kMaxCacheBytes = 256u << 20;
+
+class Out {
+public:
+    std::string buf;
+    template <class T> void num(T v) { buf.append(reinterpret_cast<const char*>(&v), sizeof v); }
+    void str(const std::string& s) {
+        num<uint32_t>(static_cast<uint32_t>(s.size()));
+        buf += s;
+    }
+    void digest(const Digest& d) { buf.append(reinterpret_cast<const char*>(d.data()), d.size()); }
+};
+
+class In {
+public:
+    explicit In(const std::string& b) : b_(b) {}
+    template <class T> T num() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, b_.data() + pos_, sizeof v);
+        pos_ += sizeof v;
+        return v;
+    }
+    std::string str() {
+        const auto n = num<uint32_t>();
+        if (n > 65536 * 4) throw Error(Errc::corrupted, "cache string too long");
+        need(n);
+        std::string s = b_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+    Digest digest() {
+        Digest d{};
+        need(d.size());
+        std::memcpy(d.data(), b_.data() + pos_, d.size());
+        pos_ += d.size();
+        return d;
+    }
+    bool done() const { return pos_ == b_.size(); }
+
+private:
+    void need(size_t n) const {
+        if (b_.size() - pos_ < n) throw Error(Errc::corrupted, "cache truncated");
+    }
+    const std::string& b_;
+    size_t pos_ = 0;
+};
+
+void put_meta(Out& o, const ElementMeta& m) {
+    o.str(m.vm_uuid);
+    o.str(m.vm_name);
+    o.num<uint8_t>(m.vm_type == VmType::ct ? 1 : 0);
+    o.str(m.chain);
+    o.num<uint32_t>(m.number);
+    o.num<uint8_t>(static_cast<uint8_t>(m.kind));
+    o.num<uint32_t>(m.parent);
+    o.num<int64_t>(m.time);
+    o.num<uint32_t>(m.time_ns);
+    o.str(m.creator);
+    o.str(m.host);
+    o.str(m.server_uuid);
+    o.str(m.description);
+    o.num<uint32_t>(m.flags);
+    o.num<uint64_t>(m.stored_size);
+    o.num<uint64_t>(m.original_size);
+    o.num<uint8_t>(m.compressed ? 1 : 0);
+    o.num<uint32_t>(static_cast<uint32_t>(m.disks.size()));
+    for (const auto& d : m.disks) {
+        o.str(d.name);
+        o.str(d.original_path);
+        o.num<uint64_t>(d.size);
+        o.str(d.map_file);
+        o.digest(d.map_digest);
+    }
+    o.str(m.tree_file);
+    o.digest(m.tree_digest);
+}
+
+// Reads one element and re-checks what parse_element would have checked
+// about names and numbers, so a forged cache cannot point anywhere else.
+ElementMeta get_meta(In& in) {
+    ElementMeta m;
+    auto bad = [] { throw Error(Errc::corrupted, "cache entry invalid"); };
+    m.vm_uuid = in.str();
+    m.vm_name = in.str();
+    const auto type = in.num<uint8_t>();
+    if (type > 1) bad();
+    m.vm_type = type ? VmType::ct : VmType::vm;
+    m.chain = in.str();
+    m.number = in.num<uint32_t>();
+    const auto kind = in.num<uint8_t>();
+    if (kind > 2) bad();
+    m.kind = static_cast<Kind>(kind);
+    m.parent = in.num<uint32_t>();
+    m.time = in.num<int64_t>();
+    m.time_ns = in.num<uint32_t>();
+    m.creator = in.str();
+    m.host = in.str();
+    m.server_uuid = in.str();
+    m.description = in.str();
+    m.flags = in.num<uint32_t>();
+    m.stored_size = in.num<uint64_t>();
+    m.original_size = in.num<uint64_t>();
+    m.compressed = in.num<uint8_t>() != 0;
+    const auto disks = in.num<uint32_t>();
+    if (disks > 4096) bad();
+    for (uint32_t i = 0; i < disks; ++i) {
+        DiskRecord d;
+        d.name = in.str();
+        d.original_path = in.str();
+        d.size = in.num<uint64_t>();
+        d.map_file = in.str();
+        d.map_digest = in.digest();
+        if (!is_safe_data_file_name(d.map_file)) bad();
+        m.disks.push_back(std::move(d));
+    }
+    m.tree_file = in.str();
+    m.tree_digest = in.digest();
+    if (m.vm_type == VmType::ct && !is_safe_data_file_name(m.tree_file)) bad();
+    if (canonical_uuid(m.vm_uuid) != m.vm_uuid || canonical_uuid(m.chain) != m.chain || m.number == 0 ||
+        m.number > 999999999 || m.parent >= m.number || m.time_ns > 999999999)
+        bad();
+    return m;
+}
+
+}  // namespace
+
+std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) {
+    std::map<uint32_t, CachedElement> out;
+    try {
+        const std::string data = read_small_file(chain_dir / kCatalogCacheName, kMaxCacheBytes);
+        if (data.size() < 8 + 32 || std::memcmp(data.data(), kMagic, 8) != 0) return {};
+        const std::string body = data.substr(0, data.size() - 32);
+        Sha256 sha;
+        const Digest d = sha.digest(body.data(), body.size());
+        if (std::memcmp(d.data(), data.data() + body.size(), 32) != 0) return {};
+        In in(body);
+        for (int i = 0; i < 8; ++i) in.num<char>();
+        const auto count = in.num<uint32_t>();
+        for (uint32_t i = 0; i < count; ++i) {
+            CachedElement e;
+            e.print.ino = in.num<uint64_t>();
+            e.print.size = in.num<uint64_t>();
+            e.print.mtime_s = in.num<int64_t>();
+            e.print.mtime_ns = in.num<uint32_t>();
+            e.meta = get_meta(in);
+            const uint32_t n = e.meta.number;
+            out.emplace(n, std::move(e));
+        }
+        if (!in.done()) return {};
+    } catch (const Error&) {
+        return {};
+    }
+    return out;
+}
+
+void write_catalog_cache(const fs::path& chain_dir, const std::map<uint32_t, CachedElement>& entries) {
+    Out o;
+    o.buf.append(kMagic, 8);
+    o.num<uint32_t>(static_cast<uint32_t>(entries.size()));
+    for (const auto& [n, e] : entries) {
+        o.num<uint64_t>(e.print.ino);
+        o.num<uint64_t>(e.print.size);
+        o.num<int64_t>(e.print.mtime_s);
+        o.num<uint32_t>(e.print.mtime_ns);
+        put_meta(o, e.meta);
+    }
+    Sha256 sha;
+    const Digest d = sha.digest(o.buf.data(), o.buf.size());
+    o.digest(d);
+    try {
+        // No fsync: a cache lost in a crash is rebuilt from the metadata files.
+        const fs::path tmp = chain_dir / ("." + std::string(kCatalogCacheName) + "." + random_hex(4) + ".tmp");
+        {
+            UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+            write_all(fd.get(), o.buf.data(), o.buf.size(), tmp.string());
+        }
+        if (::rename(tmp.c_str(), (chain_dir / kCatalogCacheName).c_str()) != 0) ::unlink(tmp.c_str());
+    } catch (const Error&) {
+        // Read-only repository or a race with garbage collection: list without a cache.
+    }
+}
+
+}  // namespace prl::backup

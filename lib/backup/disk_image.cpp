@@ -1,0 +1,209 @@
+#include "disk_image.h"
+
+#include "chunk_reader.h"
+#include "error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace prl::backup {
+
+std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name) {
+    std::vector<const DiskRecord*> records;  // newest first
+    for (uint32_t n = number; n != 0;) {
+        const ElementMeta& m = chain.elements.at(n);
+        const DiskRecord* rec = nullptr;
+        for (const auto& d : m.disks)
+            if (d.name == name) rec = &d;
+        if (!rec) break;  // the disk did not exist here: newer maps are complete
+        records.push_back(rec);
+        n = m.parent;
+    }
+    if (records.empty()) return std::make_unique<LayeredView>();
+    std::vector<std::unique_ptr<MapReader>> layers;
+    for (auto it = records.rbegin(); it != records.rend(); ++it)
+        layers.push_back(std::make_unique<MapReader>(chain.dir / (*it)->map_file, (*it)->map_digest,
+                                                     "backup " + chain.uuid + " disk '" + name + "'"));
+    return std::make_unique<LayeredView>(std::move(layers));
+}
+
+uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& store, MapWriter& map,
+                      ThreadPool& pool, ProgressReporter& progress, const std::string& what) {
+    ChunkReader reader(pool, fd, size, what);
+    uint64_t changed = 0;
+    auto zero_out = [&](uint64_t index) {
+        MapEntry z;
+        z.index = index;
+        z.zero = true;
+        map.add(z);
+        ++changed;
+    };
+    // Blocks the parent had below `end` that we did not see as data are now zero.
+    auto drop_parent_below = [&](uint64_t end) {
+        while (const MapEntry* p = parent.peek()) {
+            if (p->index >= end) break;
+            zero_out(p->index);
+            parent.pop();
+        }
+    };
+    while (const HashedChunk* c = reader.next()) {
+        progress.check_cancel();
+        if (c->hole) {
+            drop_parent_below(c->first_block + c->nblocks);
+        } else {
+            for (size_t i = 0; i < c->nblocks; ++i) {
+                const uint64_t index = c->first_block + i;
+                drop_parent_below(index);
+                const MapEntry* p = parent.peek();
+                const bool parent_has = p && p->index == index;
+                if (c->zero[i]) {
+                    if (parent_has) {
+                        zero_out(index);
+                        parent.pop();
+                    }
+                    continue;
+                }
+                if (parent_has && p->hash == c->hashes[i]) {
+                    parent.pop();
+                    continue;
+                }
+                if (parent_has) parent.pop();
+                MapEntry e;
+                e.index = index;
+                e.hash = c->hashes[i];
+                e.loc = store.put(e.hash, c->block(i));
+                map.add(e);
+                ++changed;
+            }
+        }
+        const uint64_t start = c->first_block * kBlockSize;
+        progress.add(std::min<uint64_t>(c->nblocks * kBlockSize, size - std::min(size, start)));
+    }
+    // Parent blocks past the new end vanish with the size (the view is cut there).
+    return changed;
+}
+
+std::unique_ptr<PackCache> PackCachePool::take() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (free_.empty()) return std::make_unique<PackCache>(dir_, 8);
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return c;
+}
+
+void PackCachePool::give_back(std::unique_ptr<PackCache> c) {
+    std::lock_guard<std::mutex> lk(mu_);
+    free_.push_back(std::move(c));
+}
+
+namespace {
+
+constexpr size_t kBatchBlocks = 256;  // 1 MiB of restored data per task
+
+struct Batch {
+    std::vector<MapEntry> entries;
+    std::vector<uint8_t> data;
+};
+
+// Fetches and verifies every block of the batch, then writes each run of
+// consecutive blocks with one pwrite.
+void restore_batch(Batch& b, int fd, uint64_t size, PackCachePool& caches, const std::string& what) {
+    std::unique_ptr<PackCache> cache = caches.take();
+    struct Return {
+        PackCachePool& pool;
+        std::unique_ptr<PackCache>& c;
+        ~Return() { pool.give_back(std::move(c)); }
+    } give_back{caches, cache};
+    thread_local Sha256 sha;
+    b.data.resize(b.entries.size() * kBlockSize);
+    for (size_t i = 0; i < b.entries.size(); ++i) {
+        const MapEntry& e = b.entries[i];
+        try {
+            cache->get(e.loc.pack).read_block(e.loc.entry, e.hash, b.data.data() + i * kBlockSize, sha);
+        } catch (const Error& err) {
+            if (err.code() == Errc::corrupted)
+                throw Error(Errc::corrupted, what + ": block " + std::to_string(e.index) + ": " + err.what());
+            throw;
+        }
+    }
+    for (size_t i = 0; i < b.entries.size();) {
+        size_t j = i + 1;
+        while (j < b.entries.size() && b.entries[j].index == b.entries[j - 1].index + 1) ++j;
+        const uint64_t off = b.entries[i].index * kBlockSize;
+        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size - off);
+        pwrite_all(fd, b.data.data() + i * kBlockSize, static_cast<size_t>(len), off, what);
+        i = j;
+    }
+}
+
+}  // namespace
+
+void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& packs, ThreadPool& pool,
+                   ProgressReporter& progress, const std::string& what) {
+    if (::ftruncate(fd, static_cast<off_t>(size)) != 0) throw_errno(errno, "resize " + what);
+    struct InFlight {
+        std::unique_ptr<Batch> batch;
+        std::future<void> done;
+        uint64_t end;  // byte position reached when this batch is written
+    };
+    std::deque<InFlight> queue;
+    std::vector<std::unique_ptr<Batch>> spare;
+    uint64_t reported = 0;
+    // Waits for the oldest batch (rethrowing its failure) and reports progress.
+    uint64_t flushed = 0;  // bytes handed to writeback so far
+    auto retire = [&] {
+        InFlight f = std::move(queue.front());
+        queue.pop_front();
+        f.done.get();
+        if (f.end > reported) {
+            progress.add(f.end - reported);
+            reported = f.end;
+        }
+        // Start writeback as we go, so the final fsync has little left to wait for.
+        if (reported - flushed >= (64u << 20)) {
+            ::sync_file_range(fd, static_cast<off_t>(flushed), static_cast<off_t>(reported - flushed), SYNC_FILE_RANGE_WRITE);
+            flushed = reported;
+        }
+        spare.push_back(std::move(f.batch));
+    };
+    try {
+        const size_t max_queue = 4 * pool.size();
+        for (;;) {
+            progress.check_cancel();
+            std::unique_ptr<Batch> b;
+            if (!spare.empty()) {
+                b = std::move(spare.back());
+                spare.pop_back();
+            } else {
+                b = std::make_unique<Batch>();
+            }
+            b->entries.clear();
+            while (b->entries.size() < kBatchBlocks) {
+                const MapEntry* e = view.peek();
+                if (!e) break;
+                b->entries.push_back(*e);
+                view.pop();
+            }
+            if (b->entries.empty()) break;
+            const uint64_t end = std::min(size, (b->entries.back().index + 1) * kBlockSize);
+            Batch* raw = b.get();
+            const std::string* w = &what;
+            PackCachePool* caches = &packs;
+            InFlight f{std::move(b), pool.submit([raw, fd, size, caches, w] { restore_batch(*raw, fd, size, *caches, *w); }), end};
+            queue.push_back(std::move(f));
+            while (queue.size() > max_queue) retire();
+        }
+        while (!queue.empty()) retire();
+    } catch (...) {
+        for (auto& f : queue)
+            if (f.done.valid()) f.done.wait();
+        throw;
+    }
+    if (size > reported) progress.add(size - reported);
+    fsync_fd(fd, what);
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,41 @@
+// Block-level backup and restore of one disk image.
+#pragma once
+#include "block_map.h"
+#include "catalog.h"
+#include "pack_file.h"
+#include "progress.h"
+#include "store_writer.h"
+
+#include <mutex>
+
+namespace prl::backup {
+
+// The complete block state of disk `name` at element `number` of `chain`.
+// Empty when the element (or an ancestor on the way) lacks that disk.
+std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name);
+
+// Reads `fd` (size bytes), writes the delta against `parent` to `map`, new
+// blocks to `store`. Returns the number of blocks that changed.
+uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& store, MapWriter& map,
+                      ThreadPool& pool, ProgressReporter& progress, const std::string& what);
+
+// Pack readers for several threads: each task borrows one cache at a time.
+class PackCachePool {
+public:
+    explicit PackCachePool(fs::path dir) : dir_(std::move(dir)) {}
+    std::unique_ptr<PackCache> take();
+    void give_back(std::unique_ptr<PackCache> c);
+
+private:
+    fs::path dir_;
+    std::mutex mu_;
+    std::vector<std::unique_ptr<PackCache>> free_;
+};
+
+// Writes the image described by `view` (size bytes) to `fd`, which must be
+// an empty file: zero blocks are left as holes. Verifies every block; reads,
+// decompresses and verifies on the pool while the caller walks the maps.
+void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& packs, ThreadPool& pool,
+                   ProgressReporter& progress, const std::string& what);
+
+}  // namespace prl::backup

@@ -1,0 +1,321 @@
+#include "pack_file.h"
+
+#include "error.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <zstd.h>
+
+namespace prl::backup {
+
+namespace {
+
+constexpr char kHeadMagic[8] = {'P', 'R', 'L', 'S', 'P', 'A', 'K', '1'};
+constexpr char kFootMagic[8] = {'P', 'R', 'L', 'S', 'P', 'K', 'E', '1'};
+constexpr uint32_t kFrameMagic = 0x4d524650;  // "PFRM"
+constexpr size_t kHeadSize = 32, kFootSize = 32, kFrameHead = 16;
+constexpr uint32_t kFrameZstd = 1;
+constexpr uint32_t kWindow = 512;  // table rows cached per reader
+
+void encode_entry(const PackEntry& e, uint8_t* p) {
+    std::memcpy(p, e.hash.data(), 32);
+    std::memcpy(p + 32, &e.frame_off, 8);
+    std::memcpy(p + 40, &e.frame_len, 4);
+    std::memcpy(p + 44, &e.slot, 2);
+    std::memcpy(p + 46, &e.flags, 2);
+}
+
+}  // namespace
+
+void decode_pack_entry(const uint8_t* p, PackEntry& e) {
+    std::memcpy(e.hash.data(), p, 32);
+    std::memcpy(&e.frame_off, p + 32, 8);
+    std::memcpy(&e.frame_len, p + 40, 4);
+    std::memcpy(&e.slot, p + 44, 2);
+    std::memcpy(&e.flags, p + 46, 2);
+}
+
+std::string pack_file_name(uint64_t id) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%016llx.pack", static_cast<unsigned long long>(id));
+    return buf;
+}
+
+bool parse_pack_file_name(const std::string& name, uint64_t& id) {
+    if (name.size() != 21 || name.compare(16, 5, ".pack") != 0) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 16; ++i) {
+        const char c = name[i];
+        int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+        if (d < 0) return false;
+        v = v * 16 + static_cast<uint64_t>(d);
+    }
+    id = v;
+    return v != 0;
+}
+
+// ---- PackWriter ----
+
+PackWriter::PackWriter(const fs::path& dir, uint64_t id)
+    : dir_(dir), tmp_(dir / (pack_file_name(id) + ".tmp")), id_(id) {
+    fd_ = open_file(tmp_, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    uint8_t head[kHeadSize] = {};
+    const uint32_t version = 1;
+    std::memcpy(head, kHeadMagic, 8);
+    std::memcpy(head + 8, &id_, 8);
+    std::memcpy(head + 16, &version, 4);
+    write_all(fd_.get(), head, sizeof head, tmp_.string());
+    off_ = sizeof head;
+    table_.resize(kEntriesPerPack);
+}
+
+PackWriter::~PackWriter() {
+    if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void PackWriter::write_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
+                             uint32_t first_entry, uint32_t nblocks) {
+    if (first_entry + nblocks > kEntriesPerPack) throw Error(Errc::io_error, "internal: pack entry out of range");
+    uint8_t head[kFrameHead];
+    const uint32_t magic = kFrameMagic, flags = compressed ? kFrameZstd : 0;
+    std::memcpy(head, &magic, 4);
+    std::memcpy(head + 4, &flags, 4);
+    std::memcpy(head + 8, &len, 4);
+    std::memcpy(head + 12, &nblocks, 4);
+    const uint64_t at = off_.fetch_add(sizeof head + len);
+    const iovec iov[2] = {{head, sizeof head}, {const_cast<uint8_t*>(payload), len}};
+    size_t want = sizeof head + len;
+    ssize_t w;
+    do w = ::pwritev(fd_.get(), iov, 2, static_cast<off_t>(at));
+    while (w < 0 && errno == EINTR);
+    if (w < 0) throw_errno(errno, "write " + tmp_.string());
+    if (static_cast<size_t>(w) != want) {
+        // Short write (rare): finish the rest plainly.
+        std::vector<uint8_t> all(head, head + sizeof head);
+        all.insert(all.end(), payload, payload + len);
+        pwrite_all(fd_.get(), all.data() + w, want - static_cast<size_t>(w), at + static_cast<uint64_t>(w), tmp_.string());
+    }
+    for (uint32_t i = 0; i < nblocks; ++i) {
+        PackEntry& e = table_[first_entry + i];
+        e.hash = hashes[i];
+        e.frame_off = at;
+        e.frame_len = len;
+        e.slot = static_cast<uint16_t>(i);
+    }
+}
+
+uint64_t PackWriter::seal(uint32_t count) {
+    const uint64_t table_off = off_.load();
+    std::vector<uint8_t> table(size_t(count) * kPackEntrySize);
+    for (size_t i = 0; i < count; ++i) encode_entry(table_[i], table.data() + i * kPackEntrySize);
+    Sha256 sha;
+    const Digest d = sha.digest(table.data(), table.size());
+    uint8_t foot[kFootSize] = {};
+    const uint64_t n = count;
+    std::memcpy(foot, kFootMagic, 8);
+    std::memcpy(foot + 8, &table_off, 8);
+    std::memcpy(foot + 16, &n, 8);
+    std::memcpy(foot + 24, d.data(), 8);
+    pwrite_all(fd_.get(), table.data(), table.size(), table_off, tmp_.string());
+    pwrite_all(fd_.get(), foot, sizeof foot, table_off + table.size(), tmp_.string());
+    // Start writeback now; sync() later then mostly waits for nothing.
+    ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    fd_.reset();
+    table_.clear();
+    table_.shrink_to_fit();
+    sealed_ = true;
+    return table_off + table.size() + sizeof foot;
+}
+
+void PackWriter::sync() {
+    UniqueFd fd = open_file(tmp_, O_RDONLY);
+    fsync_fd(fd.get(), tmp_.string());
+}
+
+void PackWriter::commit() {
+    const fs::path final_path = dir_ / pack_file_name(id_);
+    // NOREPLACE: a (astronomically unlikely) id clash must never clobber a pack.
+    if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0)
+        throw_errno(errno, "rename " + tmp_.string());
+    committed_ = true;
+}
+
+// ---- PackReader ----
+
+PackReader::PackReader(const fs::path& path, uint64_t id) : path_(path), id_(id) {
+    fd_ = open_file(path, O_RDONLY);
+    size_ = prl::backup::file_size(fd_.get(), path.string());
+    const std::string what = "pack " + path.filename().string();
+    uint8_t head[kHeadSize], foot[kFootSize];
+    if (size_ < kHeadSize + kFootSize || !pread_all(fd_.get(), head, sizeof head, 0, what) ||
+        !pread_all(fd_.get(), foot, sizeof foot, size_ - kFootSize, what))
+        throw Error(Errc::corrupted, what + " is truncated");
+    uint64_t head_id = 0, count = 0;
+    std::memcpy(&head_id, head + 8, 8);
+    std::memcpy(&table_off_, foot + 8, 8);
+    std::memcpy(&count, foot + 16, 8);
+    if (std::memcmp(head, kHeadMagic, 8) != 0 || std::memcmp(foot, kFootMagic, 8) != 0 || head_id != id_ ||
+        count > kEntriesPerPack || table_off_ < kHeadSize || table_off_ + count * kPackEntrySize + kFootSize != size_)
+        throw Error(Errc::corrupted, what + " has an invalid header or footer");
+    count_ = static_cast<uint32_t>(count);
+    // The table is small (at most 768 KiB): check it whole once.
+    std::vector<uint8_t> table(count_ * kPackEntrySize);
+    if (!pread_all(fd_.get(), table.data(), table.size(), table_off_, what))
+        throw Error(Errc::corrupted, what + " is truncated");
+    Sha256 sha;
+    const Digest d = sha.digest(table.data(), table.size());
+    if (std::memcmp(d.data(), foot + 24, 8) != 0) throw Error(Errc::corrupted, what + " entry table checksum mismatch");
+}
+
+void PackReader::load_window(uint32_t first) {
+    const uint32_t n = std::min(kWindow, count_ - first);
+    std::vector<uint8_t> raw(n * kPackEntrySize);
+    if (!pread_all(fd_.get(), raw.data(), raw.size(), table_off_ + uint64_t(first) * kPackEntrySize, path_.string()))
+        throw Error(Errc::corrupted, "pack " + path_.filename().string() + " is truncated");
+    window_.resize(n);
+    for (uint32_t i = 0; i < n; ++i) decode_pack_entry(raw.data() + i * kPackEntrySize, window_[i]);
+    window_first_ = first;
+}
+
+PackEntry PackReader::entry(uint32_t n) {
+    if (n >= count_) throw Error(Errc::corrupted, "block refers to a missing entry of pack " + path_.filename().string());
+    if (window_.empty() || n < window_first_ || n >= window_first_ + window_.size()) load_window(n - n % kWindow);
+    return window_[n - window_first_];
+}
+
+std::vector<uint8_t> PackReader::read_frame_raw(uint64_t frame_off) {
+    uint8_t head[kFrameHead];
+    const std::string what = "pack " + path_.filename().string();
+    if (frame_off + kFrameHead > table_off_ || !pread_all(fd_.get(), head, sizeof head, frame_off, what))
+        throw Error(Errc::corrupted, what + ": frame outside the pack");
+    uint32_t magic = 0, len = 0;
+    std::memcpy(&magic, head, 4);
+    std::memcpy(&len, head + 8, 4);
+    if (magic != kFrameMagic || frame_off + kFrameHead + len > table_off_)
+        throw Error(Errc::corrupted, what + ": bad frame header");
+    std::vector<uint8_t> raw(kFrameHead + len);
+    if (!pread_all(fd_.get(), raw.data(), raw.size(), frame_off, what)) throw Error(Errc::corrupted, what + " is truncated");
+    return raw;
+}
+
+void PackReader::read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha256& sha) {
+    const PackEntry e = entry(n);
+    const std::string what = "pack " + path_.filename().string();
+    if (e.flags & kEntryDead) throw Error(Errc::corrupted, what + ": block was reclaimed but is still referenced");
+    if (e.hash != expect) throw Error(Errc::corrupted, what + ": block hash differs from the block map");
+    if (frame_cached_ != e.frame_off) {
+        frame_cached_ = UINT64_MAX;
+        frame_raw_ = read_frame_raw(e.frame_off);
+        uint32_t flags = 0, len = 0, nblocks = 0;
+        std::memcpy(&flags, frame_raw_.data() + 4, 4);
+        std::memcpy(&len, frame_raw_.data() + 8, 4);
+        std::memcpy(&nblocks, frame_raw_.data() + 12, 4);
+        if (nblocks == 0 || nblocks > kBlocksPerFrame) throw Error(Errc::corrupted, what + ": bad frame header");
+        const size_t want = size_t(nblocks) * kBlockSize;
+        frame_data_.resize(want);
+        if (flags & kFrameZstd) {
+            const size_t got = ZSTD_decompress(frame_data_.data(), want, frame_raw_.data() + kFrameHead, len);
+            if (ZSTD_isError(got) || got != want) throw Error(Errc::corrupted, what + ": frame does not decompress");
+        } else {
+            if (len != want) throw Error(Errc::corrupted, what + ": bad raw frame length");
+            std::memcpy(frame_data_.data(), frame_raw_.data() + kFrameHead, want);
+        }
+        frame_cached_ = e.frame_off;
+    }
+    if (size_t(e.slot + 1) * kBlockSize > frame_data_.size()) throw Error(Errc::corrupted, what + ": bad block slot");
+    const uint8_t* src = frame_data_.data() + size_t(e.slot) * kBlockSize;
+    if (sha.digest(src, kBlockSize) != expect) throw Error(Errc::corrupted, what + ": block content fails its hash");
+    std::memcpy(out, src, kBlockSize);
+}
+
+// ---- PackCache ----
+
+PackReader& PackCache::get(uint64_t id) {
+    for (auto it = lru_.begin(); it != lru_.end(); ++it) {
+        if (it->first == id) {
+            lru_.splice(lru_.begin(), lru_, it);
+            return *lru_.front().second;
+        }
+    }
+    std::unique_ptr<PackReader> r;
+    try {
+        r = std::make_unique<PackReader>(dir_ / pack_file_name(id), id);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) throw Error(Errc::corrupted, "pack " + pack_file_name(id) + " is missing");
+        throw;
+    }
+    lru_.emplace_front(id, std::move(r));
+    if (lru_.size() > max_open_) lru_.pop_back();
+    return *lru_.front().second;
+}
+
+}  // namespace prl::backup
+
+namespace prl::backup {
+
+uint64_t compact_pack(const fs::path& dir, uint64_t id, const std::vector<bool>& live) {
+    PackReader r(dir / pack_file_name(id), id);
+    const uint64_t old_size = r.file_size();
+    std::vector<PackEntry> table(r.entry_count());
+    for (uint32_t i = 0; i < r.entry_count(); ++i) table[i] = r.entry(i);
+    const fs::path tmp = dir / (pack_file_name(id) + ".tmp");
+    ::unlink(tmp.c_str());
+    UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    try {
+        uint8_t head[kHeadSize] = {};
+        const uint32_t version = 1;
+        std::memcpy(head, kHeadMagic, 8);
+        std::memcpy(head + 8, &id, 8);
+        std::memcpy(head + 16, &version, 4);
+        write_all(fd.get(), head, sizeof head, tmp.string());
+        uint64_t off = sizeof head;
+        // Frames are contiguous runs of entries; keep a frame if any entry in it is live.
+        for (size_t i = 0; i < table.size();) {
+            size_t j = i;
+            bool keep = false;
+            while (j < table.size() && table[j].frame_off == table[i].frame_off) {
+                keep = keep || (j < live.size() && live[j] && !(table[j].flags & kEntryDead));
+                ++j;
+            }
+            if (keep) {
+                const std::vector<uint8_t> raw = r.read_frame_raw(table[i].frame_off);
+                write_all(fd.get(), raw.data(), raw.size(), tmp.string());
+                for (size_t k = i; k < j; ++k) table[k].frame_off = off;
+                off += raw.size();
+            } else {
+                for (size_t k = i; k < j; ++k) {
+                    table[k].flags |= kEntryDead;
+                    table[k].frame_off = 0;
+                    table[k].frame_len = 0;
+                }
+            }
+            i = j;
+        }
+        std::vector<uint8_t> raw_table(table.size() * kPackEntrySize);
+        for (size_t i = 0; i < table.size(); ++i) encode_entry(table[i], raw_table.data() + i * kPackEntrySize);
+        Sha256 sha;
+        const Digest d = sha.digest(raw_table.data(), raw_table.size());
+        write_all(fd.get(), raw_table.data(), raw_table.size(), tmp.string());
+        uint8_t foot[kFootSize] = {};
+        const uint64_t count = table.size();
+        std::memcpy(foot, kFootMagic, 8);
+        std::memcpy(foot + 8, &off, 8);
+        std::memcpy(foot + 16, &count, 8);
+        std::memcpy(foot + 24, d.data(), 8);
+        write_all(fd.get(), foot, sizeof foot, tmp.string());
+        fsync_fd(fd.get(), tmp.string());
+        const uint64_t new_size = off + raw_table.size() + sizeof foot;
+        fd.reset();
+        rename_durable(tmp, dir / pack_file_name(id));
+        return old_size > new_size ? old_size - new_size : 0;
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,127 @@
+#include "repository.h"
+
+#include "garbage_collector.h"
+#include "pack_file.h"
+#include "repository_common.h"
+#include "txn_marker.h"
+
+#include <algorithm>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace prl::backup {
+
+namespace {
+constexpr const char* kFormatText = "prlshim-backup-repository 1\n";
+}
+
+BackupId require_backup_id(const std::string& id) {
+    auto parsed = parse_backup_id(id);
+    if (!parsed) throw Error(Errc::invalid_argument, "not a backup id: '" + (is_xml_safe_utf8(id) && id.size() < 100 ? id : std::string("<unprintable>")) + "'");
+    return *parsed;
+}
+
+std::string require_vm_uuid(const std::string& uuid) {
+    auto u = canonical_uuid(uuid);
+    if (!u || uuid.size() != u->size()) throw Error(Errc::invalid_argument, "not a VM uuid (\"{...}\")");
+    return *u;
+}
+
+FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid) {
+    const fs::path dir = l.vm_dir(vm_uuid);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        mkdir_p(dir);
+        fsync_dir(l.vms());
+    }
+    FileLock lock = FileLock::try_acquire(l.vm_lock(vm_uuid), FileLock::Mode::exclusive);
+    if (!lock) throw Error(Errc::locked, "VM " + vm_uuid + " is locked by another backup operation");
+    return lock;
+}
+
+void load_dedup_index(const Layout& l, DedupIndex& index) {
+    struct Found { fs::file_time_type time; uint64_t id; fs::path path; };
+    std::vector<Found> packs;
+    std::error_code ec;
+    for (fs::directory_iterator it(l.packs(), ec), end; !ec && it != end; it.increment(ec)) {
+        uint64_t id = 0;
+        if (!parse_pack_file_name(it->path().filename().string(), id)) continue;
+        std::error_code tec;
+        const auto t = it->last_write_time(tec);
+        packs.push_back(Found{t, id, it->path()});
+    }
+    std::sort(packs.begin(), packs.end(), [](const Found& a, const Found& b) { return a.time > b.time; });
+    for (const Found& f : packs) {
+        if (index.full()) return;
+        try {
+            PackReader r(f.path, f.id);
+            r.for_each_entry([&](uint32_t n, const PackEntry& e) {
+                if (!(e.flags & kEntryDead)) index.insert(e.hash, BlockLocation{f.id, n});
+            });
+        } catch (const Error&) {
+            // A damaged or vanished pack is simply not used for dedup.
+        }
+    }
+}
+
+bool try_collect_garbage(const Layout& l) {
+    FileLock ex = FileLock::try_acquire(l.store_lock(), FileLock::Mode::exclusive);
+    if (!ex) return false;
+    const GcStats st = collect_garbage(l);
+    (void)st;
+    clear_markers(l);
+    return true;
+}
+
+void unlink_durable(const fs::path& p) {
+    unlink_quiet(p);
+    fsync_dir(p.parent_path());
+}
+
+std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
+    if (dir.empty()) throw Error(Errc::invalid_argument, "empty repository path");
+    const Layout l{dir};
+    for (const fs::path& d : {l.root, l.packs(), l.txns(), l.vms()}) mkdir_p(d);
+    if (!fs::exists(l.format_file())) {
+        write_file_atomic(l.format_file(), kFormatText);
+    } else if (read_small_file(l.format_file(), 4096) != kFormatText) {
+        throw Error(Errc::corrupted, dir.string() + " is not a backup repository of a known format");
+    }
+    // Leftovers of operations that died: only when nothing runs right now.
+    if (has_stale_markers(l)) {
+        try {
+            try_collect_garbage(l);
+        } catch (const Error&) {
+            // Cleanup is best effort; the repository stays consistent without it.
+        }
+    }
+    return std::unique_ptr<Repository>(new Repository(dir));
+}
+
+std::vector<VmEntry> Repository::list() const {
+    const Layout l{root_};
+    std::vector<VmEntry> out;
+    for (const std::string& vm : list_vm_uuids(l)) {
+        std::vector<Chain> chains = load_vm_chains(l, vm);
+        if (chains.empty()) continue;
+        VmEntry v;
+        v.uuid = vm;
+        const ElementMeta* newest = nullptr;
+        for (const Chain& c : chains) {
+            ChainInfo ci;
+            ci.uuid = c.uuid;
+            ci.full = c.base().info();
+            ci.last_number = c.latest().number;
+            for (auto it = std::next(c.elements.begin()); it != c.elements.end(); ++it) ci.partials.push_back(it->second.info());
+            for (const auto& [n, m] : c.elements)
+                if (!newest || m.time >= newest->time) newest = &m;
+            v.chains.push_back(std::move(ci));
+        }
+        v.name = newest->vm_name;
+        v.type = newest->vm_type;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,98 @@
+// prl::backup — the backup engine behind PrlSrv_CreateVmBackup,
+// PrlSrv_GetBackupTree, PrlSrv_RestoreVmBackup and PrlSrv_RemoveVmBackup.
+//
+// A Repository is a directory holding backups of any number of VMs and
+// containers. Each backup is a chain element: a full backup (id "{chain}"),
+// then incremental (changes since the previous element) or differential
+// (changes since the full) ones (id "{chain}.N", the full being element 1).
+// Disk images are backed up per 4 KiB block, container trees per file; blocks
+// are SHA-256 addressed, stored once per repository, zstd-compressed. The
+// on-disk format is described in docs/backup-format.md, the design and its
+// guarantees in docs/backup-engine.md.
+//
+// Guarantees:
+//  - An element is listed only once its data and metadata are durable; a
+//    crash, kill, full disk or cancel at any point leaves every listed element
+//    restorable bit for bit. Leftovers are removed by the next open().
+//  - Writers (create, remove, remove_all) take a per-VM lock without waiting:
+//    a second writer on the same VM gets Errc::locked. list() and restore()
+//    work while a backup of the same VM is being written.
+//  - Restore verifies every block; on any failure the targets are untouched.
+//  - Only prl::backup::Error (and std::bad_alloc) is thrown.
+//  - Thread-safe: a Repository may be used from several threads at once, and
+//    several processes may open the same directory.
+#pragma once
+#include "backup_types.h"
+#include "error.h"
+#include "progress.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace prl::backup {
+
+// A raw (possibly sparse) disk image file of a VM.
+struct DiskSource {
+    std::string name;  // unique within the VM; the key for restore
+    std::filesystem::path path;
+};
+
+struct Source {
+    std::string vm_uuid;  // "{...}"
+    std::string vm_name;
+    VmType type = VmType::vm;
+    std::vector<DiskSource> disks;   // VM
+    std::filesystem::path ct_root;   // container private area (CT)
+};
+
+struct CreateOptions {
+    // incremental/differential for a VM with no backup yet makes a full one.
+    Kind kind = Kind::full;
+    bool compress = true;  // false: PBT_UNCOMPRESSED
+    std::string description, creator, host, server_uuid;
+    uint32_t flags = 0;    // raw SDK flags, recorded as-is
+};
+
+struct RestoreTarget {
+    // VM: disk name -> destination image path. Disks not named are not
+    // restored; an unknown name is Errc::vm_mismatch.
+    std::map<std::string, std::filesystem::path> disks;
+    // CT: destination directory; must not exist or be empty.
+    std::filesystem::path directory;
+};
+
+class Repository {
+public:
+    // Creates `dir` if needed; removes leftovers of unfinished operations
+    // (when no operation is running on the repository at that moment).
+    static std::unique_ptr<Repository> open(const std::filesystem::path& dir);
+
+    // Backs up `src`; returns the new element's id.
+    std::string create(const Source& src, const CreateOptions& opt, const Progress& progress = {});
+
+    // Every VM with committed elements, chains sorted by time.
+    std::vector<VmEntry> list() const;
+
+    // Restores element `id` (and what it depends on) to `target`.
+    void restore(const std::string& id, const RestoreTarget& target, const Progress& progress = {}) const;
+
+    // Removes element `id` and the later elements of its chain. With
+    // keep_chain only `id` goes: the elements that depended on it are
+    // rewritten to depend on its parent (removing the full makes the next
+    // element the chain's full; ids never change). Unreferenced data is reclaimed.
+    void remove(const std::string& id, bool keep_chain);
+
+    // Removes every backup of the VM `vm_uuid`.
+    void remove_all(const std::string& vm_uuid);
+
+    const std::filesystem::path& path() const { return root_; }
+
+private:
+    explicit Repository(std::filesystem::path root) : root_(std::move(root)) {}
+    std::filesystem::path root_;
+};
+
+}  // namespace prl::backup

@@ -1,0 +1,109 @@
+// Repository::restore — rebuilds into temp files beside the targets and
+// renames them into place only when every block has been verified.
+#include "container_tree.h"
+#include "disk_image.h"
+#include "repository.h"
+#include "repository_common.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace prl::backup {
+
+namespace {
+
+fs::path temp_beside(const fs::path& target) {
+    return target.parent_path() / ("." + target.filename().string() + ".prl-restore-" + random_hex(6));
+}
+
+// Removes a partly restored tree even where restore already made directories read-only.
+void remove_tree_forcibly(const fs::path& dir) {
+    std::error_code ec;
+    ::chmod(dir.c_str(), 0700);
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+        if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
+    }
+    fs::remove_all(dir, ec);
+}
+
+void check_target_parent(const fs::path& p) {
+    std::error_code ec;
+    if (p.empty() || p.filename().empty() || !fs::is_directory(p.parent_path().empty() ? "." : p.parent_path(), ec))
+        throw Error(Errc::invalid_argument, "restore target " + p.string() + " has no existing parent directory");
+}
+
+}  // namespace
+
+void Repository::restore(const std::string& id_str, const RestoreTarget& target, const Progress& progress) const {
+    const Layout l{root_};
+    const BackupId id = require_backup_id(id_str);
+    // Shared: garbage collection cannot delete packs while we read them.
+    FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+    auto loc = find_chain(l, id.chain);
+    if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
+    const Chain& chain = loc->chain;
+    const ElementMeta& m = chain.elements.at(id.number);
+    if (m.vm_type == VmType::vm) {
+        if (target.disks.empty()) throw Error(Errc::vm_mismatch, "backup " + id.str() + " is a VM backup: name its disks");
+        uint64_t total = 0;
+        std::vector<const DiskRecord*> records;
+        for (const auto& [name, path] : target.disks) {
+            const DiskRecord* rec = nullptr;
+            for (const auto& d : m.disks)
+                if (d.name == name) rec = &d;
+            if (!rec) throw Error(Errc::vm_mismatch, "backup " + id.str() + " has no disk '" + name + "'");
+            check_target_parent(path);
+            records.push_back(rec);
+            total += rec->size;
+        }
+        ProgressReporter pr(progress, total);
+        ThreadPool pool(ThreadPool::default_threads());
+        PackCachePool packs(l.packs());
+        struct Temp {
+            fs::path tmp, dest;
+        };
+        std::vector<Temp> temps;
+        try {
+            size_t i = 0;
+            for (const auto& [name, path] : target.disks) {
+                const DiskRecord& rec = *records[i++];
+                temps.push_back(Temp{temp_beside(path), path});
+                UniqueFd fd = open_file(temps.back().tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+                const std::string what = "backup " + id.str() + " disk '" + name + "'";
+                std::unique_ptr<LayeredView> view = open_disk_view(chain, id.number, name);
+                restore_image(*view, rec.size, fd.get(), packs, pool, pr, what);
+            }
+            for (const Temp& t : temps) rename_durable(t.tmp, t.dest);
+        } catch (...) {
+            for (const Temp& t : temps) ::unlink(t.tmp.c_str());
+            throw;
+        }
+        pr.done();
+        return;
+    }
+
+    // Container.
+    if (target.directory.empty()) throw Error(Errc::vm_mismatch, "backup " + id.str() + " is a container backup: give a directory");
+    const fs::path dest = target.directory.filename().empty() ? target.directory.parent_path() : target.directory;
+    check_target_parent(dest);
+    std::error_code ec;
+    const bool exists = fs::exists(fs::symlink_status(dest, ec));
+    if (exists && (!fs::is_directory(fs::symlink_status(dest, ec)) || !fs::is_empty(dest, ec)))
+        throw Error(Errc::invalid_argument, "restore target " + dest.string() + " exists and is not an empty directory");
+    ProgressReporter pr(progress, m.original_size);
+    PackCache packs(l.packs());
+    const fs::path tmp = temp_beside(dest);
+    if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno(errno, "cannot create " + tmp.string());
+    try {
+        restore_tree(chain.dir / m.tree_file, m.tree_digest, "backup " + id.str(), tmp, packs, pr);
+        rename_durable(tmp, dest);
+    } catch (...) {
+        remove_tree_forcibly(tmp);
+        throw;
+    }
+    pr.done();
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,63 @@
+// Writes the new blocks of one operation into fresh packs. Blocks the dedup
+// index already knows are not stored again. New blocks are grouped into
+// frames of up to 64 blocks; each frame is compressed and written by a pool
+// worker (packs accept concurrent frame writes), so the caller only hashes
+// lookups and copies. Packs stay "*.pack.tmp" (invisible to every other
+// operation) until commit(); destroying an uncommitted writer deletes them.
+#pragma once
+#include "dedup_index.h"
+#include "pack_file.h"
+#include "thread_pool.h"
+
+#include <deque>
+#include <future>
+#include <memory>
+
+namespace prl::backup {
+
+class StoreWriter {
+public:
+    StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, DedupIndex& index);
+    ~StoreWriter();
+    StoreWriter(const StoreWriter&) = delete;
+    StoreWriter& operator=(const StoreWriter&) = delete;
+
+    // Location of the block with hash `h` and content block[4096].
+    BlockLocation put(const Digest& h, const uint8_t* block);
+    void finish();  // write every pending frame, seal and fsync the packs
+    void commit();  // rename the packs into place and fsync the directory
+    uint64_t stored_bytes() const { return stored_bytes_; }
+    uint64_t new_blocks() const { return new_blocks_; }
+
+private:
+    struct Frame {
+        PackWriter* pack = nullptr;
+        uint32_t first_entry = 0;
+        uint32_t seal_count = 0;  // non-zero: the pack is full after this frame; seal it with this count
+        std::vector<uint8_t> data;
+        std::vector<Digest> hashes;
+        std::vector<uint8_t> out;
+    };
+    struct Pending {
+        std::unique_ptr<Frame> frame;
+        std::future<void> done;
+    };
+    void close_frame();
+    void drain(size_t keep);
+    static void compress_and_write(Frame& f, bool compress);
+    std::unique_ptr<Frame> new_frame();
+
+    fs::path dir_;
+    ThreadPool& pool_;
+    bool compress_;
+    DedupIndex& index_;
+    std::vector<std::unique_ptr<PackWriter>> packs_;
+    uint32_t assigned_ = 0;  // entries handed out in the current pack
+    std::unique_ptr<Frame> frame_;
+    std::deque<Pending> pending_;
+    std::vector<std::unique_ptr<Frame>> spare_;  // recycled frame buffers
+    uint64_t stored_bytes_ = 0;
+    uint64_t new_blocks_ = 0;
+};
+
+}  // namespace prl::backup

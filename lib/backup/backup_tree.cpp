@@ -103,7 +103,8 @@ std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& f
                          [](const ChainInfo* a, const ChainInfo* b) { return by_time(&a->full, &b->full); });
         if (!wanted) {
             const bool want_ct = filter.kind == TreeFilter::ct;
-            if ((vm.type == VmType::ct) != want_ct || chains.empty()) continue;
+            if (chains.empty()) continue;
+            if (filter.kind != TreeFilter::any && (vm.type == VmType::ct) != want_ct) continue;
             start_vm(w, vm);
             for (const ChainInfo* c : chains) {
                 std::vector<const ElementInfo*> partials;

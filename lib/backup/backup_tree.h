@@ -9,7 +9,7 @@
 namespace prl::backup {
 
 struct TreeFilter {
-    enum Kind { vm, ct };
+    enum Kind { vm, ct, any };  // any: every VM and container given
     Kind kind = vm;          // PBT_VM (default) or PBT_CT; ignored when backup_id is set
     std::string backup_id;   // PBT_BACKUP_ID / PBT_CHAIN: restrict to this backup
     bool chain = false;      // with backup_id: that element and the rest of its chain

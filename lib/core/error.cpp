@@ -2,6 +2,7 @@
 
 #include "log.h"
 
+#include "backup/error.h"
 #include "service/store/error.h"
 
 #include <new>
@@ -21,8 +22,24 @@ PRL_RESULT service_code(service::Errc e) noexcept {
         case Errc::not_a_bundle: return PRL_ERR_VM_CONFIG_DOESNT_EXIST;
         case Errc::edit_conflict: return PRL_ERR_VM_CONFIG_WAS_CHANGED;
         case Errc::not_stopped: return PRL_ERR_DISP_VM_IS_NOT_STOPPED;
+        case Errc::restore_running: return PRL_ERR_BACKUP_RESTORE_VM_RUNNING;
         case Errc::io_error: return PRL_ERR_FILE_WRITE_ERROR;
         case Errc::corrupt: return PRL_ERR_PARSE_VM_CONFIG;
+    }
+    return PRL_ERR_UNEXPECTED;
+}
+
+PRL_RESULT backup_code(backup::Errc e) noexcept {
+    using backup::Errc;
+    switch (e) {
+        case Errc::invalid_argument: return PRL_ERR_INVALID_ARG;
+        case Errc::not_found: return PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND;
+        case Errc::locked: return PRL_ERR_BACKUP_LOCKED_FOR_WRITING;
+        case Errc::corrupted: return PRL_ERR_BACKUP_RESTORE_INTERNAL_ERROR;
+        case Errc::cancelled: return PRL_ERR_OPERATION_WAS_CANCELED;
+        case Errc::io_error: return PRL_ERR_BACKUP_INTERNAL_ERROR;
+        case Errc::no_space: return PRL_ERR_BACKUP_CREATE_NOT_ENOUGH_FREE_DISK_SPACE;
+        case Errc::vm_mismatch: return PRL_ERR_INVALID_PARAM;
     }
     return PRL_ERR_UNEXPECTED;
 }
@@ -45,6 +62,9 @@ PRL_RESULT current_exception_code(std::string* text) noexcept {
     } catch (const service::Error& e) {
         set(e.what());
         return service_code(e.code());
+    } catch (const backup::Error& e) {
+        set(e.what());
+        return backup_code(e.code());
     } catch (const std::bad_alloc&) {
         set("out of memory");
         return PRL_ERR_OUT_OF_MEMORY;

@@ -55,6 +55,13 @@ public:
     const service::HostFacts host;
 };
 
+class BackupResult : public Object {
+public:
+    explicit BackupResult(std::string backup_id) : Object(PHT_BACKUP_RESULT), backup_id(std::move(backup_id)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_BACKUP_RESULT; }
+    const std::string backup_id;  // "{uuid}" or "{uuid}.N"
+};
+
 class VmInfo : public Object {
 public:
     explicit VmInfo(service::VmState state) : Object(PHT_VM_INFO), state(state) {}

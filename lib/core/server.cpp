@@ -64,6 +64,12 @@ std::shared_ptr<Vm> Server::vm_object(const std::string& uuid) {
     return vm;
 }
 
+std::shared_ptr<Vm> Server::existing_vm(const std::string& uuid) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = vms_.find(uuid);
+    return it == vms_.end() ? nullptr : it->second.lock();
+}
+
 void Server::adopt(const std::shared_ptr<Vm>& vm, const std::string& uuid) {
     std::lock_guard<std::mutex> lock(mutex_);
     vms_[uuid] = vm;

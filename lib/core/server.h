@@ -46,6 +46,8 @@ public:
 
     // The VM object for a UUID, created on first use, shared afterwards.
     std::shared_ptr<Vm> vm_object(const std::string& uuid);
+    // The VM object for a UUID if this server has one, else null.
+    std::shared_ptr<Vm> existing_vm(const std::string& uuid) const;
     // A new, unregistered VM (PrlSrv_CreateVm).
     std::shared_ptr<Vm> new_vm();
     // Makes a newly registered VM the shared object for its UUID.

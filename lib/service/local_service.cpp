@@ -33,7 +33,7 @@ std::uint64_t monotonic_us() {
 class LocalService final : public Service {
 public:
     explicit LocalService(StateRoot root)
-        : inventory_(std::move(root)), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
+        : inventory_(std::move(root)), backups_(inventory_), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
 
     HostFacts host_facts() const override {
         HostFacts f;
@@ -74,8 +74,21 @@ public:
         return inventory_.compare_and_set_power_state(uuid, expected, next);
     }
 
+    std::string create_backup(const BackupRequest& request, const backup::Progress& progress) override {
+        return backups_.create(request, progress);
+    }
+    std::vector<backup::VmEntry> list_backups(const std::string& dir) override { return backups_.list(dir); }
+    RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) override {
+        return backups_.restore(request, progress);
+    }
+    void remove_backup(const std::string& dir, const std::string& vm_uuid, const std::string& id,
+                       bool keep_chain) override {
+        backups_.remove(dir, vm_uuid, id, keep_chain);
+    }
+
 private:
     Inventory inventory_;
+    Backups backups_;
     const std::uint64_t started_;
     const std::uint64_t started_monotonic_;
 };

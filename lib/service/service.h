@@ -4,6 +4,7 @@
 // prl::service::Error (see store/error.h); the core maps them to PRL_RESULT.
 #pragma once
 
+#include "backups.h"
 #include "store/inventory.h"
 #include "store/power_state.h"
 #include "store/vm_config.h"
@@ -45,6 +46,13 @@ public:
 
     virtual VmState power_state(const std::string& uuid) const = 0;
     virtual bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next) = 0;
+
+    // Backups (throw prl::backup::Error or prl::service::Error).
+    virtual std::string create_backup(const BackupRequest& request, const backup::Progress& progress) = 0;
+    virtual std::vector<backup::VmEntry> list_backups(const std::string& backup_directory) = 0;
+    virtual RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) = 0;
+    virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
+                               const std::string& id, bool keep_chain) = 0;
 };
 
 // The embedded service of the state root ($PRLSHIM_HOME, else the XDG data

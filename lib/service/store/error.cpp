@@ -15,6 +15,7 @@ const char* prl_result_name(Errc code) noexcept {
     case Errc::not_a_bundle: return "PRL_ERR_VM_CONFIG_DOESNT_EXIST";
     case Errc::edit_conflict: return "PRL_ERR_VM_CONFIG_WAS_CHANGED";
     case Errc::not_stopped: return "PRL_ERR_DISP_VM_IS_NOT_STOPPED";
+    case Errc::restore_running: return "PRL_ERR_BACKUP_RESTORE_VM_RUNNING";
     case Errc::io_error: return "PRL_ERR_FILE_WRITE_ERROR";
     case Errc::corrupt: return "PRL_ERR_PARSE_VM_CONFIG";
     }
@@ -32,6 +33,7 @@ const char* errc_name(Errc code) noexcept {
     case Errc::not_a_bundle: return "not_a_bundle";
     case Errc::edit_conflict: return "edit_conflict";
     case Errc::not_stopped: return "not_stopped";
+    case Errc::restore_running: return "restore_running";
     case Errc::io_error: return "io_error";
     case Errc::corrupt: return "corrupt";
     }

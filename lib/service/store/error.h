@@ -17,6 +17,7 @@ enum class Errc {
     not_a_bundle,      // PRL_ERR_VM_CONFIG_DOESNT_EXIST (no config.pvs in the directory)
     edit_conflict,     // PRL_ERR_VM_CONFIG_WAS_CHANGED (commit based on an older revision)
     not_stopped,       // PRL_ERR_DISP_VM_IS_NOT_STOPPED (unregister/delete of a running VM)
+    restore_running,   // PRL_ERR_BACKUP_RESTORE_VM_RUNNING (restore over a VM that is not stopped)
     io_error,          // PRL_ERR_FILE_WRITE_ERROR (or PRL_ERR_OPEN_VM_CONFIG_READ on read)
     corrupt,           // PRL_ERR_PARSE_VM_CONFIG (config.pvs or registry unreadable)
 };

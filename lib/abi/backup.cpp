@@ -1,0 +1,169 @@
+// PrlSrv_CreateVmBackup, GetBackupTree, RestoreVmBackup, RemoveVmBackup (and
+// their Ex forms) and PrlBackupResult_GetBackupUuid.
+#include "boundary.h"
+#include "copy_out.h"
+
+#include "core/backup_ops.h"
+#include "core/info_objects.h"
+#include "core/server.h"
+
+#include <cstring>
+
+using namespace prl;
+using namespace prl::abi;
+
+namespace {
+
+std::string text(PRL_CONST_STR s) { return s ? std::string(s) : std::string(); }
+
+// Backups go to this host's repository; another target needs the prlshimd
+// daemon, which does not exist yet.
+void require_local_target(PRL_CONST_STR host) {
+    const std::string h = text(host);
+    if (h.empty() || h == "localhost" || h == "127.0.0.1" || h == "::1") return;
+    fail(PRL_ERR_CANT_CONNECT_TO_DISPATCHER, "backups to another host need the prlshimd daemon");
+}
+
+std::string directory_of(const PRL_BACKUP_PARAM* extra) {
+    return extra && extra->backup_directory ? std::string(extra->backup_directory) : std::string();
+}
+
+PRL_HANDLE create(PRL_HANDLE hServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sTargetHost, PRL_CONST_STR description,
+                  PRL_UINT32 flags, const PRL_BACKUP_PARAM* extra) {
+    return async(PJOC_SRV_CREATE_VM_BACKUP, [&] {
+        auto server = handle_cast<Server>(hServer).share();
+        require(sVmUuid != nullptr && *sVmUuid != '\0');
+        require_local_target(sTargetHost);
+        require(!((flags & PBT_INCREMENTAL) && (flags & PBT_DIFFERENTIAL)), PRL_ERR_INVALID_PARAM,
+                "incremental and differential at once");
+        service::BackupRequest request;
+        request.vm_uuid = sVmUuid;
+        request.kind = (flags & PBT_DIFFERENTIAL)  ? backup::Kind::differential
+                       : (flags & PBT_INCREMENTAL) ? backup::Kind::incremental
+                                                   : backup::Kind::full;
+        request.compress = !(flags & PBT_UNCOMPRESSED);
+        request.description = text(description);
+        request.flags = flags;
+        request.backup_directory = directory_of(extra);
+        return give_job(server->start_job(PJOC_SRV_CREATE_VM_BACKUP, [server, request](Job& job) {
+            return backup_ops::create(*server, request, job);
+        }));
+    });
+}
+
+PRL_HANDLE tree(PRL_HANDLE hServer, PRL_CONST_STR sUuid, PRL_CONST_STR sTargetHost, PRL_UINT32 flags,
+                const PRL_BACKUP_PARAM* extra) {
+    return async(PJOC_SRV_GET_BACKUP_TREE, [&] {
+        auto server = handle_cast<Server>(hServer).share();
+        require_local_target(sTargetHost);
+        const std::string uuid = text(sUuid);
+        // As the product: a backup filter needs an id, and the two filters exclude each other.
+        require(!((flags & (PBT_BACKUP_ID | PBT_CHAIN)) && uuid.empty()), PRL_ERR_INVALID_PARAM,
+                "PBT_BACKUP_ID and PBT_CHAIN need a backup id");
+        require(!((flags & PBT_BACKUP_ID) && (flags & PBT_CHAIN)), PRL_ERR_INVALID_PARAM,
+                "PBT_BACKUP_ID and PBT_CHAIN exclude each other");
+        const std::string dir = directory_of(extra);
+        return give_job(server->start_job(PJOC_SRV_GET_BACKUP_TREE, [server, uuid, flags, dir](Job&) {
+            return backup_ops::tree(*server, uuid, flags, dir);
+        }));
+    });
+}
+
+PRL_HANDLE restore(PRL_HANDLE hServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid, PRL_CONST_STR sTargetHost,
+                   PRL_CONST_STR sTargetVmHomePath, PRL_CONST_STR sTargetVmName, PRL_UINT32 flags,
+                   const PRL_BACKUP_PARAM* extra) {
+    return async(PJOC_SRV_RESTORE_VM_BACKUP, [&] {
+        auto server = handle_cast<Server>(hServer).share();
+        require_local_target(sTargetHost);
+        service::RestoreRequest request;
+        request.vm_uuid = text(sVmUuid);
+        request.backup_id = text(sBackupUuid);
+        require(!request.vm_uuid.empty() || !request.backup_id.empty(), PRL_ERR_INVALID_ARG,
+                "restore needs a VM UUID or a backup id");
+        request.target_home = text(sTargetVmHomePath);
+        request.target_name = text(sTargetVmName);
+        request.to_copy = flags & PBT_RESTORE_TO_COPY;
+        request.backup_directory = directory_of(extra);
+        return give_job(server->start_job(PJOC_SRV_RESTORE_VM_BACKUP, [server, request](Job& job) {
+            return backup_ops::restore(*server, request, job);
+        }, RTT_RUNNING_TASK_RESTORE_VM));
+    });
+}
+
+PRL_HANDLE remove(PRL_HANDLE hServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid, PRL_CONST_STR sTargetHost,
+                  PRL_UINT32 flags, const PRL_BACKUP_PARAM* extra) {
+    return async(PJOC_SRV_REMOVE_VM_BACKUP, [&] {
+        auto server = handle_cast<Server>(hServer).share();
+        require_local_target(sTargetHost);
+        const std::string vm = text(sVmUuid), id = text(sBackupUuid), dir = directory_of(extra);
+        require(!vm.empty() || !id.empty(), PRL_ERR_INVALID_ARG, "remove needs a VM UUID or a backup id");
+        const bool keep_chain = flags & PBT_KEEP_CHAIN, ignore = flags & PBT_IGNORE_NOT_EXISTS;
+        return give_job(server->start_job(PJOC_SRV_REMOVE_VM_BACKUP, [=](Job&) {
+            return backup_ops::remove(*server, dir, vm, id, keep_chain, ignore);
+        }));
+    });
+}
+
+}  // namespace
+
+extern "C" {
+
+PRL_HANDLE PrlSrv_CreateVmBackup(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sTargetHost,
+                                 PRL_UINT32, PRL_CONST_STR, PRL_CONST_STR strDescription, PRL_UINT32 backup_flags,
+                                 PRL_UINT32, PRL_BOOL) {
+    return create(hSourceServer, sVmUuid, sTargetHost, strDescription, backup_flags, nullptr);
+}
+
+PRL_HANDLE PrlSrv_CreateVmBackupEx(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sTargetHost,
+                                   PRL_UINT32, PRL_CONST_STR, PRL_CONST_STR strDescription, PRL_UINT32 backup_flags,
+                                   PRL_UINT32, PRL_BOOL, const PRL_BACKUP_PARAM* pExtra) {
+    return create(hSourceServer, sVmUuid, sTargetHost, strDescription, backup_flags, pExtra);
+}
+
+PRL_HANDLE PrlSrv_GetBackupTree(PRL_HANDLE hSourceServer, PRL_CONST_STR sUuid, PRL_CONST_STR sTargetHost,
+                                PRL_UINT32, PRL_CONST_STR, PRL_UINT32 backup_flags, PRL_UINT32, PRL_BOOL) {
+    return tree(hSourceServer, sUuid, sTargetHost, backup_flags, nullptr);
+}
+
+PRL_HANDLE PrlSrv_GetBackupTreeEx(PRL_HANDLE hSourceServer, PRL_CONST_STR sUuid, PRL_CONST_STR sTargetHost,
+                                  PRL_UINT32, PRL_CONST_STR, PRL_UINT32 backup_flags, PRL_UINT32, PRL_BOOL,
+                                  const PRL_BACKUP_PARAM* pExtra) {
+    return tree(hSourceServer, sUuid, sTargetHost, backup_flags, pExtra);
+}
+
+PRL_HANDLE PrlSrv_RestoreVmBackup(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid,
+                                  PRL_CONST_STR sTargetHost, PRL_UINT32, PRL_CONST_STR,
+                                  PRL_CONST_STR sTargetVmHomePath, PRL_CONST_STR sTargetVmName,
+                                  PRL_UINT32 restore_flags, PRL_UINT32, PRL_BOOL) {
+    return restore(hSourceServer, sVmUuid, sBackupUuid, sTargetHost, sTargetVmHomePath, sTargetVmName, restore_flags,
+                   nullptr);
+}
+
+PRL_HANDLE PrlSrv_RestoreVmBackupEx(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid,
+                                    PRL_CONST_STR sTargetHost, PRL_UINT32, PRL_CONST_STR,
+                                    PRL_CONST_STR sTargetVmHomePath, PRL_CONST_STR sTargetVmName,
+                                    PRL_UINT32 restore_flags, PRL_UINT32, PRL_BOOL, const PRL_BACKUP_PARAM* pExtra) {
+    return restore(hSourceServer, sVmUuid, sBackupUuid, sTargetHost, sTargetVmHomePath, sTargetVmName, restore_flags,
+                   pExtra);
+}
+
+PRL_HANDLE PrlSrv_RemoveVmBackup(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid,
+                                 PRL_CONST_STR sTargetHost, PRL_UINT32, PRL_CONST_STR, PRL_UINT32 remove_flags,
+                                 PRL_UINT32, PRL_BOOL) {
+    return remove(hSourceServer, sVmUuid, sBackupUuid, sTargetHost, remove_flags, nullptr);
+}
+
+PRL_HANDLE PrlSrv_RemoveVmBackupEx(PRL_HANDLE hSourceServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBackupUuid,
+                                   PRL_CONST_STR sTargetHost, PRL_UINT32, PRL_CONST_STR, PRL_UINT32 remove_flags,
+                                   PRL_UINT32, PRL_BOOL, const PRL_BACKUP_PARAM* pExtra) {
+    return remove(hSourceServer, sVmUuid, sBackupUuid, sTargetHost, remove_flags, pExtra);
+}
+
+PRL_RESULT PrlBackupResult_GetBackupUuid(PRL_HANDLE hBackupResult, PRL_STR sBackupUuid,
+                                         PRL_UINT32_PTR pnBackupUuidBufLength) {
+    return sync([&] {
+        return copy_out(handle_cast<BackupResult>(hBackupResult)->backup_id, sBackupUuid, pnBackupUuidBufLength);
+    });
+}
+
+}  // extern "C"

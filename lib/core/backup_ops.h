@@ -1,0 +1,24 @@
+// The operations behind PrlSrv_CreateVmBackup, GetBackupTree, RestoreVmBackup
+// and RemoveVmBackup, run as job tasks: they call the service, report
+// progress to the job and emit the product's backup events, issued by the VM
+// (issuer id = its UUID) to the server's and the VM's handlers.
+#pragma once
+
+#include "job.h"
+#include "result.h"
+#include "server.h"
+
+#include "service/backups.h"
+
+#include <string>
+
+namespace prl::backup_ops {
+
+ResultPtr create(Server& server, const service::BackupRequest& request, Job& job);
+// sUuid, flags as PrlSrv_GetBackupTree takes them (validated by the caller).
+ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const std::string& directory);
+ResultPtr restore(Server& server, const service::RestoreRequest& request, Job& job);
+ResultPtr remove(Server& server, const std::string& directory, const std::string& vm_uuid, const std::string& id,
+                 bool keep_chain, bool ignore_missing);
+
+}  // namespace prl::backup_ops

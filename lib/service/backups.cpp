@@ -1,0 +1,226 @@
+#include "backups.h"
+
+#include "store/error.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace prl::service {
+namespace {
+
+std::string user_name() {
+    if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+    return "uid" + std::to_string(geteuid());
+}
+
+std::string host_name() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+    return name;
+}
+
+backup::VmType backup_type(VmType t) { return t == VmType::ct ? backup::VmType::ct : backup::VmType::vm; }
+
+// The name a disk is known by in its backups: its image's file name, made
+// unique within the VM.
+std::vector<backup::DiskSource> disk_sources(const VmConfig& config) {
+    std::vector<backup::DiskSource> disks;
+    std::set<std::string> used;
+    for (const HardDisk& d : config.hard_disks) {
+        std::string name = fs::path(d.image_path).filename().string();
+        if (name.empty()) name = "harddisk" + std::to_string(d.index) + ".hdd";
+        while (!used.insert(name).second) name = std::to_string(d.index) + "-" + name;
+        disks.push_back({name, d.image_path});
+    }
+    return disks;
+}
+
+struct Found {
+    const backup::VmEntry* vm = nullptr;
+    const backup::ElementInfo* element = nullptr;
+};
+
+Found find_element(const std::vector<backup::VmEntry>& vms, const std::string& id) {
+    for (const auto& vm : vms)
+        for (const auto& chain : vm.chains) {
+            if (chain.full.id == id) return {&vm, &chain.full};
+            for (const auto& p : chain.partials)
+                if (p.id == id) return {&vm, &p};
+        }
+    throw backup::Error(backup::Errc::not_found, "no backup " + id);
+}
+
+Found latest_element(const std::vector<backup::VmEntry>& vms, const std::string& vm_uuid) {
+    for (const auto& vm : vms) {
+        if (vm.uuid != vm_uuid || vm.chains.empty()) continue;
+        const backup::ChainInfo& chain = vm.chains.back();  // chains are sorted by time
+        return {&vm, chain.partials.empty() ? &chain.full : &chain.partials.back()};
+    }
+    throw backup::Error(backup::Errc::not_found, "the VM " + vm_uuid + " has no backup");
+}
+
+// Restores a container tree next to `dir` and swaps it in, so that a failed
+// or cancelled restore leaves the old tree as it was.
+void restore_tree_in_place(const backup::Repository& repo, const std::string& id, const fs::path& dir,
+                           const backup::Progress& progress) {
+    const fs::path fresh = dir.string() + ".restoring";
+    const fs::path old = dir.string() + ".replaced";
+    std::error_code ec;
+    fs::remove_all(fresh, ec);
+    fs::remove_all(old, ec);
+    backup::RestoreTarget target;
+    target.directory = fresh;
+    try {
+        repo.restore(id, target, progress);
+    } catch (...) {
+        fs::remove_all(fresh, ec);
+        throw;
+    }
+    fs::rename(dir, old);
+    fs::rename(fresh, dir);
+    fs::remove_all(old, ec);
+}
+
+}  // namespace
+
+backup::Repository& Backups::repository(const std::string& directory) {
+    fs::path dir = directory.empty() ? inventory_.root().path() / "backups" : fs::path(directory);
+    if (!dir.is_absolute()) throw Error(Errc::invalid_argument, "a backup directory must be an absolute path");
+    dir = dir.lexically_normal();
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& repo = repositories_[dir.string()];
+    if (!repo) repo = backup::Repository::open(dir);
+    return *repo;
+}
+
+std::string Backups::create(const BackupRequest& request, const backup::Progress& progress) {
+    const VmRecord record = inventory_.get_config(request.vm_uuid);
+    backup::Source source;
+    source.vm_uuid = record.entry.uuid;
+    source.vm_name = record.entry.name;
+    source.type = backup_type(record.entry.type);
+    if (record.entry.type == VmType::ct)
+        source.ct_root = record.entry.bundle;
+    else
+        source.disks = disk_sources(record.config);
+    backup::CreateOptions options;
+    options.kind = request.kind;
+    options.compress = request.compress;
+    options.description = request.description;
+    options.creator = user_name();
+    options.host = host_name();
+    options.server_uuid = inventory_.root().server_uuid();
+    options.flags = request.flags;
+    return repository(request.backup_directory).create(source, options, progress);
+}
+
+std::vector<backup::VmEntry> Backups::list(const std::string& backup_directory) {
+    return repository(backup_directory).list();
+}
+
+RestoreOutcome Backups::restore(const RestoreRequest& request, const backup::Progress& progress) {
+    backup::Repository& repo = repository(request.backup_directory);
+    const std::vector<backup::VmEntry> vms = repo.list();
+    if (request.backup_id.empty() && request.vm_uuid.empty())
+        throw Error(Errc::invalid_argument, "restore needs a backup id or a VM UUID");
+    const Found found =
+        request.backup_id.empty() ? latest_element(vms, request.vm_uuid) : find_element(vms, request.backup_id);
+    if (!request.vm_uuid.empty() && found.vm->uuid != request.vm_uuid)
+        throw backup::Error(backup::Errc::not_found, "backup " + found.element->id + " is not of VM " + request.vm_uuid);
+
+    const bool original_registered = inventory_.find_by_uuid(found.vm->uuid).has_value();
+    const bool new_vm =
+        request.to_copy || !request.target_name.empty() || !request.target_home.empty() || !original_registered;
+    if (new_vm) return restore_new(*found.vm, *found.element, request, repo, progress);
+    return restore_over(*found.vm, *found.element, repo, progress);
+}
+
+RestoreOutcome Backups::restore_over(const backup::VmEntry& vm, const backup::ElementInfo& element,
+                                     const backup::Repository& repo, const backup::Progress& progress) {
+    const VmRecord record = inventory_.get_config(vm.uuid);
+    if (record.entry.state != VmState::stopped)
+        throw Error(Errc::restore_running, "the VM " + vm.uuid + " must be stopped to restore over it");
+    if (record.entry.type == VmType::ct) {
+        restore_tree_in_place(repo, element.id, record.entry.bundle, progress);
+        return {vm.uuid, false};
+    }
+    // Each backed-up disk goes back to the image it came from (or, when the
+    // configuration no longer has it, to a file of that name in the bundle).
+    std::map<std::string, fs::path> current;
+    for (const auto& d : disk_sources(record.config)) current[d.name] = d.path;
+    backup::RestoreTarget target;
+    for (const backup::DiskInfo& d : element.disks) {
+        auto it = current.find(d.name);
+        target.disks[d.name] = it != current.end() ? it->second : record.entry.bundle / d.name;
+    }
+    repo.restore(element.id, target, progress);
+    return {vm.uuid, false};
+}
+
+RestoreOutcome Backups::restore_new(const backup::VmEntry& vm, const backup::ElementInfo& element,
+                                    const RestoreRequest& request, const backup::Repository& repo,
+                                    const backup::Progress& progress) {
+    // The new VM's configuration: the original's when it is still registered,
+    // else one rebuilt from what the backup records (name, type, disks).
+    VmConfig config;
+    if (auto entry = inventory_.find_by_uuid(vm.uuid)) {
+        config = inventory_.get_config(vm.uuid).config;
+        config.hard_disks.clear();
+    } else {
+        config = make_default_config(config.os_version, false);
+        config.type = vm.type == backup::VmType::ct ? VmType::ct : VmType::vm;
+    }
+    config.name = request.target_name.empty() ? vm.name : request.target_name;
+    config.uuid = (request.to_copy || inventory_.find_by_uuid(vm.uuid)) ? std::string() : vm.uuid;
+    config.home_path.clear();
+    unsigned index = 0;
+    for (const backup::DiskInfo& d : element.disks) {
+        HardDisk disk;
+        disk.index = index++;
+        disk.image_path = d.name;  // inside the new bundle
+        disk.size_mib = (d.size + (1u << 20) - 1) >> 20;
+        config.hard_disks.push_back(disk);
+    }
+    const VmEntry created = inventory_.create(config, request.target_home);
+    try {
+        if (created.type == VmType::ct) {
+            restore_tree_in_place(repo, element.id, created.bundle, progress);
+            // The tree brought the original's config.pvs: store the new identity again.
+            const VmRecord record = inventory_.get_config(created.uuid);
+            inventory_.update_config(created.uuid, record.config, record.entry.revision);
+        } else {
+            const VmRecord record = inventory_.get_config(created.uuid);
+            backup::RestoreTarget target;
+            for (const HardDisk& d : record.config.hard_disks)
+                target.disks[fs::path(d.image_path).filename().string()] = d.image_path;
+            repo.restore(element.id, target, progress);
+        }
+    } catch (...) {
+        try {
+            inventory_.remove(created.uuid);  // nothing half-written is left in place of a VM
+        } catch (...) {
+        }
+        throw;
+    }
+    return {created.uuid, true};
+}
+
+void Backups::remove(const std::string& backup_directory, const std::string& vm_uuid, const std::string& id,
+                     bool keep_chain) {
+    backup::Repository& repo = repository(backup_directory);
+    if (!id.empty()) {
+        repo.remove(id, keep_chain);
+        return;
+    }
+    if (vm_uuid.empty()) throw Error(Errc::invalid_argument, "remove needs a backup id or a VM UUID");
+    latest_element(repo.list(), vm_uuid);  // not_found when the VM has no backup
+    repo.remove_all(vm_uuid);
+}
+
+}  // namespace prl::service

@@ -43,7 +43,7 @@ static void stubs(void) {
     PRL_JOB_OPERATION_CODE op = PJOC_JOB_CANCEL;
     PRL_UINT32 progress = 7;
 
-    CHECK_RC(PrlVmCfg_GetCpuCount(h, &progress), PRL_ERR_UNIMPLEMENTED);
+    CHECK_RC(PrlVmCfg_GetIopsLimit(h, &progress), PRL_ERR_UNIMPLEMENTED);
     job = PrlVm_Start(h);
     CHECK(job != PRL_INVALID_HANDLE);
     CHECK_OK(PrlHandle_GetType(job, &type));

@@ -65,3 +65,66 @@ bool VmDevice::accepts(PRL_HANDLE_TYPE t) noexcept {
 }
 
 }  // namespace prl
+
+namespace prl {
+
+const DeviceKind kSdkDeviceOrder[8] = {
+    DeviceKind::floppy, DeviceKind::hard_disk, DeviceKind::cdrom,           DeviceKind::serial,
+    DeviceKind::parallel, DeviceKind::usb,     DeviceKind::network_adapter, DeviceKind::sound,
+};
+
+std::vector<unsigned> device_indexes(const service::VmConfig& c, DeviceKind kind) {
+    std::vector<unsigned> out;
+    if (kind == DeviceKind::hard_disk) {
+        for (const auto& d : c.hard_disks) out.push_back(d.index);
+    } else {
+        const auto k = store_kind(kind);
+        for (const auto& d : c.devices)
+            if (d.kind == k) out.push_back(d.index);
+    }
+    return out;
+}
+
+unsigned first_free_index(const service::VmConfig& c, DeviceKind kind) {
+    const auto used = device_indexes(c, kind);
+    unsigned index = 0;
+    while (std::find(used.begin(), used.end(), index) != used.end()) ++index;
+    return index;
+}
+
+unsigned stack_slots(int interface_type) noexcept {
+    switch (interface_type) {
+        case PMS_IDE_DEVICE: return 4;
+        case PMS_SCSI_DEVICE: return 16;
+        case PMS_SATA_DEVICE: return 6;
+        case PMS_VIRTIO_BLOCK_DEVICE: return 16;
+        default: return 0;
+    }
+}
+
+namespace {
+
+int bus_of(int interface_type) noexcept {
+    if (interface_type == PMS_SATA_DEVICE) return PMS_IDE_DEVICE;
+    if (interface_type == PMS_USB_DEVICE) return PMS_SCSI_DEVICE;
+    return interface_type;
+}
+
+}  // namespace
+
+unsigned first_free_stack_index(const service::VmConfig& c, int interface_type, const void* self) {
+    std::vector<int> used;
+    const int bus = bus_of(interface_type);
+    for (const auto& d : c.hard_disks)
+        if (&d != self && bus_of(d.interface_type) == bus) used.push_back(d.stack_index);
+    for (const auto& d : c.devices)
+        if (&d != self && d.kind == service::DeviceKind::cdrom && d.interface_type &&
+            bus_of(*d.interface_type) == bus)
+            used.push_back(d.stack_index.value_or(0));
+    const unsigned slots = stack_slots(interface_type);
+    for (unsigned i = 0; i < slots; ++i)
+        if (std::find(used.begin(), used.end(), static_cast<int>(i)) == used.end()) return i;
+    fail(PRL_ERR_NO_MORE_FREE_INTERFACE_SLOTS, "no free slot on that interface");
+}
+
+}  // namespace prl

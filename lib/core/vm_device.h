@@ -1,13 +1,16 @@
 // VmDevice (PHT_VIRTUAL_DEV_*): one device of a VM's configuration. It names
 // the device by kind and index inside its Vm object and reads or edits the
 // Vm's local configuration under the Vm's lock; a device removed from the
-// configuration makes its handle's calls fail with PRL_ERR_INVALID_ARG.
+// configuration makes its handle's calls fail with PRL_ERR_OBJECT_WAS_REMOVED
+// (as the SDK's do).
 #pragma once
 
 #include "error.h"
 #include "vm.h"
 
 #include <algorithm>
+#include <atomic>
+#include <vector>
 
 namespace prl {
 
@@ -18,6 +21,22 @@ PRL_DEVICE_TYPE device_type(DeviceKind kind) noexcept;
 PRL_HANDLE_TYPE device_handle_type(DeviceKind kind) noexcept;
 bool device_kind_of(PRL_DEVICE_TYPE type, DeviceKind* kind) noexcept;
 service::DeviceKind store_kind(DeviceKind kind) noexcept;  // not for hard_disk
+
+// Every kind, in the order the SDK lists a VM's devices (PrlVmCfg_GetAllDevices).
+extern const DeviceKind kSdkDeviceOrder[8];
+
+// The indexes of a configuration's devices of one kind, in list order.
+std::vector<unsigned> device_indexes(const service::VmConfig& c, DeviceKind kind);
+// The lowest index no device of that kind uses (the SDK's default index).
+unsigned first_free_index(const service::VmConfig& c, DeviceKind kind);
+
+// Mass-storage stack positions: the number of slots of an interface type
+// (0 for types that have none) and the lowest free slot for a device, other
+// hard disks and CD-ROMs on the same bus counting as taken (IDE and SATA
+// share a numbering, as do SCSI and USB). PRL_ERR_NO_MORE_FREE_INTERFACE_SLOTS
+// when every slot is taken.
+unsigned stack_slots(int interface_type) noexcept;
+unsigned first_free_stack_index(const service::VmConfig& c, int interface_type, const void* self);
 
 class VmDevice : public Object {
 public:
@@ -35,7 +54,7 @@ public:
             require(kind_ == DeviceKind::hard_disk, PRL_ERR_INVALID_ARG, "not a hard disk");
             auto it = std::find_if(c.hard_disks.begin(), c.hard_disks.end(),
                                    [&](const service::HardDisk& d) { return d.index == index(); });
-            require(it != c.hard_disks.end(), PRL_ERR_INVALID_ARG, "the device was removed");
+            require(it != c.hard_disks.end(), PRL_ERR_OBJECT_WAS_REMOVED, "the device was removed");
             return f(*it, c);
         });
     }
@@ -46,7 +65,7 @@ public:
             const auto k = store_kind(kind_);
             auto it = std::find_if(c.devices.begin(), c.devices.end(),
                                    [&](const service::Device& d) { return d.kind == k && d.index == index(); });
-            require(it != c.devices.end(), PRL_ERR_INVALID_ARG, "the device was removed");
+            require(it != c.devices.end(), PRL_ERR_OBJECT_WAS_REMOVED, "the device was removed");
             return f(*it, c);
         });
     }

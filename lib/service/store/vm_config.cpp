@@ -10,8 +10,8 @@
 namespace prl::service {
 namespace {
 
-constexpr std::size_t max_text = 64 * 1024;
-constexpr std::size_t max_path = 4096;
+constexpr std::size_t max_text = max_text_bytes;
+constexpr std::size_t max_path = max_path_bytes;
 
 auto tie(const HardDisk& d) {
     return std::tie(d.index, d.enabled, d.connected, d.emulated_type, d.image_path, d.friendly_name,
@@ -27,17 +27,25 @@ auto tie(const VmConfig& c) {
 }
 
 void check_text(const std::string& value, std::size_t max, const char* field) {
-    if (!is_xml_safe_text(value, max))
+    if (!is_storable_text(value, max))
         throw Error(Errc::invalid_argument, std::string("invalid ") + field + " (UTF-8 text without control characters expected)");
 }
 
 void check_path(const std::string& value, const char* field) {
     check_text(value, max_path, field);
-    for (char c : value)
-        if (c == '\n' || c == '\r' || c == '\t') throw Error(Errc::invalid_argument, std::string("invalid ") + field);
+    if (!is_storable_path(value)) throw Error(Errc::invalid_argument, std::string("invalid ") + field);
 }
 
 }  // namespace
+
+bool is_storable_text(const std::string& value, std::size_t max_bytes) { return is_xml_safe_text(value, max_bytes); }
+
+bool is_storable_path(const std::string& value) {
+    if (!is_xml_safe_text(value, max_path)) return false;
+    for (char c : value)
+        if (c == '\n' || c == '\r' || c == '\t') return false;
+    return true;
+}
 
 bool operator==(const HardDisk& a, const HardDisk& b) { return tie(a) == tie(b); }
 bool operator==(const Device& a, const Device& b) { return tie(a) == tie(b); }
@@ -98,8 +106,8 @@ void validate(const VmConfig& cfg) {
     check_text(cfg.name, max_text, "name");
     check_text(cfg.description, max_text, "description");
     check_path(cfg.home_path, "home path");
-    if (cfg.cpu_count == 0 || cfg.cpu_count > 4096) throw Error(Errc::invalid_argument, "CPU count out of range");
-    if (cfg.ram_mib > (1u << 30)) throw Error(Errc::invalid_argument, "RAM size out of range");
+    if (cfg.cpu_count == 0 || cfg.cpu_count > max_cpu_count) throw Error(Errc::invalid_argument, "CPU count out of range");
+    if (cfg.ram_mib > max_ram_mib) throw Error(Errc::invalid_argument, "RAM size out of range");
     if (cfg.hard_disks.size() + cfg.devices.size() > 1024) throw Error(Errc::invalid_argument, "too many devices");
     for (const auto& d : cfg.hard_disks) {
         check_path(d.image_path, "disk image path");

@@ -89,6 +89,14 @@ VmConfig make_default_config(unsigned os_version, bool with_devices = true);
 // (non-UTF-8 or control characters, bad UUID, absurd sizes).
 void validate(const VmConfig& cfg);
 
+// The field rules validate() applies, for setters that refuse a value early.
+constexpr std::size_t max_text_bytes = 64 * 1024;  // names, descriptions
+constexpr std::size_t max_path_bytes = 4096;       // paths, device names
+constexpr unsigned max_cpu_count = 4096;
+constexpr unsigned max_ram_mib = 1u << 30;
+bool is_storable_text(const std::string& value, std::size_t max_bytes = max_text_bytes);
+bool is_storable_path(const std::string& value);  // also no tab/CR/LF
+
 // config.pvs text <-> model. Parsing is hardened (see xml_doc.h) and throws
 // Errc::corrupt; unknown elements are ignored. The root may be the current
 // VirtuozzoVirtualMachine or the older ParallelsVirtualMachine.

@@ -10,9 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_STATES 64
+
+static void sleep_us(long us) {
+    struct timespec ts;
+    ts.tv_sec = us / 1000000;
+    ts.tv_nsec = (us % 1000000) * 1000;
+    nanosleep(&ts, NULL);
+}
 
 static struct {
     pthread_mutex_t lock;
@@ -103,7 +111,7 @@ static void wait_for_states(int n) {
         count = seen.count;
         pthread_mutex_unlock(&seen.lock);
         if (count >= n) return;
-        usleep(1000);
+        sleep_us(1000);
     }
 }
 
@@ -218,7 +226,7 @@ int main(void) {
         CHECK(stat(path, &st) != 0); /* deleted */
     }
 
-    usleep(100000); /* let the last events reach the handler */
+    sleep_us(100000); /* let the last events reach the handler */
     CHECK_OK(PrlSrv_UnregEventHandler(server, on_event, NULL));
     pthread_mutex_lock(&seen.lock);
     CHECK(seen.added == 2);

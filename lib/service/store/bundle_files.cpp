@@ -28,10 +28,19 @@ bool is_file_backed(const Device& d) {
 }
 
 template <class Map>
+// A friendly name that mirrors the image path (what PrlVmDev_SetImagePath
+// sets, and what PrlVmDev_GetImagePath reports) moves with it, so clients see
+// the image's real place.
 void map_paths(VmConfig& cfg, Map map) {
-    for (auto& d : cfg.hard_disks) d.image_path = map(d.image_path);
-    for (auto& d : cfg.devices)
-        if (is_file_backed(d)) d.system_name = map(d.system_name);
+    for (auto& d : cfg.hard_disks) {
+        if (d.friendly_name == d.image_path) d.friendly_name = map(d.friendly_name);
+        d.image_path = map(d.image_path);
+    }
+    for (auto& d : cfg.devices) {
+        if (!is_file_backed(d)) continue;
+        if (d.friendly_name == d.system_name) d.friendly_name = map(d.friendly_name);
+        d.system_name = map(d.system_name);
+    }
 }
 
 bool exists_nofollow(const fs::path& p) {

@@ -4,6 +4,7 @@
 #include "backup_test_util.h"
 #include "backup_tree.h"
 #include "test_home.h"
+#include "xsd_check.h"
 
 #include <chrono>
 #include <libxml/parser.h>
@@ -34,37 +35,17 @@ Doc parse(const std::string& xml) {
 // default "PVBT_VM", which is no xs:integer. We read it at test time and drop
 // those two attributes, keeping the evident intent (Encryption empty, VmType
 // an integer). Nothing of it is copied into the project.
-std::string load_schema_text(const std::string& path, bool reference) {
-    auto bytes = read_file(path);
-    std::string text(bytes.begin(), bytes.end());
-    if (reference) {
-        for (const std::string bad : {" type=\"DiskEncryptionType\"", " default=\"PVBT_VM\""}) {
-            const size_t at = text.find(bad);
-            if (at != std::string::npos) text.erase(at, bad.size());
-        }
-    }
-    return text;
-}
-
-// True when `xml` validates against the schema file; skipped (true) if the file is absent.
+// True when `xml` validates against the schema file; skipped (true) if the
+// optional reference schema is absent.
 bool validates(const std::string& xml, const std::string& xsd, bool optional) {
-    if (!fs::exists(xsd)) {
+    const auto r = prl::test::validate_xml(xml, xsd, optional);
+    if (r == prl::test::SchemaResult::missing) {
         REQUIRE(optional);
         WARN("schema " << xsd << " not found; validation skipped");
         return true;
     }
-    const std::string text = load_schema_text(xsd, optional);
-    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(text.data(), static_cast<int>(text.size()));
-    REQUIRE(pc);
-    xmlSchemaPtr schema = xmlSchemaParse(pc);
-    xmlSchemaFreeParserCtxt(pc);
-    REQUIRE(schema);
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-    Doc doc = parse(xml);
-    const int rc = xmlSchemaValidateDoc(vc, doc.get());
-    xmlSchemaFreeValidCtxt(vc);
-    xmlSchemaFree(schema);
-    return rc == 0;
+    REQUIRE(r != prl::test::SchemaResult::broken);
+    return r == prl::test::SchemaResult::valid;
 }
 
 void check_schemas(const std::string& xml) {

@@ -1,0 +1,309 @@
+// Backups through the C API: create, tree, restore, remove, events, cancel.
+#include "capi.h"
+
+#include "test_home.h"
+
+#include "xsd_check.h"
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include <sys/stat.h>
+
+using capi::Handle;
+
+namespace {
+
+constexpr std::size_t kMiB = 1 << 20;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_at(const std::string& path, std::size_t offset, const std::string& bytes) {
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string random_bytes(std::mt19937_64& rng, std::size_t n) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    return s;
+}
+
+struct Events {
+    std::mutex mutex;
+    std::vector<PRL_EVENT_TYPE> types;
+    std::vector<unsigned> progress;
+    static PRL_RESULT handler(PRL_HANDLE h, void* self) {
+        auto* e = static_cast<Events*>(self);
+        PRL_HANDLE_TYPE type;
+        PRL_EVENT_TYPE et;
+        if (PRL_SUCCEEDED(PrlHandle_GetType(h, &type)) && type == PHT_EVENT && PRL_SUCCEEDED(PrlEvent_GetType(h, &et))) {
+            std::lock_guard<std::mutex> lock(e->mutex);
+            e->types.push_back(et);
+            PRL_HANDLE p = PRL_INVALID_HANDLE;
+            PRL_UINT32 pct = 0;
+            if (et == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED && PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", &p)) &&
+                PRL_SUCCEEDED(PrlEvtPrm_ToUint32(p, &pct)))
+                e->progress.push_back(pct);
+            PrlHandle_Free(p);
+        }
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    }
+    std::size_t count(PRL_EVENT_TYPE t) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return static_cast<std::size_t>(std::count(types.begin(), types.end(), t));
+    }
+};
+
+// A logged-in session with one VM that has a 16 MiB disk.
+struct Fixture {
+    prl::test::TestHome home;
+    capi::Api api;
+    Handle server;
+    Handle vm;
+    std::string uuid, image;
+    Fixture() {
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+        Handle result = run(PrlSrv_GetSrvConfig(server));
+        Handle srv_cfg;
+        REQUIRE_PRL_OK(PrlResult_GetParam(result, srv_cfg.out()));
+        REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
+        REQUIRE_PRL_OK(PrlVmCfg_SetDefaultConfig(vm, srv_cfg, PVS_GUEST_VER_LIN_OTHER, PRL_FALSE));
+        REQUIRE_PRL_OK(PrlVmCfg_SetName(vm, "backup-vm"));
+        Handle disk;
+        REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, disk.out()));
+        REQUIRE_PRL_OK(PrlVmDevHd_SetDiskSize(disk, 16));
+        REQUIRE_PRL_OK(PrlVmDev_SetImagePath(disk, "disk0.hdd"));
+        run(PrlVm_Reg(vm, "", PRL_TRUE));
+        uuid = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm, b, l); });
+        Handle hd;
+        REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, hd.out()));
+        image = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hd, b, l); });
+    }
+    static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
+        Handle j(job);
+        REQUIRE_PRL(PrlJob_Wait(j, 120000), want);
+        Handle result;
+        if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
+        return result;
+    }
+    std::string backup(PRL_UINT32 flags, const char* description = "") {
+        Handle result = run(PrlSrv_CreateVmBackup(server, uuid.c_str(), "", 0, "", description, flags, 0, PRL_FALSE));
+        REQUIRE(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) {
+                    return PrlResult_GetParamByIndexAsString(result, 0, b, l);
+                }) == uuid);
+        Handle br;
+        REQUIRE_PRL_OK(PrlResult_GetParamByIndex(result, 1, br.out()));
+        return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlBackupResult_GetBackupUuid(br, b, l); });
+    }
+    std::string tree(const char* id, PRL_UINT32 flags, PRL_RESULT want = PRL_ERR_SUCCESS) {
+        Handle result = run(PrlSrv_GetBackupTree(server, id, "", 0, "", flags, 0, PRL_FALSE), want);
+        if (want != PRL_ERR_SUCCESS) return {};
+        return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
+    }
+    // Restores `id` as a new VM named `name`; returns its disk image's bytes.
+    std::string restore_copy(const std::string& id, const std::string& name) {
+        run(PrlSrv_RestoreVmBackup(server, uuid.c_str(), id.c_str(), "", 0, "", "", name.c_str(), PBT_RESTORE_TO_COPY, 0,
+                                   PRL_FALSE));
+        Handle found = run(PrlSrv_GetVmConfig(server, name.c_str(), PGVC_SEARCH_BY_NAME));
+        Handle copy, hd;
+        REQUIRE_PRL_OK(PrlResult_GetParam(found, copy.out()));
+        REQUIRE(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(copy, b, l); }) != uuid);
+        REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(copy, 0, hd.out()));
+        return read_file(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hd, b, l); }));
+    }
+};
+
+int count_of(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+bool validates(const std::string& xml, const char* xsd_path, bool reference) {
+    const auto r = prl::test::validate_xml(xml, xsd_path, reference);
+    return r == prl::test::SchemaResult::valid || (reference && r == prl::test::SchemaResult::missing);
+}
+
+}  // namespace
+
+TEST_CASE("full, incremental, incremental, differential: tree, filters and bit-exact restores", "[backup]") {
+    Fixture f;
+    Events events;
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(f.server, &Events::handler, &events));
+    std::mt19937_64 rng(7);
+    write_at(f.image, 0, random_bytes(rng, 4 * kMiB));
+    write_at(f.image, 8 * kMiB, std::string(2 * kMiB, 'L'));
+    std::vector<std::pair<std::string, std::string>> states;  // id -> image bytes at that time
+
+    states.emplace_back(f.backup(PBT_FULL, "first"), read_file(f.image));
+    for (int i = 0; i < 40; ++i) write_at(f.image, (rng() % 4096) * 4096, random_bytes(rng, 4096));  // ~1%
+    states.emplace_back(f.backup(PBT_INCREMENTAL), read_file(f.image));
+    for (int i = 0; i < 40; ++i) write_at(f.image, (rng() % 4096) * 4096, random_bytes(rng, 4096));
+    states.emplace_back(f.backup(PBT_INCREMENTAL), read_file(f.image));
+    write_at(f.image, 12 * kMiB, random_bytes(rng, kMiB));
+    states.emplace_back(f.backup(PBT_DIFFERENTIAL), read_file(f.image));
+
+    const std::string chain = states[0].first;
+    REQUIRE(chain.size() == 38);
+    REQUIRE(states[1].first == chain + ".2");
+    REQUIRE(states[2].first == chain + ".3");
+    REQUIRE(states[3].first == chain + ".4");
+
+    const std::string all = f.tree("", PBT_VM);
+    REQUIRE(count_of(all, "<BackupItem>") == 1);
+    REQUIRE(count_of(all, "<PartialBackupItem>") == 3);
+    REQUIRE(all.find("<Description>first</Description>") != std::string::npos);
+    REQUIRE(validates(all, PRLSHIM_OWN_TREE_XSD, false));
+    REQUIRE(validates(all, PRLSHIM_REFERENCE_TREE_XSD, true));
+    REQUIRE(f.tree("", 0) == all);                              // VMs by default
+    REQUIRE(f.tree(f.uuid.c_str(), PBT_VM) == all);             // by VM
+    REQUIRE(count_of(f.tree("", PBT_CT), "<VmItem>") == 0);     // no containers
+    REQUIRE(count_of(f.tree("{00000000-0000-0000-0000-000000000000}", PBT_VM), "<VmItem>") == 0);
+    const std::string one = f.tree(states[2].first.c_str(), PBT_BACKUP_ID);
+    REQUIRE(count_of(one, "<BackupItem>") == 1);  // an incremental brings its full element
+    REQUIRE(count_of(one, "<PartialBackupItem>") == 1);
+    const std::string rest = f.tree(states[1].first.c_str(), PBT_CHAIN);
+    REQUIRE(count_of(rest, "<PartialBackupItem>") == 3);
+    f.tree("", PBT_BACKUP_ID, PRL_ERR_INVALID_PARAM);
+    f.tree("", PBT_CHAIN, PRL_ERR_INVALID_PARAM);
+    f.tree(chain.c_str(), PBT_BACKUP_ID | PBT_CHAIN, PRL_ERR_INVALID_PARAM);
+
+    for (std::size_t i = 0; i < states.size(); ++i)
+        REQUIRE(f.restore_copy(states[i].first, "copy-" + std::to_string(i)) == states[i].second);
+
+    // Progress: at most one event per percent, rising, ending at 100.
+    std::lock_guard<std::mutex> lock(events.mutex);
+    REQUIRE_FALSE(events.progress.empty());
+    REQUIRE(std::count(events.types.begin(), events.types.end(), PET_DSP_EVT_BACKUP_STARTED) >= 4);
+    REQUIRE(std::count(events.types.begin(), events.types.end(), PET_DSP_EVT_CREATE_BACKUP_FINISHED) == 4);
+    REQUIRE(std::count(events.types.begin(), events.types.end(), PET_DSP_EVT_RESTORE_BACKUP_FINISHED) == 4);
+    REQUIRE(events.progress.back() == 100);
+    PrlSrv_UnregEventHandler(f.server, &Events::handler, &events);
+}
+
+TEST_CASE("restore over the original VM: stopped only, bytes back as they were", "[backup]") {
+    Fixture f;
+    std::mt19937_64 rng(11);
+    write_at(f.image, kMiB, random_bytes(rng, 2 * kMiB));
+    const std::string before = read_file(f.image);
+    const std::string id = f.backup(PBT_FULL);
+    write_at(f.image, kMiB, std::string(2 * kMiB, 'X'));
+    REQUIRE(read_file(f.image) != before);
+    Fixture::run(PrlVm_Start(f.vm));
+    Fixture::run(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id.c_str(), "", 0, "", "", "", 0, 0, PRL_FALSE),
+                 PRL_ERR_BACKUP_RESTORE_VM_RUNNING);
+    Fixture::run(PrlVm_Stop(f.vm, PRL_FALSE));
+    Fixture::run(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id.c_str(), "", 0, "", "", "", 0, 0, PRL_FALSE));
+    REQUIRE(read_file(f.image) == before);
+    // With no backup id, the VM's latest backup.
+    write_at(f.image, 0, "garbage");
+    Fixture::run(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), "", "", 0, "", "", "", 0, 0, PRL_FALSE));
+    REQUIRE(read_file(f.image) == before);
+}
+
+TEST_CASE("remove: an element and the rest of its chain, or keep the chain", "[backup]") {
+    Fixture f;
+    std::mt19937_64 rng(3);
+    std::vector<std::pair<std::string, std::string>> s;
+    write_at(f.image, 0, random_bytes(rng, kMiB));
+    s.emplace_back(f.backup(PBT_FULL), read_file(f.image));
+    for (int k = 0; k < 3; ++k) {
+        write_at(f.image, (k + 1) * kMiB, random_bytes(rng, 64 * 1024));
+        s.emplace_back(f.backup(PBT_INCREMENTAL), read_file(f.image));
+    }
+    // Keep the chain: .2 goes, .3 and .4 stay restorable.
+    Fixture::run(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), s[1].first.c_str(), "", 0, "", PBT_KEEP_CHAIN, 0, PRL_FALSE));
+    REQUIRE(count_of(f.tree("", PBT_VM), "<PartialBackupItem>") == 2);
+    REQUIRE(f.restore_copy(s[2].first, "k3") == s[2].second);
+    REQUIRE(f.restore_copy(s[3].first, "k4") == s[3].second);
+    // Without: .3 and everything after it go.
+    Fixture::run(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), s[2].first.c_str(), "", 0, "", 0, 0, PRL_FALSE));
+    REQUIRE(count_of(f.tree("", PBT_VM), "<PartialBackupItem>") == 0);
+    REQUIRE(f.restore_copy(s[0].first, "k1") == s[0].second);
+    // Unknown ids.
+    Fixture::run(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), s[2].first.c_str(), "", 0, "", 0, 0, PRL_FALSE),
+                 PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND);
+    Fixture::run(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), s[2].first.c_str(), "", 0, "", PBT_IGNORE_NOT_EXISTS, 0,
+                                       PRL_FALSE));
+    // An empty id with the VM's UUID removes all its backups.
+    Fixture::run(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), "", "", 0, "", 0, 0, PRL_FALSE));
+    REQUIRE(count_of(f.tree("", PBT_VM), "<VmItem>") == 0);
+}
+
+TEST_CASE("hostile ids, paths and hosts are refused without touching anything", "[backup]") {
+    Fixture f;
+    f.backup(PBT_FULL);
+    const std::string huge(1 << 20, '{');
+    for (const char* id : {"../../etc", "not-a-uuid", "{12345678-1234-1234-1234-123456789abc}.0", huge.c_str(),
+                           "/etc/passwd", "\xff\xfe"}) {
+        Handle j(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id, "", 0, "", "", "x", PBT_RESTORE_TO_COPY, 0,
+                                        PRL_FALSE));
+        PRL_RESULT rc = PrlJob_Wait(j, 60000);
+        REQUIRE((rc == PRL_ERR_INVALID_ARG || rc == PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND));
+        Handle r(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), id, "", 0, "", 0, 0, PRL_FALSE));
+        rc = PrlJob_Wait(r, 60000);
+        REQUIRE((rc == PRL_ERR_INVALID_ARG || rc == PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND));
+    }
+    Fixture::run(PrlSrv_CreateVmBackup(f.server, "{00000000-0000-0000-0000-000000000000}", "", 0, "", "", 0, 0, PRL_FALSE),
+                 PRL_ERR_VM_UUID_NOT_FOUND);
+    Fixture::run(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "backup.example.com", 0, "", "", 0, 0, PRL_FALSE),
+                 PRL_ERR_CANT_CONNECT_TO_DISPATCHER);
+    Fixture::run(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "", 0, "", "", PBT_INCREMENTAL | PBT_DIFFERENTIAL, 0,
+                                       PRL_FALSE),
+                 PRL_ERR_INVALID_PARAM);
+    PRL_BACKUP_PARAM relative{"relative/dir"};
+    Fixture::run(PrlSrv_CreateVmBackupEx(f.server, f.uuid.c_str(), "", 0, "", "", 0, 0, PRL_FALSE, &relative),
+                 PRL_ERR_INVALID_ARG);
+    REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 1);
+}
+
+TEST_CASE("a separate repository directory through the Ex calls", "[backup]") {
+    Fixture f;
+    prl::test::TempDir elsewhere;
+    const std::string dir = (elsewhere.path() / "repo").string();
+    PRL_BACKUP_PARAM extra{dir.c_str()};
+    Handle result = Fixture::run(PrlSrv_CreateVmBackupEx(f.server, f.uuid.c_str(), "", 0, "", "", PBT_FULL, 0,
+                                                         PRL_FALSE, &extra));
+    REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 0);  // not in the default repository
+    Handle t = Fixture::run(PrlSrv_GetBackupTreeEx(f.server, "", "", 0, "", PBT_VM, 0, PRL_FALSE, &extra));
+    REQUIRE(count_of(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(t, b, l); }),
+                     "<BackupItem>") == 1);
+}
+
+TEST_CASE("cancel stops a backup promptly and lists nothing", "[backup]") {
+    Fixture f;
+    // A disk big enough that the backup is still running when the cancel arrives.
+    Handle hd;
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(f.vm, 0, hd.out()));
+    std::mt19937_64 rng(5);
+    const std::string chunk = random_bytes(rng, kMiB);
+    for (std::size_t at = 0; at < 16 * kMiB; at += kMiB) write_at(f.image, at, chunk + std::to_string(at));
+    Events events;
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(f.server, &Events::handler, &events));
+    Handle job(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "", 0, "", "", PBT_FULL, 0, PRL_FALSE));
+    Handle cancel(PrlJob_Cancel(job));
+    REQUIRE_PRL_OK(PrlJob_Wait(cancel, 10000));
+    const PRL_RESULT rc = PrlJob_Wait(job, 10000);
+    if (rc == PRL_ERR_OPERATION_WAS_CANCELED) {
+        REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 0);
+    } else {
+        REQUIRE(rc == PRL_ERR_SUCCESS);  // it finished before the cancel: then it is listed
+        REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 1);
+    }
+    PrlSrv_UnregEventHandler(f.server, &Events::handler, &events);
+}

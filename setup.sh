@@ -7,9 +7,11 @@ set -eu
 cd "$(dirname "$0")"
 what=${1:-demo}
 
-PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev"
+PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev libcli11-dev nlohmann-json3-dev"
 if [ "$what" = test ]; then
-  PACKAGES="$PACKAGES clang"  # the header test also compiles every header with clang
+  # clang: the header test also compiles every header with it; pytest and Go
+  # run the bindings' tests.
+  PACKAGES="$PACKAGES clang python3-pytest golang-go"
 fi
 
 missing=""

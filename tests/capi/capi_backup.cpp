@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include <filesystem>
 #include <sys/stat.h>
 
 using capi::Handle;
@@ -306,4 +307,80 @@ TEST_CASE("cancel stops a backup promptly and lists nothing", "[backup]") {
         REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 1);
     }
     PrlSrv_UnregEventHandler(f.server, &Events::handler, &events);
+}
+
+namespace {
+
+// A listing of a tree: path, type, mode, size, mtime, content or link target.
+std::map<std::string, std::string> snapshot(const std::string& root) {
+    std::map<std::string, std::string> out;
+    for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::recursive_directory_iterator(); ++it) {
+        const std::string rel = std::filesystem::relative(it->path(), root).string();
+        if (rel == "config.pvs") continue;  // carries the VM's identity, which a copy changes
+        struct stat st;
+        REQUIRE(lstat(it->path().c_str(), &st) == 0);
+        std::ostringstream s;
+        s << std::oct << (st.st_mode & 07777) << std::dec << " " << (st.st_mode & S_IFMT);
+        if (S_ISLNK(st.st_mode)) {
+            s << " -> " << std::filesystem::read_symlink(it->path()).string();
+        } else if (S_ISREG(st.st_mode)) {
+            s << " mtime " << st.st_mtime << " " << read_file(it->path().string());
+        }
+        out[rel] = s.str();
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a container's tree: backup, restore over it, restore as a copy", "[backup]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    Handle server, ct;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    Fixture::run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    REQUIRE_PRL_OK(PrlSrv_CreateVm(server, ct.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct1"));
+    REQUIRE_PRL_OK(PrlVmCfg_SetVmType(ct, PVT_CT));
+    Fixture::run(PrlVm_Reg(ct, "", PRL_TRUE));
+    const std::string uuid = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(ct, b, l); });
+    const std::string root = std::filesystem::path(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) {
+                                                        return PrlVmCfg_GetHomePath(ct, b, l);
+                                                    })).parent_path().string();
+    std::filesystem::create_directories(root + "/etc/app");
+    { std::ofstream(root + "/etc/app/app.conf") << "listen 8080\n"; }
+    { std::ofstream(root + "/run.sh") << "#!/bin/sh\necho hi\n"; }
+    chmod((root + "/run.sh").c_str(), 0750);
+    chmod((root + "/etc/app").c_str(), 0700);
+    std::filesystem::create_symlink("etc/app/app.conf", root + "/current.conf");
+    const auto before = snapshot(root);
+
+    Handle result = Fixture::run(PrlSrv_CreateVmBackup(server, uuid.c_str(), "", 0, "", "ct", PBT_FULL, 0, PRL_FALSE));
+    Handle br;
+    REQUIRE_PRL_OK(PrlResult_GetParamByIndex(result, 1, br.out()));
+    const std::string id = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlBackupResult_GetBackupUuid(br, b, l); });
+    Handle tree = Fixture::run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_CT, 0, PRL_FALSE));
+    REQUIRE(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree, b, l); })
+                .find("<VmType>1</VmType>") != std::string::npos);
+
+    // Damage the tree, then restore over it.
+    std::filesystem::remove_all(root + "/etc");
+    { std::ofstream(root + "/run.sh") << "rm -rf /\n"; }
+    Fixture::run(PrlSrv_RestoreVmBackup(server, uuid.c_str(), id.c_str(), "", 0, "", "", "", 0, 0, PRL_FALSE));
+    REQUIRE(snapshot(root) == before);
+
+    // And as a copy: a new container with the same tree.
+    Fixture::run(PrlSrv_RestoreVmBackup(server, uuid.c_str(), id.c_str(), "", 0, "", "", "ct1-copy", PBT_RESTORE_TO_COPY,
+                                        0, PRL_FALSE));
+    Handle found = Fixture::run(PrlSrv_GetVmConfig(server, "ct1-copy", PGVC_SEARCH_BY_NAME));
+    Handle copy;
+    REQUIRE_PRL_OK(PrlResult_GetParam(found, copy.out()));
+    PRL_VM_TYPE type;
+    REQUIRE_PRL_OK(PrlVmCfg_GetVmType(copy, &type));
+    REQUIRE(type == PVT_CT);
+    const std::string copy_root = std::filesystem::path(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) {
+                                                             return PrlVmCfg_GetHomePath(copy, b, l);
+                                                         })).parent_path().string();
+    REQUIRE(copy_root != root);
+    REQUIRE(snapshot(copy_root) == before);
 }

@@ -39,15 +39,7 @@ PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR previous,
         if (!is_local_host(host))
             fail(PRL_ERR_CANT_CONNECT_TO_DISPATCHER, "only the embedded service on this host is available");
         auto self = server.share();
-        return give_job(self->start_job(op, [self, flags](Job&) {
-            auto service = prl::service::local_service();
-            const std::string session = service->new_session();
-            self->connect(service, session);
-            if (flags & PACF_NON_INTERACTIVE_MODE) self->set_non_interactive(true);
-            auto response = std::make_shared<LoginResponse>(session, service->host_facts(),
-                                                            TaskRegistry::instance().running());
-            return std::make_shared<Result>(std::vector<Result::Param>{response});
-        }));
+        return give_job(self->start_job(op, [self, flags](Job&) { return self->login_local(flags); }));
     });
 }
 
@@ -80,8 +72,7 @@ PRL_HANDLE PrlSrv_Logoff(PRL_HANDLE hServer) {
         auto server = handle_cast<Server>(hServer);
         auto self = server.share();
         return give_job(self->start_job(PJOC_SRV_LOGOFF, [self](Job&) -> ResultPtr {
-            self->service();  // not logged in: PRL_ERR_NOT_CONNECTED_TO_DISPATCHER
-            self->disconnect();
+            self->logoff();
             return nullptr;
         }));
     });

@@ -30,11 +30,8 @@ private:
 
 class LoginResponse : public Object {
 public:
-    LoginResponse(std::string session_uuid, service::HostFacts host, std::vector<ObjectPtr> running_tasks)
-        : Object(PHT_LOGIN_RESPONSE),
-          session_uuid(std::move(session_uuid)),
-          host(std::move(host)),
-          running_tasks(std::move(running_tasks)) {}
+    LoginResponse(std::string session, service::HostFacts facts, std::vector<ObjectPtr> tasks)
+        : Object(PHT_LOGIN_RESPONSE), session_uuid(std::move(session)), host(std::move(facts)), running_tasks(std::move(tasks)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_LOGIN_RESPONSE; }
     const std::string session_uuid;
     const service::HostFacts host;
@@ -43,28 +40,28 @@ public:
 
 class ServerInfo : public Object {
 public:
-    explicit ServerInfo(service::HostFacts host) : Object(PHT_SERVER_INFO), host(std::move(host)) {}
+    explicit ServerInfo(service::HostFacts facts) : Object(PHT_SERVER_INFO), host(std::move(facts)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER_INFO; }
     const service::HostFacts host;
 };
 
 class ServerConfig : public Object {
 public:
-    explicit ServerConfig(service::HostFacts host) : Object(PHT_SERVER_CONFIG), host(std::move(host)) {}
+    explicit ServerConfig(service::HostFacts facts) : Object(PHT_SERVER_CONFIG), host(std::move(facts)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER_CONFIG; }
     const service::HostFacts host;
 };
 
 class BackupResult : public Object {
 public:
-    explicit BackupResult(std::string backup_id) : Object(PHT_BACKUP_RESULT), backup_id(std::move(backup_id)) {}
+    explicit BackupResult(std::string id) : Object(PHT_BACKUP_RESULT), backup_id(std::move(id)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_BACKUP_RESULT; }
     const std::string backup_id;  // "{uuid}" or "{uuid}.N"
 };
 
 class VmInfo : public Object {
 public:
-    explicit VmInfo(service::VmState state) : Object(PHT_VM_INFO), state(state) {}
+    explicit VmInfo(service::VmState vm_state) : Object(PHT_VM_INFO), state(vm_state) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_VM_INFO; }
     const service::VmState state;
 };

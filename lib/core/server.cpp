@@ -1,8 +1,12 @@
 #include "server.h"
 
 #include "error.h"
+#include "info_objects.h"
+#include "result.h"
 #include "tasks.h"
 #include "vm.h"
+
+#include <PrlCommandsFlags.h>
 
 namespace prl {
 
@@ -22,14 +26,22 @@ std::string Server::session_uuid() const {
     return session_uuid_;
 }
 
-void Server::connect(std::shared_ptr<service::Service> service, std::string session_uuid) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    service_ = std::move(service);
-    session_uuid_ = std::move(session_uuid);
+ResultPtr Server::login_local(std::uint32_t flags) {
+    auto service = service::local_service();
+    const std::string session = service->new_session();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        service_ = service;
+        session_uuid_ = session;
+        if (flags & PACF_NON_INTERACTIVE_MODE) non_interactive_ = true;
+    }
+    auto response = std::make_shared<LoginResponse>(session, service->host_facts(), TaskRegistry::instance().running());
+    return std::make_shared<Result>(std::vector<Result::Param>{response});
 }
 
-void Server::disconnect() {
+void Server::logoff() {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
     service_.reset();
     session_uuid_.clear();
 }

@@ -32,8 +32,10 @@ public:
     std::shared_ptr<service::Service> service() const;
     bool connected() const;
     std::string session_uuid() const;
-    void connect(std::shared_ptr<service::Service> service, std::string session_uuid);
-    void disconnect();
+    // Opens a session with the embedded service; the result holds the
+    // PHT_LOGIN_RESPONSE (session, server identity, tasks still running).
+    std::shared_ptr<class Result> login_local(std::uint32_t flags);
+    void logoff();  // PRL_ERR_NOT_CONNECTED_TO_DISPATCHER when not logged in
 
     bool non_interactive() const;
     void set_non_interactive(bool value);

@@ -17,6 +17,8 @@
 #include "service/store/vm_config.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -25,6 +27,20 @@ using namespace prl;
 using namespace prl::abi;
 
 namespace {
+
+// Enumeration arguments come from C and may hold any value: they are read and
+// written as their underlying integer, so no out-of-range enum value is formed.
+template <class E>
+long long enum_in(const E& e) {
+    std::underlying_type_t<E> v;
+    std::memcpy(&v, &e, sizeof v);
+    return static_cast<long long>(v);
+}
+template <class E>
+void enum_out(E* out, long long value) {
+    const auto v = static_cast<std::underlying_type_t<E>>(value);
+    std::memcpy(out, &v, sizeof v);
+}
 
 constexpr unsigned guest_type(unsigned version) noexcept { return (version >> 8) & 0xff; }
 
@@ -153,11 +169,22 @@ PRL_UINT32 saturate32(std::uint64_t v) { return v > 0xFFFFFFFFull ? 0xFFFFFFFFu 
 // The kinds PrlVmCfg_CreateVmDev / GetDevByType know. Device types the SDK
 // models but prlshim does not (generic PCI/SCSI, video adapter) give
 // PRL_ERR_UNSUPPORTED_DEVICE_TYPE; anything else is not a device type.
-DeviceKind kind_arg(PRL_DEVICE_TYPE type) {
+bool unkept_type(long long type) {
+    return type == PDE_GENERIC_PCI_DEVICE || type == PDE_GENERIC_SCSI_DEVICE || type == PDE_PCI_VIDEO_ADAPTER;
+}
+
+// The device kind for a PRL_DEVICE_TYPE argument, if it is one of PDE_MAX
+// types and prlshim keeps devices of that type.
+std::optional<DeviceKind> kind_of(long long type) {
     DeviceKind kind;
-    if (device_kind_of(type, &kind)) return kind;
-    if (type == PDE_GENERIC_PCI_DEVICE || type == PDE_GENERIC_SCSI_DEVICE || type == PDE_PCI_VIDEO_ADAPTER)
-        fail(PRL_ERR_UNSUPPORTED_DEVICE_TYPE, "device type not supported");
+    if (type < 0 || type >= PDE_MAX || !device_kind_of(static_cast<PRL_DEVICE_TYPE>(type), &kind)) return std::nullopt;
+    return kind;
+}
+
+DeviceKind kind_arg(const PRL_DEVICE_TYPE& arg) {
+    const long long type = enum_in(arg);
+    if (auto kind = kind_of(type)) return *kind;
+    if (unkept_type(type)) fail(PRL_ERR_UNSUPPORTED_DEVICE_TYPE, "device type not supported");
     fail(PRL_ERR_INVALID_ARG, "not a device type");
 }
 
@@ -274,8 +301,9 @@ PRL_RESULT PrlVmCfg_GetVmType(PRL_HANDLE hVmCfg, PRL_VM_TYPE_PTR pnType) {
 PRL_RESULT PrlVmCfg_SetVmType(PRL_HANDLE hVmCfg, PRL_VM_TYPE nType) {
     return sync([&] {
         auto vm = handle_cast<Vm>(hVmCfg);
-        require(nType == PVT_VM || nType == PVT_CT, PRL_ERR_INVALID_ARG, "VM type must be PVT_VM or PVT_CT");
-        vm->edit([&](service::VmConfig& c) { c.type = nType == PVT_CT ? service::VmType::ct : service::VmType::vm; });
+        const long long type = enum_in(nType);
+        require(type == PVT_VM || type == PVT_CT, PRL_ERR_INVALID_ARG, "VM type must be PVT_VM or PVT_CT");
+        vm->edit([&](service::VmConfig& c) { c.type = type == PVT_CT ? service::VmType::ct : service::VmType::vm; });
         return PRL_ERR_SUCCESS;
     });
 }
@@ -449,13 +477,14 @@ PRL_RESULT PrlVmCfg_GetDevsCountByType(PRL_HANDLE hVmCfg, PRL_DEVICE_TYPE vmDevi
     return sync([&] {
         auto vm = handle_cast<Vm>(hVmCfg);
         out_ptr(pnDevicesCount);
-        require(static_cast<unsigned>(vmDeviceType) < PDE_MAX, PRL_ERR_INVALID_ARG, "not a device type");
-        DeviceKind kind;
-        if (!device_kind_of(vmDeviceType, &kind)) {  // a type prlshim keeps none of
+        const long long type = enum_in(vmDeviceType);
+        require(type >= 0 && type < PDE_MAX, PRL_ERR_INVALID_ARG, "not a device type");
+        const auto kind = kind_of(type);
+        if (!kind) {  // a type prlshim keeps none of
             *pnDevicesCount = 0;
             return PRL_RESULT(PRL_ERR_SUCCESS);
         }
-        return count_of(hVmCfg, kind, pnDevicesCount);
+        return count_of(hVmCfg, *kind, pnDevicesCount);
     });
 }
 
@@ -464,15 +493,14 @@ PRL_RESULT PrlVmCfg_GetDevByType(PRL_HANDLE hVmCfg, PRL_DEVICE_TYPE vmDeviceType
     return sync([&] {
         handle_cast<Vm>(hVmCfg);
         out_ptr(phDevice);
-        require(static_cast<unsigned>(vmDeviceType) < PDE_MAX, PRL_ERR_INVALID_ARG, "not a device type");
-        DeviceKind kind;
-        if (!device_kind_of(vmDeviceType, &kind)) {
-            if (vmDeviceType == PDE_GENERIC_PCI_DEVICE || vmDeviceType == PDE_GENERIC_SCSI_DEVICE ||
-                vmDeviceType == PDE_PCI_VIDEO_ADAPTER)
-                return PRL_RESULT(PRL_ERR_INVALID_ARG);  // none kept: every position is out of range
+        const long long type = enum_in(vmDeviceType);
+        require(type >= 0 && type < PDE_MAX, PRL_ERR_INVALID_ARG, "not a device type");
+        const auto kind = kind_of(type);
+        if (!kind) {
+            if (unkept_type(type)) return PRL_RESULT(PRL_ERR_INVALID_ARG);  // none kept: every position is out of range
             return PRL_RESULT(PRL_ERR_UNSUPPORTED_DEVICE_TYPE);
         }
-        return device_at(hVmCfg, kind, nIndex, phDevice);
+        return device_at(hVmCfg, *kind, nIndex, phDevice);
     });
 }
 

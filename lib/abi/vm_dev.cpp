@@ -12,15 +12,31 @@
 
 #include <sys/stat.h>
 
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
 
 using namespace prl;
 using namespace prl::abi;
 
 namespace {
+
+// Enumeration arguments come from C and may hold any value: they are read and
+// written as their underlying integer, so no out-of-range enum value is formed.
+template <class E>
+long long enum_in(const E& e) {
+    std::underlying_type_t<E> v;
+    std::memcpy(&v, &e, sizeof v);
+    return static_cast<long long>(v);
+}
+template <class E>
+void enum_out(E* out, long long value) {
+    const auto v = static_cast<std::underlying_type_t<E>>(value);
+    std::memcpy(out, &v, sizeof v);
+}
 
 // f(d, config) with d the service::HardDisk or service::Device the handle names.
 template <class F>
@@ -66,7 +82,6 @@ std::string label_arg(PRL_CONST_STR s) {
     return value;
 }
 
-bool known_interface(PRL_MASS_STORAGE_INTERFACE_TYPE t) { return stack_slots(t) != 0; }
 
 // Bytes allocated to an image: a file's blocks, or the blocks of the files in
 // an image directory (a Virtuozzo .hdd is a directory of extents). Symbolic
@@ -182,8 +197,7 @@ PRL_RESULT PrlVmDev_GetEmulatedType(PRL_HANDLE hVmDev, PRL_VM_DEV_EMULATION_TYPE
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
         out_ptr(pnEmulatedType);
-        *pnEmulatedType =
-            visit(*dev, [](auto& d, auto&) { return static_cast<PRL_VM_DEV_EMULATION_TYPE>(d.emulated_type); });
+        enum_out(pnEmulatedType, visit(*dev, [](auto& d, auto&) { return d.emulated_type; }));
         return PRL_ERR_SUCCESS;
     });
 }
@@ -191,8 +205,9 @@ PRL_RESULT PrlVmDev_GetEmulatedType(PRL_HANDLE hVmDev, PRL_VM_DEV_EMULATION_TYPE
 PRL_RESULT PrlVmDev_SetEmulatedType(PRL_HANDLE hVmDev, PRL_VM_DEV_EMULATION_TYPE nEmulatedType) {
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
-        require(static_cast<unsigned>(nEmulatedType) <= PDT_USE_UDP, PRL_ERR_INVALID_ARG, "unknown emulation type");
-        visit(*dev, [&](auto& d, auto&) { d.emulated_type = static_cast<int>(nEmulatedType); });
+        const long long type = enum_in(nEmulatedType);
+        require(type >= 0 && type <= PDT_USE_UDP, PRL_ERR_INVALID_ARG, "unknown emulation type");
+        visit(*dev, [&](auto& d, auto&) { d.emulated_type = static_cast<int>(type); });
         return PRL_ERR_SUCCESS;
     });
 }
@@ -273,9 +288,7 @@ PRL_RESULT PrlVmDev_GetIfaceType(PRL_HANDLE hVmDev, PRL_MASS_STORAGE_INTERFACE_T
         auto dev = handle_cast<VmDevice>(hVmDev);
         out_ptr(pnIfaceType);
         require(mass_storage(dev->kind()), PRL_ERR_INVALID_ARG, "not a mass-storage device");
-        *pnIfaceType = visit(*dev, [](auto& d, auto&) {
-            return static_cast<PRL_MASS_STORAGE_INTERFACE_TYPE>(interface_of(d));
-        });
+        enum_out(pnIfaceType, visit(*dev, [](auto& d, auto&) { return interface_of(d); }));
         return PRL_ERR_SUCCESS;
     });
 }
@@ -286,10 +299,13 @@ PRL_RESULT PrlVmDev_SetIfaceType(PRL_HANDLE hVmDev, PRL_MASS_STORAGE_INTERFACE_T
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
         require(mass_storage(dev->kind()), PRL_ERR_INVALID_ARG, "not a mass-storage device");
-        require(known_interface(nIfaceType), PRL_ERR_INVALID_ARG, "unknown interface type");
+        const long long type = enum_in(nIfaceType);
+        const bool known = type == PMS_IDE_DEVICE || type == PMS_SCSI_DEVICE || type == PMS_SATA_DEVICE ||
+                           type == PMS_VIRTIO_BLOCK_DEVICE;
+        require(known, PRL_ERR_INVALID_ARG, "unknown interface type");
         visit(*dev, [&](auto& d, auto& c) {
-            const unsigned slot = first_free_stack_index(c, nIfaceType, &d);
-            interface_of(d) = static_cast<int>(nIfaceType);
+            const unsigned slot = first_free_stack_index(c, static_cast<int>(type), &d);
+            interface_of(d) = static_cast<int>(type);
             stack_of(d) = static_cast<int>(slot);
         });
         return PRL_ERR_SUCCESS;
@@ -340,9 +356,7 @@ PRL_RESULT PrlVmDevHd_GetDiskType(PRL_HANDLE hVmDev, PRL_HARD_DISK_INTERNAL_FORM
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
         out_ptr(pnDiskType);
-        *pnDiskType = dev->with_disk([](service::HardDisk& d, service::VmConfig&) {
-            return static_cast<PRL_HARD_DISK_INTERNAL_FORMAT>(d.disk_type);
-        });
+        enum_out(pnDiskType, dev->with_disk([](service::HardDisk& d, service::VmConfig&) { return d.disk_type; }));
         return PRL_ERR_SUCCESS;
     });
 }
@@ -351,10 +365,10 @@ PRL_RESULT PrlVmDevHd_SetDiskType(PRL_HANDLE hVmDev, PRL_HARD_DISK_INTERNAL_FORM
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
         require(dev->kind() == DeviceKind::hard_disk, PRL_ERR_INVALID_ARG, "not a hard disk");
-        require(nDiskType == PHD_PLAIN_HARD_DISK || nDiskType == PHD_EXPANDING_HARD_DISK ||
-                    nDiskType == PHD_RAW_HARD_DISK,
+        const long long type = enum_in(nDiskType);
+        require(type == PHD_PLAIN_HARD_DISK || type == PHD_EXPANDING_HARD_DISK || type == PHD_RAW_HARD_DISK,
                 PRL_ERR_INVALID_ARG, "unknown disk type");
-        dev->with_disk([&](service::HardDisk& d, service::VmConfig&) { d.disk_type = static_cast<int>(nDiskType); });
+        dev->with_disk([&](service::HardDisk& d, service::VmConfig&) { d.disk_type = static_cast<int>(type); });
         return PRL_ERR_SUCCESS;
     });
 }

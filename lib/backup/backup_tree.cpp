@@ -1,6 +1,7 @@
 #include "backup_tree.h"
 
 #include "error.h"
+#include "error_guard.h"
 #include "ids.h"
 #include "xml_util.h"
 
@@ -87,7 +88,9 @@ std::string format_utc(int64_t seconds) {
     return buf;
 }
 
-std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
+namespace {
+
+std::string build_tree(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
     std::optional<BackupId> wanted;
     if (!filter.backup_id.empty()) {
         wanted = parse_backup_id(filter.backup_id);
@@ -140,6 +143,12 @@ std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& f
     w.end();
     w.finish();
     return out;
+}
+
+}  // namespace
+
+std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
+    return guard_errors([&] { return build_tree(vms, filter); });
 }
 
 }  // namespace prl::backup

@@ -14,7 +14,10 @@ namespace prl::backup {
 std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name) {
     std::vector<const DiskRecord*> records;  // newest first
     for (uint32_t n = number; n != 0;) {
-        const ElementMeta& m = chain.elements.at(n);
+        auto it = chain.elements.find(n);
+        if (it == chain.elements.end())
+            throw Error(Errc::corrupted, "element " + std::to_string(n) + " of chain " + chain.uuid + " is missing");
+        const ElementMeta& m = it->second;
         const DiskRecord* rec = nullptr;
         for (const auto& d : m.disks)
             if (d.name == name) rec = &d;

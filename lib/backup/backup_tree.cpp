@@ -1,6 +1,7 @@
 #include "backup_tree.h"
 
 #include "error.h"
+#include "error_guard.h"
 #include "ids.h"
 #include "xml_util.h"
 
@@ -87,13 +88,20 @@ std::string format_utc(int64_t seconds) {
     return buf;
 }
 
-std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
+namespace {
+
+std::string build_tree(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
     std::optional<BackupId> wanted;
     if (!filter.backup_id.empty()) {
         wanted = parse_backup_id(filter.backup_id);
         if (!wanted) throw Error(Errc::invalid_argument, "not a backup id");
     }
     std::string out;
+    // The document is ~650 bytes per element: reserving avoids regrowing a large string.
+    size_t elements = 0;
+    for (const VmEntry& vm : vms)
+        for (const ChainInfo& c : vm.chains) elements += 1 + c.partials.size();
+    out.reserve(wanted ? 4096 : 1024 + elements * 700);
     XmlWriter w(out);
     w.start("BackupTree");
     for (const VmEntry& vm : vms) {
@@ -136,6 +144,12 @@ std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& f
     w.end();
     w.finish();
     return out;
+}
+
+}  // namespace
+
+std::string backup_tree_xml(const std::vector<VmEntry>& vms, const TreeFilter& filter) {
+    return guard_errors([&] { return build_tree(vms, filter); });
 }
 
 }  // namespace prl::backup

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace prl::backup {
@@ -17,7 +18,9 @@ bool is_zero_block(const uint8_t* p) {
 
 ChunkReader::ChunkReader(ThreadPool& pool, int fd, uint64_t size, std::string what)
     : pool_(pool), fd_(fd), size_(size), nblocks_(blocks_for(size)), what_(std::move(what)),
-      max_inflight_(4 * pool.size() + 4) {}
+      max_inflight_(4 * pool.size() + 4) {
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint for cold reads; failure is harmless
+}
 
 ChunkReader::~ChunkReader() {
     for (auto& it : queue_)

@@ -14,7 +14,10 @@ namespace prl::backup {
 std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name) {
     std::vector<const DiskRecord*> records;  // newest first
     for (uint32_t n = number; n != 0;) {
-        const ElementMeta& m = chain.elements.at(n);
+        auto it = chain.elements.find(n);
+        if (it == chain.elements.end())
+            throw Error(Errc::corrupted, "element " + std::to_string(n) + " of chain " + chain.uuid + " is missing");
+        const ElementMeta& m = it->second;
         const DiskRecord* rec = nullptr;
         for (const auto& d : m.disks)
             if (d.name == name) rec = &d;
@@ -108,9 +111,8 @@ struct Batch {
     std::vector<uint8_t> data;
 };
 
-// Fetches and verifies every block of the batch, then writes each run of
-// consecutive blocks with one pwrite.
-void restore_batch(Batch& b, int fd, uint64_t size, PackCachePool& caches, const std::string& what) {
+// Fetches and verifies every block of the batch (on a pool worker).
+void fetch_batch(Batch& b, PackCachePool& caches, const std::string& what) {
     std::unique_ptr<PackCache> cache = caches.take();
     struct Return {
         PackCachePool& pool;
@@ -129,6 +131,11 @@ void restore_batch(Batch& b, int fd, uint64_t size, PackCachePool& caches, const
             throw;
         }
     }
+}
+
+// Writes each run of consecutive blocks with one pwrite. Done by one thread:
+// parallel buffered writes to one file only contend for its inode lock.
+void write_batch(const Batch& b, int fd, uint64_t size, const std::string& what) {
     for (size_t i = 0; i < b.entries.size();) {
         size_t j = i + 1;
         while (j < b.entries.size() && b.entries[j].index == b.entries[j - 1].index + 1) ++j;
@@ -158,6 +165,7 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
         InFlight f = std::move(queue.front());
         queue.pop_front();
         f.done.get();
+        write_batch(*f.batch, fd, size, what);
         if (f.end > reported) {
             progress.add(f.end - reported);
             reported = f.end;
@@ -192,7 +200,7 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
             Batch* raw = b.get();
             const std::string* w = &what;
             PackCachePool* caches = &packs;
-            InFlight f{std::move(b), pool.submit([raw, fd, size, caches, w] { restore_batch(*raw, fd, size, *caches, *w); }), end};
+            InFlight f{std::move(b), pool.submit([raw, caches, w] { fetch_batch(*raw, *caches, *w); }), end};
             queue.push_back(std::move(f));
             while (queue.size() > max_queue) retire();
         }

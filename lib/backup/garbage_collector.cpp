@@ -104,7 +104,7 @@ GcStats collect_garbage(const Layout& l) {
         for (fs::directory_iterator it(l.vm_dir(vm), ec), end; !ec && it != end; it.increment(ec)) {
             const std::string name = it->path().filename().string();
             auto u = canonical_uuid(name);
-            if (u && uuid_dir_name(*u) == name && it->is_directory()) sweep_chain_dir(it->path(), vm, *u, live, st);
+            if (u && uuid_dir_name(*u) == name && it->is_directory(ec)) sweep_chain_dir(it->path(), vm, *u, live, st);
         }
     }
     if (!st.marked_everything) return st;

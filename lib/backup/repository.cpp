@@ -1,5 +1,6 @@
 #include "repository.h"
 
+#include "error_guard.h"
 #include "garbage_collector.h"
 #include "pack_file.h"
 #include "repository_common.h"
@@ -78,11 +79,14 @@ void unlink_durable(const fs::path& p) {
     fsync_dir(p.parent_path());
 }
 
-std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
+namespace {
+
+void prepare_repository(const fs::path& dir) {
     if (dir.empty()) throw Error(Errc::invalid_argument, "empty repository path");
     const Layout l{dir};
     for (const fs::path& d : {l.root, l.packs(), l.txns(), l.vms()}) mkdir_p(d);
-    if (!fs::exists(l.format_file())) {
+    std::error_code ec;
+    if (!fs::exists(l.format_file(), ec)) {
         write_file_atomic(l.format_file(), kFormatText);
     } else if (read_small_file(l.format_file(), 4096) != kFormatText) {
         throw Error(Errc::corrupted, dir.string() + " is not a backup repository of a known format");
@@ -91,22 +95,21 @@ std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
     if (has_stale_markers(l)) {
         try {
             try_collect_garbage(l);
-        } catch (const Error&) {
+        } catch (const std::exception&) {
             // Cleanup is best effort; the repository stays consistent without it.
         }
     }
-    return std::unique_ptr<Repository>(new Repository(dir));
 }
 
-std::vector<VmEntry> Repository::list() const {
-    const Layout l{root_};
+std::vector<VmEntry> list_vms(const fs::path& root) {
+    const Layout l{root};
     std::vector<VmEntry> out;
     for (const std::string& vm : list_vm_uuids(l)) {
         std::vector<Chain> chains = load_vm_chains(l, vm);
         if (chains.empty()) continue;
         VmEntry v;
         v.uuid = vm;
-        const ElementMeta* newest = nullptr;
+        const ElementMeta* newest = nullptr;  // its name and type describe the VM
         for (const Chain& c : chains) {
             ChainInfo ci;
             ci.uuid = c.uuid;
@@ -122,6 +125,19 @@ std::vector<VmEntry> Repository::list() const {
         out.push_back(std::move(v));
     }
     return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
+    return guard_errors([&] {
+        prepare_repository(dir);
+        return std::unique_ptr<Repository>(new Repository(dir));
+    });
+}
+
+std::vector<VmEntry> Repository::list() const {
+    return guard_errors([&] { return list_vms(root_); });
 }
 
 }  // namespace prl::backup

@@ -3,6 +3,7 @@
 #include "container_tree.h"
 #include "disk_image.h"
 #include "repository.h"
+#include "error_guard.h"
 #include "repository_common.h"
 #include "txn_marker.h"
 
@@ -65,8 +66,9 @@ private:
 
 }  // namespace
 
-std::string Repository::create(const Source& src, const CreateOptions& opt, const Progress& progress) {
-    const Layout l{root_};
+namespace {
+std::string create_element(const fs::path& root, const Source& src, const CreateOptions& opt, const Progress& progress) {
+    const Layout l{root};
     const std::string vm = require_vm_uuid(src.vm_uuid);
     validate(src, opt);
 
@@ -200,6 +202,12 @@ std::string Repository::create(const Source& src, const CreateOptions& opt, cons
     m.tree_digest = manifest.finish();
     meta_bytes += manifest.bytes_written();
     return commit(pr);
+}
+
+}  // namespace
+
+std::string Repository::create(const Source& src, const CreateOptions& opt, const Progress& progress) {
+    return guard_errors([&] { return create_element(root_, src, opt, progress); });
 }
 
 }  // namespace prl::backup

@@ -4,6 +4,7 @@
 // an atomic rename of its metadata), and only then unlinks it.
 #include "disk_image.h"
 #include "repository.h"
+#include "error_guard.h"
 #include "repository_common.h"
 #include "txn_marker.h"
 
@@ -44,8 +45,9 @@ void remove_elements_from(const Chain& chain, uint32_t first) {
 
 }  // namespace
 
-void Repository::remove(const std::string& id_str, bool keep_chain) {
-    const Layout l{root_};
+namespace {
+void remove_element(const fs::path& root, const std::string& id_str, bool keep_chain) {
+    const Layout l{root};
     const BackupId id = require_backup_id(id_str);
     auto found = find_chain(l, id.chain);
     if (!found || !found->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
@@ -85,8 +87,8 @@ void Repository::remove(const std::string& id_str, bool keep_chain) {
     if (try_collect_garbage(l)) txn->mark_clean();
 }
 
-void Repository::remove_all(const std::string& vm_uuid) {
-    const Layout l{root_};
+void remove_vm(const fs::path& root, const std::string& vm_uuid) {
+    const Layout l{root};
     const std::string vm = require_vm_uuid(vm_uuid);
     if (load_vm_chains(l, vm).empty()) throw Error(Errc::not_found, "no backups of VM " + vm);
     FileLock vm_lock = lock_vm_for_writing(l, vm);
@@ -98,6 +100,16 @@ void Repository::remove_all(const std::string& vm_uuid) {
         for (const Chain& c : load_vm_chains(l, vm)) remove_elements_from(c, 0);
     }
     if (try_collect_garbage(l)) txn->mark_clean();
+}
+
+}  // namespace
+
+void Repository::remove(const std::string& id, bool keep_chain) {
+    guard_errors([&] { remove_element(root_, id, keep_chain); });
+}
+
+void Repository::remove_all(const std::string& vm_uuid) {
+    guard_errors([&] { remove_vm(root_, vm_uuid); });
 }
 
 }  // namespace prl::backup

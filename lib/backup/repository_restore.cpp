@@ -3,6 +3,7 @@
 #include "container_tree.h"
 #include "disk_image.h"
 #include "repository.h"
+#include "error_guard.h"
 #include "repository_common.h"
 
 #include <fcntl.h>
@@ -36,8 +37,9 @@ void check_target_parent(const fs::path& p) {
 
 }  // namespace
 
-void Repository::restore(const std::string& id_str, const RestoreTarget& target, const Progress& progress) const {
-    const Layout l{root_};
+namespace {
+void restore_element(const fs::path& root, const std::string& id_str, const RestoreTarget& target, const Progress& progress) {
+    const Layout l{root};
     const BackupId id = require_backup_id(id_str);
     // Shared: garbage collection cannot delete packs while we read them.
     FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
@@ -104,6 +106,12 @@ void Repository::restore(const std::string& id_str, const RestoreTarget& target,
         throw;
     }
     pr.done();
+}
+
+}  // namespace
+
+void Repository::restore(const std::string& id, const RestoreTarget& target, const Progress& progress) const {
+    guard_errors([&] { restore_element(root_, id, target, progress); });
 }
 
 }  // namespace prl::backup

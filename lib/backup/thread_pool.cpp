@@ -1,15 +1,25 @@
 #include "thread_pool.h"
 
+#include "error.h"
+
 #include <algorithm>
+#include <system_error>
 
 namespace prl::backup {
 
 ThreadPool::ThreadPool(unsigned threads) {
     workers_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+    try {
+        for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+    } catch (const std::system_error& e) {
+        stop_workers();
+        throw Error(Errc::io_error, std::string("cannot start worker threads: ") + e.what());
+    }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { stop_workers(); }
+
+void ThreadPool::stop_workers() {
     {
         std::lock_guard<std::mutex> lk(mu_);
         stop_ = true;

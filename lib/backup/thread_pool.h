@@ -38,6 +38,7 @@ public:
 
 private:
     void run();
+    void stop_workers();
     std::mutex mu_;
     std::condition_variable cv_;
     std::deque<std::function<void()>> queue_;

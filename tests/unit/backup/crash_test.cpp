@@ -58,13 +58,17 @@ TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", 
     for (int i = 1; i <= 50; ++i) {
         INFO("iteration " << i);
         auto repo = Repository::open(repo_dir);  // cleans up after the previous kill
+        if (repo->list().empty()) {  // keep something to remove and restore
+            const std::string desc = "base" + std::to_string(i);
+            save_state(desc);
+            repo->create(src, opts(Kind::full, desc));
+        }
         const auto list = repo->list();
         const auto elements = all_elements(list);
         std::vector<std::string> ids;
         for (const ElementInfo* e : elements) ids.push_back(e->id);
         int op = static_cast<int>(rng() % 5);  // 0-2 create, 3 remove, 4 restore
         if (ids.size() > 6) op = 3;
-        if (ids.empty()) op = 0;
         const unsigned delay = static_cast<unsigned>(rng() % 30000);
         if (op <= 2) {
             ++kinds_run[0];

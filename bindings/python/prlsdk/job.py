@@ -85,8 +85,12 @@ class Job(Handle):
         rc = self._wait_rc(timeout)
         if rc < 0:
             raise PrlError(rc, self._call, self.error_text() or None)
-        with Result(out_handle(lib().PrlJob_GetResult, self.handle), self._api) as result:
-            value = self._convert(result) if self._convert else None
+        raw = out_handle(lib().PrlJob_GetResult, self.handle)
+        if not raw:  # an operation with nothing to give back
+            value = None
+        else:
+            with Result(raw, self._api) as result:
+                value = self._convert(result) if self._convert else None
         self._done, self._value_cache = True, value
         return value
 
@@ -103,4 +107,8 @@ def run(job_value, api, call, convert=None, wait=True):
     if not wait:
         return job
     with job:
-        return job.wait()
+        try:
+            return job.wait()
+        except KeyboardInterrupt:
+            job.cancel()  # Ctrl-C during a blocking call stops the operation too
+            raise

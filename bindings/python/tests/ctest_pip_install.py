@@ -2,19 +2,18 @@
 """`pip install` of the package into a fresh venv, offline, then the example
 runs against the installed copy. usage: ctest_pip_install.py SRC EXAMPLE WORKDIR
 
+The venv sees the system site-packages (pip, setuptools: nothing is downloaded).
 Exits 77 (skipped) when venv, pip or setuptools is unavailable."""
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 
-src, example, work = sys.argv[1:4]
-try:
-    import ensurepip  # noqa: F401 - venv needs it to bring pip
-    import setuptools  # noqa: F401
-    import venv  # noqa: F401
-except ImportError as e:
-    print('skipped: %s' % e)
+src, example, work = (os.path.abspath(a) for a in sys.argv[1:4])
+missing = [m for m in ('pip', 'setuptools', 'venv') if importlib.util.find_spec(m) is None]
+if missing:
+    print('skipped: no %s for %s' % (', '.join(missing), sys.executable))
     sys.exit(77)
 
 shutil.rmtree(work, ignore_errors=True)
@@ -23,7 +22,7 @@ os.makedirs(work)
 copy = os.path.join(work, 'src')
 shutil.copytree(src, copy, ignore=shutil.ignore_patterns('tests', 'build', '*.egg-info', '__pycache__'))
 env_dir = os.path.join(work, 'venv')
-subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', env_dir], check=True)
+subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip', env_dir], check=True)
 py = os.path.join(env_dir, 'bin', 'python')
 subprocess.run([py, '-m', 'pip', 'install', '--no-build-isolation', '--no-index', '--quiet', copy], check=True)
 shutil.rmtree(copy)  # the installed package alone from here on

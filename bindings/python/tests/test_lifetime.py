@@ -78,6 +78,7 @@ def test_garbage_collected_objects_free_their_handles(home, log_path):
             server.create_vm('gc-%d' % i)  # dropped at once
         for v in server.vms():
             v.name
+        del v
         gc.collect()
         assert len([h for h in api._state['handles'] if not h.closed]) <= 2  # the server (+ its config)
         server.close()

@@ -10,6 +10,16 @@ _current = None
 _current_lock = threading.Lock()
 
 
+def _snapshot(weak_set):
+    """A list copy of a WeakSet another thread may be adding to."""
+    for _ in range(100):
+        try:
+            return list(weak_set)
+        except RuntimeError:  # changed size during iteration
+            continue
+    return []
+
+
 def _deinit(state):
     """Closes what is still open and deinitialises (once)."""
     if state['closed']:
@@ -21,7 +31,7 @@ def _deinit(state):
         except Exception:
             pass
     if state['sweep']:
-        for h in list(state['handles']):
+        for h in _snapshot(state['handles']):
             try:
                 h.close()
             except Exception:

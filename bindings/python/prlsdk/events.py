@@ -6,7 +6,7 @@ import threading
 
 from . import constants as C
 from ._handle import Owned, callback_thread, get_type
-from ._lib import EVENT_HANDLER, enc, get_string, get_value, lib
+from ._lib import EVENT_HANDLER, get_string, get_value, lib
 from .errors import PrlError, check, result_name
 
 log = logging.getLogger('prlsdk')

@@ -37,6 +37,14 @@ def test_create_vm_with_disk_and_config(server):
     fresh = server.get_vm(vm.uuid)
     assert (fresh.name, fresh.description, fresh.ram_mb, fresh.cpus) == ('vm1-renamed', 'changed', 2048, 4)
 
+    # A second disk, committed at once; its image file exists at its size.
+    vm.add_disk(4)
+    sizes = [(d.index, d.size_mb) for d in server.get_vm(vm.uuid).disks]
+    assert sizes == [(0, 16), (1, 4)]
+    with open(vm.disks[1].image_path, 'rb') as f:
+        f.seek(0, 2)
+        assert f.tell() == 4 * MiB
+
     # Nothing is committed when the block raises.
     with pytest.raises(RuntimeError):
         with vm.edit():

@@ -63,8 +63,9 @@ def test_the_leak_check_sees_a_leak(home, log_path):
 def test_api_close_sweeps_live_objects(home, log_path):
     api = prlsdk.Api(log_path=str(log_path))
     server = prlsdk.Server.login_local(api)
-    vm = server.create_vm('swept')
-    disks = vm.disks  # noqa: F841
+    vm = server.create_vm('swept', disk_size_mb=1)
+    disks = vm.disks
+    assert disks
     server.on_event(lambda e: None)  # never closed by hand
     api.close()
     assert leaks(log_path) == []

@@ -6,6 +6,8 @@ state goes to $PRLSHIM_HOME (default ~/.local/share/prlshim)."""
 import prlsdk
 
 with prlsdk.Api(), prlsdk.Server.login_local() as server:
+    for old in filter(None, map(server.find_vm, ["demo-vm", "demo-vm-restored"])):
+        old.delete()  # from an earlier run
     vm = server.create_vm("demo-vm", disk_size_mb=64)
     with open(vm.disks[0].image_path, "r+b") as disk:  # put some data on the disk
         disk.write(b"hello from python " * 1000)

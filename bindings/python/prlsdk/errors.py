@@ -29,18 +29,22 @@ class PrlError(Exception):
 
     code        the PRL_RESULT (compare with prlsdk.constants, e.g. PRL_ERR_VM_UUID_NOT_FOUND)
     name        its constant name
-    description PrlApi_GetResultDescription's text for it, or the job's own error text
-    call        the C function (or operation) that failed
+    description PrlApi_GetResultDescription's text for the code
+    details     the failed job's own error text (PrlJob_GetError), or ''
+    call        the C function that failed
     """
 
-    def __init__(self, code, call='', description=None):
+    def __init__(self, code, call='', details=None):
         self.code = int(code)
         self.name = result_name(self.code)
         self.call = call
-        self.description = description if description else describe(self.code)
+        self.description = describe(self.code)
+        self.details = details or ''
+        text = self.description or self.name
+        if self.details and self.details != self.description:
+            text = '%s (%s)' % (text.rstrip('.'), self.details)
         where = '%s: ' % call if call else ''
-        super().__init__('%s%s (%s, 0x%08X)' % (where, self.description or self.name, self.name,
-                                                   self.code & 0xFFFFFFFF))
+        super().__init__('%s%s [%s, 0x%08X]' % (where, text, self.name, self.code & 0xFFFFFFFF))
 
 
 def check(rc, call=''):

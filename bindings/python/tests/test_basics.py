@@ -72,7 +72,7 @@ def test_errors_carry_code_and_description(server):
     err = e.value
     assert err.code == C.PRL_ERR_VM_UUID_NOT_FOUND
     assert err.name == 'PRL_ERR_VM_UUID_NOT_FOUND'
-    assert err.code < 0 and err.description
+    assert err.code < 0 and err.description == prlsdk.describe(err.code) and err.details
     assert err.call == 'PrlSrv_GetVmConfig'
     assert 'PRL_ERR_VM_UUID_NOT_FOUND' in str(err)
     assert prlsdk.describe(C.PRL_ERR_VM_UUID_NOT_FOUND)

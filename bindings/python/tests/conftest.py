@@ -1,0 +1,51 @@
+import os
+import sys
+
+import pytest
+
+# The package from this source tree unless PRLSDK_USE_INSTALLED is set.
+if not os.environ.get('PRLSDK_USE_INSTALLED'):
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import prlsdk  # noqa: E402
+
+MiB = 1 << 20
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh state root per test; $HOME points nowhere."""
+    root = tmp_path / 'home'
+    root.mkdir()
+    monkeypatch.setenv('PRLSHIM_HOME', str(root))
+    monkeypatch.setenv('HOME', '/nonexistent/prlshim-tests-must-not-use-home')
+    return root
+
+
+@pytest.fixture
+def log_path(tmp_path):
+    return tmp_path / 'prlsdk.log'
+
+
+@pytest.fixture
+def api(home, log_path):
+    a = prlsdk.Api(log_path=str(log_path))
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def server(api):
+    with prlsdk.Server.login_local(api) as s:
+        yield s
+
+
+def write_at(path, offset, data):
+    with open(path, 'r+b') as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def read(path):
+    with open(path, 'rb') as f:
+        return f.read()

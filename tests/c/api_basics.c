@@ -112,8 +112,11 @@ static void descriptions(void) {
     CHECK_RC(PrlApi_GetResultDescription(PRL_ERR_TIMEOUT, PRL_TRUE, PRL_FALSE, text, NULL), PRL_ERR_INVALID_ARG);
     /* A code with no written text gets one derived from its name... */
     len = sizeof text;
+    CHECK_OK(PrlApi_GetResultDescription(PRL_ERR_FILE_NOT_FOUND, PRL_TRUE, PRL_FALSE, text, &len));
+    CHECK(strcmp(text, "File not found.") == 0);
+    len = sizeof text;
     CHECK_OK(PrlApi_GetResultDescription(PRL_ERR_VM_UUID_NOT_FOUND, PRL_TRUE, PRL_FALSE, text, &len));
-    CHECK(strcmp(text, "VM UUID not found.") == 0);
+    CHECK(strcmp(text, "VM not found.") == 0); /* a written text */
     /* ...and an unknown code a generic one with its value. */
     len = sizeof text;
     CHECK_OK(PrlApi_GetResultDescription((PRL_RESULT)0x8FFFFFF1u, PRL_FALSE, PRL_FALSE, text, &len));

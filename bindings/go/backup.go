@@ -293,8 +293,8 @@ func ParseBackupTree(doc []byte) (*BackupTree, error) {
 	return t, nil
 }
 
-// Elements lists every backup id of the tree in order: each full backup
-// followed by the rest of its chain.
+// Elements lists every element of the tree in order (VM by VM): each full
+// backup followed by the rest of its chain.
 func (t *BackupTree) Elements() []BackupElement {
 	var out []BackupElement
 	for _, vm := range t.VMs {

@@ -446,9 +446,30 @@ func TestEventsSlowConsumerDropsAndCounts(t *testing.T) {
 	if e, ok := <-events; !ok || e.Type == 0 {
 		t.Fatalf("the buffered event: %+v %v", e, ok)
 	}
-	// Closing the server closes its channels.
+	// Cancelling the context closes the channel.
 	stop()
 	for range events {
+	}
+}
+
+func TestCloseClosesEventChannels(t *testing.T) {
+	t.Setenv("PRLSHIM_HOME", t.TempDir())
+	srv, err := prlsdk.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := srv.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := <-events; ok {
+		t.Fatal("an event after Close")
+	}
+	if _, err := srv.Events(context.Background()); !errors.Is(err, prlsdk.ErrInvalidArg) {
+		t.Fatalf("Events of a closed server: %v", err)
 	}
 }
 

@@ -520,6 +520,14 @@ func TestLifecycleAndConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An edit that fails stores nothing and leaves the handle as stored.
+	refused := errors.New("refused")
+	if err := vm.Update(ctx, func() error { vm.SetRAM(4096); return refused }); err != refused {
+		t.Fatalf("failed edit: %v", err)
+	}
+	if ram, err := vm.RAM(); err != nil || ram != 2048 {
+		t.Fatalf("RAM after a failed edit: %d %v", ram, err)
+	}
 	found, err := srv.FindVM(ctx, "go-life-vm2")
 	if err != nil {
 		t.Fatal(err)

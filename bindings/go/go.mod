@@ -1,0 +1,3 @@
+module prlshim/prlsdk
+
+go 1.19

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """End-to-end test of the prlshim command-line tool, run as a user would run it.
 
-Usage: test_cli.py PRLSHIM_BINARY LIBPRL_SDK PRLERRORSVALUES_H
+Usage: test_cli.py PRLSHIM_BINARY LIBPRL_SDK PRLERRORSVALUES_H DOCS_DIR
 
 Everything happens in a temporary PRLSHIM_HOME: create a VM, back it up (full,
 incremental, differential), list backups as a table and as JSON, restore to new
@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-BIN, LIB, ERRORS_H = sys.argv[1:4]
+BIN, LIB, ERRORS_H, DOCS = sys.argv[1:5]
 COMMANDS = ["create", "register", "unregister", "delete", "list", "start", "stop", "pause", "resume", "status",
             "set", "backup", "backup-list", "restore", "backup-delete", "events", "tasks"]
 MiB = 1 << 20
@@ -107,6 +107,19 @@ def main():
         args = ["--help"] if cmd is None else [cmd, "--help"]
         p = run(*args, ok=False)
         check(p.returncode == 0 and "Usage" in p.stdout, "%s --help exits 0 with a usage text" % (cmd or "prlshim"))
+
+    # The manual page renders cleanly and, like docs/cli.md, covers every command.
+    man = os.path.join(DOCS, "prlshim.1")
+    if shutil.which("groff"):
+        p = subprocess.run(["groff", "-man", "-ww", "-z", man], capture_output=True, text=True)
+        check(p.returncode == 0 and p.stderr == "", "groff renders prlshim.1 without warnings: %r" % p.stderr)
+    with open(man, encoding="utf-8") as f:
+        roff = re.sub(r"\\f[BIRP]", " ", f.read()).replace("\\-", "-")
+    with open(os.path.join(DOCS, "cli.md"), encoding="utf-8") as f:
+        md = f.read()
+    for cmd in COMMANDS:
+        check(re.search(r"\b%s\b" % re.escape(cmd), roff), "prlshim.1 documents %s" % cmd)
+        check("`%s" % cmd in md or "`%s`" % cmd in md or ", `%s" % cmd in md, "cli.md documents %s" % cmd)
 
     # A VM with a 256 MB disk, some data in it.
     out = run("create", "vm1", "--disk-size", "256").stdout

@@ -28,6 +28,7 @@ MiB = 1 << 20
 
 home = tempfile.mkdtemp(prefix="prlshim-cli-")
 env = dict(os.environ, PRLSHIM_HOME=home, HOME="/nonexistent/prlshim-tests-must-not-use-home")
+LOG = os.path.join(home, "sdk.log")  # every run appends the SDK's log here: no handle may leak
 failures = []
 
 
@@ -39,7 +40,7 @@ def check(cond, what):
 
 
 def run(*args, ok=True, timeout=60):
-    p = subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    p = subprocess.run([BIN, "--log", LOG, *args], env=env, capture_output=True, text=True, timeout=timeout)
     if ok and p.returncode != 0:
         raise AssertionError("prlshim %s exited %d\nstdout: %s\nstderr: %s" % (" ".join(args), p.returncode, p.stdout,
                                                                               p.stderr))
@@ -230,7 +231,7 @@ def main():
 
     # tasks and events.
     check(json.loads(run("tasks", "-j").stdout) == [], "tasks -j: nothing running")
-    ev = subprocess.Popen([BIN, "events"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ev = subprocess.Popen([BIN, "--log", LOG, "events"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     ev.send_signal(signal.SIGINT)
     check(ev.wait(timeout=10) == 0, "events ends cleanly on Ctrl-C")
@@ -241,7 +242,7 @@ def main():
     with open(big, "r+b") as f:
         for _ in range(24):
             f.write(os.urandom(16 * MiB))
-    p = subprocess.Popen([BIN, "backup", "big"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([BIN, "--log", LOG, "backup", "big"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in p.stdout:  # wait until it is really running
         if "progress" in line:
             break
@@ -250,6 +251,10 @@ def main():
     check(p.returncode == 130, "Ctrl-C: exit status 130 (got %d)" % p.returncode)
     check(sdk_text("PRL_ERR_OPERATION_WAS_CANCELED") in err, "Ctrl-C: the cancel message on stderr, got %r" % err)
     check(json.loads(run("backup-list", "big", "-j").stdout) == [], "Ctrl-C: nothing listed")
+
+    with open(LOG, encoding="utf-8") as f:
+        leaks = [line for line in f if "leaked" in line]
+    check(not leaks, "no command leaks a handle: %r" % leaks)
 
     print("elapsed %.1f s" % (time.monotonic() - started))
 

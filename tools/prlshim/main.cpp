@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("prlshim ") + PRLSHIM_VERSION);
     app.footer("Run 'prlshim COMMAND --help' for a command's options. See prlshim(1).");
 
+    std::string log_path;
+    app.add_option("--log", log_path, "Append the SDK's log to this file (level: $PRLSHIM_LOG_LEVEL)");
+
     Registry registry;
     add_vm_commands(app, registry);
     add_backup_commands(app, registry);
@@ -33,7 +36,7 @@ int main(int argc, char** argv) {
     for (auto& [sub, action] : registry) {
         if (!sub->parsed()) continue;
         try {
-            Api api;
+            Api api(log_path);
             Session session;
             return action(session);
         } catch (const Failure& f) {

@@ -39,7 +39,16 @@ std::string get_string(const std::function<PRL_RESULT(PRL_STR, PRL_UINT32_PTR)>&
     throw Failure(PRL_ERR_BUFFER_OVERRUN, what + ": " + describe(PRL_ERR_BUFFER_OVERRUN));
 }
 
-Api::Api() { check(PrlApi_InitEx(PARALLELS_API_VER, PAM_SERVER, 0, 0), "Failed to initialise the SDK"); }
+Api::Api(const std::string& log_path) {
+    check(PrlApi_InitEx(PARALLELS_API_VER, PAM_SERVER, 0, 0), "Failed to initialise the SDK");
+    if (!log_path.empty()) {
+        const PRL_RESULT rc = PrlApi_SetLogPath(log_path.c_str());
+        if (PRL_FAILED(rc)) {
+            PrlApi_Deinit();
+            check(rc, "Failed to open the log file " + log_path);
+        }
+    }
+}
 Api::~Api() { PrlApi_Deinit(); }
 
 // ---- jobs ----

@@ -66,10 +66,11 @@ private:
 // Reads a (buf, len) string out-parameter with the SDK's two-call pattern.
 std::string get_string(const std::function<PRL_RESULT(PRL_STR, PRL_UINT32_PTR)>& getter, const std::string& what);
 
-// PrlApi_InitEx for the life of the object; PrlApi_Deinit after.
+// PrlApi_InitEx for the life of the object; PrlApi_Deinit after. With a
+// log path, the SDK's log (PrlApi_SetLogPath) goes to that file.
 class Api {
 public:
-    Api();
+    explicit Api(const std::string& log_path = {});
     ~Api();
     Api(const Api&) = delete;
     Api& operator=(const Api&) = delete;

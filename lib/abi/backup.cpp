@@ -47,7 +47,7 @@ PRL_HANDLE create(PRL_HANDLE hServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sTarg
         request.backup_directory = directory_of(extra);
         return give_job(server->start_job(PJOC_SRV_CREATE_VM_BACKUP, [server, request](Job& job) {
             return backup_ops::create(*server, request, job);
-        }));
+        }, RTT_RUNNING_TASK_UNKNOWN));
     });
 }
 
@@ -100,7 +100,7 @@ PRL_HANDLE remove(PRL_HANDLE hServer, PRL_CONST_STR sVmUuid, PRL_CONST_STR sBack
         const bool keep_chain = flags & PBT_KEEP_CHAIN, ignore = flags & PBT_IGNORE_NOT_EXISTS;
         return give_job(server->start_job(PJOC_SRV_REMOVE_VM_BACKUP, [=](Job&) {
             return backup_ops::remove(*server, dir, vm, id, keep_chain, ignore);
-        }));
+        }, RTT_RUNNING_TASK_UNKNOWN));
     });
 }
 

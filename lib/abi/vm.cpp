@@ -16,7 +16,7 @@ namespace {
 // Runs `op` on the VM as a job of its server.
 template <class Op>
 PRL_HANDLE vm_job(PRL_HANDLE hVm, PRL_JOB_OPERATION_CODE code, Op op,
-                  PRL_RUNNING_TASK_TYPE_ENUM task_type = RTT_RUNNING_TASK_UNKNOWN) {
+                  std::optional<PRL_RUNNING_TASK_TYPE_ENUM> task_type = std::nullopt) {
     return async(code, [&] {
         VmPtr vm = handle_cast<Vm>(hVm).share();
         return give_job(vm->server()->start_job(code, [vm, op](Job& job) { return op(vm, job); }, task_type));
@@ -24,7 +24,8 @@ PRL_HANDLE vm_job(PRL_HANDLE hVm, PRL_JOB_OPERATION_CODE code, Op op,
 }
 
 PRL_HANDLE power(PRL_HANDLE hVm, PRL_JOB_OPERATION_CODE code, PowerCommand command) {
-    return vm_job(hVm, code, [command](const VmPtr& vm, Job& job) { return vm_ops::power(vm, command, job); });
+    return vm_job(hVm, code, [command](const VmPtr& vm, Job& job) { return vm_ops::power(vm, command, job); },
+                  RTT_RUNNING_TASK_UNKNOWN);
 }
 
 }  // namespace

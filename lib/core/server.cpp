@@ -56,9 +56,10 @@ void Server::set_non_interactive(bool value) {
     non_interactive_ = value;
 }
 
-JobPtr Server::start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task, PRL_RUNNING_TASK_TYPE_ENUM task_type) {
+JobPtr Server::start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task,
+                         std::optional<PRL_RUNNING_TASK_TYPE_ENUM> task_type) {
     auto job = std::make_shared<Job>(op);
-    TaskRegistry::instance().add(job, task_type, "op_code=" + std::to_string(op));
+    if (task_type) TaskRegistry::instance().add(job, *task_type, "op_code=" + std::to_string(op));
     std::weak_ptr<HandlerRegistry> registry = handlers_;
     job->on_finish([registry](const JobPtr& finished) {
         if (auto r = registry.lock()) EventBus::instance().post(r, finished);

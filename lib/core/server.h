@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace prl {
@@ -42,9 +43,10 @@ public:
 
     // Starts `task` as a job of this server: when it finishes, the job is
     // delivered to the server's handlers (as the SDK does with every job).
-    // It is also registered as a running task of the given type.
+    // A long operation (`task_type` given) is also a running task of the
+    // user's (PrlLoginResponse_GetRunningTask*, PrlSrv_AttachToLostTask).
     JobPtr start_job(PRL_JOB_OPERATION_CODE op, Executor::Task task,
-                     PRL_RUNNING_TASK_TYPE_ENUM task_type = RTT_RUNNING_TASK_UNKNOWN);
+                     std::optional<PRL_RUNNING_TASK_TYPE_ENUM> task_type = std::nullopt);
 
     // The VM object for a UUID, created on first use, shared afterwards.
     std::shared_ptr<Vm> vm_object(const std::string& uuid);

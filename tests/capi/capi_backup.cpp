@@ -384,3 +384,29 @@ TEST_CASE("a container's tree: backup, restore over it, restore as a copy", "[ba
     REQUIRE(copy_root != root);
     REQUIRE(snapshot(copy_root) == before);
 }
+
+TEST_CASE("a running backup is a task another login sees and can attach to", "[backup]") {
+    Fixture f;
+    std::mt19937_64 rng(9);
+    for (std::size_t at = 0; at < 16 * kMiB; at += kMiB) write_at(f.image, at, random_bytes(rng, kMiB));
+    Handle job(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "", 0, "", "", PBT_FULL | PBT_UNCOMPRESSED, 0, PRL_FALSE));
+    Handle other;
+    REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+    Handle login_result = Fixture::run(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle response;
+    REQUIRE_PRL_OK(PrlResult_GetParam(login_result, response.out()));
+    PRL_UINT32 count = 0;
+    REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(response, &count));
+    PRL_JOB_STATUS status;
+    REQUIRE_PRL_OK(PrlJob_GetStatus(job, &status));
+    if (status == PJS_RUNNING || count > 0) {  // the backup may already be over on a fast machine
+        REQUIRE(count == 1);
+        Handle task;
+        REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskByIndex(response, 0, task.out()));
+        const std::string id = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlRunningTask_GetTaskUuid(task, b, l); });
+        Handle attached(PrlSrv_AttachToLostTask(other, id.c_str()));
+        const PRL_RESULT rc = PrlJob_Wait(attached, 60000);
+        REQUIRE((rc == PRL_ERR_SUCCESS || rc == PRL_ERR_INVALID_ARG));  // INVALID_ARG: it ended before the attach
+    }
+    REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+}

@@ -157,3 +157,10 @@ TEST_CASE("running tasks: none after a quiet login; unknown task ids are refused
     Handle null_id(PrlSrv_AttachToLostTask(s.server, nullptr));
     REQUIRE_PRL(PrlJob_Wait(null_id, 10000), PRL_ERR_INVALID_ARG);
 }
+
+TEST_CASE("a login response does not list the login itself; long operations are tasks", "[session]") {
+    LoggedIn s;
+    PRL_UINT32 count = 99;
+    REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(s.response, &count));
+    REQUIRE(count == 0);
+}

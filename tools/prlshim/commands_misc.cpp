@@ -144,8 +144,6 @@ int tasks(Session& s, bool json) {
         const std::string params = get_string(
             [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlRunningTask_GetTaskParametersAsString(task, b, l); },
             "Failed to read a task");
-        // SDK bug (reported): the login response lists the login job itself.
-        if (type == RTT_RUNNING_TASK_UNKNOWN && params == "op_code=" + std::to_string(PJOC_SRV_LOGIN_LOCAL)) continue;
         a.push_back({{"uuid", uuid}, {"type", task_type_name(type)}, {"parameters", params}});
         rows.push_back({uuid, task_type_name(type), params});
     }

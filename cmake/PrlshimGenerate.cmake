@@ -45,3 +45,13 @@ add_custom_target(prlshim_generated DEPENDS ${PRLSHIM_PUBLIC_HEADERS} ${PRLSHIM_
 add_custom_target(update-docs
   COMMAND ${CMAKE_COMMAND} -E copy ${PRLSHIM_GENERATED_COVERAGE} ${PROJECT_SOURCE_DIR}/docs/api-coverage.md
   DEPENDS ${PRLSHIM_GENERATED_COVERAGE})
+
+# Reference documentation (optional): needs Debian's doxygen.
+find_package(Doxygen QUIET)
+if(DOXYGEN_FOUND)
+  configure_file(${PROJECT_SOURCE_DIR}/docs/Doxyfile.in ${PROJECT_BINARY_DIR}/Doxyfile @ONLY)
+  add_custom_target(reference-docs
+    COMMAND ${DOXYGEN_EXECUTABLE} ${PROJECT_BINARY_DIR}/Doxyfile
+    DEPENDS prlshim_generated
+    COMMENT "Building the reference documentation in ${PROJECT_BINARY_DIR}/reference-docs/html")
+endif()

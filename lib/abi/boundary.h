@@ -17,7 +17,9 @@
 
 #include <Virtuozzo.h>
 
+#include <cstring>
 #include <initializer_list>
+#include <type_traits>
 #include <memory>
 #include <string>
 
@@ -87,6 +89,20 @@ Handle<T> handle_cast(PRL_HANDLE h) {
 
 // Stores a new client reference to `object` in *out.
 void give(const ObjectPtr& object, PRL_HANDLE_PTR out);
+
+// Enumeration arguments come from C and may hold any value: they are read and
+// written as their underlying integer, so no out-of-range enum value is formed.
+template <class E>
+long long enum_in(const E& e) {
+    std::underlying_type_t<E> v;
+    std::memcpy(&v, &e, sizeof v);
+    return static_cast<long long>(v);
+}
+template <class E>
+void enum_out(E* out, long long value) {
+    const auto v = static_cast<std::underlying_type_t<E>>(value);
+    std::memcpy(out, &v, sizeof v);
+}
 
 template <class T>
 T* out_ptr(T* p) {

@@ -24,19 +24,6 @@ using namespace prl::abi;
 
 namespace {
 
-// Enumeration arguments come from C and may hold any value: they are read and
-// written as their underlying integer, so no out-of-range enum value is formed.
-template <class E>
-long long enum_in(const E& e) {
-    std::underlying_type_t<E> v;
-    std::memcpy(&v, &e, sizeof v);
-    return static_cast<long long>(v);
-}
-template <class E>
-void enum_out(E* out, long long value) {
-    const auto v = static_cast<std::underlying_type_t<E>>(value);
-    std::memcpy(out, &v, sizeof v);
-}
 
 // f(d, config) with d the service::HardDisk or service::Device the handle names.
 template <class F>

@@ -24,6 +24,7 @@
 #include "rel_common.h"
 
 #include <map>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 
@@ -36,7 +37,13 @@ struct Options {
     uint64_t seed = 20240601;
     unsigned disk_mib = 4;
     bool keep = false, full_disk = true, only_full_disk = false;
+    // Known bug (docs/reliability.md): a killed restore-to-copy leaves the new
+    // VM registered with a partial disk. Counted and reported by default;
+    // --strict-copies makes it a violation (the known_bug ctest entry).
+    bool strict_copies = false;
 };
+bool g_strict_copies = false;
+int g_half_restored = 0;
 
 enum Op { op_full, op_incremental, op_remove, op_remove_keep, op_restore_over, op_restore_copy, op_count };
 const char* const kOpNames[] = {"create full", "create incremental", "remove", "remove keep-chain", "restore over",
@@ -85,26 +92,33 @@ bool run_killed(const std::function<PRL_RESULT(Session&)>& op, double delay, dou
         const double t0 = now_s();
         const PRL_RESULT rc = op(s);
         const double dt = now_s() - t0;
-        if (::write(fds[1], &dt, sizeof dt) != sizeof dt || ::write(fds[1], &rc, sizeof rc) != sizeof rc) ::_exit(92);
+        const struct { double dt; PRL_RESULT rc; } done{dt, rc};  // one write: atomic on a pipe
+        if (::write(fds[1], &done, sizeof done) != sizeof done) ::_exit(92);
         ::_exit(0);  // no teardown: the result is already reported
     }
     ::close(fds[1]);
     char ready = 0;
     if (!read_all(fds[0], &ready, 1)) die("child did not start");
-    if (delay > 0) {
-        timespec ts{static_cast<time_t>(delay), static_cast<long>((delay - static_cast<time_t>(delay)) * 1e9)};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    // Wait for the delay, or until the child reports it finished.
+    const double until = now_s() + delay;
+    for (;;) {
+        const double left = until - now_s();
+        if (left <= 0) break;
+        pollfd pf{fds[0], POLLIN, 0};
+        timespec ts{static_cast<time_t>(left), static_cast<long>((left - static_cast<time_t>(left)) * 1e9)};
+        const int r = ::ppoll(&pf, 1, &ts, nullptr);
+        if (r > 0) break;  // finished (or died): nothing left to kill
+        if (r < 0 && errno != EINTR) die("ppoll");
     }
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    double dt = 0;
-    PRL_RESULT rc = 0;
-    const bool finished = read_all(fds[0], &dt, sizeof dt) && read_all(fds[0], &rc, sizeof rc);
+    struct { double dt; PRL_RESULT rc; } done{};
+    const bool finished = read_all(fds[0], &done, sizeof done);
     ::close(fds[0]);
     if (finished) {
-        took = dt;
-        rc_out = rc;
+        took = done.dt;
+        rc_out = done.rc;
     }
     return !finished;
 }
@@ -146,28 +160,30 @@ int check(const World& w, const char* backup_dir, const fs::path& repo_dir, cons
         }
         expect[name] = e.description;
     }
-    int copies_left = 0;
+    int copies_left = 0, half = 0;
     auto vms = s.vms();
     for (auto& v : vms) {
         std::string desc;
         if (expect.count(v.name)) {
             desc = expect[v.name];
         } else if (v.name.rfind("rc-", 0) == 0) {
-            desc = v.name.substr(3);  // left registered by a killed restore-to-copy
+            desc = v.name.substr(3, v.name.rfind('-') - 3);  // left registered by a killed restore-to-copy
             ++copies_left;
         } else {
             continue;
         }
         if (read_file(v.image) != read_file(w.states / (desc + ".img"))) {
-            std::fprintf(stderr, "VM %s (%s) does not hold the bytes of state %s\n", v.name.c_str(), v.uuid.c_str(),
-                         desc.c_str());
-            ++bad;
+            const bool known = v.name.rfind("rc-", 0) == 0;
+            std::fprintf(stderr, "%sVM %s (%s) does not hold the bytes of state %s\n",
+                         known ? "KNOWN BUG: " : "", v.name.c_str(), v.uuid.c_str(), desc.c_str());
+            if (!known || g_strict_copies) ++bad;
+            if (known) ++half;
         }
         const PRL_RESULT d = s.delete_vm(v.handle);
         if (PRL_FAILED(d)) std::fprintf(stderr, "delete %s: %s\n", v.name.c_str(), describe(d).c_str());
     }
     Session::free_vms(vms);
-    std::ofstream(report) << expect.size() << ' ' << copies_left << '\n';
+    std::ofstream(report) << expect.size() << ' ' << copies_left << ' ' << half << '\n';
     return bad ? 1 : 0;
 }
 
@@ -216,12 +232,24 @@ int crash_points(const Options& o, World& w, Figures& fig) {
         double took = 0;
         PRL_RESULT rc = 0;
         if (run_killed([&](Session& s) { return s.backup(w.vm_uuid, PBT_FULL, "s0"); }, 1e9, took, rc) || PRL_FAILED(rc))
-            die("first backup failed");
+            die("first backup failed: %s", describe(rc).c_str());
         est[op_full] = took;
     }
     const double t_start = now_s();
     for (int i = 1; i <= o.points; ++i) {
-        const std::vector<TreeElement> listed = list_in_child(w, nullptr);
+        std::vector<TreeElement> listed = list_in_child(w, nullptr);
+        if (listed.size() < 2) {
+            // Keep something to remove and restore: an incremental nobody kills.
+            change_blocks(w.image, rng, 24);
+            const std::string d = "s" + std::to_string(++state_no);
+            save_state(w, d);
+            double took = 0;
+            PRL_RESULT rc = 0;
+            if (run_killed([&](Session& s) { return s.backup(w.vm_uuid, PBT_INCREMENTAL, d); }, 1e9, took, rc) ||
+                PRL_FAILED(rc))
+                die("unkilled backup failed: %s", describe(rc).c_str());
+            listed = list_in_child(w, nullptr);
+        }
         Op op = static_cast<Op>(rng() % op_count);
         if (listed.size() > 6 && (op == op_full || op == op_incremental)) op = rng() & 1 ? op_remove : op_remove_keep;
         if (listed.empty()) op = op_full;
@@ -246,7 +274,10 @@ int crash_points(const Options& o, World& w, Figures& fig) {
             fn = [&, pick](Session& s) { return s.restore_over(w.vm_uuid, pick.id); };
             break;
         default:
-            fn = [&, pick](Session& s) { return s.restore_copy(w.vm_uuid, pick.id, "rc-" + pick.description); };
+            // A unique name: a killed restore may leave its bundle directory behind.
+            fn = [&, pick, i](Session& s) {
+                return s.restore_copy(w.vm_uuid, pick.id, "rc-" + pick.description + "-" + std::to_string(i));
+            };
             break;
         }
         const double delay = std::uniform_real_distribution<double>(0, 1.2 * est[op])(rng);
@@ -283,10 +314,11 @@ int crash_points(const Options& o, World& w, Figures& fig) {
             ++fig.violations;
         } else {
             long n = 0;
-            int left = 0;
-            std::ifstream(report) >> n >> left;
+            int left = 0, half = 0;
+            std::ifstream(report) >> n >> left >> half;
             fig.elements_verified += n;
             fig.copies_left += left;
+            g_half_restored += half;
         }
         if (fig.violations > 5) break;
     }
@@ -301,8 +333,9 @@ int crash_points(const Options& o, World& w, Figures& fig) {
         std::printf("CRASH   %-20s killed %4d  completed %4d  (estimated duration %.1f ms)\n", kOpNames[k],
                     fig.killed[k], fig.completed[k], est[k] * 1000);
     std::printf("CRASH restore-over outcomes: old bytes %d, new bytes %d; restore temp files left beside the VM: %d; "
-                "VMs left registered by killed restore-to-copy: %d\n",
-                fig.over_old, fig.over_new, fig.restore_temps_left, fig.copies_left);
+                "VMs left registered by killed restore-to-copy: %d, of which with a partial disk: %d%s\n",
+                fig.over_old, fig.over_new, fig.restore_temps_left, fig.copies_left, g_half_restored,
+                g_half_restored ? " (KNOWN BUG, see docs/reliability.md)" : "");
     return fig.violations;
 }
 
@@ -326,8 +359,11 @@ int full_disk(const Options& o, World& w) {
     };
     if (mounted) {
         // 4 MiB of incompressible data per full backup: the second or third full does not fit.
-        for (int i = 0; i < 10; ++i) {
-            change_blocks(w.image, rng, 64);
+        for (int i = 0; i < 6; ++i) {
+            // Fresh incompressible bytes: nothing deduplicates against earlier backups.
+            std::string fresh(fs::file_size(w.image), '\0');
+            for (auto& c : fresh) c = static_cast<char>(rng());
+            write_file(w.image, fresh);
             const std::string desc = "f" + std::to_string(i);
             save_state(w, desc);
             const PRL_UINT32 flags = i % 3 == 2 ? PBT_INCREMENTAL : PBT_FULL;
@@ -361,15 +397,23 @@ int full_disk(const Options& o, World& w) {
     } else {
         std::printf("FULLDISK tmpfs: cannot mount here (%s); RLIMIT_FSIZE only\n", std::strerror(errno));
     }
-    // Injected write failures: a file size limit in the child, random in 1 KiB .. 3 MiB.
+    // Injected write failures: a file size limit in the child, random in 1 KiB .. 4 MiB (full) or 1 MiB (incremental).
     int limited_ok = 0, limited_fail = 0;
     std::map<std::string, int> codes;
-    for (int i = 0; i < 16; ++i) {
-        change_blocks(w.image, rng, 64);
+    for (int i = 0; i < 10; ++i) {
+        // New data each time (nothing deduplicates): a full rewrites the image,
+        // an incremental 256 blocks; the limit is below what it must write.
+        const PRL_UINT32 flags = i % 2 ? PBT_INCREMENTAL : PBT_FULL;
+        if (flags == PBT_FULL) {
+            std::string fresh(fs::file_size(w.image), '\0');
+            for (auto& c : fresh) c = static_cast<char>(rng());
+            write_file(w.image, fresh);
+        } else {
+            change_blocks(w.image, rng, 256);
+        }
         const std::string desc = "l" + std::to_string(i);
         save_state(w, desc);
-        const rlim_t limit = 1024 + rng() % (3u << 20);
-        const PRL_UINT32 flags = i % 2 ? PBT_INCREMENTAL : PBT_FULL;
+        const rlim_t limit = 1024 + rng() % (flags == PBT_FULL ? (4u << 20) : (1u << 20));
         const fs::path report = w.root / "rc.txt";
         const int st = in_child([&] {
             ::signal(SIGXFSZ, SIG_IGN);
@@ -384,6 +428,8 @@ int full_disk(const Options& o, World& w) {
         });
         PRL_RESULT rc = 0;
         std::ifstream(report) >> rc;
+        std::printf("FULLDISK   RLIMIT_FSIZE %8lu bytes, %s -> %s\n", static_cast<unsigned long>(limit),
+                    flags == PBT_FULL ? "full" : "incremental", describe(rc).c_str());
         if (!exited_ok(st)) {
             std::fprintf(stderr, "RLIMIT_FSIZE %lu: the backup process crashed\n", static_cast<unsigned long>(limit));
             ++violations;
@@ -412,6 +458,7 @@ int main(int argc, char** argv) {
         else if (a == "--seed") o.seed = std::strtoull(next(), nullptr, 10);
         else if (a == "--disk-mib") o.disk_mib = static_cast<unsigned>(std::atoi(next()));
         else if (a == "--keep") o.keep = true;
+        else if (a == "--strict-copies") o.strict_copies = true;
         else if (a == "--no-full-disk") o.full_disk = false;
         else if (a == "--only-full-disk") o.only_full_disk = true;
         else die("unknown argument %s", a.c_str());
@@ -441,6 +488,7 @@ int main(int argc, char** argv) {
         for (size_t at = 0; at < bytes.size() * 3 / 4; ++at) bytes[at] = static_cast<char>(rng());
         write_file(w.image, bytes);
     }
+    g_strict_copies = o.strict_copies;
     int violations = 0;
     Figures fig;
     if (!o.only_full_disk) violations += crash_points(o, w, fig);

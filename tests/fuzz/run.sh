@@ -48,7 +48,7 @@ run)
   mkdir -p "$work" "$art"
   nseeds=$(ls "$seeds" | wc -l)
   export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:allocator_may_return_null=1"
-  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/fuzz/ubsan.supp"
   log="$dir/$target.log"
   # Each target runs in the fuzz tree's own scratch directory (PRLSHIM_HOME).
   home="$dir/home-$target"; rm -rf "$home"; mkdir -p "$home"

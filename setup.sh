@@ -11,7 +11,7 @@ PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils u
 if [ "$what" = test ]; then
   # clang: the header test also compiles every header with it; pytest and Go
   # run the bindings' tests.
-  PACKAGES="$PACKAGES clang python3-pytest golang-go"
+  PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go"
 fi
 
 missing=""

@@ -1,0 +1,47 @@
+// The config.pvs reader (prl::service::from_config_pvs).
+// Invariants: the only refusal is Error(Errc::corrupt); whatever it accepts
+// writes back (to_config_pvs) as a file that reads back, and writing that
+// again gives the same text (the writer groups devices by kind in the
+// product's order, docs/config-pvs.md, so the model itself may be reordered
+// by one round trip; after that it is a fixed point).
+#include "store/error.h"
+#include "store/vm_config.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+using namespace prl::service;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    VmConfig cfg;
+    try {
+        cfg = from_config_pvs(text);
+    } catch (const Error& e) {
+        if (e.code() != Errc::corrupt) {
+            std::fprintf(stderr, "unexpected error code %s: %s\n", errc_name(e.code()), e.what());
+            std::abort();
+        }
+        return 0;
+    }
+    const std::string written = to_config_pvs(cfg);
+    VmConfig again;
+    try {
+        again = from_config_pvs(written);
+    } catch (const Error& e) {
+        std::fprintf(stderr, "own config.pvs does not read back: %s\n%s\n", e.what(), written.c_str());
+        std::abort();
+    }
+    if (to_config_pvs(again) != written) {
+        std::fprintf(stderr, "config.pvs is not a fixed point of read + write:\n%s\n", written.c_str());
+        std::abort();
+    }
+    if (again.hard_disks != cfg.hard_disks || again.uuid != cfg.uuid || again.name != cfg.name ||
+        again.description != cfg.description || again.devices.size() != cfg.devices.size()) {
+        std::fprintf(stderr, "config.pvs round trip lost identity, disks or devices:\n%s\n", written.c_str());
+        std::abort();
+    }
+    return 0;
+}

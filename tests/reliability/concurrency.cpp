@@ -46,10 +46,14 @@ Shared* g = nullptr;
 std::vector<Vm> g_vms;
 fs::path g_states;
 
-void violation(const char* fmt, const std::string& a, PRL_RESULT rc) {
-    std::fprintf(stderr, "VIOLATION: ");
-    std::fprintf(stderr, fmt, a.c_str(), describe(rc).c_str());
-    std::fprintf(stderr, "\n");
+// `what` holds two "%s": the subject and the code's description.
+void violation(const char* what, const std::string& a, PRL_RESULT rc) {
+    std::string line = what;
+    for (const std::string& arg : {a, describe(rc)}) {
+        const auto at = line.find("%s");
+        if (at != std::string::npos) line.replace(at, 2, arg);
+    }
+    std::fprintf(stderr, "VIOLATION: %s\n", line.c_str());
     g->violations++;
 }
 

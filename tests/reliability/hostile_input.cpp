@@ -534,12 +534,10 @@ void run_xml_attacks() {
         }
         check_quiet("config.pvs " + v.label);
     }
-    // A config.pvs whose disk image path climbs out of the bundle: if it is
-    // accepted, backing it up must not read the canary, restoring must not write it.
-    // KNOWN BUG (docs/reliability.md): it is accepted, the backup reads the
-    // canary and the restore replaces it. Run only with --bundle-escape (the
-    // WILL_FAIL ctest entry) until lib/service refuses such paths.
-    if (g_bundle_escape) {
+    // A config.pvs whose disk image path climbs out of the bundle: it must be
+    // refused; were it accepted, backing it up must not read the canary and
+    // restoring must not write it (this was a bug, fixed in lib/service).
+    {
         std::string up;
         for (int i = 0; i < 24; ++i) up += "../";
         const fs::path bundle = C.hostile / "bundle-traversal";

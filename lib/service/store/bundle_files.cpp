@@ -98,6 +98,10 @@ void write_bundle_config(const fs::path& bundle, VmConfig cfg) {
 VmConfig read_bundle_config(const fs::path& bundle) {
     VmConfig cfg = load_config_pvs(bundle / "config.pvs");
     map_paths(cfg, [&](const std::string& p) { return path_from_config(bundle, p); });
+    // A disk image lives inside its bundle, whatever a config.pvs handed to us
+    // says: backups read it and restores replace it, so a path leading out
+    // ("../../x", "/home/u/.bashrc") would let a crafted bundle reach any file.
+    for (const auto& d : cfg.hard_disks) image_path_in_bundle(bundle, d.image_path);
     cfg.home_path = (bundle / "config.pvs").string();
     return cfg;
 }

@@ -187,27 +187,19 @@ RestoreOutcome Backups::restore_new(const backup::VmEntry& vm, const backup::Ele
         disk.size_mib = (d.size + (1u << 20) - 1) >> 20;
         config.hard_disks.push_back(disk);
     }
-    const VmEntry created = inventory_.create(config, request.target_home);
-    try {
-        if (created.type == VmType::ct) {
-            restore_tree_in_place(repo, element.id, created.bundle, progress);
-            // The tree brought the original's config.pvs: store the new identity again.
-            const VmRecord record = inventory_.get_config(created.uuid);
-            inventory_.update_config(created.uuid, record.config, record.entry.revision);
-        } else {
-            const VmRecord record = inventory_.get_config(created.uuid);
+    // The new VM is built aside and registered only once its contents are
+    // restored and verified: a failed, cancelled or killed restore leaves no VM.
+    const VmEntry created = inventory_.create_filled(
+        config, request.target_home, [&](const fs::path& staging, const VmConfig& staged) {
+            if (staged.type == VmType::ct) {
+                restore_tree_in_place(repo, element.id, staging, progress);  // its config.pvs is rewritten after
+                return;
+            }
             backup::RestoreTarget target;
-            for (const HardDisk& d : record.config.hard_disks)
+            for (const HardDisk& d : staged.hard_disks)
                 target.disks[fs::path(d.image_path).filename().string()] = d.image_path;
             repo.restore(element.id, target, progress);
-        }
-    } catch (...) {
-        try {
-            inventory_.remove(created.uuid);  // nothing half-written is left in place of a VM
-        } catch (...) {
-        }
-        throw;
-    }
+        });
     return {created.uuid, true};
 }
 

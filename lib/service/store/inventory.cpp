@@ -8,6 +8,9 @@
 #include "text_rules.h"
 #include "uuid_text.h"
 
+#include <csignal>
+
+#include <signal.h>
 #include <unistd.h>
 
 namespace prl::service {
@@ -63,6 +66,87 @@ fs::path bundle_dir_for(const fs::path& parent, const VmConfig& cfg) {
 }  // namespace
 
 Inventory::Inventory(StateRoot root) : root_(std::move(root)) {}
+
+namespace {
+
+// Removes <bundle>.partial-<pid> directories left by processes that died.
+void sweep_dead_staging(const fs::path& bundle) {
+    const std::string prefix = bundle.filename().string() + ".partial-";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(bundle.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+            try {
+                remove_tree(e.path());
+            } catch (const Error&) {
+            }
+        }
+    }
+}
+
+}  // namespace
+
+VmEntry Inventory::create_filled(VmConfig cfg, const std::string& parent_arg, const Filler& fill) {
+    validate(cfg);
+    check_entry_name(cfg.name);
+    cfg.uuid = cfg.uuid.empty() ? new_braced_uuid() : checked_uuid(cfg.uuid);
+    cfg.server_uuid = root_.server_uuid();
+    fs::path parent;
+    if (parent_arg.empty()) {
+        parent = cfg.type == VmType::vm ? root_.default_vm_dir() : root_.default_ct_dir();
+        make_directories(parent, 0700);
+    } else {
+        parent = checked_caller_path(parent_arg, "parent directory");
+        if (std::error_code ec; !fs::is_directory(parent, ec))
+            throw Error(Errc::invalid_argument, "parent directory does not exist: " + parent.string());
+        parent = canonical_path(parent);
+    }
+    const fs::path bundle = bundle_dir_for(parent, cfg);
+    assign_image_paths(bundle, cfg);
+    {  // fail early, before any work, on a name or UUID already taken
+        FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+        Registry reg = load_registry(root_.inventory_file());
+        check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
+    }
+    sweep_dead_staging(bundle);
+    const fs::path staging = bundle.string() + ".partial-" + std::to_string(::getpid());
+    if (!make_new_directory(staging, 0755))
+        throw Error(Errc::dir_exists, "directory already exists: " + staging.string());
+    try {
+        VmConfig staged = cfg;
+        for (auto& d : staged.hard_disks)
+            d.image_path = (staging / fs::path(d.image_path).lexically_relative(bundle)).string();
+        create_missing_images(staging, staged);
+        write_bundle_config(staging, staged);
+        fill(staging, staged);
+
+        FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+        Registry reg = load_registry(root_.inventory_file());
+        check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
+        if (std::error_code ec; fs::exists(fs::symlink_status(bundle, ec)))
+            throw Error(Errc::dir_exists, "directory already exists: " + bundle.string());
+        fs::rename(staging, bundle);
+        write_bundle_config(bundle, cfg);  // its identity and home as they are now
+        fsync_directory(parent);
+        VmEntry e;
+        e.uuid = cfg.uuid;
+        e.name = cfg.name;
+        e.type = cfg.type;
+        e.bundle = bundle;
+        e.modified = utc_now_text();
+        reg.entries.push_back(e);
+        save_registry(root_.inventory_file(), reg);
+        return e;
+    } catch (...) {
+        try {
+            remove_tree(staging);
+        } catch (const Error&) {
+        }
+        throw;
+    }
+}
 
 VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
     validate(cfg);

@@ -7,6 +7,7 @@
 #include "state_root.h"
 #include "vm_config.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,13 @@ public:
     // sparse image of its size (relative image paths go inside the bundle;
     // an empty one becomes "harddisk<N>.hdd"). An empty UUID gets a new one.
     VmEntry create(VmConfig config, const std::string& parent = {});
+    // Like create, but the bundle is built as <bundle>.partial-<pid> and handed
+    // to `fill` (with the configuration whose image paths point into it) before
+    // it is moved into place and registered: a VM whose contents are still
+    // being written (a restore) is never listed, and if `fill` throws or the
+    // process dies, no VM appears (leftovers of dead processes are swept).
+    using Filler = std::function<void(const std::filesystem::path& staging, const VmConfig& staged)>;
+    VmEntry create_filled(VmConfig config, const std::string& parent, const Filler& fill);
 
     // Registers an existing bundle directory (or its config.pvs). The bundle's
     // files are not modified.

@@ -68,7 +68,7 @@ extern "C" {
 PRL_RESULT PrlEvent_GetType(PRL_HANDLE hEvent, PRL_EVENT_TYPE_PTR type) {
     return sync([&] {
         auto event = handle_cast<Event>(hEvent);
-        *out_ptr(type) = event->data().type;
+        enum_out(out_ptr(type), event->data().type);
         return PRL_ERR_SUCCESS;
     });
 }
@@ -181,7 +181,7 @@ PRL_RESULT PrlEvent_IsAnswerRequired(PRL_HANDLE hEvent, PRL_BOOL_PTR pbIsAnswerR
 PRL_RESULT PrlEvent_GetIssuerType(PRL_HANDLE hEvent, PRL_EVENT_ISSUER_TYPE_PTR pnIssuerType) {
     return sync([&] {
         auto event = handle_cast<Event>(hEvent);
-        *out_ptr(pnIssuerType) = event->data().issuer_type;
+        enum_out(out_ptr(pnIssuerType), event->data().issuer_type);
         return PRL_ERR_SUCCESS;
     });
 }

@@ -79,6 +79,10 @@ void start_vm(XmlWriter& w, const VmEntry& vm) {
 }  // namespace
 
 std::string format_utc(int64_t seconds) {
+    // xs:dateTime has four-digit years: keep within 0001-01-01 .. 9999-12-31.
+    // The metadata reader refuses later times, so only direct callers with
+    // made-up values are clamped.
+    seconds = std::clamp<int64_t>(seconds, -62135596800, 253402300799);
     const time_t t = static_cast<time_t>(seconds);
     struct tm tm {};
     if (!gmtime_r(&t, &tm)) return "1970-01-01T00:00:00Z";

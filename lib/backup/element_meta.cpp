@@ -152,7 +152,9 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
     else p.fail("bad kind");
     m.parent = static_cast<uint32_t>(p.u64(root, "Parent", 999999999));
     if (m.parent >= m.number) p.fail("parent must precede the element");
-    m.time = static_cast<int64_t>(p.u64(root, "Time", INT64_MAX));
+    // Up to 9999-12-31T23:59:59Z: the tree writes it as an xs:dateTime, which
+    // has four-digit years; a later time can only come from a crafted file.
+    m.time = static_cast<int64_t>(p.u64(root, "Time", 253402300799ull));
     m.time_ns = static_cast<uint32_t>(p.u64(root, "TimeNs", 999999999));
     m.creator = p.str(root, "Creator");
     m.host = p.str(root, "Host");

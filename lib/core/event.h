@@ -116,9 +116,11 @@ private:
 using EventParamPtr = std::shared_ptr<EventParam>;
 
 struct EventData {
-    PRL_EVENT_TYPE type = PET_DSP_EVT_ERROR_MESSAGE;
+    // Kept as integers: events read from XML may carry values that are no
+    // enumerator of PRL_EVENT_TYPE / PRL_EVENT_ISSUER_TYPE, and an enum may not hold those.
+    std::uint32_t type = PET_DSP_EVT_ERROR_MESSAGE;
     int level = 0;  // PVE::VmEventLevel
-    PRL_EVENT_ISSUER_TYPE issuer_type = PIE_DISPATCHER;
+    std::uint32_t issuer_type = PIE_DISPATCHER;
     std::string issuer_id;
     std::string source;
     std::string request_id;  // the request (job) it belongs to

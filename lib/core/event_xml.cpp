@@ -395,12 +395,12 @@ EventData read_event(const xmlNode* root, int nesting) {
     d.type = PET_VM_INF_UNINITIALIZED_EVENT_CODE;  // the product's defaults
     d.issuer_type = PIE_VIRTUAL_MACHINE;
     std::string v;
-    if (field(root, "EventType", v)) d.type = static_cast<PRL_EVENT_TYPE>(code32(v, d.type, "EventType"));
+    if (field(root, "EventType", v)) d.type = static_cast<std::uint32_t>(code32(v, d.type, "EventType"));
     if (field(root, "EventLevel", v)) d.level = static_cast<int>(number(v, INT_MIN, INT_MAX, 0, "EventLevel"));
     if (field(root, "EventCode", v)) d.error_code = code32(v, 0, "EventCode");
     if (field(root, "EventNeedResponse", v)) d.answer_required = number(v, LLONG_MIN, LLONG_MAX, 0, "EventNeedResponse") != 0;
     if (field(root, "EventIssuerType", v))
-        d.issuer_type = static_cast<PRL_EVENT_ISSUER_TYPE>(code32(v, PIE_VIRTUAL_MACHINE, "EventIssuerType"));
+        d.issuer_type = static_cast<std::uint32_t>(code32(v, PIE_VIRTUAL_MACHINE, "EventIssuerType"));
     if (field(root, "EventIssuerId", v)) d.issuer_id = v;
     if (field(root, "EventSource", v)) d.source = v;
     if (field(root, "EventInitialRequestId", v)) d.request_id = v;

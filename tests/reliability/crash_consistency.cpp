@@ -39,7 +39,7 @@ struct Options {
     bool keep = false, full_disk = true, only_full_disk = false;
     // Known bug (docs/reliability.md): a killed restore-to-copy leaves the new
     // VM registered with a partial disk. Counted and reported by default;
-    // --strict-copies makes it a violation (the known_bug ctest entry).
+    // --strict-copies makes it a violation (reliability.restore_copy_killed).
     bool strict_copies = false;
 };
 bool g_strict_copies = false;

@@ -2,6 +2,13 @@
 # A Catch2 executable; each TEST_CASE becomes its own ctest entry so `ctest -j`
 # parallelises. Every test gets its own PRLSHIM_HOME (tests never touch $HOME):
 # tests/support/test_home.h creates and removes it.
+# Catch2's main, compiled once for every test executable (it is the heaviest
+# translation unit of the test suite).
+if(NOT TARGET prlshim_catch_main)
+  add_library(prlshim_catch_main OBJECT ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
+  target_link_libraries(prlshim_catch_main PUBLIC Catch2::Catch2)
+endif()
+
 function(prlshim_catch_test name)
   cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT T_LABEL AND T_LABELS)
@@ -10,7 +17,7 @@ function(prlshim_catch_test name)
   if(NOT T_LABEL)
     set(T_LABEL unit)
   endif()
-  add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/catch_main.cpp)
+  add_executable(${name} ${T_SOURCES} $<TARGET_OBJECTS:prlshim_catch_main>)
   target_link_libraries(${name} PRIVATE ${T_LIBS} Catch2::Catch2 prlshim_warnings)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
   catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES LABELS ${T_LABEL}

@@ -69,6 +69,16 @@ Inventory::Inventory(StateRoot root) : root_(std::move(root)) {}
 
 namespace {
 
+VmEntry registry_entry(const VmConfig& cfg, const fs::path& bundle) {
+    VmEntry e;
+    e.uuid = cfg.uuid;
+    e.name = cfg.name;
+    e.type = cfg.type;
+    e.bundle = bundle;
+    e.modified = utc_now_text();
+    return e;
+}
+
 // Removes <bundle>.partial-<pid> directories left by processes that died.
 void sweep_dead_staging(const fs::path& bundle) {
     const std::string prefix = bundle.filename().string() + ".partial-";
@@ -88,7 +98,7 @@ void sweep_dead_staging(const fs::path& bundle) {
 
 }  // namespace
 
-VmEntry Inventory::create_filled(VmConfig cfg, const std::string& parent_arg, const Filler& fill) {
+Inventory::NewBundle Inventory::prepare_new(VmConfig cfg, const std::string& parent_arg) const {
     validate(cfg);
     check_entry_name(cfg.name);
     cfg.uuid = cfg.uuid.empty() ? new_braced_uuid() : checked_uuid(cfg.uuid);
@@ -99,12 +109,17 @@ VmEntry Inventory::create_filled(VmConfig cfg, const std::string& parent_arg, co
         make_directories(parent, 0700);
     } else {
         parent = checked_caller_path(parent_arg, "parent directory");
-        if (std::error_code ec; !fs::is_directory(parent, ec))
+        if (std::error_code ec; !fs::is_directory(parent, ec))  // the product: PRL_ERR_DIRECTORY_DOES_NOT_EXIST
             throw Error(Errc::invalid_argument, "parent directory does not exist: " + parent.string());
         parent = canonical_path(parent);
     }
-    const fs::path bundle = bundle_dir_for(parent, cfg);
-    assign_image_paths(bundle, cfg);
+    fs::path bundle = bundle_dir_for(parent, cfg);
+    assign_image_paths(bundle, cfg);  // rejects bad image paths before anything is created
+    return {std::move(cfg), std::move(parent), std::move(bundle)};
+}
+
+VmEntry Inventory::create_filled(VmConfig config, const std::string& parent_arg, const Filler& fill) {
+    const auto [cfg, parent, bundle] = prepare_new(std::move(config), parent_arg);
     {  // fail early, before any work, on a name or UUID already taken
         FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
         Registry reg = load_registry(root_.inventory_file());
@@ -130,12 +145,7 @@ VmEntry Inventory::create_filled(VmConfig cfg, const std::string& parent_arg, co
         fs::rename(staging, bundle);
         write_bundle_config(bundle, cfg);  // its identity and home as they are now
         fsync_directory(parent);
-        VmEntry e;
-        e.uuid = cfg.uuid;
-        e.name = cfg.name;
-        e.type = cfg.type;
-        e.bundle = bundle;
-        e.modified = utc_now_text();
+        VmEntry e = registry_entry(cfg, bundle);
         reg.entries.push_back(e);
         save_registry(root_.inventory_file(), reg);
         return e;
@@ -148,24 +158,8 @@ VmEntry Inventory::create_filled(VmConfig cfg, const std::string& parent_arg, co
     }
 }
 
-VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
-    validate(cfg);
-    check_entry_name(cfg.name);
-    cfg.uuid = cfg.uuid.empty() ? new_braced_uuid() : checked_uuid(cfg.uuid);
-    cfg.server_uuid = root_.server_uuid();
-
-    fs::path parent;
-    if (parent_arg.empty()) {
-        parent = cfg.type == VmType::vm ? root_.default_vm_dir() : root_.default_ct_dir();
-        make_directories(parent, 0700);
-    } else {
-        parent = checked_caller_path(parent_arg, "parent directory");
-        if (std::error_code ec; !fs::is_directory(parent, ec))  // the product: PRL_ERR_DIRECTORY_DOES_NOT_EXIST
-            throw Error(Errc::invalid_argument, "parent directory does not exist: " + parent.string());
-        parent = canonical_path(parent);
-    }
-    const fs::path bundle = bundle_dir_for(parent, cfg);
-    assign_image_paths(bundle, cfg);  // rejects bad image paths before anything is created
+VmEntry Inventory::create(VmConfig config, const std::string& parent_arg) {
+    const auto [cfg, parent, bundle] = prepare_new(std::move(config), parent_arg);
 
     FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
@@ -175,12 +169,7 @@ VmEntry Inventory::create(VmConfig cfg, const std::string& parent_arg) {
     try {
         create_missing_images(bundle, cfg);
         write_bundle_config(bundle, cfg);
-        VmEntry e;
-        e.uuid = cfg.uuid;
-        e.name = cfg.name;
-        e.type = cfg.type;
-        e.bundle = bundle;
-        e.modified = utc_now_text();
+        VmEntry e = registry_entry(cfg, bundle);
         reg.entries.push_back(e);
         save_registry(root_.inventory_file(), reg);
         fsync_directory(parent);

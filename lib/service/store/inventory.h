@@ -71,6 +71,13 @@ public:
     bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next);
 
 private:
+    // A new VM's checked configuration, parent directory and bundle path.
+    struct NewBundle {
+        VmConfig config;
+        std::filesystem::path parent, bundle;
+    };
+    NewBundle prepare_new(VmConfig config, const std::string& parent) const;
+
     StateRoot root_;
 };
 

@@ -101,6 +101,18 @@ class Tool:
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.work)
 
+    def source(self):
+        return os.path.join(self.work, "src", "disk.img")
+
+    def copy_source(self):
+        """A fresh work dir holding a sparse copy of the image as src/disk.img."""
+        self.reset()
+        os.makedirs(os.path.dirname(self.source()))
+        subprocess.run(["cp", "--sparse=always", self.image, self.source()], check=True)
+
+    def modify(self, fn):
+        fn(self.source())
+
 
 class Prlshim(Tool):
     name = "prlshim"
@@ -155,9 +167,7 @@ class Restic(Tool):
                     RESTIC_CACHE_DIR=os.path.join(self.work, "cache"))
 
     def setup(self):
-        self.reset()
-        os.makedirs(os.path.join(self.work, "src"))
-        subprocess.run(["cp", "--sparse=always", self.image, os.path.join(self.work, "src", "disk.img")], check=True)
+        self.copy_source()
         sh(["restic", "init"], self.env())
 
     def repo(self):
@@ -165,9 +175,6 @@ class Restic(Tool):
 
     def full(self):
         return timed(["restic", "backup", "--quiet", "disk.img"], self.env(), os.path.join(self.work, "src"))
-
-    def modify(self, fn):
-        fn(os.path.join(self.work, "src", "disk.img"))
 
     incremental = full
 
@@ -189,9 +196,7 @@ class Borg(Tool):
                     BORG_BASE_DIR=os.path.join(self.work, "base"))
 
     def setup(self):
-        self.reset()
-        os.makedirs(os.path.join(self.work, "src"))
-        subprocess.run(["cp", "--sparse=always", self.image, os.path.join(self.work, "src", "disk.img")], check=True)
+        self.copy_source()
         sh(["borg", "init", "-e", "none"], self.env())
         self.n = 0
 
@@ -202,9 +207,6 @@ class Borg(Tool):
         self.n += 1
         cmd = ["borg", "create"] + (["--chunker-params", self.chunker] if self.chunker else []) + ["::a%d" % self.n, "disk.img"]
         return timed(cmd, self.env(), os.path.join(self.work, "src"))
-
-    def modify(self, fn):
-        fn(os.path.join(self.work, "src", "disk.img"))
 
     incremental = full
 
@@ -225,9 +227,7 @@ class TarZstd(Tool):
     name = "tar + zstd -1 -T0"
 
     def setup(self):
-        self.reset()
-        os.makedirs(os.path.join(self.work, "src"))
-        subprocess.run(["cp", "--sparse=always", self.image, os.path.join(self.work, "src", "disk.img")], check=True)
+        self.copy_source()
         self.n = 0
 
     def repo(self):
@@ -238,9 +238,6 @@ class TarZstd(Tool):
         os.makedirs(self.repo(), exist_ok=True)
         return timed(["sh", "-c", "tar -cSf - disk.img | zstd -q -1 -T0 -o %s/%d.tar.zst" % (self.repo(), self.n)],
                      None, os.path.join(self.work, "src"))
-
-    def modify(self, fn):
-        fn(os.path.join(self.work, "src", "disk.img"))
 
     incremental = full  # no incremental form: a new full archive
 
@@ -257,9 +254,7 @@ class Copy(Tool):
     name = "cp"
 
     def setup(self):
-        self.reset()
-        os.makedirs(os.path.join(self.work, "src"))
-        subprocess.run(["cp", "--sparse=always", self.image, os.path.join(self.work, "src", "disk.img")], check=True)
+        self.copy_source()
         self.n = 0
 
     def repo(self):
@@ -268,10 +263,7 @@ class Copy(Tool):
     def full(self):
         self.n += 1
         os.makedirs(self.repo(), exist_ok=True)
-        return timed(["cp", os.path.join(self.work, "src", "disk.img"), "%s/%d.img" % (self.repo(), self.n)])
-
-    def modify(self, fn):
-        fn(os.path.join(self.work, "src", "disk.img"))
+        return timed(["cp", self.source(), "%s/%d.img" % (self.repo(), self.n)])
 
     incremental = full
 

@@ -19,8 +19,7 @@ std::string text(PRL_CONST_STR s) { return s ? std::string(s) : std::string(); }
 // Backups go to this host's repository; another target needs the prlshimd
 // daemon, which does not exist yet.
 void require_local_target(PRL_CONST_STR host) {
-    const std::string h = text(host);
-    if (h.empty() || h == "localhost" || h == "127.0.0.1" || h == "::1") return;
+    if (is_local_host(host)) return;
     fail(PRL_ERR_CANT_CONNECT_TO_DISPATCHER, "backups to another host need the prlshimd daemon");
 }
 

@@ -1,5 +1,7 @@
 #include "boundary.h"
 
+#include <cstring>
+
 
 namespace prl::abi {
 
@@ -29,6 +31,11 @@ PRL_HANDLE unimplemented_async() noexcept {
     return async(PJOC_UNKNOWN, []() -> PRL_HANDLE {
         fail(PRL_ERR_UNIMPLEMENTED, "this function is not implemented by prlshim yet");
     });
+}
+
+bool is_local_host(const char* host) noexcept {
+    return host == nullptr || *host == '\0' || !std::strcmp(host, "localhost") || !std::strcmp(host, "127.0.0.1") ||
+           !std::strcmp(host, "::1");
 }
 
 void give(const ObjectPtr& object, PRL_HANDLE_PTR out) {

@@ -104,6 +104,10 @@ void enum_out(E* out, long long value) {
     std::memcpy(out, &v, sizeof v);
 }
 
+// The embedded service answers only for this host: an empty host,
+// localhost, 127.0.0.1 or ::1. Another host needs the prlshimd daemon.
+bool is_local_host(const char* host) noexcept;
+
 template <class T>
 T* out_ptr(T* p) {
     require(p != nullptr, PRL_ERR_INVALID_ARG, "null output pointer");

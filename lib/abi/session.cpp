@@ -17,13 +17,6 @@ namespace {
 
 bool empty(PRL_CONST_STR s) { return s == nullptr || *s == '\0'; }
 
-// The embedded service answers only for this host; another host needs the
-// prlshimd daemon (not available yet).
-bool is_local_host(PRL_CONST_STR host) {
-    return empty(host) || !std::strcmp(host, "localhost") || !std::strcmp(host, "127.0.0.1") ||
-           !std::strcmp(host, "::1");
-}
-
 void check_session_uuid(PRL_CONST_STR previous) {
     if (empty(previous)) return;
     const std::size_t n = std::strlen(previous);

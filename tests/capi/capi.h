@@ -52,6 +52,7 @@ struct Api {
     ~Api() { PrlApi_Deinit(); }
 };
 
+
 // Reads a string out-parameter with the SDK's two-call pattern.
 template <class F>
 std::string get_string(F&& getter) {
@@ -83,3 +84,22 @@ inline PRL_HANDLE forged_handle() { return reinterpret_cast<PRL_HANDLE>(static_c
         INFO(#expr << " -> " << capi::describe(prl_rc_) << ", wanted " << capi::describe(want)); \
         REQUIRE(prl_rc_ == (want));                                                     \
     } while (0)
+
+namespace capi {
+
+// A VM made offline (no login) for configuration and device tests.
+struct NewVm {
+    Api api;
+    Handle server, vm;
+    NewVm() {
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
+    }
+    Handle create(PRL_DEVICE_TYPE type) {
+        Handle dev;
+        REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, type, dev.out()));
+        return dev;
+    }
+};
+
+}  // namespace capi

@@ -8,17 +8,9 @@
 #include <vector>
 
 using capi::Handle;
+using capi::NewVm;
 
 namespace {
-
-struct NewVm {
-    capi::Api api;
-    Handle server, vm;
-    NewVm() {
-        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-        REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
-    }
-};
 
 std::string name_of(PRL_HANDLE vm) {
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetName(vm, b, l); });

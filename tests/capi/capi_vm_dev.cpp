@@ -13,22 +13,9 @@
 #include <vector>
 
 using capi::Handle;
+using capi::NewVm;
 
 namespace {
-
-struct NewVm {
-    capi::Api api;
-    Handle server, vm;
-    NewVm() {
-        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-        REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
-    }
-    Handle create(PRL_DEVICE_TYPE type) {
-        Handle dev;
-        REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, type, dev.out()));
-        return dev;
-    }
-};
 
 std::string image_of(PRL_HANDLE dev) {
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(dev, b, l); });

@@ -70,10 +70,29 @@ public:
         });
     }
 
+    // f(service::XmlTree&) on the device's own element, whatever its kind.
+    template <class F>
+    void with_tree(F&& f) const {
+        if (kind_ == DeviceKind::hard_disk)
+            with_disk([&](service::HardDisk& d, service::VmConfig&) { tree_of(d.extra, "Hdd", d.index); f(d.extra); });
+        else
+            with_device([&](service::Device& d, service::VmConfig&) {
+                tree_of(d.extra, service::element_name(d.kind), d.index);
+                f(d.extra);
+            });
+    }
+
     unsigned index() const noexcept { return index_.load(std::memory_order_relaxed); }
     void set_index(unsigned index) noexcept { index_.store(index, std::memory_order_relaxed); }
 
 private:
+    static void tree_of(service::XmlTree& t, const char* element, unsigned index) {
+        if (t.name.empty()) {
+            t.name = element;
+            t.set_attribute("id", std::to_string(index));
+        }
+    }
+
     const VmPtr vm_;
     const DeviceKind kind_;
     std::atomic<unsigned> index_;

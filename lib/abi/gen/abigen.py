@@ -12,6 +12,9 @@ Writes, below OUT_DIR:
   export_addresses.cpp        takes every export's address (a missing body fails the link)
   error_table.inc             code -> name, brief and long descriptions
   abi_checks.c                the generated ABI test
+  properties.cpp              the table-driven getters and setters (props.py)
+  properties_test.cpp         their tests
+  xml_order.inc               the product's element order (xml_order.tsv)
 and, with --coverage, docs/api-coverage.md to FILE.
 A file is rewritten only when its content changes, so builds stay incremental.
 """
@@ -21,6 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import artefacts  # noqa: E402
 import headers  # noqa: E402
+import props  # noqa: E402
 from defs import Defs  # noqa: E402
 
 
@@ -55,6 +59,9 @@ def main(argv):
     write_if_changed(os.path.join(out, 'export_addresses.cpp'), artefacts.export_addresses_cpp(defs))
     write_if_changed(os.path.join(out, 'error_table.inc'), artefacts.error_table_inc(defs))
     write_if_changed(os.path.join(out, 'abi_checks.c'), artefacts.abi_checks_c(defs))
+    write_if_changed(os.path.join(out, 'properties.cpp'), props.properties_cpp(defs))
+    write_if_changed(os.path.join(out, 'properties_test.cpp'), props.properties_test_cpp(defs))
+    write_if_changed(os.path.join(out, 'xml_order.inc'), artefacts.xml_order_inc(defs))
     if '--coverage' in argv:
         write_if_changed(argv[argv.index('--coverage') + 1], artefacts.api_coverage_md(defs))
     return 0

@@ -41,6 +41,13 @@ def export_addresses_cpp(defs):
     return ''.join(out)
 
 
+def xml_order_inc(defs):
+    """Rows {element, "child child ..."} for lib/service/store/xml_order.cpp."""
+    out = ['// %s\n' % NOTE]
+    out += ['{"%s", "%s"},\n' % (e, c) for e, c in defs.xml_order]
+    return ''.join(out)
+
+
 def describe_from_name(name):
     """A readable sentence from a code's name, for codes without a written text."""
     words = re.sub(r'^(PRL_ERR_|PRL_WARN_|PRL_INFO_|PRL_QUESTION_|PET_QUESTION_|PRL_)', '', name).split('_')

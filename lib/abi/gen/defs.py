@@ -26,6 +26,7 @@ class Function:
         self.header = row['header']
         self.deprecated = row['deprecated'] == 'yes'
         self.implemented = row['status'] == 'impl'
+        self.generated = False  # set for table-driven properties (props.py)
         if row['status'] not in ('impl', 'stub'):
             raise ValueError('%s: status must be impl or stub' % self.name)
         self.params = [] if row['params'] == 'void' else row['params'].split('; ')
@@ -92,6 +93,7 @@ class Typedef:
 
 class Defs:
     def __init__(self, defs_dir=DEFS_DIR):
+        self.defs_dir = defs_dir
         self.functions = [Function(r) for r in _read('functions.tsv', defs_dir)]
         self.constants = [Constant(r) for r in _read('constants.tsv', defs_dir)]
         self.strings = _read('strings.tsv', defs_dir)
@@ -102,6 +104,11 @@ class Defs:
         self.errors = {r['name']: r for r in _read('errors.tsv', defs_dir)}
         self.groups = OrderedDict((r['prefix'], r['note']) for r in _read('groups.tsv', defs_dir))
         self.typedef_by_name = {t.name: t for t in self.typedefs}
+        self.function_by_name = {f.name: f for f in self.functions}
+        self.constant_by_name = {c.name: c for c in self.constants}
+        self.xml_order = [(r['element'], r['children']) for r in _read('xml_order.tsv', defs_dir)]
+        import props  # table-driven properties count as implemented (props.mark_generated)
+        props.mark_generated(self)
         for name in self.errors:
             if name not in {c.name for c in self.constants if c.group == 'PRL_RESULT'}:
                 raise ValueError('errors.tsv names unknown code %s' % name)

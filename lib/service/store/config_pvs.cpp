@@ -4,6 +4,9 @@
 #include "uuid_text.h"
 #include "vm_config.h"
 #include "xml_doc.h"
+#include "xml_tree.h"
+
+#include <algorithm>
 
 #include <limits>
 
@@ -14,41 +17,57 @@ constexpr const char* root_current = "VirtuozzoVirtualMachine";
 constexpr const char* root_legacy = "ParallelsVirtualMachine";  // before the 2020 rename
 
 // ---- writing ----
+// The modelled fields are written over the tree kept from the file (or left
+// by table-driven setters), so every element we do not model survives a
+// commit, in place.
 
-xmlNode* add_device_head(xmlNode* hw, const char* element, unsigned index, bool enabled, bool connected,
-                         int emulated, const std::string& system_name, const std::string& friendly) {
-    xmlNode* n = xml::add(hw, element);
-    xml::set_attribute(n, "id", std::to_string(index));
-    xml::add(n, "Index", static_cast<long long>(index));
-    xml::add(n, "Enabled", enabled ? 1 : 0);
-    xml::add(n, "Connected", connected ? 1 : 0);
-    xml::add(n, "EmulatedType", emulated);
-    xml::add(n, "SystemName", system_name);
-    xml::add(n, "UserFriendlyName", friendly);
-    xml::add(n, "Remote", 0);
+void put(XmlTree& t, const char* path, const std::string& value) { t.set_text_at(path, value); }
+void put(XmlTree& t, const char* path, long long value) { t.set_text_at(path, std::to_string(value)); }
+
+XmlTree device_head(const XmlTree& kept, const char* element, unsigned index, bool enabled, bool connected,
+                    int emulated, const std::string& system_name, const std::string& friendly) {
+    XmlTree n = kept;
+    n.name = element;
+    n.set_attribute("id", std::to_string(index));
+    put(n, "Index", static_cast<long long>(index));
+    put(n, "Enabled", enabled ? 1 : 0);
+    put(n, "Connected", connected ? 1 : 0);
+    put(n, "EmulatedType", emulated);
+    put(n, "SystemName", system_name);
+    put(n, "UserFriendlyName", friendly);
+    if (!n.find("Remote")) put(n, "Remote", 0);
     return n;
 }
 
-void write_hdd(xmlNode* hw, const HardDisk& d) {
-    xmlNode* n = add_device_head(hw, "Hdd", d.index, d.enabled, d.connected, d.emulated_type, d.image_path,
-                                 d.friendly_name);
-    xml::add(n, "InterfaceType", d.interface_type);
-    xml::add(n, "StackIndex", d.stack_index);
-    xml::add(n, "DiskType", d.disk_type);
-    xml::add(n, "Size", static_cast<long long>(d.size_mib));
-    xml::add(n, "SizeOnDisk", 0);
-    xml::add(n, "Passthrough", 0);
-    xml::add(n, "Splitted", 0);
-    xml::add(n, "DeviceDescription", d.description);
+XmlTree hdd_tree(const HardDisk& d) {
+    XmlTree n = device_head(d.extra, "Hdd", d.index, d.enabled, d.connected, d.emulated_type, d.image_path,
+                            d.friendly_name);
+    put(n, "InterfaceType", d.interface_type);
+    put(n, "StackIndex", d.stack_index);
+    put(n, "DiskType", d.disk_type);
+    put(n, "Size", static_cast<long long>(d.size_mib));
+    for (const char* zero : {"SizeOnDisk", "Passthrough", "Splitted"})
+        if (!n.find(zero)) put(n, zero, 0);
+    put(n, "DeviceDescription", d.description);
+    return n;
 }
 
-void write_device(xmlNode* hw, const Device& d) {
-    xmlNode* n = add_device_head(hw, element_name(d.kind), d.index, d.enabled, d.connected, d.emulated_type,
-                                 d.system_name, d.friendly_name);
-    if (d.interface_type) xml::add(n, "InterfaceType", *d.interface_type);
-    if (d.stack_index) xml::add(n, "StackIndex", *d.stack_index);
-    if (d.kind == DeviceKind::network_adapter) xml::add(n, "MAC", d.mac);
-    xml::add(n, "DeviceDescription", d.description);
+XmlTree device_tree(const Device& d) {
+    XmlTree n = device_head(d.extra, element_name(d.kind), d.index, d.enabled, d.connected, d.emulated_type,
+                            d.system_name, d.friendly_name);
+    if (d.interface_type) put(n, "InterfaceType", *d.interface_type);
+    if (d.stack_index) put(n, "StackIndex", *d.stack_index);
+    if (d.kind == DeviceKind::network_adapter) put(n, "MAC", d.mac);
+    put(n, "DeviceDescription", d.description);
+    return n;
+}
+
+bool is_device_element(const std::string& name) {
+    if (name == "Hdd") return true;
+    for (DeviceKind k : {DeviceKind::floppy, DeviceKind::cdrom, DeviceKind::serial, DeviceKind::parallel,
+                         DeviceKind::network_adapter, DeviceKind::sound, DeviceKind::usb})
+        if (name == element_name(k)) return true;
+    return false;
 }
 
 // ---- reading ----
@@ -127,43 +146,45 @@ bool device_kind_of(const xmlNode* n, DeviceKind& kind) {
 
 std::string to_config_pvs(const VmConfig& cfg) {
     validate(cfg);
-    xml::Doc doc = xml::new_doc(root_current);
-    xmlNode* root = xmlDocGetRootElement(doc.get());
-    xml::set_attribute(root, "schemaVersion", "1.0");
-    xml::add(root, "AppVersion", "prlshim");
-    xml::add(root, "VmType", static_cast<int>(cfg.type));
+    XmlTree root = cfg.extra;
+    if (root.name != root_legacy) root.name = root_current;
+    if (!root.attribute("schemaVersion")) root.set_attribute("schemaVersion", "1.0");
+    if (!root.find("AppVersion")) put(root, "AppVersion", "prlshim");
+    put(root, "VmType", static_cast<int>(cfg.type));
 
-    xmlNode* ident = xml::add(root, "Identification");
-    xml::add(ident, "VmUuid", cfg.uuid);
-    xml::add(ident, "VmName", cfg.name);
-    xml::add(ident, "ServerUuid", cfg.server_uuid);
-    xml::add(ident, "ServerHost", "");
-    if (!cfg.home_path.empty()) xml::add(ident, "VmHome", cfg.home_path);
+    put(root, "Identification/VmUuid", cfg.uuid);
+    put(root, "Identification/VmName", cfg.name);
+    put(root, "Identification/ServerUuid", cfg.server_uuid);
+    if (!root.find("Identification/ServerHost")) put(root, "Identification/ServerHost", "");
+    if (!cfg.home_path.empty()) put(root, "Identification/VmHome", cfg.home_path);
 
-    xmlNode* settings = xml::add(root, "Settings");
-    xmlNode* general = xml::add(settings, "General");
-    xml::add(general, "OsType", static_cast<long long>(cfg.os_type));
-    xml::add(general, "OsNumber", static_cast<long long>(cfg.os_version));
-    xml::add(general, "VmDescription", cfg.description);
+    put(root, "Settings/General/OsType", static_cast<long long>(cfg.os_type));
+    put(root, "Settings/General/OsNumber", static_cast<long long>(cfg.os_version));
+    put(root, "Settings/General/VmDescription", cfg.description);
 
-    xmlNode* hw = xml::add(root, "Hardware");
-    xml::add(xml::add(hw, "Cpu"), "Number", static_cast<long long>(cfg.cpu_count));
-    xml::add(xml::add(hw, "Memory"), "RAM", static_cast<long long>(cfg.ram_mib));
-    xmlNode* video = xml::add(hw, "Video");
-    xml::add(video, "Enabled", 1);
-    xml::add(video, "VideoMemorySize", static_cast<long long>(cfg.video_mib));
-    // The product groups devices by kind in this order: Fdd, CdRom, Hdd, Serial, ...
+    put(root, "Hardware/Cpu/Number", static_cast<long long>(cfg.cpu_count));
+    put(root, "Hardware/Memory/RAM", static_cast<long long>(cfg.ram_mib));
+    if (!root.find("Hardware/Video/Enabled")) put(root, "Hardware/Video/Enabled", 1);
+    put(root, "Hardware/Video/VideoMemorySize", static_cast<long long>(cfg.video_mib));
+
+    // Devices live in the model; the product groups them by kind in this
+    // order: Fdd, CdRom, Hdd, Serial, Parallel, NetworkAdapter, Sound, USB.
+    XmlTree& hw = root.ensure("Hardware");
+    hw.children.erase(std::remove_if(hw.children.begin(), hw.children.end(),
+                                     [](const XmlTree& c) { return is_device_element(c.name); }),
+                      hw.children.end());
+    auto place = [&](XmlTree node) { hw.add_child(node.name) = std::move(node); };
     auto write_kind = [&](DeviceKind k) {
         for (const auto& d : cfg.devices)
-            if (d.kind == k) write_device(hw, d);
+            if (d.kind == k) place(device_tree(d));
     };
     write_kind(DeviceKind::floppy);
     write_kind(DeviceKind::cdrom);
-    for (const auto& d : cfg.hard_disks) write_hdd(hw, d);
+    for (const auto& d : cfg.hard_disks) place(hdd_tree(d));
     for (DeviceKind k : {DeviceKind::serial, DeviceKind::parallel, DeviceKind::network_adapter, DeviceKind::sound,
                          DeviceKind::usb})
         write_kind(k);
-    return xml::serialize(doc);
+    return serialize_tree(root);
 }
 
 VmConfig from_config_pvs(const std::string& text) {
@@ -193,7 +214,15 @@ VmConfig from_config_pvs(const std::string& text) {
         DeviceKind kind;
         if (xml::is(n, "Hdd")) cfg.hard_disks.push_back(read_hdd(n));
         else if (device_kind_of(n, kind)) cfg.devices.push_back(read_device(n, kind));
+        else continue;
+        (xml::is(n, "Hdd") ? cfg.hard_disks.back().extra : cfg.devices.back().extra) = tree_from_xml(n);
     }
+    // Everything else is kept as it is (devices live in the model above).
+    cfg.extra = tree_from_xml(root);
+    if (XmlTree* kept_hw = cfg.extra.find("Hardware"))
+        kept_hw->children.erase(std::remove_if(kept_hw->children.begin(), kept_hw->children.end(),
+                                               [](const XmlTree& c) { return is_device_element(c.name); }),
+                                kept_hw->children.end());
     if (cfg.hard_disks.size() + cfg.devices.size() > 1024) throw Error(Errc::corrupt, "config.pvs: too many devices");
     // Canonical UUID spelling, so lookups match whatever case the file used.
     if (!cfg.uuid.empty()) {

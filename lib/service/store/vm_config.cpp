@@ -15,15 +15,15 @@ constexpr std::size_t max_path = max_path_bytes;
 
 auto tie(const HardDisk& d) {
     return std::tie(d.index, d.enabled, d.connected, d.emulated_type, d.image_path, d.friendly_name,
-                    d.interface_type, d.stack_index, d.disk_type, d.size_mib, d.description);
+                    d.interface_type, d.stack_index, d.disk_type, d.size_mib, d.description, d.extra);
 }
 auto tie(const Device& d) {
     return std::tie(d.kind, d.index, d.enabled, d.connected, d.emulated_type, d.system_name, d.friendly_name,
-                    d.interface_type, d.stack_index, d.mac, d.description);
+                    d.interface_type, d.stack_index, d.mac, d.description, d.extra);
 }
 auto tie(const VmConfig& c) {
     return std::tie(c.uuid, c.name, c.type, c.description, c.server_uuid, c.home_path, c.os_type, c.os_version,
-                    c.ram_mib, c.cpu_count, c.video_mib, c.hard_disks, c.devices);
+                    c.ram_mib, c.cpu_count, c.video_mib, c.hard_disks, c.devices, c.extra);
 }
 
 void check_text(const std::string& value, std::size_t max, const char* field) {

@@ -2,6 +2,8 @@
 // config.pvs form (the product's VM configuration XML; our subset is listed
 // in docs/config-pvs.md).
 #pragma once
+#include "xml_tree.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -38,6 +40,7 @@ struct HardDisk {
     int disk_type = pvs::disk_expanding;         // DiskType
     std::uint64_t size_mib = 0;                  // Size
     std::string description;                     // DeviceDescription
+    XmlTree extra;  // the whole <Hdd> element as read or as table-driven setters left it
 };
 
 // Every other device, kept generically by its config.pvs element name. The
@@ -57,6 +60,7 @@ struct Device {
     std::optional<int> stack_index;     // CdRom only
     std::string mac;                    // NetworkAdapter only (MAC, 12 hex digits)
     std::string description;
+    XmlTree extra;  // the whole device element as read or as table-driven setters left it
 };
 
 struct VmConfig {
@@ -73,6 +77,11 @@ struct VmConfig {
     unsigned video_mib = 32;   // Hardware/Video/VideoMemorySize
     std::vector<HardDisk> hard_disks;
     std::vector<Device> devices;
+    // The rest of config.pvs: the whole document as read (its device
+    // elements aside, which live in each device's `extra`), where the
+    // table-driven properties read and write. The modelled fields above are
+    // written over it, so a commit keeps every element it does not model.
+    XmlTree extra;
 };
 
 bool operator==(const HardDisk& a, const HardDisk& b);

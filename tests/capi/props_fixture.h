@@ -1,0 +1,101 @@
+// The fixture of the generated property tests (lib/abi/gen/props.py): a
+// private state root, a logged-in session, and a new object of each owner
+// kind; persist_and_reload registers the VM (writing config.pvs) and reads it
+// back from disk through a second session.
+#pragma once
+
+#include "capi.h"
+#include "test_home.h"
+
+#include <cstring>
+#include <map>
+#include <string>
+
+namespace capi {
+
+class PropsFixture {
+public:
+    PropsFixture() {
+        REQUIRE_PRL_OK(PrlSrv_Create(server_.out()));
+        wait_ok(PrlSrv_LoginLocal(server_, nullptr, 0, PSL_HIGH_SECURITY));
+    }
+
+    // A new object of the owner kind named as in properties.tsv.
+    Handle make(const std::string& owner) {
+        REQUIRE_PRL_OK(PrlSrv_CreateVm(server_, vm_.out()));
+        REQUIRE_PRL_OK(PrlVmCfg_SetName(vm_, "props-test"));
+        if (owner == "vm") {
+            Handle same;
+            REQUIRE_PRL_OK(PrlHandle_AddRef(vm_));
+            *same.out() = vm_.get();
+            return same;
+        }
+        type_ = device_type(owner);
+        Handle dev;
+        REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm_, type_, dev.out()));
+        return dev;
+    }
+
+    // A live handle of a type no property accepts.
+    PRL_HANDLE wrong_type() const { return server_.get(); }
+
+    // Registers the VM (its config.pvs is written), then returns the same
+    // object as a second session reads it from disk.
+    Handle persist_and_reload(PRL_HANDLE /*object*/) {
+        wait_ok(PrlVm_Reg(vm_, "", PRL_TRUE));
+        const std::string uuid = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm_, b, l); });
+        Handle other;
+        REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+        wait_ok(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+        Handle vm;
+        Handle job(PrlSrv_GetVmConfig(other, uuid.c_str(), PGVC_SEARCH_BY_UUID));
+        REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+        PRL_RESULT rc = PRL_ERR_FAILURE;
+        REQUIRE_PRL_OK(PrlJob_GetRetCode(job, &rc));
+        REQUIRE_PRL_OK(rc);
+        Handle result;
+        REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+        REQUIRE_PRL_OK(PrlResult_GetParam(result, vm.out()));
+        sessions_.push_back(std::move(other));
+        if (type_ == PDE_GENERIC_DEVICE) return vm;
+        Handle dev;
+        REQUIRE_PRL_OK(PrlVmCfg_GetDevByType(vm, type_, 0, dev.out()));
+        keep_.push_back(std::move(vm));
+        return dev;
+    }
+
+    ~PropsFixture() {
+        for (auto& s : sessions_) finish(PrlSrv_Logoff(s));
+        finish(PrlSrv_Logoff(server_));
+    }
+
+private:
+    static void wait_ok(PRL_HANDLE job_handle) {
+        Handle job(job_handle);
+        REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+        PRL_RESULT rc = PRL_ERR_FAILURE;
+        REQUIRE_PRL_OK(PrlJob_GetRetCode(job, &rc));
+        REQUIRE_PRL_OK(rc);
+    }
+    static void finish(PRL_HANDLE job_handle) {
+        Handle job(job_handle);
+        PrlJob_Wait(job, 60000);
+    }
+    static PRL_DEVICE_TYPE device_type(const std::string& owner) {
+        static const std::map<std::string, PRL_DEVICE_TYPE> types = {
+            {"device", PDE_HARD_DISK},      {"hdd", PDE_HARD_DISK},     {"net", PDE_GENERIC_NETWORK_ADAPTER},
+            {"optical", PDE_OPTICAL_DISK},  {"serial", PDE_SERIAL_PORT}, {"sound", PDE_SOUND_DEVICE},
+            {"usb", PDE_USB_DEVICE},        {"parallel", PDE_PARALLEL_PORT}, {"floppy", PDE_FLOPPY_DISK}};
+        auto it = types.find(owner);
+        REQUIRE(it != types.end());
+        return it->second;
+    }
+
+    prl::test::TestHome home_;
+    Api api_;
+    Handle server_, vm_;
+    PRL_DEVICE_TYPE type_ = PDE_GENERIC_DEVICE;
+    std::vector<Handle> sessions_, keep_;
+};
+
+}  // namespace capi

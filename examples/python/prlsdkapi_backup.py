@@ -97,9 +97,12 @@ def main():
     print('Backups:', full_id, inc_id)
 
     tree = server.get_backup_tree(uuid, '', 0, '', consts.PBT_FULL, 0, True).wait().get_param_as_string()
-    for element in ET.fromstring(tree).iter():
-        if element.get('id'):
-            print('  backup', element.get('id'))
+    for item in ET.fromstring(tree).iter('VmItem'):
+        print('  VM %s' % item.findtext('Name'))
+        for full in item.iter('BackupItem'):
+            print('    %s  %s' % (full.findtext('Id'), full.findtext('Description')))
+            for part in full.iter('PartialBackupItem'):
+                print('    %s  %s' % (part.findtext('Id'), part.findtext('Description')))
 
     server.restore_vm_backup(uuid, inc_id, '', 0, '', '', COPY_NAME, 0, 0, True).wait()
     copy = server.get_vm_config(COPY_NAME, consts.PGVC_SEARCH_BY_NAME).wait().get_param()

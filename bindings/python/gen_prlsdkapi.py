@@ -294,6 +294,10 @@ def classify(defs, f):
             out.append(('obuf', p.name, None))  # a byte buffer by the two-call rule
             out.append(('len', nxt.name, None))
             i += 1
+        elif b == 'PRL_HANDLE_PTR' and nxt is not None and nxt.base == 'PRL_UINT32_PTR' and 'count' in nxt.name.lower():
+            out.append(('oharr', p.name, None))  # an array of handles the caller sizes: the two-call rule
+            out.append(('len', nxt.name, None))
+            i += 1
         elif b == 'PRL_VOID_PTR_PTR':
             out.append(('oxml' if f.name.endswith('ToString') else 'optr', p.name, None))
         elif b == 'PRL_CONST_STR_PTR':
@@ -335,7 +339,7 @@ def classify(defs, f):
 
 
 IN_KINDS = {'h', 's', 'i', 'd', 'p', 'cb', 'ud', 'bp', 'vmcfg', 'memg', 'cpulim', 'iolim'}
-OUT_KINDS = {'ob', 'os', 'obuf', 'oxml', 'optr', 'ocs', 'oh', 'o', 'omemg', 'ocpulim', 'oiolim', 'oopaque'}
+OUT_KINDS = {'oharr', 'ob', 'os', 'obuf', 'oxml', 'optr', 'ocs', 'oh', 'o', 'omemg', 'ocpulim', 'oiolim', 'oopaque'}
 
 
 def n_outputs(kinds):
@@ -424,7 +428,7 @@ def render_spec(defs, specs):
            'i integer, d double, p raw pointer, cb/ud event callback and its user data, bp\n'
            'PRL_BACKUP_PARAM, vmcfg/memg/cpulim/iolim structures passed as values, null\n'
            '(passed as NULL); outputs: os string (with len), obuf bytes (with len), oh handle,\n'
-           'o scalar (extra: its ctypes type), ob PRL_BOOL, ocs constant string, oxml string freed by\n'
+           'o scalar (extra: its ctypes type), ob PRL_BOOL, oharr handle array (with len), ocs constant string, oxml string freed by\n'
            'PrlBuffer_Free, optr raw address, omemg/ocpulim/oiolim/oopaque structures."""\n\n'
            'SPEC = {\n']
     r = gen_prlsdk.Resolver(defs)
@@ -502,6 +506,8 @@ def method_source(defs, f, kinds, own_handle, const_names):
         n = n_outputs(kinds)
         if n == 0:
             body = '\t\tcall_sdk_function(%r%s)\n' % (f.name, cargs)
+        elif n == 1 and outs[0][0] == 'oharr':
+            body = '\t\treturn [_to_object(h) for h in call_sdk_function(%r%s) or []]\n' % (f.name, cargs)
         elif n == 1 and outs[0][0] == 'oh':
             body = '\t\treturn _to_object(call_sdk_function(%r%s))\n' % (f.name, cargs)
         elif n == 1 and outs[0][0] == 'ob':

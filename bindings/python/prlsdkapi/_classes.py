@@ -2558,7 +2558,7 @@ class VmConfig(_Handle):
 
     def get_devs_list(self):
         """PrlVmCfg_GetDevsList (deprecated)"""
-        return call_sdk_function('PrlVmCfg_GetDevsList', self.handle)
+        return [_to_object(h) for h in call_sdk_function('PrlVmCfg_GetDevsList', self.handle) or []]
 
     def set_default_gateway(self, sNewVmDefaultGateway):
         """PrlVmCfg_SetDefaultGateway (deprecated)"""

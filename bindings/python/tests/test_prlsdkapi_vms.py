@@ -111,3 +111,30 @@ def test_backup_of_an_unknown_vm_fails_with_its_code(srv):
         srv.create_vm_backup('{00000000-0000-0000-0000-000000000001}', '', 0, '').wait()
     assert e.value.error_code == prlsdkapi.conv_error(errors.PRL_ERR_VM_UUID_NOT_FOUND)
     assert e.value.err_obj is not None
+
+
+def test_wait_follows_the_job_result_whatever_prljob_wait_reports(srv, monkeypatch):
+    real_wait = prlsdkapi.prlsdk.PrlJob_Wait
+
+    def wait_returning_the_job_result(job, msecs):  # what older libraries did
+        res = real_wait(job, msecs)
+        return [prlsdkapi.prlsdk.PrlJob_GetRetCode(job)[1]] if res[0] == 0 else res
+
+    monkeypatch.setattr(prlsdkapi.prlsdk, 'PrlJob_Wait', wait_returning_the_job_result)
+    with pytest.raises(prlsdkapi.PrlSDKError) as e:
+        srv.get_vm_config('{00000000-0000-0000-0000-000000000000}', 0).wait()
+    assert e.value.error_code == prlsdkapi.conv_error(errors.PRL_ERR_VM_UUID_NOT_FOUND)
+    assert e.value.err_obj is not None  # the job's error event, either way
+    assert isinstance(srv.get_vm_list().wait(), prlsdkapi.Result)
+
+
+def test_wait_raises_on_a_timeout_and_can_wait_again(srv, monkeypatch):
+    job = srv.get_vm_list()
+    monkeypatch.setattr(prlsdkapi.prlsdk, 'PrlJob_Wait', lambda j, m: [prlsdkapi.conv_error(errors.PRL_ERR_TIMEOUT)])
+    monkeypatch.setattr(prlsdkapi.prlsdk, 'PrlJob_GetStatus', lambda j: [0, consts.PJS_RUNNING])
+    with pytest.raises(prlsdkapi.PrlSDKError) as e:
+        job.wait(msecs=1)
+    assert e.value.error_code == prlsdkapi.conv_error(errors.PRL_ERR_TIMEOUT)
+    monkeypatch.undo()
+    assert len(job.wait()) == 0
+    assert job.get_status() == consts.PJS_FINISHED

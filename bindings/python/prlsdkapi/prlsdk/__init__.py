@@ -190,7 +190,7 @@ class _Call:
                 cargs.append(ctypes.cast(ctypes.pointer(s), ctypes.c_void_p))
             elif k in ('cb', 'ud'):
                 raise TypeError('%s: callbacks go through the event handler functions' % self.name)
-            elif k in ('os', 'obuf'):
+            elif k in ('os', 'obuf', 'oharr'):
                 cargs.append(None)
                 bufs.append([len(cargs) - 1, None, k])
             elif k == 'len':
@@ -222,7 +222,8 @@ class _Call:
             if not bufs or not _succeeded(rc):
                 break
             for b in bufs:
-                b.append(ctypes.create_string_buffer(max(b[1].value, 1)))
+                n = max(b[1].value, 1)
+                b.append((ctypes.c_void_p * n)() if b[2] == 'oharr' else ctypes.create_string_buffer(n))
                 cargs[b[0]] = b[-1]
             rc = fn(*cargs)
             if _u(rc) != _u(errors.PRL_ERR_BUFFER_OVERRUN):
@@ -235,6 +236,8 @@ class _Call:
             buf = b[3] if len(b) > 3 and _succeeded(rc) else None
             if b[2] == 'os':
                 values[b[0]] = [_decode(buf.value) if buf is not None else '']
+            elif b[2] == 'oharr':
+                values[b[0]] = [[h or 0 for h in buf[:b[1].value]] if buf is not None else []]
             else:
                 values[b[0]] = [bytearray(buf.raw[:b[1].value]) if buf is not None else bytearray()]
         for k, i, o in outs:

@@ -5,7 +5,7 @@ SPEC[name] = (is_async, ((kind, C name, extra), ...)). Kinds: h handle, s string
 i integer, d double, p raw pointer, cb/ud event callback and its user data, bp
 PRL_BACKUP_PARAM, vmcfg/memg/cpulim/iolim structures passed as values, null
 (passed as NULL); outputs: os string (with len), obuf bytes (with len), oh handle,
-o scalar (extra: its ctypes type), ob PRL_BOOL, ocs constant string, oxml string freed by
+o scalar (extra: its ctypes type), ob PRL_BOOL, oharr handle array (with len), ocs constant string, oxml string freed by
 PrlBuffer_Free, optr raw address, omemg/ocpulim/oiolim/oopaque structures."""
 
 SPEC = {
@@ -182,7 +182,7 @@ SPEC = {
     'PrlDispCfg_GetDispNetCount': (False, (('h', 'hDispCfg', None), ('o', 'pnDispNetCount', 'c_uint'), )),
     'PrlDispCfg_GetDispNet': (False, (('h', 'hDispCfg', None), ('i', 'nDispNetIndex', None), ('oh', 'phDispNet', None), )),
     'PrlApi_SetLogPath': (False, (('s', 'sLogPath', None), )),
-    'PrlVmCfg_GetDevsList': (False, (('h', 'hVmCfg', None), ('oh', 'vmdev_handles', None), ('o', 'vmdev_handles_count', 'c_uint'), )),
+    'PrlVmCfg_GetDevsList': (False, (('h', 'hVmCfg', None), ('oharr', 'vmdev_handles', None), ('len', 'vmdev_handles_count', None), )),
     'PrlSrv_SendClientStatistics': (True, (('h', 'hServer', None), ('s', 'sStatistics', None), ('i', 'nFlags', None), )),
     'PrlSrv_UpdateUsbDevicesAssociationsList': (True, (('h', 'hServer', None), ('h', 'hStringsList', None), ('i', 'nListVersion', None), ('i', 'nFlags', None), )),
     'PrlVm_RunCompressor': (True, (('h', 'hVm', None), )),

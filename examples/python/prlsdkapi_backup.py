@@ -21,7 +21,10 @@ COPY_NAME = 'guide-vm-restored'
 
 
 def on_event(event, user_data):
-    """Event handler: runs on a library thread for every event of the server."""
+    """Event handler: runs on a library thread for every event of the server
+    (and for the server's finished jobs, which arrive as Job objects)."""
+    if event.get_handle_type() != consts.PHT_EVENT:
+        return
     if event.get_type() == consts.PET_DSP_EVT_VM_STATE_CHANGED:
         state = event.get_param_by_name('vminfo_vm_state').to_int32()
         user_data.append(state)

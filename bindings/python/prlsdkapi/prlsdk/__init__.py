@@ -6,8 +6,8 @@ a list: first the PRL_RESULT as an unsigned 32-bit int (or, for an
 asynchronous function, the job handle), then the outputs in order — strings
 as str, handles as int, PRL_BOOL as int, byte buffers as bytearray.
 
-As in the original module, the library is loaded by InitializeSDK /
-PrlApi_InitEx (or at import of nothing at all): the path given to
+As in the original module, the library is loaded by InitializeSDK (or
+PrlApi_Init, PrlApi_InitEx): the path given to
 SetSDKLibraryPath, else $PRLSHIM_LIBRARY, else the original's search order
 (./libprl_sdk.so, libprl_sdk.so.9, the SDK's own directory, libprl_sdk.so),
 then whatever the dynamic linker finds. Calling a function before the SDK is

@@ -101,3 +101,30 @@ def test_unregistering_an_unknown_handler_fails(srv):
     import pytest
     with pytest.raises(prlsdkapi.PrlSDKError):
         srv.unreg_event_handler(lambda e, d: None, None)
+
+
+def test_deinit_while_a_callback_registers_handlers(home):
+    """deinit_sdk() waits for callbacks in flight; one that calls the API (here:
+    registering another handler) must not deadlock it."""
+    prlsdkapi.init_server_sdk()
+    srv = prlsdkapi.Server()
+    srv.login_local().wait()
+    vm = new_vm(srv, 'evt-deinit', disk_mb=0)
+    entered = threading.Event()
+
+    def callback(event, data):
+        entered.set()
+        time.sleep(0.2)
+        try:
+            srv.reg_event_handler(lambda e, d: None, None)
+        except Exception:
+            pass
+
+    srv.reg_event_handler(callback, None)
+    vm.start()  # not waited: the events arrive while deinit_sdk() runs
+    assert entered.wait(10)
+    done = threading.Event()
+    t = threading.Thread(target=lambda: (prlsdkapi.deinit_sdk(), done.set()), daemon=True)
+    t.start()
+    assert done.wait(20), 'deinit_sdk() deadlocked with a callback'
+    t.join()

@@ -298,12 +298,14 @@ def InitializeSDK(nMode):
 
 def DeinitializeSDK():
     _check_init('DeinitializeSDK')
-    with _lock:
-        rc = _lib().PrlApi_Deinit()
-        _state['initialized'] = not _succeeded(rc)
-        if _succeeded(rc):
+    # No lock held across PrlApi_Deinit: it waits for callbacks in flight,
+    # which may be registering or unregistering handlers themselves.
+    rc = _lib().PrlApi_Deinit()
+    _state['initialized'] = not _succeeded(rc)
+    if _succeeded(rc):
+        with _lock:
             _registrations.clear()
-        return [_u(rc)]
+    return [_u(rc)]
 
 
 def PrlApi_Init(version):

@@ -10,6 +10,8 @@
 #include "core/server.h"
 #include "core/vm.h"
 #include "service/store/error.h"
+#include "service/store/text_rules.h"
+#include "service/store/uuid_text.h"
 #include "service/store/vm_config.h"
 
 #include <cstring>
@@ -107,6 +109,43 @@ PRL_RESULT PrlVmToolsInfo_GetVersion(PRL_HANDLE hVmToolsInfo, PRL_STR sVersion, 
         auto info = handle_cast<VmToolsInfo>(hVmToolsInfo);
         out_ptr(pnVersionBufLength);
         return copy_out(info->version, sVersion, pnVersionBufLength);
+    });
+}
+
+PRL_HANDLE PrlSrv_GetDefaultVmConfig(PRL_HANDLE hServer, PRL_CONST_GET_VM_CONFIG_PARAM_DATA_PTR pParam, PRL_UINT32) {
+    return async(PJOC_SRV_GET_DEFAULT_VM_CONFIG, [&] {
+        auto server = handle_cast<Server>(hServer).share();
+        require(pParam != nullptr, PRL_ERR_INVALID_ARG, "null parameters");
+        const long long type = enum_in(pParam->nVmType);
+        require(type == PVT_VM || type == PVT_CT, PRL_ERR_INVALID_ARG, "not a VM type");
+        if (pParam->sConfigSample) {
+            const std::size_t n = ::strnlen(pParam->sConfigSample, 256);
+            require(n < 256 && service::is_xml_safe_text(std::string(pParam->sConfigSample, n), 255),
+                    PRL_ERR_INVALID_ARG, "bad configuration sample name");
+        }
+        const unsigned os = pParam->nOsVersion ? pParam->nOsVersion : PVS_GUEST_VER_LIN_OTHER;
+        switch (os >> 8) {
+            case PVS_GUEST_TYPE_MACOS: case PVS_GUEST_TYPE_WINDOWS: case PVS_GUEST_TYPE_LINUX:
+            case PVS_GUEST_TYPE_FREEBSD: case PVS_GUEST_TYPE_OS2: case PVS_GUEST_TYPE_MSDOS:
+            case PVS_GUEST_TYPE_NETWARE: case PVS_GUEST_TYPE_SOLARIS: case PVS_GUEST_TYPE_CHROMEOS:
+            case PVS_GUEST_TYPE_ANDROID: case PVS_GUEST_TYPE_OTHER: break;
+            default: fail(PRL_ERR_INVALID_ARG, "unknown guest OS version");
+        }
+        return give_job(server->start_job(PJOC_SRV_GET_DEFAULT_VM_CONFIG, [server, type, os](Job&) -> ResultPtr {
+            server->service();  // needs a login
+            // A new, unregistered VM or container with the product's defaults
+            // for the guest OS; a container keeps only its disk. There are no
+            // vzctl configuration samples on this host to apply.
+            service::VmConfig cfg = service::make_default_config(os, true);
+            cfg.uuid = service::new_braced_uuid();
+            if (type == PVT_CT) {
+                cfg.type = service::VmType::ct;
+                cfg.devices.clear();
+            }
+            auto vm = server->new_vm();
+            vm->edit([&](service::VmConfig& c) { c = std::move(cfg); });
+            return std::make_shared<Result>(std::vector<Result::Param>{vm});
+        }));
     });
 }
 

@@ -96,3 +96,39 @@ TEST_CASE("PrlVm_GetToolsState: not installed without a guest; a recorded agent 
     CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmToolsInfo_GetVersion(info2, b, l); }) ==
           "7.0.1");
 }
+
+TEST_CASE("PrlSrv_GetDefaultVmConfig: the prlctl create --vmtype ct flow", "[vm_misc]") {
+    capi::Session s;
+    PRL_GET_VM_CONFIG_PARAM_DATA param{};
+    param.nVmType = PVT_CT;
+    param.sConfigSample = "";
+    param.nOsVersion = 0;
+    Handle ct = capi::job_param(PrlSrv_GetDefaultVmConfig(s.server, &param, 0));
+    PRL_VM_TYPE type = PVT_VM;
+    REQUIRE_PRL_OK(PrlVmCfg_GetVmType(ct, &type));
+    CHECK(type == PVT_CT);
+    PRL_UINT32 n = 0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisksCount(ct, &n));
+    CHECK(n == 1);
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct101"));
+    REQUIRE_PRL_OK(capi::job_code(PrlVm_Reg(ct, "", PRL_TRUE)));
+    Handle found = capi::job_param(PrlSrv_GetVmConfig(s.server, "ct101", PGVC_SEARCH_BY_NAME));
+    REQUIRE_PRL_OK(PrlVmCfg_GetVmType(found, &type));
+    CHECK(type == PVT_CT);
+
+    param.nVmType = PVT_VM;
+    param.sConfigSample = nullptr;
+    param.nOsVersion = PVS_GUEST_VER_WIN_2019;
+    Handle vm = capi::job_param(PrlSrv_GetDefaultVmConfig(s.server, &param, 0));
+    PRL_UINT32 os = 0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetOsVersion(vm, &os));
+    CHECK(os == PVS_GUEST_VER_WIN_2019);
+
+    param.nVmType = static_cast<PRL_VM_TYPE>(7);
+    CHECK(capi::job_code(PrlSrv_GetDefaultVmConfig(s.server, &param, 0)) == PRL_ERR_INVALID_ARG);
+    param.nVmType = PVT_VM;
+    param.nOsVersion = 0x4242;
+    CHECK(capi::job_code(PrlSrv_GetDefaultVmConfig(s.server, &param, 0)) == PRL_ERR_INVALID_ARG);
+    CHECK(capi::job_code(PrlSrv_GetDefaultVmConfig(s.server, nullptr, 0)) == PRL_ERR_INVALID_ARG);
+    CHECK(capi::job_code(PrlSrv_GetDefaultVmConfig(capi::forged_handle(), &param, 0)) == PRL_ERR_INVALID_ARG);
+}

@@ -136,7 +136,7 @@ PRL_HANDLE new_disk(PRL_HANDLE vm) {
 }
 
 PRL_HANDLE error_event() {
-    PRL_HANDLE j = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE j = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     PrlJob_Wait(j, 10000);
     PRL_HANDLE e = PRL_INVALID_HANDLE;
     REL_OK(PrlJob_GetError(j, &e));

@@ -45,7 +45,7 @@ TEST_CASE("event handlers register on servers, not on other handle types", "[han
 
 TEST_CASE("package ids: jobs have increasing ones, other handles none", "[handle]") {
     capi::Api api;
-    Handle a(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), b(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), list;
+    Handle a(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), b(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), list;
     PRL_UINT64 ida = 0, idb = 0;
     REQUIRE_PRL_OK(PrlHandle_GetPackageId(a, &ida));
     REQUIRE_PRL_OK(PrlHandle_GetPackageId(b, &idb));

@@ -136,7 +136,7 @@ PRL_HANDLE new_disk(PRL_HANDLE vm) {
 }
 
 PRL_HANDLE error_event() {
-    PRL_HANDLE j = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE j = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     PrlJob_Wait(j, 10000);
     PRL_HANDLE e = PRL_INVALID_HANDLE;
     REL_OK(PrlJob_GetError(j, &e));
@@ -206,6 +206,23 @@ std::vector<Case> cases() {
         PrlHandle_Free(r);
         return rc;
     });
+    add("PrlLic_FromString", "sLic", c_xml, [](const char* x) {
+        PRL_HANDLE l = PRL_INVALID_HANDLE;
+        REL_OK(PrlLic_Create(&l));
+        const PRL_RESULT rc = PrlLic_FromString(l, x);
+        PrlHandle_Free(l);
+        return rc;
+    });
+    // A licence key is never stored: every value gets an answer, none installs anything.
+    for (const char* f : {"PrlSrv_UpdateLicense", "PrlSrv_UpdateLicenseEx"}) {
+        const bool ex = std::string(f) == "PrlSrv_UpdateLicenseEx";
+        auto update = [ex](const char* k, const char* u, const char* c) {
+            return job(ex ? PrlSrv_UpdateLicenseEx(C.s->server, k, u, c, 0) : PrlSrv_UpdateLicense(C.s->server, k, u, c));
+        };
+        add(f, "sKey", c_free, [update](const char* x) { return update(x, "u", "c"); });
+        add(f, "sUser", c_free, [update](const char* x) { return update("k", x, "c"); });
+        add(f, "sCompany", c_free, [update](const char* x) { return update("k", "u", x); });
+    }
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
         REL_OK(PrlApi_CreateStringsList(&l));

@@ -6,7 +6,7 @@ using capi::Handle;
 TEST_CASE("an empty result has no parameters to read", "[result]") {
     capi::Api api;
     Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
-    PrlJob_Wait(job, 1000);
+    capi::wait_code(job, 1000);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     Handle again;
     REQUIRE_PRL_OK(PrlJob_GetResult(job, again.out()));
@@ -50,7 +50,7 @@ TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles
 TEST_CASE("a failed job's result carries its error as XML", "[result]") {
     capi::Api api;
     Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
-    REQUIRE_PRL(PrlJob_Wait(job, 1000), PRL_ERR_UNIMPLEMENTED);
+    REQUIRE_PRL(capi::wait_code(job, 1000), PRL_ERR_UNIMPLEMENTED);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     void* xml = nullptr;
     REQUIRE_PRL_OK(PrlResult_GetError(result, &xml));
@@ -70,7 +70,7 @@ TEST_CASE("a successful job's result has no error", "[result]") {
     capi::Api api;
     Handle target(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
     Handle cancel(PrlJob_Cancel(target)), result;
-    REQUIRE_PRL_OK(PrlJob_Wait(cancel, 1000));
+    REQUIRE_PRL_OK(capi::wait_code(cancel, 1000));
     REQUIRE_PRL_OK(PrlJob_GetResult(cancel, result.out()));
     void* xml = reinterpret_cast<void*>(1);
     REQUIRE_PRL(PrlResult_GetError(result, &xml), PRL_ERR_NO_DATA);

@@ -106,6 +106,33 @@ PRL_HANDLE refused_job(PRL_JOB_OPERATION_CODE op, PRL_HANDLE hServer, PRL_RESULT
     });
 }
 
+template <class T>
+PRL_RESULT get_entries(PRL_HANDLE hConfig, const char* element, PRL_HANDLE_PTR phList) {
+    return sync([&] {
+        auto c = handle_cast<ShapingConfig>(hConfig);
+        out_ptr(phList);
+        std::vector<service::XmlTree> entries;
+        c->with_tree([&](service::XmlTree& t) {
+            for (const service::XmlTree* e : t.all(element)) entries.push_back(*e);
+        });
+        give(field::list_of<T>(element, entries), phList);
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+template <class T>
+PRL_RESULT set_entries(PRL_HANDLE hConfig, const char* element, PRL_HANDLE hList) {
+    return sync([&] {
+        auto c = handle_cast<ShapingConfig>(hConfig);
+        auto entries = field::trees_of<T>(hList);
+        c->with_tree([&](service::XmlTree& t) {
+            t.remove_all(element);
+            for (auto& e : entries) t.add_child(element) = std::move(e);
+        });
+        return PRL_ERR_SUCCESS;
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -238,34 +265,6 @@ PRL_RESULT PrlNetworkShapingConfig_SetEnabled(PRL_HANDLE hConfig, PRL_BOOL bEnab
     });
 }
 
-namespace {
-template <class T>
-PRL_RESULT get_entries(PRL_HANDLE hConfig, const char* element, PRL_HANDLE_PTR phList) {
-    return sync([&] {
-        auto c = handle_cast<ShapingConfig>(hConfig);
-        out_ptr(phList);
-        std::vector<service::XmlTree> entries;
-        c->with_tree([&](service::XmlTree& t) {
-            for (const service::XmlTree* e : t.all(element)) entries.push_back(*e);
-        });
-        give(field::list_of<T>(element, entries), phList);
-        return PRL_ERR_SUCCESS;
-    });
-}
-
-template <class T>
-PRL_RESULT set_entries(PRL_HANDLE hConfig, const char* element, PRL_HANDLE hList) {
-    return sync([&] {
-        auto c = handle_cast<ShapingConfig>(hConfig);
-        auto entries = field::trees_of<T>(hList);
-        c->with_tree([&](service::XmlTree& t) {
-            t.remove_all(element);
-            for (auto& e : entries) t.add_child(element) = std::move(e);
-        });
-        return PRL_ERR_SUCCESS;
-    });
-}
-}  // namespace
 
 PRL_RESULT PrlNetworkShapingConfig_GetNetworkShapingList(PRL_HANDLE hConfig, PRL_HANDLE_PTR phList) {
     return get_entries<ShapingEntry>(hConfig, net_element::shaping_entry, phList);

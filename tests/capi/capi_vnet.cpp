@@ -23,7 +23,10 @@ struct Session {
         REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
         REQUIRE(run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY)) == PRL_ERR_SUCCESS);
     }
-    ~Session() { Handle(PrlSrv_Logoff(server)); }
+    ~Session() {
+        Handle job(PrlSrv_Logoff(server));
+        PrlJob_Wait(job, 60000);
+    }
 
     // Waits for a job; its return code.
     static PRL_RESULT run(PRL_HANDLE job_handle, Handle* result = nullptr) {

@@ -319,6 +319,28 @@ static int cl_commit(PRL_HANDLE srv, PRL_HANDLE vm) {
     return 0;
 }
 
+/* prlctl create NAME --vmtype vm (PrlSrv::create_vm, default "win" guest). */
+static int cl_create_vm(const char* name) {
+    PRL_HANDLE srv, vm, cfg;
+    PRL_VM_TYPE type;
+    if (cl_login(&srv)) return 1;
+    MUST(PrlSrv_CreateVm(srv, &vm));
+    cl_vm_ctor(vm, NULL);
+    TRY(PrlVmCfg_GetVmType(vm, &type));
+    if (cl_srv_config(srv, &cfg)) return 1;
+    MUST(PrlVmCfg_SetDefaultConfig(vm, cfg, PVS_GUEST_VER_WIN_2012, PRL_TRUE));
+    MUST(PrlVmCfg_SetName(vm, name));
+    MUST(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
+    MUST(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
+    TRY(PrlSrv_RegEventHandler(srv, cl_on_event, NULL));
+    JOB(PrlVm_RegEx(vm, "", PACF_NON_INTERACTIVE_MODE), NULL);
+    TRY(PrlSrv_UnregEventHandler(srv, cl_on_event, NULL));
+    PrlHandle_Free(cfg);
+    PrlHandle_Free(vm);
+    cl_logoff(srv);
+    return 0;
+}
+
 /* ---- on-disk checks ---------------------------------------------------- */
 
 static int cl_exists(const char* path) {

@@ -330,8 +330,11 @@ static int cl_create_vm(const char* name) {
     if (cl_srv_config(srv, &cfg)) return 1;
     MUST(PrlVmCfg_SetDefaultConfig(vm, cfg, PVS_GUEST_VER_WIN_2012, PRL_TRUE));
     MUST(PrlVmCfg_SetName(vm, name));
-    MUST(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
-    MUST(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
+    /* set_chipset_type(): its result is ignored by create_vm; the version only follows a success */
+    if (PRL_SUCCEEDED(PrlVmCfg_SetChipsetType(vm, CHIP_Q35)))
+        TRY(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
+    else
+        TRY(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
     TRY(PrlSrv_RegEventHandler(srv, cl_on_event, NULL));
     JOB(PrlVm_RegEx(vm, "", PACF_NON_INTERACTIVE_MODE), NULL);
     TRY(PrlSrv_UnregEventHandler(srv, cl_on_event, NULL));

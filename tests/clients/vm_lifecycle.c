@@ -27,8 +27,11 @@ static int cmd_create(void) {
     /* no --distribution: the client's default "win" entry, with devices */
     MUST(PrlVmCfg_SetDefaultConfig(vm, cfg, PVS_GUEST_VER_WIN_2012, PRL_TRUE));
     MUST(PrlVmCfg_SetName(vm, VM));
-    MUST(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
-    MUST(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
+    /* set_chipset_type(): its result is ignored by create_vm; the version only follows a success */
+    if (PRL_SUCCEEDED(PrlVmCfg_SetChipsetType(vm, CHIP_Q35)))
+        TRY(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
+    else
+        TRY(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
     TRY(PrlSrv_RegEventHandler(srv, cl_on_event, NULL));
     JOB(PrlVm_RegEx(vm, "", PACF_NON_INTERACTIVE_MODE), NULL);
     TRY(PrlSrv_UnregEventHandler(srv, cl_on_event, NULL));

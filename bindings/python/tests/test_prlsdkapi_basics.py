@@ -175,9 +175,9 @@ def test_unimplemented_functions_return_none_as_in_the_original(srv):
     defs = {f.name: f for f in gen_prlsdkapi.gen_prlsdk.load_defs(None).functions}
     assert not defs['PrlApi_GetCrashDumpsPath'].implemented
     assert prlsdkapi.ApiHelper().get_crash_dumps_path() is None  # a sync stub: no exception, None
-    assert not defs['PrlSrv_GetLicenseInfo'].implemented
+    assert not defs['PrlVm_MigrateCancel'].implemented
     with pytest.raises(prlsdkapi.PrlSDKError) as e:  # an async one: its job fails
-        srv.get_license_info().wait()
+        prlsdkapi.Vm().migrate_cancel().wait()
     assert e.value.error_code == prlsdkapi.conv_error(errors.PRL_ERR_UNIMPLEMENTED)
 
 

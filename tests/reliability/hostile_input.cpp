@@ -225,6 +225,60 @@ std::vector<Case> cases() {
         add(f, "sUser", c_free, [update](const char* x) { return update("k", x, "c"); });
         add(f, "sCompany", c_free, [update](const char* x) { return update("k", "u", x); });
     }
+    // Virtual networks and network policy objects: each string on a new object.
+    auto on_new = [](PRL_RESULT (*create)(PRL_HANDLE_PTR), PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [create, set](const char* x) {
+            PRL_HANDLE h = PRL_INVALID_HANDLE;
+            REL_OK(create(&h));
+            const PRL_RESULT rc = set(h, x);
+            PrlHandle_Free(h);
+            return rc;
+        };
+    };
+    // A network mask is stored: a refused or accepted one, then the network is added and deleted.
+    add("PrlVirtNet_SetIPNetMask", "sIPNetMask", c_free, [](const char* x) {
+        PRL_HANDLE n = PRL_INVALID_HANDLE;
+        REL_OK(PrlVirtNet_Create(&n));
+        REL_OK(PrlVirtNet_SetNetworkId(n, "hostile-net"));
+        const PRL_RESULT rc = PrlVirtNet_SetIPNetMask(n, x);
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(job(PrlSrv_AddVirtualNetwork(C.s->server, n, 0))))
+            job(PrlSrv_DeleteVirtualNetwork(C.s->server, n, 0));
+        PrlHandle_Free(n);
+        return rc;
+    });
+    add("PrlPortFwd_SetRuleName", "sRuleName", c_text, on_new(PrlPortFwd_Create, PrlPortFwd_SetRuleName));
+    add("PrlPortFwd_SetRedirectIPAddress", "sRedirectIPAddress", c_id,
+        on_new(PrlPortFwd_Create, PrlPortFwd_SetRedirectIPAddress));
+    add("PrlPortFwd_SetRedirectVm", "sRedirectVm", c_text, on_new(PrlPortFwd_Create, PrlPortFwd_SetRedirectVm));
+    add("PrlIPPrivNet_SetName", "sName", c_text, [](const char* x) {
+        PRL_HANDLE n = PRL_INVALID_HANDLE;
+        REL_OK(PrlIPPrivNet_Create(&n));
+        const PRL_RESULT rc = PrlIPPrivNet_SetName(n, x);
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(job(PrlSrv_AddIPPrivateNetwork(C.s->server, n, 0))))
+            job(PrlSrv_RemoveIPPrivateNetwork(C.s->server, n, 0));
+        PrlHandle_Free(n);
+        return rc;
+    });
+    add("PrlNetworkShapingEntry_SetDevice", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        REL_OK(PrlNetworkShapingEntry_Create(1, 1000, &e));
+        const PRL_RESULT rc = PrlNetworkShapingEntry_SetDevice(e, x);
+        PrlHandle_Free(e);
+        return rc;
+    });
+    add("PrlNetworkShapingBandwidthEntry_Create", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_Create(x, 1000, &e);
+        PrlHandle_Free(e);
+        return rc;
+    });
+    add("PrlNetworkShapingBandwidthEntry_SetDevice", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        REL_OK(PrlNetworkShapingBandwidthEntry_Create("eth0", 1000, &e));
+        const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_SetDevice(e, x);
+        PrlHandle_Free(e);
+        return rc;
+    });
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
         REL_OK(PrlApi_CreateStringsList(&l));
@@ -452,7 +506,21 @@ void add_property_cases(std::vector<Case>& v) {
             const std::string pname = decl.substr(decl.find_last_of(' ') + 1);
             const Class cls = accepts == "line" ? c_path : c_text;
             const PRL_DEVICE_TYPE dev_type = owner_device(owner);
-            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // owners outside a VM: own fixtures
+            if (owner == "vnet") {  // a new network, stored (added) and deleted
+                v.push_back({setter, pname, cls, [fn](const char* x) {
+                                 PRL_HANDLE n = PRL_INVALID_HANDLE;
+                                 REL_OK(PrlVirtNet_Create(&n));
+                                 REL_OK(PrlVirtNet_SetNetworkId(n, "hostile-net"));
+                                 const PRL_RESULT rc = fn(n, x);
+                                 if (PRL_SUCCEEDED(rc) &&
+                                     PRL_SUCCEEDED(job(PrlSrv_AddVirtualNetwork(C.s->server, n, 0))))
+                                     job(PrlSrv_DeleteVirtualNetwork(C.s->server, n, 0));
+                                 PrlHandle_Free(n);
+                                 return rc;
+                             }});
+                continue;
+            }
+            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // other owners: their own cases
             v.push_back({setter, pname, cls, [fn, owner, dev_type](const char* x) {
                              return with_new_vm([&](PRL_HANDLE vm) {
                                  REL_OK(PrlVmCfg_SetName(vm, "hostile-prop"));

@@ -271,3 +271,44 @@ TEST_CASE("vm defaults: the SDK's default values for a guest", "[vmcfg][vmdefaul
     CHECK(needed == PRL_FALSE);
     REQUIRE_PRL(PrlVmCfg_IsDefaultDeviceNeeded(PVS_GUEST_VER_LIN_OTHER, PDE_HARD_DISK, nullptr), PRL_ERR_INVALID_ARG);
 }
+
+TEST_CASE("vm devices: the device array and the SDK's default devices", "[vmcfg][vmdefaults]") {
+    NewVm t;
+    REQUIRE_PRL_OK(PrlVmCfg_SetOsVersion(t.vm, PVS_GUEST_VER_LIN_OTHER));
+    Handle hdd, net, cd;
+    REQUIRE_PRL_OK(PrlVmCfg_AddDefaultDeviceEx(t.vm, PRL_INVALID_HANDLE, PDE_HARD_DISK, hdd.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_AddDefaultDeviceEx(t.vm, PRL_INVALID_HANDLE, PDE_HARD_DISK, cd.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_AddDefaultDeviceEx(t.vm, PRL_INVALID_HANDLE, PDE_GENERIC_NETWORK_ADAPTER, net.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_AddDefaultDevice(t.vm, PRL_INVALID_HANDLE, PDE_OPTICAL_DISK));
+    PRL_HANDLE_TYPE type = PHT_ERROR;
+    REQUIRE_PRL_OK(PrlHandle_GetType(hdd, &type));
+    CHECK(type == PHT_VIRTUAL_DEV_HARD_DISK);
+    PRL_UINT32 size = 0;
+    REQUIRE_PRL_OK(PrlVmDevHd_GetDiskSize(hdd, &size));
+    CHECK(size == 65536);
+    CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hdd, b, l); }) == "harddisk.hdd");
+    CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(cd, b, l); }) == "harddisk2.hdd");
+    PRL_VM_DEV_EMULATION_TYPE emulated = PDT_USE_REAL_DEVICE;
+    REQUIRE_PRL_OK(PrlVmDev_GetEmulatedType(net, &emulated));
+    CHECK(emulated == PNA_BRIDGED_NETWORK);  // server mode
+    REQUIRE_PRL(PrlVmCfg_AddDefaultDeviceEx(t.vm, PRL_INVALID_HANDLE, PDE_HARD_DISK, nullptr), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(PrlVmCfg_AddDefaultDevice(t.vm, t.server, PDE_HARD_DISK), PRL_ERR_INVALID_ARG);  // not a server config
+    REQUIRE_PRL(PrlVmCfg_AddDefaultDevice(t.vm, PRL_INVALID_HANDLE, PDE_GENERIC_PCI_DEVICE), PRL_ERR_OPERATION_FAILED);
+
+    PRL_UINT32 total = 0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetDevsCount(t.vm, &total));
+    REQUIRE(total == 4);
+    PRL_HANDLE handles[8] = {};
+    PRL_UINT32 n = 8;
+    REQUIRE_PRL_OK(PrlVmCfg_GetDevsList(t.vm, handles, &n));
+    CHECK(n == 4);
+    for (PRL_UINT32 i = 0; i < n; ++i) PrlHandle_Free(handles[i]);
+    n = 2;  // too small: the handles that fit, then the overrun
+    REQUIRE_PRL(PrlVmCfg_GetDevsList(t.vm, handles, &n), PRL_ERR_BUFFER_OVERRUN);
+    CHECK(n == 2);
+    for (PRL_UINT32 i = 0; i < n; ++i) PrlHandle_Free(handles[i]);
+    n = 0;
+    REQUIRE_PRL(PrlVmCfg_GetDevsList(t.vm, handles, &n), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(PrlVmCfg_GetDevsList(t.vm, nullptr, &total), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(PrlVmCfg_GetDevsList(t.vm, handles, nullptr), PRL_ERR_INVALID_ARG);
+}

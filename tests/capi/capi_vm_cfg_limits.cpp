@@ -182,7 +182,7 @@ TEST_CASE("vm limits: values set, refused and read back", "[vmcfg][vmlimits]") {
 
     // Operations that need confirmation: an opaque list of commands.
     Handle ops;
-    REQUIRE_PRL_OK(PrlApi_CreateOpTypeList(PRL_SIZE(sizeof(PRL_ALLOWED_VM_COMMAND)), ops.out()));
+    REQUIRE_PRL_OK(PrlApi_CreateOpTypeList(ops.out(), PRL_SIZE(sizeof(PRL_ALLOWED_VM_COMMAND))));
     for (PRL_ALLOWED_VM_COMMAND c : {PAR_VM_STOP_ACCESS, PAR_VM_DELETE_ACCESS}) REQUIRE_PRL_OK(PrlOpTypeList_AddItem(ops, &c));
     REQUIRE_PRL_OK(PrlVmCfg_SetConfirmationsList(t.vm, ops));
     Handle back;
@@ -194,7 +194,7 @@ TEST_CASE("vm limits: values set, refused and read back", "[vmcfg][vmlimits]") {
     REQUIRE_PRL_OK(PrlOpTypeList_GetItem(back, 1, &c));
     CHECK(c == PAR_VM_DELETE_ACCESS);
     Handle bad_ops;
-    REQUIRE_PRL_OK(PrlApi_CreateOpTypeList(PRL_SIZE(sizeof(PRL_ALLOWED_VM_COMMAND)), bad_ops.out()));
+    REQUIRE_PRL_OK(PrlApi_CreateOpTypeList(bad_ops.out(), PRL_SIZE(sizeof(PRL_ALLOWED_VM_COMMAND))));
     PRL_ALLOWED_VM_COMMAND junk = PRL_ALLOWED_VM_COMMAND(5000);
     REQUIRE_PRL_OK(PrlOpTypeList_AddItem(bad_ops, &junk));
     REQUIRE_PRL(PrlVmCfg_SetConfirmationsList(t.vm, bad_ops), PRL_ERR_INVALID_ARG);
@@ -290,7 +290,7 @@ TEST_CASE("vm devices: the device array and the SDK's default devices", "[vmcfg]
     CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(cd, b, l); }) == "harddisk2.hdd");
     PRL_VM_DEV_EMULATION_TYPE emulated = PDT_USE_REAL_DEVICE;
     REQUIRE_PRL_OK(PrlVmDev_GetEmulatedType(net, &emulated));
-    CHECK(emulated == PNA_BRIDGED_NETWORK);  // server mode
+    CHECK(static_cast<int>(emulated) == PNA_BRIDGED_NETWORK);  // server mode
     REQUIRE_PRL(PrlVmCfg_AddDefaultDeviceEx(t.vm, PRL_INVALID_HANDLE, PDE_HARD_DISK, nullptr), PRL_ERR_INVALID_ARG);
     REQUIRE_PRL(PrlVmCfg_AddDefaultDevice(t.vm, t.server, PDE_HARD_DISK), PRL_ERR_INVALID_ARG);  // not a server config
     REQUIRE_PRL(PrlVmCfg_AddDefaultDevice(t.vm, PRL_INVALID_HANDLE, PDE_GENERIC_PCI_DEVICE), PRL_ERR_OPERATION_FAILED);

@@ -33,7 +33,7 @@ std::uint64_t monotonic_us() {
 class LocalService final : public Service {
 public:
     explicit LocalService(StateRoot root)
-        : inventory_(std::move(root)), backups_(inventory_), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
+        : inventory_(std::move(root)), backups_(inventory_), networks_(inventory_.root()), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
 
     HostFacts host_facts() const override {
         HostFacts f;
@@ -86,9 +86,15 @@ public:
         backups_.remove(dir, vm_uuid, id, keep_chain);
     }
 
+    XmlTree network_config() const override { return networks_.read(); }
+    XmlTree update_network_config(const std::function<void(XmlTree&)>& change) override {
+        return networks_.update(change);
+    }
+
 private:
     Inventory inventory_;
     Backups backups_;
+    NetworkConfigFile networks_;
     const std::uint64_t started_;
     const std::uint64_t started_monotonic_;
 };

@@ -6,6 +6,7 @@
 
 #include "backups.h"
 #include "store/inventory.h"
+#include "store/net_config.h"
 #include "store/power_state.h"
 #include "store/vm_config.h"
 
@@ -53,6 +54,12 @@ public:
     virtual RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) = 0;
     virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
                                const std::string& id, bool keep_chain) = 0;
+
+    // The network document (virtual networks, classes, shaping, private
+    // networks; docs/virtual-networks.md), and one change to it made under the
+    // writers' lock; `change` throws to refuse (the document stays as it was).
+    virtual XmlTree network_config() const = 0;
+    virtual XmlTree update_network_config(const std::function<void(XmlTree&)>& change) = 0;
 };
 
 // The embedded service of the state root ($PRLSHIM_HOME, else the XDG data

@@ -15,7 +15,7 @@ namespace capi {
 inline Handle error_event() {
     Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     REQUIRE(job.get() != PRL_INVALID_HANDLE);
-    REQUIRE_PRL(PrlJob_Wait(job, 10000), PRL_ERR_UNIMPLEMENTED);
+    REQUIRE_PRL(capi::wait_code(job, 10000), PRL_ERR_UNIMPLEMENTED);
     Handle e;
     REQUIRE_PRL_OK(PrlJob_GetError(job, e.out()));
     return e;

@@ -13,7 +13,7 @@ std::string to_string(PRL_HANDLE h) {
 
 Handle empty_result() {
     Handle job(PrlJob_Cancel(PRL_INVALID_HANDLE));  // finished, with an (empty) result
-    PrlJob_Wait(job, 10000);
+    capi::wait_code(job, 10000);
     Handle r;
     REQUIRE_PRL_OK(PrlJob_GetResult(job, r.out()));
     PRL_HANDLE_TYPE t;

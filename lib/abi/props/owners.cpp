@@ -5,6 +5,7 @@
 
 #include "boundary.h"
 
+#include "core/net_objects.h"
 #include "core/vm.h"
 #include "core/vm_device.h"
 
@@ -30,6 +31,10 @@ std::optional<DeviceKind> kind_for(Owner owner) {
 }  // namespace
 
 void with_tree(Owner owner, PRL_HANDLE h, bool /*write*/, const TreeFn& f) {
+    if (owner == Owner::vnet) {
+        abi::handle_cast<VirtualNetwork>(h)->with_tree([&](service::XmlTree& t) { f(t); });
+        return;
+    }
     if (owner == Owner::vm) {
         auto vm = abi::handle_cast<Vm>(h);
         vm->edit([&](service::VmConfig& c) {

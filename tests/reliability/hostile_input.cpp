@@ -421,6 +421,21 @@ std::vector<Case> cases() {
     add("PrlVmCfg_SetDescription", "sNewVmDescription", c_text, [](const char* x) {
         return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-desc"); return PrlVmCfg_SetDescription(vm, x); });
     });
+    // Hand-written VM settings: masks are identifiers; credentials and the sample's name stored text.
+    auto vm_text = [](const char* name, PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [name, set](const char* x) {
+            return with_new_vm([name, set, x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, name); return set(vm, x); });
+        };
+    };
+    add("PrlVmCfg_SetCpuMask", "sMask", c_id, vm_text("hostile-cpumask", PrlVmCfg_SetCpuMask));
+    add("PrlVmCfg_SetNodeMask", "sMask", c_id, vm_text("hostile-nodemask", PrlVmCfg_SetNodeMask));
+    add("PrlVmCfg_ApplyConfigSample", "sConfigSample", c_text, vm_text("hostile-sample", PrlVmCfg_ApplyConfigSample));
+    add("PrlVmCfg_SetStartUserCreds", "sStartUserLogin", c_text, [](const char* x) {
+        return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-user"); return PrlVmCfg_SetStartUserCreds(vm, x, "pw"); });
+    });
+    add("PrlVmCfg_SetStartUserCreds", "sPassword", c_text, [](const char* x) {
+        return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-pw"); return PrlVmCfg_SetStartUserCreds(vm, "user", x); });
+    });
     auto dev = [](PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
         return [set](const char* x) {
             return with_new_vm([set, x](PRL_HANDLE vm) {

@@ -118,7 +118,7 @@ def spec_parts(p, defs):
         fallback = ''
     lo, hi = INT_TYPES.get(p.value_type, (-0x80000000, 0x7FFFFFFF))
     if p.value_type == 'PRL_DOUBLE':
-        lo, hi = -1e15, 1e15
+        lo, hi = -10**15, 10**15  # integers: the Spec's bounds are long long
     allowed = None
     rule = 'any'
     a = p.accepts

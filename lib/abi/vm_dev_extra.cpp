@@ -215,9 +215,9 @@ PRL_HANDLE PrlVmDev_CreateImage(PRL_HANDLE hVmDev, PRL_BOOL bRecreateIsAllowed, 
             const std::filesystem::path image = service::image_path_in_bundle(bundle, plan.image);
             struct stat st {};
             if (::lstat(image.c_str(), &st) == 0) {
-                require(recreate, PRL_ERR_HDD_IMAGE_IS_ALREADY_EXIST, "the image already exists: " + image.string());
-                require(S_ISREG(st.st_mode), PRL_ERR_HDD_IMAGE_IS_ALREADY_EXIST,
-                        "the image exists and is not a plain file: " + image.string());
+                if (!recreate) fail(PRL_ERR_HDD_IMAGE_IS_ALREADY_EXIST, "the image already exists: " + image.string());
+                if (!S_ISREG(st.st_mode))
+                    fail(PRL_ERR_HDD_IMAGE_IS_ALREADY_EXIST, "the image exists and is not a plain file: " + image.string());
                 ::unlink(image.c_str());
             }
             service::make_directories(image.parent_path(), 0755);

@@ -131,7 +131,7 @@ PRL_RESULT PrlVmDevNet_SetNetAddresses(PRL_HANDLE hVmDev, PRL_HANDLE hNetAddress
         std::vector<std::string> values;
         for (const auto& item : strings_arg(hNetAddressesList)) {
             auto normal = normalize_ip_mask(item);
-            require(normal.has_value(), PRL_ERR_INVALID_ARG, "not an IP address with an optional mask: " + item);
+            if (!normal) fail(PRL_ERR_INVALID_ARG, "not an IP address with an optional mask: " + item);
             values.push_back(*normal);
         }
         set_list(hVmDev, "NetAddress", values);

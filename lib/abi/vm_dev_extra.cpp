@@ -227,4 +227,48 @@ PRL_HANDLE PrlVmDev_CreateImage(PRL_HANDLE hVmDev, PRL_BOOL bRecreateIsAllowed, 
     });
 }
 
+// Grows the image of a registered VM's hard disk to nNewSize MiB (a plain
+// image file inside the bundle) and sets the disk's size in the local
+// configuration, which the client's PrlVm_Commit stores (prlctl resizes
+// between BeginEdit and Commit). Shrinking is refused
+// (PRL_ERR_DISK_RESIZE_SIZE_TOO_LOW): no guest file system is resized here.
+PRL_HANDLE PrlVmDev_ResizeImage(PRL_HANDLE hVmDev, PRL_UINT32 nNewSize, PRL_UINT32 nFlags) {
+    return async(PJOC_VM_RESIZE_DISK_IMAGE, [&] {
+        auto dev = handle_cast<VmDevice>(hVmDev);
+        require(dev->kind() == DeviceKind::hard_disk, PRL_ERR_INVALID_ARG, "not a hard disk");
+        require(nNewSize != 0, PRL_ERR_INVALID_ARG, "size must be positive");
+        require((nFlags & ~static_cast<PRL_UINT32>(PRIF_RESIZE_LAST_PARTITION | PRIF_RESIZE_OFFLINE)) == 0,
+                PRL_ERR_INVALID_ARG, "unsupported resize flags");
+        struct Plan {
+            std::string image, home;
+            bool image_file = false;
+        };
+        const Plan plan = dev->with_disk([](service::HardDisk& d, service::VmConfig& c) {
+            return Plan{d.image_path, c.home_path, d.emulated_type == PDT_USE_IMAGE_FILE};
+        });
+        require(plan.image_file, PRL_ERR_CANT_RESIZE_HDD, "the disk does not use an image file");
+        require(!plan.home.empty(), PRL_ERR_INVALID_ARG, "the VM is not registered");
+        const auto& server = dev->vm()->server();
+        require(server != nullptr, PRL_ERR_INVALID_ARG, "the device belongs to no VM");
+        auto device = dev.share();
+        return give_job(server->start_job(PJOC_VM_RESIZE_DISK_IMAGE, [plan, device, nNewSize](Job&) -> ResultPtr {
+            const std::filesystem::path bundle = std::filesystem::path(plan.home).parent_path();
+            const std::filesystem::path image = service::image_path_in_bundle(bundle, plan.image);
+            struct stat st {};
+            if (::lstat(image.c_str(), &st) != 0) fail(PRL_ERR_HDD_IMAGE_NOT_EXIST, "no image at " + image.string());
+            require(S_ISREG(st.st_mode), PRL_ERR_CANT_RESIZE_HDD, "the image is not a plain file");
+            const std::uint64_t bytes = static_cast<std::uint64_t>(nNewSize) << 20;
+            require(bytes >= static_cast<std::uint64_t>(st.st_size), PRL_ERR_DISK_RESIZE_SIZE_TOO_LOW,
+                    "shrinking a disk image is not supported");
+            if (::truncate(image.c_str(), static_cast<off_t>(bytes)) != 0)
+                fail(PRL_ERR_DISK_RESIZE_FAILED, "cannot resize " + image.string());
+            try {
+                device->with_disk([&](service::HardDisk& d, service::VmConfig&) { d.size_mib = nNewSize; });
+            } catch (const Error&) {  // the device left the local configuration meanwhile
+            }
+            return nullptr;
+        }));
+    });
+}
+
 }  // extern "C"

@@ -225,3 +225,32 @@ TEST_CASE("prlctl set --device-bootorder", "[prlctl-dev]") {
     CHECK(after[2].type == PDE_GENERIC_NETWORK_ADAPTER);
     CHECK(after[2].in_use == PRL_FALSE);
 }
+
+TEST_CASE("prlctl set --device-set hdd0 --size: the image grows", "[prlctl-dev]") {
+    capi::DevSession s;
+    Handle vm = s.new_vm("prlctl-resize");
+    Handle hdd;
+    REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, hdd.out()));
+    REQUIRE_PRL_OK(PrlVmDevHd_SetDiskSize(hdd, 2));
+    // Not registered yet: nothing to resize.
+    CHECK(capi::job_code(PrlVmDev_ResizeImage(hdd, 4, 0)) == PRL_ERR_INVALID_ARG);
+    s.reg(vm);
+    const std::string image = capi::DevSession::bundle_dir(vm) + "/harddisk.hdd";
+
+    Handle again = s.reload(vm);
+    capi::wait_ok(PrlVm_BeginEdit(again));
+    Handle h0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(again, 0, h0.out()));
+    capi::wait_ok(PrlVmDev_ResizeImage(h0, 8, PRIF_RESIZE_LAST_PARTITION));
+    capi::wait_ok(PrlVm_Commit(again));
+    struct stat st {};
+    REQUIRE(::stat(image.c_str(), &st) == 0);
+    CHECK(st.st_size == 8 << 20);
+    CHECK(capi::DevSession::config_text(vm).find("<Size>8</Size>") != std::string::npos);
+    CHECK(capi::job_code(PrlVmDev_ResizeImage(h0, 4, 0)) == PRL_ERR_DISK_RESIZE_SIZE_TOO_LOW);
+    CHECK(capi::job_code(PrlVmDev_ResizeImage(h0, 0, 0)) == PRL_ERR_INVALID_ARG);
+    CHECK(capi::job_code(PrlVmDev_ResizeImage(h0, 16, PRIF_DISK_INFO)) == PRL_ERR_INVALID_ARG);
+    Handle net;
+    REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(again, PDE_GENERIC_NETWORK_ADAPTER, net.out()));
+    CHECK(capi::job_code(PrlVmDev_ResizeImage(net, 16, 0)) == PRL_ERR_INVALID_ARG);
+}

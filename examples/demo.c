@@ -37,7 +37,13 @@ static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR user) {
 
 /* Waits for a job; returns its code and (optionally) its result. */
 static PRL_RESULT finish(PRL_HANDLE job, PRL_HANDLE* result) {
+    /* PrlJob_Wait tells only whether the job finished; its own code is GetRetCode's. */
     PRL_RESULT rc = PrlJob_Wait(job, 600000);
+    if (PRL_SUCCEEDED(rc)) {
+        PRL_RESULT code = PRL_ERR_UNINITIALIZED;
+        rc = PrlJob_GetRetCode(job, &code);
+        if (PRL_SUCCEEDED(rc)) rc = code;
+    }
     if (result) {
         *result = PRL_INVALID_HANDLE;
         if (PRL_SUCCEEDED(rc)) PrlJob_GetResult(job, result);

@@ -55,14 +55,28 @@ func run(ctx context.Context, op string, start func() C.uintptr_t) (*handle, err
 	return own(result), nil
 }
 
-// wait waits for job; when ctx is done first it cancels the job and waits for
-// it to stop, giving ctx.Err() as the cause.
+// waitCode waits for job to finish and gives its own code. As in the SDK,
+// PrlJob_Wait says only whether the job finished (or that the handle is bad);
+// the job's code is PrlJob_GetRetCode's.
+func waitCode(job C.uintptr_t) C.PRL_RESULT {
+	if rc := C.go_PrlJob_Wait(job, forever); rc < 0 {
+		return rc
+	}
+	var code C.PRL_RESULT
+	if rc := C.go_PrlJob_GetRetCode(job, &code); rc < 0 {
+		return rc
+	}
+	return code
+}
+
+// wait waits for job and gives its code; when ctx is done first it cancels the
+// job and waits for it to stop, giving ctx.Err() as the cause.
 func wait(ctx context.Context, job C.uintptr_t) (C.PRL_RESULT, error) {
 	if ctx.Done() == nil {
-		return C.go_PrlJob_Wait(job, forever), nil
+		return waitCode(job), nil
 	}
 	done := make(chan C.PRL_RESULT, 1)
-	go func() { done <- C.go_PrlJob_Wait(job, forever) }()
+	go func() { done <- waitCode(job) }()
 	select {
 	case rc := <-done:
 		return rc, nil

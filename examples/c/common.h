@@ -16,7 +16,13 @@ static int report(const char* what, PRL_RESULT rc) {
 
 /* Waits for an asynchronous call; gives its result (if `result`) and frees the job. */
 static PRL_RESULT wait_job(PRL_HANDLE job, PRL_HANDLE* result) {
+    /* PrlJob_Wait tells only whether the job finished; its own code is GetRetCode's. */
     PRL_RESULT rc = PrlJob_Wait(job, 600000);
+    if (PRL_SUCCEEDED(rc)) {
+        PRL_RESULT code = PRL_ERR_UNINITIALIZED;
+        rc = PrlJob_GetRetCode(job, &code);
+        if (PRL_SUCCEEDED(rc)) rc = code;
+    }
     if (result) {
         *result = PRL_INVALID_HANDLE;
         if (PRL_SUCCEEDED(rc)) PrlJob_GetResult(job, result);

@@ -17,7 +17,9 @@ PRL_HANDLE give_job(const JobPtr& job) { return to_handle(HandleTable::instance(
 
 PRL_HANDLE failed_job(PRL_JOB_OPERATION_CODE op, PRL_RESULT code, const std::string& text) noexcept {
     try {
-        return give_job(Job::finished_with(op, code, text));
+        auto job = Job::finished_with(op, code, text);
+        job->set_request_not_sent();
+        return give_job(job);
     } catch (...) {
         return PRL_INVALID_HANDLE;
     }

@@ -10,11 +10,17 @@ PRL_RESULT copy(const char* data, std::size_t size, std::size_t needed, void* bu
     if (!len) return PRL_ERR_INVALID_ARG;
     if (needed > std::numeric_limits<PRL_UINT32>::max()) return PRL_ERR_BUFFER_OVERRUN;
     const auto need32 = static_cast<PRL_UINT32>(needed);
-    if (!buf) {
+    if (!buf || *len == 0) {  // a size query (the original takes *len == 0 as one too)
         *len = need32;
         return PRL_ERR_SUCCESS;
     }
     if (*len < need32) {
+        // As the original, the buffer gets what fits; unlike it (strncpy),
+        // a string is cut one byte short and always NUL-terminated.
+        const bool text = needed > size;
+        const std::size_t fits = text ? *len - 1 : *len;
+        if (fits) std::memcpy(buf, data, fits);
+        if (text) static_cast<char*>(buf)[fits] = '\0';
         *len = need32;
         return PRL_ERR_BUFFER_OVERRUN;
     }

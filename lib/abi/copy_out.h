@@ -1,11 +1,14 @@
 // The SDK's buffer rule, implemented once for every string and binary
 // out-parameter:
 //   len == NULL                  -> PRL_ERR_INVALID_ARG
-//   buf == NULL                  -> *len = size needed, PRL_ERR_SUCCESS
-//   *len < size needed           -> *len = size needed, PRL_ERR_BUFFER_OVERRUN,
-//                                   buf left untouched
+//   buf == NULL or *len == 0     -> *len = size needed, PRL_ERR_SUCCESS
+//   *len < size needed           -> *len = size needed, PRL_ERR_BUFFER_OVERRUN;
+//                                   buf holds what fits (a string: its first
+//                                   *len - 1 bytes and a NUL)
 //   otherwise                    -> copied, *len = size written
-// For strings the size counts the terminating NUL.
+// For strings the size counts the terminating NUL. This is the original's
+// CopyStringValue/CopyByteArrayValue rule, except that a cut string is always
+// terminated (the original's strncpy leaves it unterminated).
 #pragma once
 
 #include <PrlTypes.h>

@@ -38,6 +38,11 @@ public:
     std::uint64_t package_id() const noexcept { return package_id_; }
     bool is_finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
+    // False for a job that failed before its request reached the service
+    // (PrlJob_IsRequestWasSent), as the original's error jobs answer.
+    bool request_sent() const noexcept { return request_sent_.load(std::memory_order_relaxed); }
+    void set_request_not_sent() noexcept { request_sent_.store(false, std::memory_order_relaxed); }
+
     // Valid once is_finished(); a finished job always has a (maybe empty) result.
     PRL_RESULT ret_code() const noexcept { return code_; }
     const ResultPtr& result() const noexcept { return result_; }
@@ -69,6 +74,7 @@ private:
     std::atomic<bool> finished_{false};
     std::atomic<bool> finishing_{false};
     std::atomic<bool> cancel_{false};
+    std::atomic<bool> request_sent_{true};
     std::atomic<unsigned> progress_{0};
     std::atomic<int> parked_{0};
     PRL_RESULT code_ = PRL_ERR_SUCCESS;

@@ -66,6 +66,16 @@ std::string get_string(F&& getter) {
     return s;
 }
 
+// A job's own code the SDK's way: PrlJob_Wait says only whether the job
+// finished (PRL_ERR_TIMEOUT if not); PrlJob_GetRetCode gives its code.
+inline PRL_RESULT wait_code(PRL_HANDLE job, PRL_UINT32 msecs) {
+    PRL_RESULT rc = PrlJob_Wait(job, msecs);
+    if (PRL_FAILED(rc)) return rc;
+    PRL_RESULT code = PRL_ERR_UNINITIALIZED;
+    rc = PrlJob_GetRetCode(job, &code);
+    return PRL_FAILED(rc) ? rc : code;
+}
+
 // A value no handle table ever issued, a handle after PrlHandle_Free, etc.
 inline PRL_HANDLE forged_handle() { return reinterpret_cast<PRL_HANDLE>(static_cast<uintptr_t>(0x7fff00001234ull)); }
 

@@ -97,7 +97,7 @@ struct Fixture {
     }
     static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
         Handle j(job);
-        REQUIRE_PRL(PrlJob_Wait(j, 120000), want);
+        REQUIRE_PRL(capi::wait_code(j, 120000), want);
         Handle result;
         if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
         return result;
@@ -254,10 +254,10 @@ TEST_CASE("hostile ids, paths and hosts are refused without touching anything", 
                            "/etc/passwd", "\xff\xfe"}) {
         Handle j(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id, "", 0, "", "", "x", PBT_RESTORE_TO_COPY, 0,
                                         PRL_FALSE));
-        PRL_RESULT rc = PrlJob_Wait(j, 60000);
+        PRL_RESULT rc = capi::wait_code(j, 60000);
         REQUIRE((rc == PRL_ERR_INVALID_ARG || rc == PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND));
         Handle r(PrlSrv_RemoveVmBackup(f.server, f.uuid.c_str(), id, "", 0, "", 0, 0, PRL_FALSE));
-        rc = PrlJob_Wait(r, 60000);
+        rc = capi::wait_code(r, 60000);
         REQUIRE((rc == PRL_ERR_INVALID_ARG || rc == PRL_ERR_BACKUP_BACKUP_UUID_NOT_FOUND));
     }
     Fixture::run(PrlSrv_CreateVmBackup(f.server, "{00000000-0000-0000-0000-000000000000}", "", 0, "", "", 0, 0, PRL_FALSE),
@@ -298,8 +298,8 @@ TEST_CASE("cancel stops a backup promptly and lists nothing", "[backup]") {
     REQUIRE_PRL_OK(PrlSrv_RegEventHandler(f.server, &Events::handler, &events));
     Handle job(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "", 0, "", "", PBT_FULL, 0, PRL_FALSE));
     Handle cancel(PrlJob_Cancel(job));
-    REQUIRE_PRL_OK(PrlJob_Wait(cancel, 10000));
-    const PRL_RESULT rc = PrlJob_Wait(job, 10000);
+    REQUIRE_PRL_OK(capi::wait_code(cancel, 10000));
+    const PRL_RESULT rc = capi::wait_code(job, 10000);
     if (rc == PRL_ERR_OPERATION_WAS_CANCELED) {
         REQUIRE(count_of(f.tree("", PBT_VM), "<BackupItem>") == 0);
     } else {
@@ -405,8 +405,8 @@ TEST_CASE("a running backup is a task another login sees and can attach to", "[b
         REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskByIndex(response, 0, task.out()));
         const std::string id = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlRunningTask_GetTaskUuid(task, b, l); });
         Handle attached(PrlSrv_AttachToLostTask(other, id.c_str()));
-        const PRL_RESULT rc = PrlJob_Wait(attached, 60000);
+        const PRL_RESULT rc = capi::wait_code(attached, 60000);
         REQUIRE((rc == PRL_ERR_SUCCESS || rc == PRL_ERR_INVALID_ARG));  // INVALID_ARG: it ended before the attach
     }
-    REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+    REQUIRE_PRL_OK(capi::wait_code(job, 60000));
 }

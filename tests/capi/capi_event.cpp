@@ -125,7 +125,7 @@ TEST_CASE("PrlEvent_GetErrString and GetIssuerId follow the buffer rule", "[even
     len = sizeof small;
     REQUIRE_PRL(PrlEvent_GetErrString(e, PRL_FALSE, PRL_FALSE, small, &len), PRL_ERR_BUFFER_OVERRUN);
     CHECK(len == want.size() + 1);
-    CHECK(std::string(small) == "xxxxxxx");
+    CHECK(std::string(small) == want.substr(0, 7));  // what fits, terminated
     std::string buf(want.size() + 1, 'x');
     len = static_cast<PRL_UINT32>(buf.size());
     REQUIRE_PRL_OK(PrlEvent_GetErrString(e, PRL_FALSE, PRL_FALSE, buf.data(), &len));
@@ -286,7 +286,7 @@ TEST_CASE("parameter handles outlive their event and a reload", "[event]") {
 
 TEST_CASE("PrlEvent_* reject invalid, freed, forged and wrong-type handles and null pointers", "[event]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     capi::EventXml x;
     x.params = {capi::param_xml("p", 1, "v")};
     Handle ev = capi::event_from(x.str());

@@ -1,12 +1,13 @@
 // PrlResult_* through the C API, on the (empty) result of a finished job.
 #include "capi.h"
+#include "test_home.h"
 
 using capi::Handle;
 
 TEST_CASE("an empty result has no parameters to read", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
-    PrlJob_Wait(job, 1000);
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), result;
+    capi::wait_code(job, 1000);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     Handle again;
     REQUIRE_PRL_OK(PrlJob_GetResult(job, again.out()));
@@ -27,10 +28,10 @@ TEST_CASE("an empty result has no parameters to read", "[result]") {
 
 TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     PRL_HANDLE freed;
     {
-        Handle j2(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+        Handle j2(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
         REQUIRE_PRL_OK(PrlJob_GetResult(j2, &freed));
         REQUIRE_PRL_OK(PrlHandle_Free(freed));
     }
@@ -49,8 +50,8 @@ TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles
 
 TEST_CASE("a failed job's result carries its error as XML", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
-    REQUIRE_PRL(PrlJob_Wait(job, 1000), PRL_ERR_UNIMPLEMENTED);
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), result;
+    REQUIRE_PRL(capi::wait_code(job, 1000), PRL_ERR_UNIMPLEMENTED);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     void* xml = nullptr;
     REQUIRE_PRL_OK(PrlResult_GetError(result, &xml));
@@ -67,11 +68,13 @@ TEST_CASE("a failed job's result carries its error as XML", "[result]") {
 }
 
 TEST_CASE("a successful job's result has no error", "[result]") {
+    prl::test::TestHome home;
     capi::Api api;
-    Handle target(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
-    Handle cancel(PrlJob_Cancel(target)), result;
-    REQUIRE_PRL_OK(PrlJob_Wait(cancel, 1000));
-    REQUIRE_PRL_OK(PrlJob_GetResult(cancel, result.out()));
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    Handle login(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY)), result;
+    REQUIRE_PRL_OK(capi::wait_code(login, 10000));
+    REQUIRE_PRL_OK(PrlJob_GetResult(login, result.out()));
     void* xml = reinterpret_cast<void*>(1);
     REQUIRE_PRL(PrlResult_GetError(result, &xml), PRL_ERR_NO_DATA);
     REQUIRE(xml == nullptr);

@@ -17,7 +17,7 @@ struct LoggedIn {
     LoggedIn() {
         REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
         Handle job(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
-        REQUIRE_PRL_OK(PrlJob_Wait(job, 10000));
+        REQUIRE_PRL_OK(capi::wait_code(job, 10000));
         Handle result;
         REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
         REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
@@ -63,7 +63,7 @@ TEST_CASE("a local login gives a session and the server's identity", "[session]"
     Handle other;
     REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
     Handle job(PrlSrv_LoginLocalEx(other, nullptr, 0, PSL_HIGH_SECURITY, PACF_NON_INTERACTIVE_MODE));
-    REQUIRE_PRL_OK(PrlJob_Wait(job, 10000));
+    REQUIRE_PRL_OK(capi::wait_code(job, 10000));
     PRL_BOOL non_interactive = PRL_FALSE;
     REQUIRE_PRL_OK(PrlSrv_IsNonInteractiveSession(other, &non_interactive));
     REQUIRE(non_interactive == PRL_TRUE);
@@ -72,7 +72,7 @@ TEST_CASE("a local login gives a session and the server's identity", "[session]"
     REQUIRE(text(PrlSrvInfo_GetServerUuid, info2) == server_uuid);
 
     Handle off(PrlSrv_Logoff(s.server));
-    REQUIRE_PRL_OK(PrlJob_Wait(off, 10000));
+    REQUIRE_PRL_OK(capi::wait_code(off, 10000));
     REQUIRE_PRL_OK(PrlSrv_IsConnected(s.server, &connected, &local));
     REQUIRE(connected == PRL_FALSE);
     REQUIRE_PRL(PrlSrv_GetServerInfo(s.server, info.out()), PRL_ERR_NOT_CONNECTED_TO_DISPATCHER);
@@ -88,7 +88,7 @@ TEST_CASE("calls on a server that is not logged in fail with the not-connected c
     for (PRL_HANDLE job : {PrlSrv_GetVmList(server), PrlSrv_GetSrvConfig(server), PrlSrv_Logoff(server),
                            PrlSrv_GetVmConfig(server, "x", PGVC_SEARCH_BY_NAME)}) {
         Handle j(job);
-        REQUIRE_PRL(PrlJob_Wait(j, 10000), PRL_ERR_NOT_CONNECTED_TO_DISPATCHER);
+        REQUIRE_PRL(capi::wait_code(j, 10000), PRL_ERR_NOT_CONNECTED_TO_DISPATCHER);
     }
 }
 
@@ -98,10 +98,10 @@ TEST_CASE("another host cannot be reached without the daemon", "[session]") {
     Handle server;
     REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
     Handle remote(PrlSrv_Login(server, "10.1.2.3", "user", "secret", nullptr, 0, 0, PSL_HIGH_SECURITY));
-    REQUIRE_PRL(PrlJob_Wait(remote, 10000), PRL_ERR_CANT_CONNECT_TO_DISPATCHER);
+    REQUIRE_PRL(capi::wait_code(remote, 10000), PRL_ERR_CANT_CONNECT_TO_DISPATCHER);
     for (const char* host : {"localhost", "127.0.0.1", "::1", ""}) {
         Handle local(PrlSrv_LoginEx(server, host, "user", "secret", nullptr, 0, 0, PSL_HIGH_SECURITY, 0));
-        REQUIRE_PRL_OK(PrlJob_Wait(local, 10000));
+        REQUIRE_PRL_OK(capi::wait_code(local, 10000));
     }
 }
 
@@ -114,11 +114,11 @@ TEST_CASE("login refuses a malformed previous session id and bad handles", "[ses
     const std::string huge(1 << 20, 'a');
     for (const char* bad : {"../../etc/passwd", "not-a-uuid", "\xff\xfe", huge.c_str()}) {
         Handle job(PrlSrv_LoginLocal(server, bad, 0, PSL_HIGH_SECURITY));
-        REQUIRE_PRL(PrlJob_Wait(job, 10000), PRL_ERR_INVALID_ARG);
+        REQUIRE_PRL(capi::wait_code(job, 10000), PRL_ERR_INVALID_ARG);
     }
     for (PRL_HANDLE bad : {PRL_HANDLE(PRL_INVALID_HANDLE), capi::forged_handle(), list.get()}) {
         Handle job(PrlSrv_LoginLocal(bad, nullptr, 0, PSL_HIGH_SECURITY));
-        REQUIRE_PRL(PrlJob_Wait(job, 10000), PRL_ERR_INVALID_ARG);
+        REQUIRE_PRL(capi::wait_code(job, 10000), PRL_ERR_INVALID_ARG);
         PRL_BOOL b;
         REQUIRE_PRL(PrlSrv_IsConnected(bad, &b, &b), PRL_ERR_INVALID_ARG);
         REQUIRE_PRL(PrlSrv_IsNonInteractiveSession(bad, &b), PRL_ERR_INVALID_ARG);
@@ -135,7 +135,7 @@ TEST_CASE("questions, answers and server config on a live session", "[session]")
     REQUIRE_PRL_OK(PrlHndlList_GetItemsCount(questions, &n));
     REQUIRE(n == 0);
     Handle config_job(PrlSrv_GetSrvConfig(s.server)), result, config;
-    REQUIRE_PRL_OK(PrlJob_Wait(config_job, 10000));
+    REQUIRE_PRL_OK(capi::wait_code(config_job, 10000));
     REQUIRE_PRL_OK(PrlJob_GetResult(config_job, result.out()));
     REQUIRE_PRL_OK(PrlResult_GetParam(result, config.out()));
     PRL_HANDLE_TYPE type;
@@ -143,7 +143,7 @@ TEST_CASE("questions, answers and server config on a live session", "[session]")
     REQUIRE(type == PHT_SERVER_CONFIG);
     // SendAnswer takes an event; anything else is refused.
     Handle bad_answer(PrlSrv_SendAnswer(s.server, questions));
-    REQUIRE_PRL(PrlJob_Wait(bad_answer, 10000), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(capi::wait_code(bad_answer, 10000), PRL_ERR_INVALID_ARG);
 }
 
 TEST_CASE("running tasks: none after a quiet login; unknown task ids are refused", "[session]") {
@@ -153,9 +153,9 @@ TEST_CASE("running tasks: none after a quiet login; unknown task ids are refused
     Handle task;
     REQUIRE_PRL(PrlLoginResponse_GetRunningTaskByIndex(s.response, count, task.out()), PRL_ERR_INVALID_ARG);
     Handle attach(PrlSrv_AttachToLostTask(s.server, "{00000000-0000-0000-0000-000000000000}"));
-    REQUIRE_PRL(PrlJob_Wait(attach, 10000), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(capi::wait_code(attach, 10000), PRL_ERR_INVALID_ARG);
     Handle null_id(PrlSrv_AttachToLostTask(s.server, nullptr));
-    REQUIRE_PRL(PrlJob_Wait(null_id, 10000), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(capi::wait_code(null_id, 10000), PRL_ERR_INVALID_ARG);
 }
 
 TEST_CASE("a login response does not list the login itself; long operations are tasks", "[session]") {

@@ -133,7 +133,7 @@ TEST_CASE("vm device: string getters follow the buffer rule", "[vmdev]") {
     len = sizeof small;
     REQUIRE_PRL(PrlVmDev_GetImagePath(cd, small, &len), PRL_ERR_BUFFER_OVERRUN);
     REQUIRE(len == 16);
-    REQUIRE(std::string(small) == "zzzz");
+    REQUIRE(std::string(small) == "/iso");  // what fits, terminated
     REQUIRE_PRL(PrlVmDev_GetImagePath(cd, small, nullptr), PRL_ERR_INVALID_ARG);
     REQUIRE_PRL(PrlVmDev_GetFriendlyName(cd, small, nullptr), PRL_ERR_INVALID_ARG);
     REQUIRE_PRL(PrlVmDev_GetSysName(cd, small, nullptr), PRL_ERR_INVALID_ARG);

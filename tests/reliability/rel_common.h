@@ -69,7 +69,13 @@ inline std::string describe(PRL_RESULT rc) {
 // Waits for a job; returns its code; hands back its result when asked.
 inline PRL_RESULT wait_job(PRL_HANDLE job, PRL_HANDLE* result = nullptr, PRL_UINT32 timeout_ms = 120000) {
     if (job == PRL_INVALID_HANDLE) return PRL_ERR_OUT_OF_MEMORY;
+    // PrlJob_Wait tells only whether the job finished; its own code is GetRetCode's.
     PRL_RESULT rc = PrlJob_Wait(job, timeout_ms);
+    if (PRL_SUCCEEDED(rc)) {
+        PRL_RESULT code = PRL_ERR_UNINITIALIZED;
+        rc = PrlJob_GetRetCode(job, &code);
+        if (PRL_SUCCEEDED(rc)) rc = code;
+    }
     if (result) {
         *result = PRL_INVALID_HANDLE;
         if (PRL_SUCCEEDED(rc)) PrlJob_GetResult(job, result);

@@ -85,16 +85,18 @@ JobOutcome wait_job(PRL_HANDLE job, const std::function<void(unsigned)>& tick, b
         return out;
     }
     for (;;) {
+        // PrlJob_Wait says only whether the job finished (PRL_ERR_TIMEOUT if
+        // not, PRL_ERR_INVALID_ARG for a bad handle); the job's own code is
+        // PrlJob_GetRetCode's.
         const PRL_RESULT waited = PrlJob_Wait(job, 100);
-        PRL_JOB_STATUS status = PJS_RUNNING;
-        if (PRL_FAILED(PrlJob_GetStatus(job, &status))) {
-            out.rc = waited;
-            break;
-        }
-        if (status == PJS_FINISHED) {
-            PRL_RESULT rc = waited;
-            PrlJob_GetRetCode(job, &rc);
-            out.rc = rc;
+        if (waited != PRL_ERR_TIMEOUT) {
+            if (PRL_FAILED(waited)) {
+                out.rc = waited;
+                break;
+            }
+            PRL_RESULT rc = PRL_ERR_UNINITIALIZED;
+            const PRL_RESULT got = PrlJob_GetRetCode(job, &rc);
+            out.rc = PRL_FAILED(got) ? got : rc;
             break;
         }
         if (tick) {

@@ -41,7 +41,7 @@ class Job(Handle):
 
     @property
     def ret_code(self):
-        """The PRL_RESULT of a finished job (PrlError PRL_ERR_OPERATION_PENDING while running)."""
+        """The PRL_RESULT of a finished job (PRL_ERR_UNINITIALIZED while it runs, as the SDK answers)."""
         return get_value(lib().PrlJob_GetRetCode, ctypes.c_int, self.handle)
 
     def cancel(self):
@@ -50,6 +50,7 @@ class Job(Handle):
             if not c:
                 raise PrlError(C.PRL_ERR_OUT_OF_MEMORY, 'PrlJob_Cancel')
             check(lib().PrlJob_Wait(c, 60000), 'PrlJob_Cancel')
+            check(get_value(lib().PrlJob_GetRetCode, ctypes.c_int, c), 'PrlJob_Cancel')
 
     def _wait_rc(self, timeout):
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -58,9 +59,13 @@ class Job(Handle):
                 ms = _SLICE_MS
             else:
                 ms = max(0, min(_SLICE_MS, int((deadline - time.monotonic()) * 1000)))
+            # PrlJob_Wait says only whether the job finished (PRL_ERR_TIMEOUT
+            # if not); the job's own code is PrlJob_GetRetCode's.
             rc = lib().PrlJob_Wait(self.handle, ms)
             if rc != C.PRL_ERR_TIMEOUT or not self._still_running():
-                return rc
+                if rc < 0 and rc != C.PRL_ERR_TIMEOUT:
+                    return rc  # a bad handle
+                return get_value(lib().PrlJob_GetRetCode, ctypes.c_int, self.handle)
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError('%s: still running after %ss' % (self._call or 'job', timeout))
 

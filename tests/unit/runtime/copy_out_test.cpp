@@ -20,10 +20,16 @@ TEST_CASE("copy_out follows the SDK buffer rule at every size", "[buffers]") {
             std::string buf(needed + 8, '#');
             len = size;
             const PRL_RESULT rc = copy_out(value, buf.data(), &len);
-            if (size < needed) {
-                REQUIRE(rc == PRL_ERR_BUFFER_OVERRUN);
+            if (size == 0) {  // a size query, as the original takes it
+                REQUIRE(rc == PRL_ERR_SUCCESS);
                 REQUIRE(len == needed);
                 REQUIRE(buf == std::string(needed + 8, '#'));  // untouched
+            } else if (size < needed) {
+                REQUIRE(rc == PRL_ERR_BUFFER_OVERRUN);
+                REQUIRE(len == needed);
+                // What fits, cut one byte short and terminated; nothing past it.
+                REQUIRE(std::string(buf.c_str()) == value.substr(0, size - 1));
+                REQUIRE(buf.substr(size) == std::string(needed + 8 - size, '#'));
             } else {
                 REQUIRE(rc == PRL_ERR_SUCCESS);
                 REQUIRE(len == needed);
@@ -39,9 +45,15 @@ TEST_CASE("copy_out_bytes counts no terminator", "[buffers]") {
     PRL_UINT32 len = 0;
     REQUIRE(copy_out_bytes(bytes, nullptr, &len) == PRL_ERR_SUCCESS);
     REQUIRE(len == 3);
-    char buf[3];
+    char buf[3] = {'#', '#', '#'};
     len = 2;
     REQUIRE(copy_out_bytes(bytes, buf, &len) == PRL_ERR_BUFFER_OVERRUN);
+    REQUIRE(len == 3);
+    REQUIRE(std::memcmp(buf, bytes.data(), 2) == 0);  // what fits, no terminator
+    REQUIRE(buf[2] == '#');
+    len = 0;
+    REQUIRE(copy_out_bytes(bytes, buf, &len) == PRL_ERR_SUCCESS);  // a size query
+    REQUIRE(len == 3);
     len = 3;
     REQUIRE(copy_out_bytes(bytes, buf, &len) == PRL_ERR_SUCCESS);
     REQUIRE(std::memcmp(buf, bytes.data(), 3) == 0);

@@ -5,6 +5,7 @@
 // noted in docs/vm-config-api.md.
 #include "boundary.h"
 #include "copy_out.h"
+#include "mac_address.h"
 
 #include "core/api_state.h"
 #include "core/info_objects.h"
@@ -496,6 +497,7 @@ PRL_RESULT PrlVmCfg_CreateVmDev(PRL_HANDLE hVmCfg, PRL_DEVICE_TYPE nDeviceType, 
                 d.kind = store_kind(kind);
                 d.index = next;
                 d.emulated_type = 0;  // PDT_USE_REAL_* for every kind
+                if (kind == DeviceKind::network_adapter) d.mac = generate_mac();  // as the SDK's new adapter
                 if (kind == DeviceKind::cdrom) {
                     d.interface_type = PMS_IDE_DEVICE;
                     d.stack_index = 0;

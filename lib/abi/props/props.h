@@ -27,6 +27,7 @@ enum class Owner {
     usb,       // PHT_VIRTUAL_DEV_USB_DEVICE only
     parallel,  // PHT_VIRTUAL_DEV_PARALLEL_PORT only
     floppy,    // PHT_VIRTUAL_DEV_FLOPPY only
+    disp,      // PHT_DISP_CONFIG: the CommonPreferences element of dispatcher.xml
 };
 
 enum class Kind {

@@ -116,7 +116,7 @@ PRL_HANDLE PrlSrv_GetSrvConfig(PRL_HANDLE hServer) {
         auto server = handle_cast<Server>(hServer);
         auto self = server.share();
         return give_job(self->start_job(PJOC_SRV_GET_SRV_CONFIG, [self](Job&) {
-            auto config = std::make_shared<ServerConfig>(self->service()->host_facts());
+            auto config = std::make_shared<ServerConfig>(self->service()->host_facts(), host::read_hardware());
             return std::make_shared<Result>(std::vector<Result::Param>{config});
         }));
     });

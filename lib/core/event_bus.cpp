@@ -45,7 +45,9 @@ PRL_RESULT HandlerRegistry::remove(PRL_EVENT_HANDLER_PTR handler, void* user_dat
         auto it = std::find_if(next->begin(), next->end(), [&](const std::shared_ptr<Entry>& e) {
             return e->handler == handler && e->user_data == user_data;
         });
-        if (it == next->end()) return PRL_ERR_INVALID_ARG;
+        // As the original: removing a handler that is not registered (never
+        // was, other user data, already removed) is not an error.
+        if (it == next->end()) return PRL_ERR_SUCCESS;
         removed = *it;
         next->erase(it);
         entries_ = std::move(next);

@@ -2,6 +2,7 @@
 // server info, server (host) configuration, VM run-time info, running task.
 #pragma once
 
+#include "hw_objects.h"
 #include "object.h"
 
 #include "service/service.h"
@@ -45,11 +46,16 @@ public:
     const service::HostFacts host;
 };
 
+// The host's configuration as read once by PrlSrv_GetSrvConfig: the service's
+// facts, the hardware found on the host, and one object per device.
 class ServerConfig : public Object {
 public:
-    explicit ServerConfig(service::HostFacts facts) : Object(PHT_SERVER_CONFIG), host(std::move(facts)) {}
+    ServerConfig(service::HostFacts facts, ::prl::host::Hardware hardware)
+        : Object(PHT_SERVER_CONFIG), host(std::move(facts)), hw(std::move(hardware)), devices(hw) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER_CONFIG; }
     const service::HostFacts host;
+    const ::prl::host::Hardware hw;
+    const HwLists devices;
 };
 
 class BackupResult : public Object {

@@ -44,7 +44,7 @@ static void stubs(void) {
     PRL_UINT32 progress = 7;
 
     CHECK_RC(PrlDisk_Free(h), PRL_ERR_UNIMPLEMENTED); /* the disk-image API is out of scope */
-    job = PrlVm_StartVncServer(h, 0);
+    job = PrlVm_MigrateCancel(h);
     CHECK(job != PRL_INVALID_HANDLE);
     CHECK_OK(PrlHandle_GetType(job, &type));
     CHECK(type == PHT_JOB);
@@ -76,7 +76,7 @@ static void stubs(void) {
 
 static void handle_misuse(void) {
     PRL_HANDLE_TYPE type;
-    PRL_HANDLE job = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE job = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     PRL_HANDLE forged = (PRL_HANDLE)(size_t)0x123456789abcull;
     CHECK_RC(PrlHandle_Free(PRL_INVALID_HANDLE), PRL_ERR_INVALID_ARG);
     CHECK_RC(PrlHandle_AddRef(PRL_INVALID_HANDLE), PRL_ERR_INVALID_ARG);
@@ -134,13 +134,13 @@ static void descriptions(void) {
 
 static void handles_die_with_deinit(void) {
     PRL_HANDLE_TYPE type;
-    PRL_HANDLE job = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE job = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     PRL_HANDLE job2;
     CHECK_OK(PrlApi_Deinit());
     CHECK_RC(PrlHandle_GetType(job, &type), PRL_ERR_API_WASNT_INITIALIZED);
     CHECK_OK(PrlApi_InitEx(VIRTUOZZO_API_VER, PAM_SERVER, 0, 0));
     CHECK_RC(PrlHandle_GetType(job, &type), PRL_ERR_INVALID_ARG); /* from before Deinit */
-    job2 = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    job2 = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     CHECK(job2 != job);
     CHECK_OK(PrlHandle_Free(job2));
     CHECK_OK(PrlApi_Deinit());

@@ -286,7 +286,7 @@ TEST_CASE("parameter handles outlive their event and a reload", "[event]") {
 
 TEST_CASE("PrlEvent_* reject invalid, freed, forged and wrong-type handles and null pointers", "[event]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     capi::EventXml x;
     x.params = {capi::param_xml("p", 1, "v")};
     Handle ev = capi::event_from(x.str());

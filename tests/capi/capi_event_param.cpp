@@ -246,7 +246,7 @@ TEST_CASE("hostile values: 1 MiB, control characters, non-ASCII", "[event_param]
 
 TEST_CASE("PrlEvtPrm_* reject invalid, freed, forged and wrong-type handles and null pointers", "[event_param]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     Handle ev = capi::error_event();
     Handle p = value(W_STRING, "1");
     PRL_HANDLE freed;

@@ -13,7 +13,7 @@ namespace capi {
 
 // The error event of a job that failed with PRL_ERR_UNIMPLEMENTED.
 inline Handle error_event() {
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     REQUIRE(job.get() != PRL_INVALID_HANDLE);
     REQUIRE_PRL(PrlJob_Wait(job, 10000), PRL_ERR_UNIMPLEMENTED);
     Handle e;

@@ -5,7 +5,7 @@ using capi::Handle;
 
 TEST_CASE("an unimplemented async call gives a finished job with PRL_ERR_UNIMPLEMENTED", "[job]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     REQUIRE(job.get() != PRL_INVALID_HANDLE);
     REQUIRE_PRL(PrlJob_Wait(job, 0), PRL_ERR_UNIMPLEMENTED);
     PRL_JOB_STATUS status;
@@ -20,10 +20,10 @@ TEST_CASE("an unimplemented async call gives a finished job with PRL_ERR_UNIMPLE
 
 TEST_CASE("PrlJob_* reject invalid, freed, forged and wrong-type handles", "[job]") {
     capi::Api api;
-    Handle other(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle other(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     Handle result;
     REQUIRE_PRL_OK(PrlJob_GetResult(other, result.out()));
-    PRL_HANDLE freed = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE freed = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     REQUIRE_PRL_OK(PrlHandle_Free(freed));
     for (PRL_HANDLE bad : {PRL_HANDLE(PRL_INVALID_HANDLE), freed, capi::forged_handle(), result.get()}) {
         PRL_UINT32 u;

@@ -90,7 +90,7 @@ TEST_CASE("op-type list: fixed-size items", "[list]") {
 
 TEST_CASE("list functions reject invalid, freed, forged and wrong-type handles", "[list]") {
     capi::Api api;
-    Handle str, hnd, op, job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle str, hnd, op, job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     REQUIRE_PRL_OK(PrlApi_CreateStringsList(str.out()));
     REQUIRE_PRL_OK(PrlApi_CreateHandlesList(hnd.out()));
     REQUIRE_PRL_OK(PrlApi_CreateOpTypeList(op.out(), 8));

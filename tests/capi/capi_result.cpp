@@ -5,7 +5,7 @@ using capi::Handle;
 
 TEST_CASE("an empty result has no parameters to read", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), result;
     PrlJob_Wait(job, 1000);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     Handle again;
@@ -27,10 +27,10 @@ TEST_CASE("an empty result has no parameters to read", "[result]") {
 
 TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     PRL_HANDLE freed;
     {
-        Handle j2(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+        Handle j2(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
         REQUIRE_PRL_OK(PrlJob_GetResult(j2, &freed));
         REQUIRE_PRL_OK(PrlHandle_Free(freed));
     }
@@ -49,7 +49,7 @@ TEST_CASE("result functions reject invalid, freed, forged and wrong-type handles
 
 TEST_CASE("a failed job's result carries its error as XML", "[result]") {
     capi::Api api;
-    Handle job(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0)), result;
+    Handle job(PrlVm_MigrateCancel(PRL_INVALID_HANDLE)), result;
     REQUIRE_PRL(PrlJob_Wait(job, 1000), PRL_ERR_UNIMPLEMENTED);
     REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
     void* xml = nullptr;
@@ -68,7 +68,7 @@ TEST_CASE("a failed job's result carries its error as XML", "[result]") {
 
 TEST_CASE("a successful job's result has no error", "[result]") {
     capi::Api api;
-    Handle target(PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0));
+    Handle target(PrlVm_MigrateCancel(PRL_INVALID_HANDLE));
     Handle cancel(PrlJob_Cancel(target)), result;
     REQUIRE_PRL_OK(PrlJob_Wait(cancel, 1000));
     REQUIRE_PRL_OK(PrlJob_GetResult(cancel, result.out()));

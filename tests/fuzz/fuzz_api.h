@@ -28,7 +28,7 @@ inline void init_api() {
 
 // The error event of a job that failed with PRL_ERR_UNIMPLEMENTED.
 inline PRL_HANDLE error_event() {
-    PRL_HANDLE job = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE job = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     if (PrlJob_Wait(job, 10000) != PRL_ERR_UNIMPLEMENTED) die("stub job", 0);
     PRL_HANDLE e = PRL_INVALID_HANDLE;
     ok(PrlJob_GetError(job, &e), "PrlJob_GetError");

@@ -1,4 +1,5 @@
-// The config.pvs reader (prl::service::from_config_pvs).
+// The config.pvs reader (prl::service::from_config_pvs), which keeps the whole
+// document (modelled fields and every other element, VmConfig::extra).
 // Invariants: the only refusal is Error(Errc::corrupt); whatever it accepts
 // writes back (to_config_pvs) as a file that reads back, and writing that
 // again gives the same text (the writer groups devices by kind in the

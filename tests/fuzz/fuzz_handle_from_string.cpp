@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     fuzz::init_api();
     g_handles[0] = fuzz::error_event();
     g_handles[1] = fuzz::empty_result();
-    g_handles[2] = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);  // a job
+    g_handles[2] = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);  // a job
     fuzz::ok(PrlSrv_Create(&g_handles[3]), "PrlSrv_Create");
     PRL_HANDLE freed = fuzz::error_event();
     PrlHandle_Free(freed);

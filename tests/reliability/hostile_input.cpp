@@ -24,6 +24,8 @@
 #include "rel_common.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <dlfcn.h>
 #include <map>
 #include <netinet/in.h>
 #include <poll.h>
@@ -136,7 +138,7 @@ PRL_HANDLE new_disk(PRL_HANDLE vm) {
 }
 
 PRL_HANDLE error_event() {
-    PRL_HANDLE j = PrlVm_StartVncServer(PRL_INVALID_HANDLE, 0);
+    PRL_HANDLE j = PrlVm_MigrateCancel(PRL_INVALID_HANDLE);
     PrlJob_Wait(j, 10000);
     PRL_HANDLE e = PRL_INVALID_HANDLE;
     REL_OK(PrlJob_GetError(j, &e));
@@ -206,6 +208,23 @@ std::vector<Case> cases() {
         PrlHandle_Free(r);
         return rc;
     });
+    add("PrlLic_FromString", "sLic", c_xml, [](const char* x) {
+        PRL_HANDLE l = PRL_INVALID_HANDLE;
+        REL_OK(PrlLic_Create(&l));
+        const PRL_RESULT rc = PrlLic_FromString(l, x);
+        PrlHandle_Free(l);
+        return rc;
+    });
+    // A licence key is never stored: every value gets an answer, none installs anything.
+    for (const char* f : {"PrlSrv_UpdateLicense", "PrlSrv_UpdateLicenseEx"}) {
+        const bool ex = std::string(f) == "PrlSrv_UpdateLicenseEx";
+        auto update = [ex](const char* k, const char* u, const char* c) {
+            return job(ex ? PrlSrv_UpdateLicenseEx(C.s->server, k, u, c, 0) : PrlSrv_UpdateLicense(C.s->server, k, u, c));
+        };
+        add(f, "sKey", c_free, [update](const char* x) { return update(x, "u", "c"); });
+        add(f, "sUser", c_free, [update](const char* x) { return update("k", x, "c"); });
+        add(f, "sCompany", c_free, [update](const char* x) { return update("k", "u", x); });
+    }
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
         REL_OK(PrlApi_CreateStringsList(&l));
@@ -377,6 +396,78 @@ std::vector<Case> cases() {
     return v;
 }
 
+// The table-driven string setters (lib/abi/defs/properties/*.tsv): each
+// one gets every hostile value on a new object of its owner kind, which is
+// then registered (written to config.pvs), backed up and deleted.
+std::vector<std::string> tsv_rows(const std::string& file) {
+    std::ifstream in(file);
+    std::vector<std::string> rows;
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line))
+        if (!line.empty() && line[0] != '#') rows.push_back(line);
+    return rows;
+}
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string col;
+    while (std::getline(ss, col, '\t')) cols.push_back(col);
+    return cols;
+}
+
+PRL_DEVICE_TYPE owner_device(const std::string& owner) {
+    static const std::map<std::string, PRL_DEVICE_TYPE> types = {
+        {"device", PDE_HARD_DISK}, {"hdd", PDE_HARD_DISK}, {"net", PDE_GENERIC_NETWORK_ADAPTER},
+        {"optical", PDE_OPTICAL_DISK}, {"serial", PDE_SERIAL_PORT}, {"sound", PDE_SOUND_DEVICE},
+        {"usb", PDE_USB_DEVICE}, {"parallel", PDE_PARALLEL_PORT}, {"floppy", PDE_FLOPPY_DISK}};
+    auto it = types.find(owner);
+    return it == types.end() ? PDE_GENERIC_DEVICE : it->second;
+}
+
+void add_property_cases(std::vector<Case>& v) {
+    std::map<std::string, std::string> params;  // function -> its parameter list
+    for (const auto& row : tsv_rows(PRLSHIM_FUNCTIONS_TSV)) {
+        const auto cols = split_tabs(row);
+        if (cols.size() >= 7) params[cols[0]] = cols[6];
+    }
+    DIR* dir = ::opendir(PRLSHIM_PROPERTIES_DIR);
+    if (!dir) die("properties folder");
+    std::vector<std::string> files;
+    while (dirent* e = ::readdir(dir))
+        if (std::string(e->d_name).size() > 4 && std::string(e->d_name).substr(std::string(e->d_name).size() - 4) == ".tsv")
+            files.push_back(std::string(PRLSHIM_PROPERTIES_DIR) + "/" + e->d_name);
+    ::closedir(dir);
+    for (const auto& file : files) {
+        for (const auto& row : tsv_rows(file)) {
+            const auto cols = split_tabs(row);
+            if (cols.size() < 7 || cols[1] == "-") continue;
+            const std::string setter = cols[1], owner = cols[2], accepts = cols[6];
+            const std::string& decl = params[setter];
+            if (decl.find("PRL_CONST_STR") == std::string::npos) continue;
+            using Setter = PRL_RESULT (*)(PRL_HANDLE, PRL_CONST_STR);
+            auto fn = reinterpret_cast<Setter>(::dlsym(RTLD_DEFAULT, setter.c_str()));
+            if (!fn) die(("no symbol " + setter).c_str());
+            const std::string pname = decl.substr(decl.find_last_of(' ') + 1);
+            const Class cls = accepts == "line" ? c_path : c_text;
+            const PRL_DEVICE_TYPE dev_type = owner_device(owner);
+            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // owners outside a VM: own fixtures
+            v.push_back({setter, pname, cls, [fn, owner, dev_type](const char* x) {
+                             return with_new_vm([&](PRL_HANDLE vm) {
+                                 REL_OK(PrlVmCfg_SetName(vm, "hostile-prop"));
+                                 if (owner == "vm") return fn(vm, x);
+                                 PRL_HANDLE dev = PRL_INVALID_HANDLE;
+                                 REL_OK(PrlVmCfg_CreateVmDev(vm, dev_type, &dev));
+                                 const PRL_RESULT rc = fn(dev, x);
+                                 PrlHandle_Free(dev);
+                                 return rc;
+                             });
+                         }});
+        }
+    }
+}
+
 // Every (function, string parameter) of an implemented function in the
 // definitions table must have a case.
 int coverage_gaps(const std::vector<Case>& cs) {
@@ -416,7 +507,8 @@ int coverage_gaps(const std::vector<Case>& cs) {
 }
 
 void run_string_cases() {
-    const auto cs = cases();
+    auto cs = cases();
+    add_property_cases(cs);
     if (coverage_gaps(cs)) ++C.violations;
     std::map<std::string, int> per_value;
     for (const Case& c : cs) {

@@ -25,15 +25,25 @@ def library_path():
     return lib()._name
 
 
+def loaded():
+    """The library if some package already loaded it, else None."""
+    return _lib
+
+
 def lib():
     """The loaded library, with every function's argtypes and restype declared."""
+    return _lib if _lib is not None else load(_candidates())
+
+
+def load(candidates):
+    """Loads the first of `candidates` that dlopen accepts (unless the library is
+    loaded already: one copy per process, shared by prlsdk and prlsdkapi) and
+    declares every function from the generated prototypes."""
     global _lib
-    if _lib is not None:
-        return _lib
     with _lock:
         if _lib is None:
             errors = []
-            for name in _candidates():
+            for name in candidates:
                 try:
                     loaded = ctypes.CDLL(name)  # CDLL: the GIL is released during each call
                     break

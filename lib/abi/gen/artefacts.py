@@ -21,11 +21,20 @@ def stubs_cpp(defs):
     Each runs through the same boundary as a real entry point, so a stub called
     before PrlApi_Init reports PRL_ERR_API_WASNT_INITIALIZED like any function.
     """
-    out = ['// %s\n' % NOTE, '#include "abi/boundary.h"\n\n', 'extern "C" {\n\n']
+    out = ['// %s\n' % NOTE, '#include "abi/boundary.h"\n#include "abi/guest.h"\n\n', 'extern "C" {\n\n']
     for f in defs.functions:
         if f.implemented:
             continue
         body = 'prl::abi::unimplemented_async()' if f.is_async else 'prl::abi::unimplemented_sync()'
+        if f.needs_guest:
+            first = f.params[0].rsplit(' ', 1) if f.params else None
+            if first and first[0] == 'PRL_HANDLE':
+                body = 'prl::abi::needs_guest_%s(%s)' % ('async' if f.is_async else 'sync', first[1])
+            elif not f.is_async:
+                body = 'prl::abi::needs_guest_sync_no_vm()'
+            params = [f.params[0]] + f.param_types()[1:] if first and first[0] == 'PRL_HANDLE' else f.param_types()
+            out.append('%s %s(%s) { return %s; }\n' % (f.returns, f.name, ', '.join(params) or 'void', body))
+            continue
         out.append('%s %s(%s) { return %s; }\n' % (f.returns, f.name, f.param_list(names=False), body))
     out.append('\n}  // extern "C"\n')
     return ''.join(out)
@@ -161,27 +170,36 @@ int main(void)
 def api_coverage_md(defs):
     funcs = defs.functions
     impl = [f for f in funcs if f.implemented]
+    guest = [f for f in funcs if f.needs_guest]
     out = ['# API coverage\n\n',
            '<!-- %s -->\n\n' % NOTE,
            'A function counts as implemented when it does what the SDK documents and is tested; '
            'every other export returns `PRL_ERR_UNIMPLEMENTED` (synchronous) or a job already '
            'finished with `PRL_ERR_UNIMPLEMENTED` (asynchronous).\n\n',
-           '**%d of %d functions implemented** (%d synchronous, %d asynchronous exports in all).\n\n'
-           % (len(impl), len(funcs), sum(not f.is_async for f in funcs), sum(f.is_async for f in funcs)),
-           '## By header\n\n| header | implemented | not yet | total |\n|---|---:|---:|---:|\n']
+           '**%d of %d functions implemented** (%.1f%%; %d synchronous, %d asynchronous exports in all). '
+           '%d need a running guest or a hypervisor: they answer as the product does for a VM whose guest '
+           'cannot serve them (`PRL_ERR_DISP_VM_IS_NOT_STARTED`, or `PRL_ERR_GUEST_TOOLS_NOT_INSTALLED` '
+           'while it runs). %d are not implemented yet.\n\n'
+           % (len(impl), len(funcs), 100.0 * len(impl) / len(funcs), sum(not f.is_async for f in funcs),
+              sum(f.is_async for f in funcs), len(guest), len(funcs) - len(impl) - len(guest)),
+           '## By header\n\n| header | implemented | needs a running guest | not yet | total |\n'
+           '|---|---:|---:|---:|---:|\n']
     by_header = OrderedDict()
     for f in funcs:
         by_header.setdefault(f.header, []).append(f)
     for h, fs in by_header.items():
         n = sum(f.implemented for f in fs)
-        out.append('| %s | %d | %d | %d |\n' % (h, n, len(fs) - n, len(fs)))
-    out.append('\n## By prefix\n\n| prefix | implemented | not yet | total |\n|---|---:|---:|---:|\n')
+        g = sum(f.needs_guest for f in fs)
+        out.append('| %s | %d | %d | %d | %d |\n' % (h, n, g, len(fs) - n - g, len(fs)))
+    out.append('\n## By prefix\n\n| prefix | implemented | needs a running guest | not yet | total |\n'
+               '|---|---:|---:|---:|---:|\n')
     by_prefix = OrderedDict()
     for f in sorted(funcs, key=lambda f: f.prefix):
         by_prefix.setdefault(f.prefix, []).append(f)
     for p, fs in by_prefix.items():
         n = sum(f.implemented for f in fs)
-        out.append('| `%s` | %d | %d | %d |\n' % (p, n, len(fs) - n, len(fs)))
+        g = sum(f.needs_guest for f in fs)
+        out.append('| `%s` | %d | %d | %d | %d |\n' % (p, n, g, len(fs) - n - g, len(fs)))
     out.append('\n## Implemented functions\n\n')
     for p, fs in by_prefix.items():
         done = [f.name for f in fs if f.implemented]
@@ -189,4 +207,14 @@ def api_coverage_md(defs):
             out.append('- `%s`: %s\n' % (p, ', '.join('`%s`' % n for n in done)))
     if not impl:
         out.append('None yet.\n')
+    out.append('\n## Functions that need a running guest or a hypervisor\n\n')
+    for p, fs in by_prefix.items():
+        g = [f.name for f in fs if f.needs_guest]
+        if g:
+            out.append('- `%s`: %s\n' % (p, ', '.join('`%s`' % n for n in g)))
+    out.append('\n## Not implemented yet\n\n')
+    for p, fs in by_prefix.items():
+        todo = [f.name for f in fs if not f.implemented and not f.needs_guest]
+        if todo:
+            out.append('- `%s`: %s\n' % (p, ', '.join('`%s`' % n for n in todo)))
     return ''.join(out)

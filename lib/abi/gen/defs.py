@@ -26,9 +26,12 @@ class Function:
         self.header = row['header']
         self.deprecated = row['deprecated'] == 'yes'
         self.implemented = row['status'] == 'impl'
+        # `guest`: needs a running guest or a hypervisor; answers as the
+        # product does for a VM whose guest cannot serve it (lib/abi/guest.cpp).
+        self.needs_guest = row['status'] == 'guest'
         self.generated = False  # set for table-driven properties (props.py)
-        if row['status'] not in ('impl', 'stub'):
-            raise ValueError('%s: status must be impl or stub' % self.name)
+        if row['status'] not in ('impl', 'stub', 'guest'):
+            raise ValueError('%s: status must be impl, stub or guest' % self.name)
         self.params = [] if row['params'] == 'void' else row['params'].split('; ')
 
     @property

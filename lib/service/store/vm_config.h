@@ -107,7 +107,7 @@ bool is_storable_text(const std::string& value, std::size_t max_bytes = max_text
 bool is_storable_path(const std::string& value);  // also no tab/CR/LF
 
 // config.pvs text <-> model. Parsing is hardened (see xml_doc.h) and throws
-// Errc::corrupt; unknown elements are ignored. The root may be the current
+// Errc::corrupt; other elements are kept in `extra`. The root may be the current
 // VirtuozzoVirtualMachine or the older ParallelsVirtualMachine.
 std::string to_config_pvs(const VmConfig& cfg);
 VmConfig from_config_pvs(const std::string& xml);

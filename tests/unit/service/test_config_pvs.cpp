@@ -158,6 +158,15 @@ const char* product_sample = R"(<?xml version="1.0" encoding="UTF-8"?>
 </ParallelsVirtualMachine>
 )";
 
+// The modelled fields alone: a configuration read from a file also keeps the
+// file's whole tree (VmConfig::extra), which one made in memory does not have.
+VmConfig modelled(VmConfig c) {
+    c.extra = XmlTree{};
+    for (auto& d : c.hard_disks) d.extra = XmlTree{};
+    for (auto& d : c.devices) d.extra = XmlTree{};
+    return c;
+}
+
 }  // namespace
 
 TEST_CASE("config.pvs: round trip keeps every field") {
@@ -166,9 +175,10 @@ TEST_CASE("config.pvs: round trip keeps every field") {
     VmConfig back = from_config_pvs(xml);
     CHECK(back.name == c.name);
     CHECK(back.description == c.description);
-    CHECK(back.hard_disks == c.hard_disks);
-    CHECK(back.devices == c.devices);
-    CHECK(back == c);
+    CHECK(modelled(back).hard_disks == c.hard_disks);
+    CHECK(modelled(back).devices == c.devices);
+    CHECK(modelled(back) == c);
+    CHECK(from_config_pvs(xml) == back);
     CHECK(to_config_pvs(back) == xml);  // stable output
 }
 
@@ -226,7 +236,10 @@ TEST_CASE("config.pvs: loads a product-written file and ignoring unknown element
     CHECK(c.devices[1].mac == "001C42F4E1A2");
     CHECK(c.devices[1].emulated_type == 2);
     // And what we write from it loads back the same.
-    CHECK(from_config_pvs(to_config_pvs(c)) == c);
+    CHECK(modelled(from_config_pvs(to_config_pvs(c))) == modelled(c));
+    // And one more round trip changes nothing at all (a fixed point).
+    const std::string once = to_config_pvs(c);
+    CHECK(to_config_pvs(from_config_pvs(once)) == once);
 }
 
 TEST_CASE("config.pvs: older files with index= attributes load") {
@@ -303,10 +316,97 @@ TEST_CASE("config.pvs: save is atomic and load reports a missing file as not_a_b
     REQUIRE_ERRC(load_config_pvs(file), Errc::not_a_bundle);
     VmConfig c = sample_config();
     save_config_pvs(file, c);
-    CHECK(load_config_pvs(file) == c);
+    CHECK(modelled(load_config_pvs(file)) == c);
     c.name = "renamed";
     save_config_pvs(file, c);
     CHECK(load_config_pvs(file).name == "renamed");
     for (auto& e : std::filesystem::directory_iterator(tmp.path()))
         CHECK(e.path().filename() == "config.pvs");  // no temp files left behind
+}
+
+TEST_CASE("config.pvs: every element we do not model survives an edit, in place") {
+    const char* host_written = R"(<?xml version="1.0" encoding="UTF-8"?>
+<VirtuozzoVirtualMachine schemaVersion="1.0" dyn_lists="VirtualAppliance 0">
+  <AppVersion>7.0.200</AppVersion>
+  <ValidRc>0</ValidRc>
+  <VmType>0</VmType>
+  <Identification dyn_lists="">
+    <VmUuid>{6a1c7d0e-0f44-4b5b-8d0a-6a2e1f3b9c11}</VmUuid>
+    <VmName>host-made</VmName>
+    <ServerUuid>{9d3f1a52-7b6e-4d0c-a1f2-55e3c8d4b001}</ServerUuid>
+    <VmCreationDate>2024-05-01 10:00:00</VmCreationDate>
+  </Identification>
+  <Security><Owner>root</Owner><AccessControlList><AccessControl><Name>admin</Name></AccessControl></AccessControlList></Security>
+  <Settings>
+    <General><OsType>9</OsType><OsNumber>2317</OsNumber><VmDescription>d</VmDescription><Profile>3</Profile></General>
+    <Startup><AutoStart>1</AutoStart><BootingOrder><BootDevice id="0"><Index>0</Index><Type>5</Type></BootDevice></BootingOrder></Startup>
+    <Runtime><ForegroundPriority>1</ForegroundPriority></Runtime>
+  </Settings>
+  <Hardware>
+    <Cpu><Number>2</Number><Mode>1</Mode><EnableHotplug>true</EnableHotplug><CpuMask>0-3</CpuMask></Cpu>
+    <Chipset><Type>2</Type><Version>1</Version></Chipset>
+    <Memory><RAM>2048</RAM><EnableHotplug>false</EnableHotplug></Memory>
+    <Video><Enabled>1</Enabled><VideoMemorySize>32</VideoMemorySize><EnableDirectXShaders>1</EnableDirectXShaders></Video>
+    <Hdd id="0" dyn_lists="Partition 0"><Uuid>{11111111-2222-3333-4444-555555555555}</Uuid><Index>0</Index><Enabled>1</Enabled><Connected>1</Connected><EmulatedType>1</EmulatedType><SystemName>harddisk.hdd</SystemName><UserFriendlyName>harddisk.hdd</UserFriendlyName><InterfaceType>3</InterfaceType><StackIndex>0</StackIndex><DiskType>1</DiskType><Size>65536</Size><SerialNumber>ABC123</SerialNumber><IoLimit><Value>100</Value></IoLimit><DeviceDescription></DeviceDescription></Hdd>
+    <NetworkAdapter id="0"><Index>0</Index><Enabled>1</Enabled><Connected>1</Connected><EmulatedType>2</EmulatedType><SystemName>eth0</SystemName><UserFriendlyName>eth0</UserFriendlyName><MAC>001C42F4E1A2</MAC><HostInterfaceName>veth42</HostInterfaceName><NetAddress>10.0.0.5/24</NetAddress><DeviceDescription></DeviceDescription></NetworkAdapter>
+    <GenericDevice id="0"><Index>0</Index><SystemName>/dev/thing</SystemName></GenericDevice>
+  </Hardware>
+  <CtSettings><OsTemplate>centos-7</OsTemplate></CtSettings>
+  <VirtualAppliance/>
+</VirtuozzoVirtualMachine>
+)";
+    VmConfig c = from_config_pvs(host_written);
+    c.name = "renamed";
+    c.cpu_count = 4;
+    c.hard_disks[0].size_mib = 131072;
+    const std::string out = to_config_pvs(c);
+    // What we changed, changed.
+    CHECK(out.find("<VmName>renamed</VmName>") != std::string::npos);
+    CHECK(out.find("<Number>4</Number>") != std::string::npos);
+    CHECK(out.find("<Size>131072</Size>") != std::string::npos);
+    // Everything else is still there, with its attributes.
+    for (const char* kept :
+         {"dyn_lists=\"VirtualAppliance 0\"", "<AppVersion>7.0.200</AppVersion>", "<ValidRc>0</ValidRc>",
+          "<VmCreationDate>2024-05-01 10:00:00</VmCreationDate>", "<Owner>root</Owner>", "<Name>admin</Name>",
+          "<Profile>3</Profile>", "<AutoStart>1</AutoStart>", "<BootDevice id=\"0\">", "<ForegroundPriority>1",
+          "<Mode>1</Mode>", "<EnableHotplug>true</EnableHotplug>", "<CpuMask>0-3</CpuMask>", "<Chipset>",
+          "<EnableDirectXShaders>1", "dyn_lists=\"Partition 0\"", "<Uuid>{11111111-2222-3333-4444-555555555555}",
+          "<SerialNumber>ABC123</SerialNumber>", "<IoLimit>", "<Value>100</Value>",
+          "<HostInterfaceName>veth42</HostInterfaceName>", "<NetAddress>10.0.0.5/24</NetAddress>",
+          "<GenericDevice id=\"0\">", "<SystemName>/dev/thing</SystemName>", "<OsTemplate>centos-7</OsTemplate>",
+          "<VirtualAppliance/>"}) {
+        INFO(kept);
+        CHECK(out.find(kept) != std::string::npos);
+    }
+    // In place: the order of the host's elements is kept.
+    CHECK(out.find("<AppVersion>") < out.find("<Identification"));
+    CHECK(out.find("<Security>") < out.find("<Settings>"));
+    CHECK(out.find("<Cpu>") < out.find("<Chipset>"));
+    CHECK(out.find("<Chipset>") < out.find("<Memory>"));
+    CHECK(out.find("<Hdd") < out.find("<NetworkAdapter"));
+    CHECK(out.find("</Hardware>") < out.find("<CtSettings>"));
+    // And it reads back to the same configuration.
+    CHECK(from_config_pvs(out) == from_config_pvs(to_config_pvs(from_config_pvs(out))));
+}
+
+TEST_CASE("config.pvs: new elements go where the product puts them") {
+    VmConfig c = make_default_config(2314);
+    c.uuid = "{1f0c6a3e-2b4d-4c5e-9f10-aabbccddeeff}";
+    c.name = "ordered";
+    c.extra.name = "VirtuozzoVirtualMachine";
+    c.extra.set_text_at("Hardware/Cpu/Mode", "1");
+    c.extra.set_text_at("Hardware/Chipset/Type", "2");
+    c.extra.set_text_at("Settings/Startup/AutoStart", "2");
+    const std::string out = to_config_pvs(c);
+    // Cpu: Number before Mode; Hardware: Cpu, Chipset, Memory, Video, then devices.
+    CHECK(out.find("<Number>") < out.find("<Mode>"));
+    CHECK(out.find("<Cpu>") < out.find("<Chipset>"));
+    CHECK(out.find("<Chipset>") < out.find("<Memory>"));
+    CHECK(out.find("<Memory>") < out.find("<Video>"));
+    CHECK(out.find("<Video>") < out.find("<CdRom"));
+    // Root: AppVersion, VmType, Identification, Settings, Hardware.
+    CHECK(out.find("<VmType>") < out.find("<Identification>"));
+    CHECK(out.find("<Identification>") < out.find("<Settings>"));
+    CHECK(out.find("<Settings>") < out.find("<Hardware>"));
+    CHECK(out.find("<General>") < out.find("<Startup>"));
 }

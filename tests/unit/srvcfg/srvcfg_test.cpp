@@ -19,7 +19,7 @@ Handle server_config(std::uint64_t ram_mib, std::uint32_t cpus, std::string os =
     host.ram_mib = ram_mib;
     host.cpu_count = cpus;
     Handle h;
-    prl::abi::give(std::make_shared<prl::ServerConfig>(host), h.out());
+    prl::abi::give(std::make_shared<prl::ServerConfig>(host, prl::host::Hardware{}), h.out());
     return h;
 }
 

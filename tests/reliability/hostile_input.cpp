@@ -183,6 +183,22 @@ template <class F> PRL_RESULT with_new_vm(F&& setup, const char* parent = "") {
     return rc;
 }
 
+// A copy of the server's common preferences (or the user's profile) for f;
+// the copy is serialized afterwards (so every accepted value is written) and
+// never committed: a hostile backup directory must not become the default.
+template <class F> PRL_RESULT with_disp_copy(bool profile, F&& f) {
+    PRL_HANDLE result = PRL_INVALID_HANDLE, h = PRL_INVALID_HANDLE;
+    REL_OK(wait_job(profile ? PrlSrv_GetUserProfile(C.s->server) : PrlSrv_GetCommonPrefs(C.s->server), &result));
+    REL_OK(PrlResult_GetParam(result, &h));
+    PrlHandle_Free(result);
+    const PRL_RESULT rc = f(h);
+    void* xml = nullptr;
+    REL_OK(profile ? PrlUsrCfg_ToString(h, &xml) : PrlDispCfg_ToString(h, &xml));
+    PrlBuffer_Free(xml);
+    PrlHandle_Free(h);
+    return rc;
+}
+
 std::vector<Case> cases() {
     const char* U = C.vm_uuid.c_str();
     const std::string ok_dir = (C.allowed / "repo").string();
@@ -278,6 +294,37 @@ std::vector<Case> cases() {
         const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_SetDevice(e, x);
         PrlHandle_Free(e);
         return rc;
+    // Common preferences and users (lib/abi/disp_cfg.cpp, users.cpp, disp_hw.cpp).
+    add("PrlDispCfg_FromString", "sDispCfg", c_xml,
+        [](const char* x) { return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_FromString(h, x); }); });
+    add("PrlDispCfg_SetDefaultBackupDirectory", "sBackupDirectory", c_path, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetDefaultBackupDirectory(h, x); });
+    });
+    add("PrlDispCfg_SetBackupUserPassword", "sUserPassword", c_text, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetBackupUserPassword(h, x); });
+    });
+    add("PrlDispCfg_SetUsbIdentAssociation", "sSystemName", c_free, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetUsbIdentAssociation(h, x, "{1}", 0); });
+    });
+    add("PrlDispCfg_SetUsbIdentAssociation", "sVmUuid", c_free, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetUsbIdentAssociation(h, "none", x, 0); });
+    });
+    add("PrlSrv_GetUserInfo", "sUserId", c_id, [](const char* x) { return job(PrlSrv_GetUserInfo(C.s->server, x)); });
+    add("PrlUsrCfg_FromString", "sUsrCfg", c_xml,
+        [](const char* x) { return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_FromString(h, x); }); });
+    add("PrlUsrCfg_SetVmDirUuid", "sNewVmDirUuid", c_text,
+        [](const char* x) { return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_SetVmDirUuid(h, x); }); });
+    add("PrlUsrCfg_SetDefaultVmFolder", "sNewDefaultVmFolder", c_path, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_SetDefaultVmFolder(h, x); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyHost", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, x, 8080, "u", "p", 0); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyUserLogin", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, "proxy", 8080, x, "p", 0); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyUserPasswd", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, "proxy", 8080, "u", x, 0); });
     });
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
@@ -536,6 +583,12 @@ void add_property_cases(std::vector<Case>& v) {
                 continue;
             }
             if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // other owners: their own cases
+            if (owner == "disp") {
+                v.push_back({setter, pname, cls, [fn](const char* x) {
+                                 return with_disp_copy(false, [fn, x](PRL_HANDLE h) { return fn(h, x); });
+                             }});
+                continue;
+            }
             v.push_back({setter, pname, cls, [fn, owner, dev_type](const char* x) {
                              return with_new_vm([&](PRL_HANDLE vm) {
                                  REL_OK(PrlVmCfg_SetName(vm, "hostile-prop"));

@@ -44,7 +44,7 @@ service::XmlTree tree_from_string(PRL_CONST_STR text, const char* root) {
 }
 
 // Text a setter stores as one line of the document.
-std::string line_arg(PRL_CONST_STR value) {
+std::string disp_line_arg(PRL_CONST_STR value) {
     require(value != nullptr, PRL_ERR_INVALID_ARG, "null string");
     std::string text(value, strnlen(value, 4097));
     require(service::is_storable_path(text), PRL_ERR_INVALID_ARG, "text not storable");
@@ -67,7 +67,7 @@ PRL_RESULT copy_text(PRL_HANDLE h, const char* path, PRL_STR buf, PRL_UINT32_PTR
 
 PRL_RESULT set_text(PRL_HANDLE h, const char* path, PRL_CONST_STR value) {
     auto cfg = handle_cast<DispConfig>(h);
-    const std::string text = line_arg(value);
+    const std::string text = disp_line_arg(value);
     cfg->with_tree([&](service::XmlTree& t) { t.set_text_at(path, text); });
     return PRL_ERR_SUCCESS;
 }
@@ -161,7 +161,7 @@ PRL_RESULT PrlDispCfg_SetDefaultBackupDirectory(PRL_HANDLE hDispConfig, PRL_CONS
 PRL_RESULT PrlDispCfg_SetBackupUserPassword(PRL_HANDLE hDispConfig, PRL_CONST_STR sUserPassword) {
     return sync([&] {
         auto cfg = handle_cast<DispConfig>(hDispConfig);
-        const std::string text = line_arg(sUserPassword);
+        const std::string text = disp_line_arg(sUserPassword);
         cfg->with_tree([&](service::XmlTree& t) {
             t.set_text_at("BackupSourcePreferences/Password", text);
             t.set_text_at("BackupSourcePreferences/PasswordChanged", "true");

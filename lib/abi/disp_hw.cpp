@@ -16,7 +16,7 @@ using namespace prl;
 using namespace prl::abi;
 
 namespace prl::abi {
-std::string line_arg(PRL_CONST_STR value);  // disp_cfg.cpp
+std::string disp_line_arg(PRL_CONST_STR value);  // disp_cfg.cpp
 }  // namespace prl::abi
 
 namespace {
@@ -218,8 +218,8 @@ PRL_RESULT PrlDispCfg_SetUsbIdentAssociation(PRL_HANDLE hDispCfg, PRL_CONST_STR 
                                              PRL_UINT32) {
     return sync([&] {
         auto cfg = handle_cast<DispConfig>(hDispCfg);
-        const std::string name = line_arg(sSystemName);
-        const std::string vm = sVmUuid ? line_arg(sVmUuid) : std::string();
+        const std::string name = disp_line_arg(sSystemName);
+        const std::string vm = sVmUuid ? disp_line_arg(sVmUuid) : std::string();
         cfg->with_tree([&](XmlTree& t) {
             XmlTree* ident = usb_identity(t, name);
             require(ident != nullptr, PRL_ERR_INVALID_ARG, "no USB device with that system name");

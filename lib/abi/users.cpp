@@ -18,7 +18,7 @@ using namespace prl::abi;
 
 namespace prl::abi {
 service::XmlTree tree_from_string(PRL_CONST_STR text, const char* root);  // disp_cfg.cpp
-std::string line_arg(PRL_CONST_STR value);                               // disp_cfg.cpp
+std::string disp_line_arg(PRL_CONST_STR value);                               // disp_cfg.cpp
 }  // namespace prl::abi
 
 namespace {
@@ -42,7 +42,7 @@ PRL_RESULT get_flag(PRL_HANDLE h, const char* path, PRL_BOOL_PTR out) {
 
 PRL_RESULT set_profile_text(PRL_HANDLE h, const char* path, PRL_CONST_STR value) {
     auto profile = handle_cast<UserProfile>(h);
-    const std::string text = line_arg(value);
+    const std::string text = disp_line_arg(value);
     profile->with_tree([&](service::XmlTree& t) { t.set_text_at(path, text); });
     return PRL_ERR_SUCCESS;
 }
@@ -85,7 +85,7 @@ PRL_HANDLE PrlSrv_GetUserInfoList(PRL_HANDLE hServer) {
 PRL_HANDLE PrlSrv_GetUserInfo(PRL_HANDLE hServer, PRL_CONST_STR sUserId) {
     return async(PJOC_SRV_GET_USER_INFO, [&] {
         auto server = handle_cast<Server>(hServer).share();
-        const std::string id = line_arg(sUserId);
+        const std::string id = disp_line_arg(sUserId);
         return give_job(server->start_job(PJOC_SRV_GET_USER_INFO, [server, id](Job&) {
             return disp_ops::user_info(*server, id);
         }));
@@ -117,9 +117,9 @@ PRL_RESULT PrlUsrCfg_AddProxy(PRL_HANDLE hUserProfile, PRL_CONST_STR sProxyHost,
                               PRL_CONST_STR sProxyUserLogin, PRL_CONST_STR sProxyUserPasswd, PRL_INT32) {
     return sync([&] {
         auto profile = handle_cast<UserProfile>(hUserProfile);
-        const std::string host = line_arg(sProxyHost);
-        const std::string login = line_arg(sProxyUserLogin ? sProxyUserLogin : "");
-        const std::string password = line_arg(sProxyUserPasswd ? sProxyUserPasswd : "");
+        const std::string host = disp_line_arg(sProxyHost);
+        const std::string login = disp_line_arg(sProxyUserLogin ? sProxyUserLogin : "");
+        const std::string password = disp_line_arg(sProxyUserPasswd ? sProxyUserPasswd : "");
         profile->with_tree([&](service::XmlTree& t) {
             service::XmlTree& data = t.ensure("UserCachedData");
             service::XmlTree* entry = nullptr;

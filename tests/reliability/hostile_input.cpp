@@ -294,6 +294,7 @@ std::vector<Case> cases() {
         const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_SetDevice(e, x);
         PrlHandle_Free(e);
         return rc;
+    });
     // Common preferences and users (lib/abi/disp_cfg.cpp, users.cpp, disp_hw.cpp).
     add("PrlDispCfg_FromString", "sDispCfg", c_xml,
         [](const char* x) { return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_FromString(h, x); }); });

@@ -199,6 +199,34 @@ template <class F> PRL_RESULT with_disp_copy(bool profile, F&& f) {
     return rc;
 }
 
+
+// The remote file-system calls act on places the client names: location
+// cases (relative values resolve in the allowed directory, absolute ones point
+// there), so they may create and remove there and nowhere else.
+void add_fs_cases(std::vector<Case>& v) {
+    auto place = [&](const char* f, const char* p, std::function<PRL_RESULT(const char*)> call) {
+        Case c{f, p, c_free, std::move(call)};
+        c.location = true;
+        v.push_back(std::move(c));
+    };
+    place("PrlSrv_FsGetDirEntries", "path", [](const char* x) { return job(PrlSrv_FsGetDirEntries(C.s->server, x)); });
+    place("PrlSrv_FsCreateDir", "path", [](const char* x) { return job(PrlSrv_FsCreateDir(C.s->server, x)); });
+    place("PrlSrv_FsRemoveEntry", "path", [](const char* x) { return job(PrlSrv_FsRemoveEntry(C.s->server, x)); });
+    place("PrlSrv_FsCanCreateFile", "path", [](const char* x) { return job(PrlSrv_FsCanCreateFile(C.s->server, x)); });
+    place("PrlSrv_FsRenameEntry", "oldPath", [](const char* x) {
+        return job(PrlSrv_FsRenameEntry(C.s->server, x, (C.allowed / "renamed").c_str()));
+    });
+    place("PrlSrv_FsRenameEntry", "newPath", [](const char* x) {
+        return job(PrlSrv_FsRenameEntry(C.s->server, (C.allowed / "no-such-entry").c_str(), x));
+    });
+    place("PrlSrv_FsGenerateEntryName", "sDirPath", [](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, x, "a", "b", "-")); });
+    const std::string d = C.allowed.string();
+    place("PrlSrv_FsGenerateEntryName", "sFilenamePrefix", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), x, "b", "-")); });
+    place("PrlSrv_FsGenerateEntryName", "sFilenameSuffix", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), "a", x, "-")); });
+    place("PrlSrv_FsGenerateEntryName", "sIndexDelimiter", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), "a", "b", x)); });
+    place("PrlSrv_GetDiskFreeSpace", "sPath", [](const char* x) { return job(PrlSrv_GetDiskFreeSpace(C.s->server, x, 0)); });
+}
+
 std::vector<Case> cases() {
     const char* U = C.vm_uuid.c_str();
     const std::string ok_dir = (C.allowed / "repo").string();
@@ -327,6 +355,89 @@ std::vector<Case> cases() {
     add("PrlUsrCfg_AddProxy", "sProxyUserPasswd", c_text, [](const char* x) {
         return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, "proxy", 8080, "u", x, 0); });
     });
+    // Objects made standalone, then each string set on a new one.
+    add("PrlFirewallRule_SetLocalNetAddress", "sAddr", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetLocalNetAddress));
+    add("PrlFirewallRule_SetRemoteNetAddress", "sAddr", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetRemoteNetAddress));
+    add("PrlFirewallRule_SetProtocol", "sProtocol", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetProtocol));
+    add("PrlOffmgmtService_SetName", "sName", c_text, on_new(PrlOffmgmtService_Create, PrlOffmgmtService_SetName));
+    // A VM's objects and devices: set on a new VM, which is then registered
+    // (config.pvs written), backed up and deleted.
+    using StrSetter = PRL_RESULT (*)(PRL_HANDLE, PRL_CONST_STR);
+    auto on_share = [](StrSetter set) {
+        return [set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-share"));
+                PRL_HANDLE sh = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateShare(vm, &sh));
+                const PRL_RESULT rc = set(sh, x);
+                PrlHandle_Free(sh);
+                return rc;
+            });
+        };
+    };
+    add("PrlShare_SetName", "sNewShareName", c_text, on_share(PrlShare_SetName));
+    add("PrlShare_SetDescription", "sNewShareDescription", c_text, on_share(PrlShare_SetDescription));
+    add("PrlShare_SetPath", "sNewSharePath", c_free, on_share(PrlShare_SetPath));
+    auto on_dev = [](PRL_DEVICE_TYPE type, StrSetter set) {
+        return [type, set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-dev"));
+                PRL_HANDLE d = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateVmDev(vm, type, &d));
+                const PRL_RESULT rc = set(d, x);
+                PrlHandle_Free(d);
+                return rc;
+            });
+        };
+    };
+    add("PrlVmDevNet_SetDefaultGateway", "sNewDefaultGateway", c_free, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGateway));
+    add("PrlVmDevNet_SetDefaultGatewayIPv6", "sNewDefaultGateway", c_free, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGatewayIPv6));
+    add("PrlVmDevNet_SetMacAddress", "sNewMacAddress", c_id, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetMacAddress));
+    add("PrlVmDevSound_SetMixerDev", "sNewMixerDev", c_free, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetMixerDev));
+    add("PrlVmDevSound_SetOutputDev", "sNewOutputDev", c_free, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetOutputDev));
+    add("PrlVmDev_SetOutputFile", "sNewOutputFile", c_free, on_dev(PDE_SERIAL_PORT, PrlVmDev_SetOutputFile));
+    auto on_disk_part = [](bool encryption, StrSetter set) {
+        return [encryption, set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-hdd"));
+                PRL_HANDLE d = PRL_INVALID_HANDLE, part = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, &d));
+                REL_OK(encryption ? PrlVmDevHd_GetEncryption(d, &part) : PrlVmDevHd_AddPartition(d, &part));
+                PRL_RESULT rc = set(part, x);
+                if (encryption && PRL_SUCCEEDED(rc)) rc = PrlVmDevHd_SetEncryption(d, part);
+                PrlHandle_Free(part);
+                PrlHandle_Free(d);
+                return rc;
+            });
+        };
+    };
+    add("PrlVmDevHdEncryption_SetKeyId", "sKeyId", c_free, on_disk_part(true, PrlVmDevHdEncryption_SetKeyId));
+    add("PrlVmDevHdPart_SetSysName", "sSysName", c_free, on_disk_part(false, PrlVmDevHdPart_SetSysName));
+    add("PrlVm_FromString", "vm_config", c_xml, [](const char* x) {
+        PRL_HANDLE vm = new_vm();
+        const PRL_RESULT rc = PrlVm_FromString(vm, x);
+        PrlHandle_Free(vm);
+        return rc;
+    });
+    add("PrlVcmmdConfig_SetPolicy", "sPolicy", c_free, [](const char* x) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE, cfg = PRL_INVALID_HANDLE;
+        REL_OK(wait_job(PrlSrv_GetVcmmdConfig(C.s->server, 0), &r));
+        REL_OK(PrlResult_GetParam(r, &cfg));
+        const PRL_RESULT rc = PrlVcmmdConfig_SetPolicy(cfg, x);
+        PrlHandle_Free(cfg);
+        PrlHandle_Free(r);
+        return rc;
+    });
+    // Server calls that take a name or a place the client names.
+    add("PrlSrv_DisableConfirmationMode", "sUser", c_free, [](const char* x) { return job(PrlSrv_DisableConfirmationMode(C.s->server, x, "p", 0)); });
+    add("PrlSrv_DisableConfirmationMode", "sPasswd", c_free, [](const char* x) { return job(PrlSrv_DisableConfirmationMode(C.s->server, "u", x, 0)); });
+    add("PrlSrv_GetPluginsList", "sClassId", c_free, [](const char* x) { return job(PrlSrv_GetPluginsList(C.s->server, x, 0)); });
+    add("PrlSrv_RemoveCtTemplate", "sName", c_free, [](const char* x) { return job(PrlSrv_RemoveCtTemplate(C.s->server, x, "", 0)); });
+    add("PrlSrv_RemoveCtTemplate", "sOsTmplName", c_free, [](const char* x) { return job(PrlSrv_RemoveCtTemplate(C.s->server, "t", x, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sName", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, x, "", "127.0.0.1", 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sOsTmplName", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", x, "127.0.0.1", 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sTargetServerHostname", c_host, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", "", x, 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sTargetServerSessionUuid", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", "", "127.0.0.1", 0, x, 0, 0)); });
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
         REL_OK(PrlApi_CreateStringsList(&l));
@@ -646,6 +757,7 @@ int coverage_gaps(const std::vector<Case>& cs) {
 void run_string_cases() {
     auto cs = cases();
     add_property_cases(cs);
+    add_fs_cases(cs);
     if (coverage_gaps(cs)) ++C.violations;
     std::map<std::string, int> per_value;
     for (const Case& c : cs) {

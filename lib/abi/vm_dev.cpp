@@ -2,6 +2,7 @@
 // handle names its device by kind and index inside its Vm object (see
 // core/vm_device.h); edits change only the local copy, which PrlVm_Commit /
 // PrlVm_Reg write. Semantics followed are noted in docs/vm-config-api.md.
+#include "boot_order.h"
 #include "boundary.h"
 #include "copy_out.h"
 
@@ -133,12 +134,18 @@ PRL_RESULT PrlVmDev_SetIndex(PRL_HANDLE hVmDev, PRL_UINT32 nIndex) {
 PRL_RESULT PrlVmDev_Remove(PRL_HANDLE hVmDev) {
     return sync([&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
+        // As in the SDK, the device's boot entries go with it (boot_order.h).
+        const PRL_DEVICE_TYPE type = device_type(dev->kind());
         if (dev->kind() == DeviceKind::hard_disk) {
             dev->with_disk([&](service::HardDisk& d, service::VmConfig& c) {
+                drop_boot_entries(c.extra, type, d.index, false);
                 c.hard_disks.erase(c.hard_disks.begin() + (&d - c.hard_disks.data()));
             });
         } else {
             dev->with_device([&](service::Device& d, service::VmConfig& c) {
+                const bool last = d.kind == service::DeviceKind::network_adapter &&
+                                  device_indexes(c, DeviceKind::network_adapter).size() == 1;
+                drop_boot_entries(c.extra, type, d.index, last);
                 c.devices.erase(c.devices.begin() + (&d - c.devices.data()));
             });
         }

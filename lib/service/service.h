@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backups.h"
+#include "store/disp_config.h"
 #include "store/inventory.h"
 #include "store/net_config.h"
 #include "store/power_state.h"
@@ -60,6 +61,13 @@ public:
     // writers' lock; `change` throws to refuse (the document stays as it was).
     virtual XmlTree network_config() const = 0;
     virtual XmlTree update_network_config(const std::function<void(XmlTree&)>& change) = 0;
+    // The dispatcher configuration (store/disp_config.h): common preferences
+    // and users. The update calls return false on an edit conflict.
+    virtual DispSection common_prefs() const = 0;
+    virtual bool update_common_prefs(const XmlTree& prefs, std::uint64_t based_on) = 0;
+    virtual std::vector<XmlTree> users() const = 0;
+    virtual DispSection current_user() const = 0;
+    virtual bool update_user(const XmlTree& user, std::uint64_t based_on) = 0;
 };
 
 // The embedded service of the state root ($PRLSHIM_HOME, else the XDG data

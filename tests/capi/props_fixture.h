@@ -1,7 +1,9 @@
 // The fixture of the generated property tests (lib/abi/gen/props.py): a
 // private state root, a logged-in session, and a new object of each owner
 // kind; persist_and_reload registers the VM (writing config.pvs) and reads it
-// back from disk through a second session.
+// back from disk through a second session. The `disp` owner is the server's
+// common preferences (PrlSrv_GetCommonPrefs); they are persisted with
+// CommonPrefsBeginEdit + CommonPrefsCommit and read back the same way.
 #pragma once
 
 #include "capi.h"
@@ -23,6 +25,10 @@ public:
     // A new object of the owner kind named as in properties.tsv.
     Handle make(const std::string& owner) {
         if (owner == "vnet") return make_vnet();
+        if (owner == "disp") {
+            disp_ = true;
+            return common_prefs(server_);
+        }
         REQUIRE_PRL_OK(PrlSrv_CreateVm(server_, vm_.out()));
         REQUIRE_PRL_OK(PrlVmCfg_SetName(vm_, "props-test"));
         if (owner == "vm") {
@@ -44,6 +50,16 @@ public:
     // object as a second session reads it from disk.
     Handle persist_and_reload(PRL_HANDLE object) {
         if (vnet_) return persist_vnet(object);
+        if (disp_) {
+            wait_ok(PrlSrv_CommonPrefsBeginEdit(server_));
+            wait_ok(PrlSrv_CommonPrefsCommit(server_, object));
+            Handle other;
+            REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+            wait_ok(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+            Handle prefs = common_prefs(other);
+            sessions_.push_back(std::move(other));
+            return prefs;
+        }
         wait_ok(PrlVm_Reg(vm_, "", PRL_TRUE));
         const std::string uuid = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm_, b, l); });
         Handle other;
@@ -119,6 +135,17 @@ private:
         return Handle();
     }
 
+    static Handle common_prefs(PRL_HANDLE server) {
+        Handle job(PrlSrv_GetCommonPrefs(server));
+        REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+        PRL_RESULT rc = PRL_ERR_FAILURE;
+        REQUIRE_PRL_OK(PrlJob_GetRetCode(job, &rc));
+        REQUIRE_PRL_OK(rc);
+        Handle result, prefs;
+        REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+        REQUIRE_PRL_OK(PrlResult_GetParam(result, prefs.out()));
+        return prefs;
+    }
     static void wait_ok(PRL_HANDLE job_handle) {
         Handle job(job_handle);
         REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
@@ -145,6 +172,7 @@ private:
     Handle server_, vm_;
     PRL_DEVICE_TYPE type_ = PDE_GENERIC_DEVICE;
     bool vnet_ = false;
+    bool disp_ = false;
     std::vector<Handle> sessions_, keep_;
 };
 

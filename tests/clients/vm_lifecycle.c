@@ -219,10 +219,10 @@ static int cmd_list_info(void) {
     MUST(PrlVmCfg_IsSmartGuardNotifyBeforeCreation(vm, &b));
     MUST(PrlVmCfg_GetSmartGuardInterval(vm, &u32));
     MUST(PrlVmCfg_GetSmartGuardMaxSnapshotsCount(vm, &u32));
-    MUST(PrlVmCfg_IsSmartMountEnabled(vm, &b));
-    MUST(PrlVmCfg_IsSmartMountRemovableDrivesEnabled(vm, &b));
-    MUST(PrlVmCfg_IsSmartMountDVDsEnabled(vm, &b));
-    MUST(PrlVmCfg_IsSmartMountNetworkSharesEnabled(vm, &b));
+    TRY(PrlVmCfg_IsSmartMountEnabled(vm, &b));  /* the original answers PRL_ERR_UNIMPLEMENTED too; prlctl goes on */
+    TRY(PrlVmCfg_IsSmartMountRemovableDrivesEnabled(vm, &b));  /* the original answers PRL_ERR_UNIMPLEMENTED too; prlctl goes on */
+    TRY(PrlVmCfg_IsSmartMountDVDsEnabled(vm, &b));  /* the original answers PRL_ERR_UNIMPLEMENTED too; prlctl goes on */
+    TRY(PrlVmCfg_IsSmartMountNetworkSharesEnabled(vm, &b));  /* the original answers PRL_ERR_UNIMPLEMENTED too; prlctl goes on */
     MUST(PrlVmCfg_IsSwitchOffWindowsLogoEnabled(vm, &b));
     MUST(PrlVmCfg_IsNestedVirtualizationEnabled(vm, &b));
     MUST(PrlVmCfg_IsOfflineManagementEnabled(vm, &b));

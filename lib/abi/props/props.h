@@ -28,6 +28,7 @@ enum class Owner {
     parallel,  // PHT_VIRTUAL_DEV_PARALLEL_PORT only
     floppy,    // PHT_VIRTUAL_DEV_FLOPPY only
     vnet,      // PHT_VIRTUAL_NETWORK: its VirtualNetwork element
+    disp,      // PHT_DISP_CONFIG: the CommonPreferences element of dispatcher.xml
 };
 
 enum class Kind {

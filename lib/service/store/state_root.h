@@ -30,6 +30,11 @@ public:
     // one document in the product's format (docs/virtual-networks.md).
     std::filesystem::path network_config_file() const { return dir_ / "network.xml"; }
     std::filesystem::path network_config_lock() const { return dir_ / "network.lock"; }
+    // The dispatcher configuration (common preferences, users) and its lock.
+    std::filesystem::path dispatcher_file() const { return dir_ / "dispatcher.xml"; }
+    std::filesystem::path dispatcher_lock() const { return dir_ / "dispatcher.lock"; }
+    // Where backups go when no directory is given.
+    std::filesystem::path default_backup_dir() const { return dir_ / "backups"; }
 
 private:
     std::filesystem::path dir_;

@@ -5,6 +5,7 @@
 // noted in docs/vm-config-api.md.
 #include "boundary.h"
 #include "copy_out.h"
+#include "guest_defaults.h"
 #include "mac_address.h"
 
 #include "core/api_state.h"
@@ -114,30 +115,6 @@ unsigned default_ram_mib(unsigned version, unsigned host) {
     }
 }
 
-// The SDK's default size of the first hard disk, MiB.
-std::uint64_t default_hdd_mib(unsigned version) {
-    switch (version) {
-        case PVS_GUEST_VER_WIN_311:
-        case PVS_GUEST_VER_WIN_95: return 2048;
-        case PVS_GUEST_VER_WIN_98:
-        case PVS_GUEST_VER_WIN_ME: return 8192;
-        case PVS_GUEST_VER_WIN_NT: return 4096;
-        default: break;
-    }
-    switch (guest_type(version)) {
-        case PVS_GUEST_TYPE_OS2:
-        case PVS_GUEST_TYPE_MSDOS: return 2048;
-        case PVS_GUEST_TYPE_NETWARE: return 8192;
-        case PVS_GUEST_TYPE_FREEBSD:
-        case PVS_GUEST_TYPE_SOLARIS:
-        case PVS_GUEST_TYPE_MACOS:
-        case PVS_GUEST_TYPE_LINUX:
-        case PVS_GUEST_TYPE_CHROMEOS:
-        case PVS_GUEST_TYPE_ANDROID:
-        case PVS_GUEST_TYPE_WINDOWS: return 65536;
-        default: return 8192;
-    }
-}
 
 // Guests the SDK never gives more than one CPU by default.
 bool single_cpu_guest(unsigned version) {
@@ -249,6 +226,34 @@ unsigned default_video_mib(unsigned version, const service::HostFacts* host, boo
 }
 
 }  // namespace
+
+namespace prl::abi {
+
+std::uint64_t default_hdd_mib(unsigned version) {
+    switch (version) {
+        case PVS_GUEST_VER_WIN_311:
+        case PVS_GUEST_VER_WIN_95: return 2048;
+        case PVS_GUEST_VER_WIN_98:
+        case PVS_GUEST_VER_WIN_ME: return 8192;
+        case PVS_GUEST_VER_WIN_NT: return 4096;
+        default: break;
+    }
+    switch (guest_type(version)) {
+        case PVS_GUEST_TYPE_OS2:
+        case PVS_GUEST_TYPE_MSDOS: return 2048;
+        case PVS_GUEST_TYPE_NETWARE: return 8192;
+        case PVS_GUEST_TYPE_FREEBSD:
+        case PVS_GUEST_TYPE_SOLARIS:
+        case PVS_GUEST_TYPE_MACOS:
+        case PVS_GUEST_TYPE_LINUX:
+        case PVS_GUEST_TYPE_CHROMEOS:
+        case PVS_GUEST_TYPE_ANDROID:
+        case PVS_GUEST_TYPE_WINDOWS: return 65536;
+        default: return 8192;
+    }
+}
+
+}  // namespace prl::abi
 
 extern "C" {
 

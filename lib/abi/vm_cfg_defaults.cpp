@@ -5,6 +5,8 @@
 // a CD-ROM on a free slot, a network adapter named ethN with a new MAC address
 // (bridged in server mode, shared otherwise), and so on.
 #include "boundary.h"
+#include "guest_defaults.h"
+#include "mac_address.h"
 
 #include "core/api_state.h"
 #include "core/info_objects.h"
@@ -15,7 +17,6 @@
 
 #include <cstdio>
 #include <optional>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,42 +25,6 @@ using namespace prl;
 using namespace prl::abi;
 
 namespace {
-
-constexpr unsigned guest_type(unsigned version) noexcept { return (version >> 8) & 0xff; }
-
-// The SDK's default first hard disk size for a guest, MiB (as PrlVmCfg_GetDefaultHddSize).
-unsigned default_hdd_mib(unsigned version) {
-    switch (version) {
-        case PVS_GUEST_VER_WIN_311:
-        case PVS_GUEST_VER_WIN_95: return 2048;
-        case PVS_GUEST_VER_WIN_98:
-        case PVS_GUEST_VER_WIN_ME: return 8192;
-        case PVS_GUEST_VER_WIN_NT: return 4096;
-        default: break;
-    }
-    switch (guest_type(version)) {
-        case PVS_GUEST_TYPE_OS2:
-        case PVS_GUEST_TYPE_MSDOS: return 2048;
-        case PVS_GUEST_TYPE_NETWARE: return 8192;
-        case PVS_GUEST_TYPE_FREEBSD:
-        case PVS_GUEST_TYPE_SOLARIS:
-        case PVS_GUEST_TYPE_MACOS:
-        case PVS_GUEST_TYPE_LINUX:
-        case PVS_GUEST_TYPE_CHROMEOS:
-        case PVS_GUEST_TYPE_ANDROID:
-        case PVS_GUEST_TYPE_WINDOWS: return 65536;
-        default: return 8192;
-    }
-}
-
-// A MAC address with the product's vendor prefix (00:1C:42), 12 hex digits.
-std::string new_mac() {
-    static thread_local std::mt19937 gen{std::random_device{}()};
-    std::uniform_int_distribution<unsigned> byte(0, 255);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "001C42%02X%02X%02X", byte(gen), byte(gen), byte(gen));
-    return buf;
-}
 
 // "harddisk.hdd" for index 0, "harddisk<index+1>.hdd" after (the SDK's pattern).
 std::string image_name(const char* stem, const char* suffix, unsigned index) {
@@ -119,7 +84,7 @@ unsigned add_default(service::VmConfig& c, DeviceKind kind) {
     case DeviceKind::network_adapter:
         d.emulated_type = ApiState::instance().app_mode() == PAM_SERVER ? PNA_BRIDGED_NETWORK : PNA_SHARED;
         d.system_name = d.friendly_name = "eth" + std::to_string(index);
-        d.mac = new_mac();
+        d.mac = generate_mac();
         break;
     case DeviceKind::serial:
         d.emulated_type = PDT_USE_OUTPUT_FILE;

@@ -17,27 +17,7 @@ static const char* config_pvs(void) {
 
 /* prlctl create vm1 --vmtype vm (PrlSrv::create_vm) */
 static int cmd_create(void) {
-    PRL_HANDLE srv, vm, cfg;
-    PRL_VM_TYPE type;
-    if (cl_login(&srv)) return 1;
-    MUST(PrlSrv_CreateVm(srv, &vm));
-    cl_vm_ctor(vm, NULL);
-    TRY(PrlVmCfg_GetVmType(vm, &type));
-    if (cl_srv_config(srv, &cfg)) return 1;
-    /* no --distribution: the client's default "win" entry, with devices */
-    MUST(PrlVmCfg_SetDefaultConfig(vm, cfg, PVS_GUEST_VER_WIN_2012, PRL_TRUE));
-    MUST(PrlVmCfg_SetName(vm, VM));
-    /* set_chipset_type(): its result is ignored by create_vm; the version only follows a success */
-    if (PRL_SUCCEEDED(PrlVmCfg_SetChipsetType(vm, CHIP_Q35)))
-        TRY(PrlVmCfg_SetChipsetVersion(vm, Q35_DEFAULT));
-    else
-        TRY(PrlVmCfg_SetChipsetType(vm, CHIP_Q35));
-    TRY(PrlSrv_RegEventHandler(srv, cl_on_event, NULL));
-    JOB(PrlVm_RegEx(vm, "", PACF_NON_INTERACTIVE_MODE), NULL);
-    TRY(PrlSrv_UnregEventHandler(srv, cl_on_event, NULL));
-    PrlHandle_Free(cfg);
-    PrlHandle_Free(vm);
-    cl_logoff(srv);
+    if (cl_create_vm(VM)) return 1;  /* the call sequence is client.h's */
 
     snprintf(bundle, sizeof bundle, "%s", cl_path("vms/%s.pvm", VM));
     EXPECT(cl_exists(bundle));

@@ -12,8 +12,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 using namespace prl::service;
+
+namespace {
+// The modelled fields of the disks. Each disk's `extra` is the element as
+// read: after one write it also holds the modelled children the writer put
+// there, so it is checked by the fixed-point comparison of the text instead.
+std::vector<HardDisk> modelled(std::vector<HardDisk> disks) {
+    for (HardDisk& d : disks) d.extra = XmlTree();
+    return disks;
+}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
@@ -39,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::fprintf(stderr, "config.pvs is not a fixed point of read + write:\n%s\n", written.c_str());
         std::abort();
     }
-    if (again.hard_disks != cfg.hard_disks || again.uuid != cfg.uuid || again.name != cfg.name ||
+    if (modelled(again.hard_disks) != modelled(cfg.hard_disks) || again.uuid != cfg.uuid || again.name != cfg.name ||
         again.description != cfg.description || again.devices.size() != cfg.devices.size()) {
         std::fprintf(stderr, "config.pvs round trip lost identity, disks or devices:\n%s\n", written.c_str());
         std::abort();

@@ -384,6 +384,90 @@ std::vector<Case> cases() {
     add("PrlVmDev_SetSysName", "sNewSysName", c_path, dev(PrlVmDev_SetSysName));
     add("PrlVmDev_SetFriendlyName", "sNewFriendlyName", c_text, dev(PrlVmDev_SetFriendlyName));
     add("PrlVmDev_SetDescription", "sNewDescription", c_text, dev(PrlVmDev_SetDescription));
+    // The hand-written device setters (lib/abi/vm_dev_*.cpp and the small
+    // objects): on a new device (or object) of a new VM, which is then
+    // registered, backed up and deleted.
+    auto on_dev = [](PRL_DEVICE_TYPE type, std::function<PRL_RESULT(PRL_HANDLE, const char*)> set) {
+        return [type, set](const char* x) {
+            return with_new_vm([type, set, x](PRL_HANDLE vm) {
+                PrlVmCfg_SetName(vm, "hostile-devx");
+                PRL_HANDLE d = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateVmDev(vm, type, &d));
+                if (type == PDE_HARD_DISK) PrlVmDevHd_SetDiskSize(d, 1);
+                const PRL_RESULT rc = set(d, x);
+                PrlHandle_Free(d);
+                return rc;
+            });
+        };
+    };
+    add("PrlVmDev_SetOutputFile", "sNewOutputFile", c_text, on_dev(PDE_SERIAL_PORT, PrlVmDev_SetOutputFile));
+    add("PrlVmDevSound_SetOutputDev", "sNewOutputDev", c_text, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetOutputDev));
+    add("PrlVmDevSound_SetMixerDev", "sNewMixerDev", c_text, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetMixerDev));
+    add("PrlVmDevNet_SetMacAddress", "sNewMacAddress", c_id, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetMacAddress));
+    add("PrlVmDevNet_SetDefaultGateway", "sNewDefaultGateway", c_id,
+        on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGateway));
+    add("PrlVmDevNet_SetDefaultGatewayIPv6", "sNewDefaultGateway", c_id,
+        on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGatewayIPv6));
+    add("PrlVmDevHdPart_SetSysName", "sSysName", c_text, on_dev(PDE_HARD_DISK, [](PRL_HANDLE d, const char* x) {
+            PRL_HANDLE part = PRL_INVALID_HANDLE;
+            REL_OK(PrlVmDevHd_AddPartition(d, &part));
+            const PRL_RESULT rc = PrlVmDevHdPart_SetSysName(part, x);
+            PrlHandle_Free(part);
+            return rc;
+        }));
+    add("PrlVmDevHdEncryption_SetKeyId", "sKeyId", c_text, on_dev(PDE_HARD_DISK, [](PRL_HANDLE d, const char* x) {
+            PRL_HANDLE enc = PRL_INVALID_HANDLE;
+            REL_OK(PrlVmDevHd_GetEncryption(d, &enc));
+            PRL_RESULT rc = PrlVmDevHdEncryption_SetKeyId(enc, x);
+            if (PRL_SUCCEEDED(rc)) rc = PrlVmDevHd_SetEncryption(d, enc);
+            PrlHandle_Free(enc);
+            return rc;
+        }));
+    auto rule = [on_dev](PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return on_dev(PDE_GENERIC_NETWORK_ADAPTER, [set](PRL_HANDLE d, const char* x) {
+            PRL_HANDLE r = PRL_INVALID_HANDLE, list = PRL_INVALID_HANDLE;
+            REL_OK(PrlFirewallRule_Create(&r));
+            REL_OK(PrlApi_CreateHandlesList(&list));
+            PRL_RESULT rc = set(r, x);
+            if (PRL_SUCCEEDED(rc)) {
+                REL_OK(PrlHndlList_AddItem(list, r));
+                rc = PrlVmDevNet_SetFirewallRuleList(d, PFD_INCOMING, list);
+            }
+            PrlHandle_Free(r);
+            PrlHandle_Free(list);
+            return rc;
+        });
+    };
+    add("PrlFirewallRule_SetProtocol", "sProtocol", c_text, rule(PrlFirewallRule_SetProtocol));
+    add("PrlFirewallRule_SetLocalNetAddress", "sAddr", c_text, rule(PrlFirewallRule_SetLocalNetAddress));
+    add("PrlFirewallRule_SetRemoteNetAddress", "sAddr", c_text, rule(PrlFirewallRule_SetRemoteNetAddress));
+    auto share = [](PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [set](const char* x) {
+            return with_new_vm([set, x](PRL_HANDLE vm) {
+                PrlVmCfg_SetName(vm, "hostile-share");
+                PRL_HANDLE sh = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateShare(vm, &sh));
+                const PRL_RESULT rc = set(sh, x);
+                PrlHandle_Free(sh);
+                return rc;
+            });
+        };
+    };
+    add("PrlShare_SetName", "sNewShareName", c_text, share(PrlShare_SetName));
+    add("PrlShare_SetPath", "sNewSharePath", c_text, share(PrlShare_SetPath));
+    add("PrlShare_SetDescription", "sNewShareDescription", c_text, share(PrlShare_SetDescription));
+    auto fwd = [](PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [set](const char* x) {
+            PRL_HANDLE f = PRL_INVALID_HANDLE;
+            REL_OK(PrlPortFwd_Create(&f));
+            const PRL_RESULT rc = set(f, x);
+            PrlHandle_Free(f);
+            return rc;
+        };
+    };
+    add("PrlPortFwd_SetRuleName", "sRuleName", c_text, fwd(PrlPortFwd_SetRuleName));
+    add("PrlPortFwd_SetRedirectVm", "sRedirectVm", c_text, fwd(PrlPortFwd_SetRedirectVm));
+    add("PrlPortFwd_SetRedirectIPAddress", "sRedirectIPAddress", c_id, fwd(PrlPortFwd_SetRedirectIPAddress));
     // Places the client names itself (relative ones resolve against the cwd or
     // are refused); a disk image path is relative to the bundle, so its
     // traversal must not escape and still points at the canary.

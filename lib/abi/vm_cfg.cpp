@@ -197,9 +197,92 @@ PRL_RESULT device_at(PRL_HANDLE hVmCfg, DeviceKind kind, PRL_UINT32 position, PR
     return PRL_ERR_SUCCESS;
 }
 
+
+// The device kinds the SDK's default configuration gives a guest OS version
+// (PrlVmCfg_IsDefaultDeviceNeeded); sound and parallel ports only outside
+// server mode, as there.
+bool default_device_needed(unsigned version, long long type) {
+    const unsigned family = guest_type(version);
+    const bool server = ApiState::instance().app_mode() == PAM_SERVER;
+    switch (type) {
+        case PDE_OPTICAL_DISK:
+        case PDE_HARD_DISK: return true;
+        case PDE_GENERIC_NETWORK_ADAPTER: return family != PVS_GUEST_TYPE_NETWARE;
+        case PDE_SOUND_DEVICE:
+            return !server && family != PVS_GUEST_TYPE_MSDOS && family != PVS_GUEST_TYPE_NETWARE &&
+                   family != PVS_GUEST_TYPE_SOLARIS;
+        case PDE_PARALLEL_PORT:
+            if (server) return false;
+            if (family == PVS_GUEST_TYPE_LINUX || family == PVS_GUEST_TYPE_CHROMEOS) return version == PVS_GUEST_VER_LIN_OTHER;
+            if (family == PVS_GUEST_TYPE_FREEBSD) return true;
+            return family == PVS_GUEST_TYPE_WINDOWS && version != PVS_GUEST_VER_WIN_311;
+        case PDE_USB_DEVICE:
+            switch (version) {
+                case PVS_GUEST_VER_LIN_KRNL_24:
+                case PVS_GUEST_VER_WIN_311:
+                case PVS_GUEST_VER_WIN_95:
+                case PVS_GUEST_VER_WIN_NT:
+                case PVS_GUEST_VER_WIN_OTHER: return false;
+                case PVS_GUEST_VER_OS2_ECS11:
+                case PVS_GUEST_VER_OS2_ECS12: return true;
+                default: break;
+            }
+            return family == PVS_GUEST_TYPE_LINUX || family == PVS_GUEST_TYPE_CHROMEOS ||
+                   family == PVS_GUEST_TYPE_ANDROID || family == PVS_GUEST_TYPE_WINDOWS ||
+                   family == PVS_GUEST_TYPE_MACOS || family == PVS_GUEST_TYPE_FREEBSD;
+        default: return false;
+    }
+}
+
+// The SDK's default video memory, MiB. The embedded service's host is Linux.
+unsigned default_video_mib(unsigned version, const service::HostFacts* host, bool with_3d) {
+    if (version == PVS_GUEST_VER_WIN_2003) return 64;
+    if (!host) return 32;
+    const std::uint64_t ram = host->ram_mib;
+    if (with_3d && guest_type(version) == PVS_GUEST_TYPE_WINDOWS && ram > 1024) {
+        const bool desktop = version == PVS_GUEST_VER_WIN_2K || version == PVS_GUEST_VER_WIN_XP ||
+                             version == PVS_GUEST_VER_WIN_VISTA || version == PVS_GUEST_VER_WIN_WINDOWS7 ||
+                             version == PVS_GUEST_VER_WIN_WINDOWS8 || version == PVS_GUEST_VER_WIN_WINDOWS8_1;
+        return desktop && ram > 2048 ? 256 : 128;
+    }
+    return 32;
+}
+
 }  // namespace
 
 extern "C" {
+
+PRL_RESULT PrlVmCfg_IsDefaultDeviceNeeded(PRL_UINT32 guestOsVersion, PRL_DEVICE_TYPE deviceType, PRL_BOOL_PTR pbNeeded) {
+    return sync([&] {
+        *out_ptr(pbNeeded) = default_device_needed(guestOsVersion, enum_in(deviceType)) ? PRL_TRUE : PRL_FALSE;
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_RESULT PrlVmCfg_GetDefaultMemSize(PRL_UINT32 guestOsVersion, PRL_UINT32 hostRam, PRL_UINT32_PTR pnMemSize) {
+    return sync([&] {
+        *out_ptr(pnMemSize) = default_ram_mib(guestOsVersion, hostRam);
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_RESULT PrlVmCfg_GetDefaultHddSize(PRL_UINT32 guestOsVersion, PRL_UINT32_PTR pnHddSize) {
+    return sync([&] {
+        *out_ptr(pnHddSize) = saturate32(default_hdd_mib(guestOsVersion));
+        return PRL_ERR_SUCCESS;
+    });
+}
+
+PRL_RESULT PrlVmCfg_GetDefaultVideoRamSize(PRL_UINT32 guestOsVersion, PRL_HANDLE hSrvConfig, PRL_BOOL bIs3DSupportEnabled,
+                                           PRL_UINT32_PTR pnVideoRamSize) {
+    return sync([&] {
+        out_ptr(pnVideoRamSize);
+        std::optional<service::HostFacts> host;
+        if (hSrvConfig != PRL_INVALID_HANDLE) host = handle_cast<ServerConfig>(hSrvConfig)->host;
+        *pnVideoRamSize = default_video_mib(guestOsVersion, host ? &*host : nullptr, bIs3DSupportEnabled != PRL_FALSE);
+        return PRL_ERR_SUCCESS;
+    });
+}
 
 PRL_RESULT PrlVmCfg_SetDefaultConfig(PRL_HANDLE hVmCfg, PRL_HANDLE hSrvConfig, PRL_UINT32 guestOsVersion,
                                      PRL_BOOL needCreateDevices) {

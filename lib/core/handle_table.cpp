@@ -159,6 +159,22 @@ void HandleTable::retire(std::uint32_t index, std::uint64_t dead_state) noexcept
     object.reset();  // may run destructors that release further handles
 }
 
+std::size_t HandleTable::live_count_of(PRL_HANDLE_TYPE type) const noexcept {
+    std::uint32_t used;
+    {
+        std::lock_guard<std::mutex> lock(alloc_mutex_);
+        used = next_unused_;
+    }
+    std::size_t n = 0;
+    for (std::uint32_t index = 0; index < used; ++index) {
+        const Slot* s = slot(index);
+        if (s && refs(s->state.load(std::memory_order_acquire)) != 0 &&
+            s->type.load(std::memory_order_relaxed) == static_cast<std::uint32_t>(type))
+            ++n;
+    }
+    return n;
+}
+
 std::map<PRL_HANDLE_TYPE, std::size_t> HandleTable::release_all() {
     std::map<PRL_HANDLE_TYPE, std::size_t> leaked;
     std::uint32_t used;

@@ -63,6 +63,9 @@ public:
     std::map<PRL_HANDLE_TYPE, std::size_t> release_all();
 
     std::size_t live_count() const noexcept { return live_.load(std::memory_order_relaxed); }
+    // Live handles of one type (PrlDbg_GetHandlesNum); a snapshot, racing
+    // with concurrent issue/release like any count.
+    std::size_t live_count_of(PRL_HANDLE_TYPE type) const noexcept;
 
 private:
     static constexpr unsigned kSegmentBits = 12;
@@ -81,7 +84,7 @@ private:
     void unpin(std::uint32_t index) noexcept;
 
     std::array<std::atomic<Slot*>, kMaxSegments> segments_{};
-    std::mutex alloc_mutex_;  // guards free_ and growth; never taken by lookups
+    mutable std::mutex alloc_mutex_;  // guards free_ and growth; never taken by lookups
     std::vector<std::uint32_t> free_;
     std::uint32_t next_unused_ = 0;
     std::atomic<std::size_t> live_{0};

@@ -393,9 +393,10 @@ void read_net(Hardware& hw) {
                  : path_exists(sys / "device")                              ? net_real
                                                                        : net_virtual;
         a.enabled = (read_u64(sys / "flags", 16) & IFF_UP) != 0;
+        // The product's form for host adapters: AA:BB:CC:DD:EE:FF (prlsrvctl
+        // matches a virtual network's bound MAC against it as text).
         if (read_u64(sys / "addr_len") == 6)
-            for (char c : read_line(sys / "address"))
-                if (c != ':') a.mac += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            for (char c : read_line(sys / "address")) a.mac += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         a.addresses = addresses[name];
         a.gateway = gw4[name];
         a.gateway6 = gw6[name];

@@ -2,6 +2,7 @@
 // server info, server (host) configuration, VM run-time info, running task.
 #pragma once
 
+#include "access_rights.h"
 #include "hw_objects.h"
 #include "object.h"
 
@@ -67,9 +68,11 @@ public:
 
 class VmInfo : public Object {
 public:
-    explicit VmInfo(service::VmState vm_state) : Object(PHT_VM_INFO), state(vm_state) {}
+    explicit VmInfo(service::VmState vm_state, AclFacts acl_facts = acl_from_security(nullptr))
+        : Object(PHT_VM_INFO), state(vm_state), acl(std::move(acl_facts)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_VM_INFO; }
     const service::VmState state;
+    const AclFacts acl;  // the VM's security for the session (PrlVmInfo_GetAccessRights)
 };
 
 }  // namespace prl

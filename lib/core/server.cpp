@@ -8,7 +8,19 @@
 
 #include <PrlCommandsFlags.h>
 
+#include <atomic>
+
 namespace prl {
+
+namespace {
+std::atomic<std::size_t> g_open_sessions{0};
+}  // namespace
+
+Server::~Server() {
+    if (service_) --g_open_sessions;
+}
+
+std::size_t Server::open_sessions() noexcept { return g_open_sessions.load(); }
 
 std::shared_ptr<service::Service> Server::service() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -31,6 +43,7 @@ ResultPtr Server::login_local(std::uint32_t flags) {
     const std::string session = service->new_session();
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (!service_) ++g_open_sessions;
         service_ = service;
         session_uuid_ = session;
         if (flags & PACF_NON_INTERACTIVE_MODE) non_interactive_ = true;
@@ -43,6 +56,7 @@ void Server::logoff() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
     service_.reset();
+    --g_open_sessions;
     session_uuid_.clear();
 }
 

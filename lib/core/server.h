@@ -26,6 +26,7 @@ class Vm;
 class Server : public Object {
 public:
     Server() : Object(PHT_SERVER), handlers_(std::make_shared<HandlerRegistry>()) {}
+    ~Server() override;
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_SERVER; }
     std::shared_ptr<HandlerRegistry> handlers() const override { return handlers_; }
 
@@ -37,6 +38,9 @@ public:
     // PHT_LOGIN_RESPONSE (session, server identity, tasks still running).
     std::shared_ptr<class Result> login_local(std::uint32_t flags);
     void logoff();  // PRL_ERR_NOT_CONNECTED_TO_DISPATCHER when not logged in
+
+    // Sessions logged in through this process (PrlUsrInfo_GetSessionCount).
+    static std::size_t open_sessions() noexcept;
 
     bool non_interactive() const;
     void set_non_interactive(bool value);

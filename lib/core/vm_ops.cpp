@@ -71,7 +71,12 @@ ResultPtr create(const VmPtr& vm, const std::string& parent) {
     require(!vm->registered(), PRL_ERR_VM_ALREADY_REGISTERED_VM_UUID, "the VM is already registered");
     service::VmConfig config = vm->config();
     require(!config.name.empty(), PRL_ERR_INVALID_ARG, "the VM has no name");
-    const service::VmEntry entry = svc->create(std::move(config), parent);
+    // No parent named: a VM goes to the user's default VM folder when the
+    // profile sets one (PrlUsrCfg_SetDefaultVmFolder), as in the product.
+    std::string where = parent;
+    if (where.empty() && config.type == service::VmType::vm)
+        where = svc->current_user().tree.text_at("UserWorkspace/UserDefaultVmFolder").value_or("");
+    const service::VmEntry entry = svc->create(std::move(config), where);
     vm->load(svc->config(entry.uuid));
     server.adopt(vm, entry.uuid);
     server.emit(vm_event(PET_DSP_EVT_VM_ADDED, vm, entry.uuid));

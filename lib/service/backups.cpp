@@ -1,5 +1,6 @@
 #include "backups.h"
 
+#include "store/disp_config.h"
 #include "store/error.h"
 
 #include <algorithm>
@@ -90,7 +91,15 @@ void restore_tree_in_place(const backup::Repository& repo, const std::string& id
 }  // namespace
 
 backup::Repository& Backups::repository(const std::string& directory) {
-    fs::path dir = directory.empty() ? inventory_.root().path() / "backups" : fs::path(directory);
+    // No directory given: the server's default backup directory (common
+    // preferences, BackupTargetPreferences/DefaultBackupDirectory), which is
+    // the root's backups/ unless prlsrvctl set --backup-path changed it.
+    fs::path dir = directory;
+    if (directory.empty())
+        dir = DispConfigStore(inventory_.root())
+                  .common_prefs()
+                  .tree.text_at("BackupTargetPreferences/DefaultBackupDirectory")
+                  .value_or(inventory_.root().default_backup_dir().string());
     if (!dir.is_absolute()) throw Error(Errc::invalid_argument, "a backup directory must be an absolute path");
     dir = dir.lexically_normal();
     std::lock_guard<std::mutex> lock(mutex_);

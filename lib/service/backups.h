@@ -21,7 +21,7 @@ struct BackupRequest {
     bool compress = true;
     std::string description;
     std::uint32_t flags = 0;      // the SDK flags, recorded as-is
-    std::string backup_directory;  // empty: <state root>/backups
+    std::string backup_directory;  // empty: the server's default (docs/dispatcher-config.md)
 };
 
 struct RestoreRequest {

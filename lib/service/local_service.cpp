@@ -33,7 +33,8 @@ std::uint64_t monotonic_us() {
 class LocalService final : public Service {
 public:
     explicit LocalService(StateRoot root)
-        : inventory_(std::move(root)), backups_(inventory_), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
+        : inventory_(std::move(root)), backups_(inventory_), networks_(inventory_.root()),
+          dispatcher_(inventory_.root()), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
 
     HostFacts host_facts() const override {
         HostFacts f;
@@ -86,9 +87,25 @@ public:
         backups_.remove(dir, vm_uuid, id, keep_chain);
     }
 
+    XmlTree network_config() const override { return networks_.read(); }
+    XmlTree update_network_config(const std::function<void(XmlTree&)>& change) override {
+        return networks_.update(change);
+    }
+    DispSection common_prefs() const override { return dispatcher_.common_prefs(); }
+    bool update_common_prefs(const XmlTree& prefs, std::uint64_t based_on) override {
+        return dispatcher_.update_common_prefs(prefs, based_on);
+    }
+    std::vector<XmlTree> users() const override { return dispatcher_.users(); }
+    DispSection current_user() const override { return dispatcher_.current_user(); }
+    bool update_user(const XmlTree& user, std::uint64_t based_on) override {
+        return dispatcher_.update_user(user, based_on);
+    }
+
 private:
     Inventory inventory_;
     Backups backups_;
+    NetworkConfigFile networks_;
+    DispConfigStore dispatcher_;
     const std::uint64_t started_;
     const std::uint64_t started_monotonic_;
 };

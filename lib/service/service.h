@@ -5,7 +5,9 @@
 #pragma once
 
 #include "backups.h"
+#include "store/disp_config.h"
 #include "store/inventory.h"
+#include "store/net_config.h"
 #include "store/power_state.h"
 #include "store/vm_config.h"
 
@@ -53,6 +55,19 @@ public:
     virtual RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) = 0;
     virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
                                const std::string& id, bool keep_chain) = 0;
+
+    // The network document (virtual networks, classes, shaping, private
+    // networks; docs/virtual-networks.md), and one change to it made under the
+    // writers' lock; `change` throws to refuse (the document stays as it was).
+    virtual XmlTree network_config() const = 0;
+    virtual XmlTree update_network_config(const std::function<void(XmlTree&)>& change) = 0;
+    // The dispatcher configuration (store/disp_config.h): common preferences
+    // and users. The update calls return false on an edit conflict.
+    virtual DispSection common_prefs() const = 0;
+    virtual bool update_common_prefs(const XmlTree& prefs, std::uint64_t based_on) = 0;
+    virtual std::vector<XmlTree> users() const = 0;
+    virtual DispSection current_user() const = 0;
+    virtual bool update_user(const XmlTree& user, std::uint64_t based_on) = 0;
 };
 
 // The embedded service of the state root ($PRLSHIM_HOME, else the XDG data

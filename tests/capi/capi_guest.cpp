@@ -20,13 +20,21 @@ PRL_RESULT job_code(PRL_HANDLE job_handle) {
 TEST_CASE("guest functions: not started, then no guest tools, and bad handles refused", "[guest]") {
     capi::PropsFixture f;
     Handle vm = f.make("vm");
+    Handle nic;
+    REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, PDE_GENERIC_NETWORK_ADAPTER, nic.out()));
     Handle same = f.persist_and_reload(vm);  // registered
 
     CHECK(job_code(PrlVm_LoginInGuest(same, "root", "secret", 0)) == PRL_ERR_DISP_VM_IS_NOT_STARTED);
     CHECK(PrlVm_SendToolsGeneralCommand(same, 0, nullptr, 0) == PRL_ERR_DISP_VM_IS_NOT_STARTED);
     CHECK(job_code(PrlVm_InstallTools(same)) == PRL_ERR_DISP_VM_IS_NOT_STARTED);
 
+    // A device's hot-plug needs the hypervisor too: asked of the device's VM.
+    Handle dev;
+    REQUIRE_PRL_OK(PrlVmCfg_GetDevByType(same, PDE_GENERIC_NETWORK_ADAPTER, 0, dev.out()));
+    CHECK(job_code(PrlVmDev_Connect(dev)) == PRL_ERR_DISP_VM_IS_NOT_STARTED);
+
     REQUIRE_PRL_OK(job_code(PrlVm_Start(same)));
+    CHECK(job_code(PrlVmDev_Disconnect(dev)) == PRL_ERR_GUEST_TOOLS_NOT_INSTALLED);
     CHECK(job_code(PrlVm_LoginInGuest(same, "root", "secret", 0)) == PRL_ERR_GUEST_TOOLS_NOT_INSTALLED);
     CHECK(job_code(PrlVm_CaptureScreen(same, 0, 0, 0)) == PRL_ERR_GUEST_TOOLS_NOT_INSTALLED);
     CHECK(PrlVm_SSOSendEventLockState(same, PRL_TRUE) == PRL_ERR_GUEST_TOOLS_NOT_INSTALLED);

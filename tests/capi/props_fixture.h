@@ -1,7 +1,9 @@
 // The fixture of the generated property tests (lib/abi/gen/props.py): a
 // private state root, a logged-in session, and a new object of each owner
 // kind; persist_and_reload registers the VM (writing config.pvs) and reads it
-// back from disk through a second session.
+// back from disk through a second session. The `disp` owner is the server's
+// common preferences (PrlSrv_GetCommonPrefs); they are persisted with
+// CommonPrefsBeginEdit + CommonPrefsCommit and read back the same way.
 #pragma once
 
 #include "capi.h"
@@ -22,6 +24,11 @@ public:
 
     // A new object of the owner kind named as in properties.tsv.
     Handle make(const std::string& owner) {
+        if (owner == "vnet") return make_vnet();
+        if (owner == "disp") {
+            disp_ = true;
+            return common_prefs(server_);
+        }
         REQUIRE_PRL_OK(PrlSrv_CreateVm(server_, vm_.out()));
         REQUIRE_PRL_OK(PrlVmCfg_SetName(vm_, "props-test"));
         if (owner == "vm") {
@@ -41,7 +48,18 @@ public:
 
     // Registers the VM (its config.pvs is written), then returns the same
     // object as a second session reads it from disk.
-    Handle persist_and_reload(PRL_HANDLE /*object*/) {
+    Handle persist_and_reload(PRL_HANDLE object) {
+        if (vnet_) return persist_vnet(object);
+        if (disp_) {
+            wait_ok(PrlSrv_CommonPrefsBeginEdit(server_));
+            wait_ok(PrlSrv_CommonPrefsCommit(server_, object));
+            Handle other;
+            REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+            wait_ok(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+            Handle prefs = common_prefs(other);
+            sessions_.push_back(std::move(other));
+            return prefs;
+        }
         wait_ok(PrlVm_Reg(vm_, "", PRL_TRUE));
         const std::string uuid = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm_, b, l); });
         Handle other;
@@ -70,6 +88,64 @@ public:
     }
 
 private:
+    // A new virtual network (PHT_VIRTUAL_NETWORK), not yet added.
+    Handle make_vnet() {
+        vnet_ = true;
+        Handle net;
+        REQUIRE_PRL_OK(PrlVirtNet_Create(net.out()));
+        return net;
+    }
+
+    // Adds the network (named if it has no name yet, with a DHCP range the
+    // product accepts if its DHCP server is on), then finds it by name in a
+    // second session's list.
+    Handle persist_vnet(PRL_HANDLE net) {
+        std::string name = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVirtNet_GetNetworkId(net, b, l); });
+        if (name.empty()) {
+            name = "props-vnet";
+            REQUIRE_PRL_OK(PrlVirtNet_SetNetworkId(net, name.c_str()));
+        }
+        PRL_BOOL dhcp = PRL_FALSE;
+        REQUIRE_PRL_OK(PrlVirtNet_IsDHCPServerEnabled(net, &dhcp));
+        if (dhcp) {
+            REQUIRE_PRL_OK(PrlVirtNet_SetIPScopeStart(net, "10.37.130.1"));
+            REQUIRE_PRL_OK(PrlVirtNet_SetIPScopeEnd(net, "10.37.130.254"));
+        }
+        wait_ok(PrlSrv_AddVirtualNetwork(server_, net, 0));
+        Handle other;
+        REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+        wait_ok(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+        Handle job(PrlSrv_GetVirtualNetworkList(other, 0));
+        REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+        PRL_RESULT rc = PRL_ERR_FAILURE;
+        REQUIRE_PRL_OK(PrlJob_GetRetCode(job, &rc));
+        REQUIRE_PRL_OK(rc);
+        Handle result;
+        REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+        sessions_.push_back(std::move(other));
+        PRL_UINT32 count = 0;
+        REQUIRE_PRL_OK(PrlResult_GetParamsCount(result, &count));
+        for (PRL_UINT32 i = 0; i < count; ++i) {
+            Handle found;
+            REQUIRE_PRL_OK(PrlResult_GetParamByIndex(result, i, found.out()));
+            if (get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVirtNet_GetNetworkId(found, b, l); }) == name)
+                return found;
+        }
+        FAIL("the added network is not listed");
+        return Handle();
+    }
+
+    static Handle common_prefs(PRL_HANDLE server) {
+        Handle job(PrlSrv_GetCommonPrefs(server));
+        REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
+        PRL_RESULT rc = PRL_ERR_FAILURE;
+        REQUIRE_PRL_OK(PrlJob_GetRetCode(job, &rc));
+        REQUIRE_PRL_OK(rc);
+        Handle result, prefs;
+        REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+        REQUIRE_PRL_OK(PrlResult_GetParam(result, prefs.out()));
+        return prefs;
+    }
     static void wait_ok(PRL_HANDLE job_handle) {
         Handle job(job_handle);
         REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
@@ -95,6 +171,8 @@ private:
     Api api_;
     Handle server_, vm_;
     PRL_DEVICE_TYPE type_ = PDE_GENERIC_DEVICE;
+    bool vnet_ = false;
+    bool disp_ = false;
     std::vector<Handle> sessions_, keep_;
 };
 

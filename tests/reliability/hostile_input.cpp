@@ -183,6 +183,50 @@ template <class F> PRL_RESULT with_new_vm(F&& setup, const char* parent = "") {
     return rc;
 }
 
+// A copy of the server's common preferences (or the user's profile) for f;
+// the copy is serialized afterwards (so every accepted value is written) and
+// never committed: a hostile backup directory must not become the default.
+template <class F> PRL_RESULT with_disp_copy(bool profile, F&& f) {
+    PRL_HANDLE result = PRL_INVALID_HANDLE, h = PRL_INVALID_HANDLE;
+    REL_OK(wait_job(profile ? PrlSrv_GetUserProfile(C.s->server) : PrlSrv_GetCommonPrefs(C.s->server), &result));
+    REL_OK(PrlResult_GetParam(result, &h));
+    PrlHandle_Free(result);
+    const PRL_RESULT rc = f(h);
+    void* xml = nullptr;
+    REL_OK(profile ? PrlUsrCfg_ToString(h, &xml) : PrlDispCfg_ToString(h, &xml));
+    PrlBuffer_Free(xml);
+    PrlHandle_Free(h);
+    return rc;
+}
+
+
+// The remote file-system calls act on places the client names: location
+// cases (relative values resolve in the allowed directory, absolute ones point
+// there), so they may create and remove there and nowhere else.
+void add_fs_cases(std::vector<Case>& v) {
+    auto place = [&](const char* f, const char* p, std::function<PRL_RESULT(const char*)> call) {
+        Case c{f, p, c_free, std::move(call)};
+        c.location = true;
+        v.push_back(std::move(c));
+    };
+    place("PrlSrv_FsGetDirEntries", "path", [](const char* x) { return job(PrlSrv_FsGetDirEntries(C.s->server, x)); });
+    place("PrlSrv_FsCreateDir", "path", [](const char* x) { return job(PrlSrv_FsCreateDir(C.s->server, x)); });
+    place("PrlSrv_FsRemoveEntry", "path", [](const char* x) { return job(PrlSrv_FsRemoveEntry(C.s->server, x)); });
+    place("PrlSrv_FsCanCreateFile", "path", [](const char* x) { return job(PrlSrv_FsCanCreateFile(C.s->server, x)); });
+    place("PrlSrv_FsRenameEntry", "oldPath", [](const char* x) {
+        return job(PrlSrv_FsRenameEntry(C.s->server, x, (C.allowed / "renamed").c_str()));
+    });
+    place("PrlSrv_FsRenameEntry", "newPath", [](const char* x) {
+        return job(PrlSrv_FsRenameEntry(C.s->server, (C.allowed / "no-such-entry").c_str(), x));
+    });
+    place("PrlSrv_FsGenerateEntryName", "sDirPath", [](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, x, "a", "b", "-")); });
+    const std::string d = C.allowed.string();
+    place("PrlSrv_FsGenerateEntryName", "sFilenamePrefix", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), x, "b", "-")); });
+    place("PrlSrv_FsGenerateEntryName", "sFilenameSuffix", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), "a", x, "-")); });
+    place("PrlSrv_FsGenerateEntryName", "sIndexDelimiter", [d](const char* x) { return job(PrlSrv_FsGenerateEntryName(C.s->server, d.c_str(), "a", "b", x)); });
+    place("PrlSrv_GetDiskFreeSpace", "sPath", [](const char* x) { return job(PrlSrv_GetDiskFreeSpace(C.s->server, x, 0)); });
+}
+
 std::vector<Case> cases() {
     const char* U = C.vm_uuid.c_str();
     const std::string ok_dir = (C.allowed / "repo").string();
@@ -225,6 +269,175 @@ std::vector<Case> cases() {
         add(f, "sUser", c_free, [update](const char* x) { return update("k", x, "c"); });
         add(f, "sCompany", c_free, [update](const char* x) { return update("k", "u", x); });
     }
+    // Virtual networks and network policy objects: each string on a new object.
+    auto on_new = [](PRL_RESULT (*create)(PRL_HANDLE_PTR), PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [create, set](const char* x) {
+            PRL_HANDLE h = PRL_INVALID_HANDLE;
+            REL_OK(create(&h));
+            const PRL_RESULT rc = set(h, x);
+            PrlHandle_Free(h);
+            return rc;
+        };
+    };
+    // A network mask is stored: a refused or accepted one, then the network is added and deleted.
+    add("PrlVirtNet_SetIPNetMask", "sIPNetMask", c_free, [](const char* x) {
+        PRL_HANDLE n = PRL_INVALID_HANDLE;
+        REL_OK(PrlVirtNet_Create(&n));
+        REL_OK(PrlVirtNet_SetNetworkId(n, "hostile-net"));
+        const PRL_RESULT rc = PrlVirtNet_SetIPNetMask(n, x);
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(job(PrlSrv_AddVirtualNetwork(C.s->server, n, 0))))
+            job(PrlSrv_DeleteVirtualNetwork(C.s->server, n, 0));
+        PrlHandle_Free(n);
+        return rc;
+    });
+    add("PrlPortFwd_SetRuleName", "sRuleName", c_text, on_new(PrlPortFwd_Create, PrlPortFwd_SetRuleName));
+    add("PrlPortFwd_SetRedirectIPAddress", "sRedirectIPAddress", c_id,
+        on_new(PrlPortFwd_Create, PrlPortFwd_SetRedirectIPAddress));
+    add("PrlPortFwd_SetRedirectVm", "sRedirectVm", c_text, on_new(PrlPortFwd_Create, PrlPortFwd_SetRedirectVm));
+    add("PrlIPPrivNet_SetName", "sName", c_text, [](const char* x) {
+        PRL_HANDLE n = PRL_INVALID_HANDLE;
+        REL_OK(PrlIPPrivNet_Create(&n));
+        const PRL_RESULT rc = PrlIPPrivNet_SetName(n, x);
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(job(PrlSrv_AddIPPrivateNetwork(C.s->server, n, 0))))
+            job(PrlSrv_RemoveIPPrivateNetwork(C.s->server, n, 0));
+        PrlHandle_Free(n);
+        return rc;
+    });
+    add("PrlNetworkShapingEntry_SetDevice", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        REL_OK(PrlNetworkShapingEntry_Create(1, 1000, &e));
+        const PRL_RESULT rc = PrlNetworkShapingEntry_SetDevice(e, x);
+        PrlHandle_Free(e);
+        return rc;
+    });
+    add("PrlNetworkShapingBandwidthEntry_Create", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_Create(x, 1000, &e);
+        PrlHandle_Free(e);
+        return rc;
+    });
+    add("PrlNetworkShapingBandwidthEntry_SetDevice", "sDev", c_text, [](const char* x) {
+        PRL_HANDLE e = PRL_INVALID_HANDLE;
+        REL_OK(PrlNetworkShapingBandwidthEntry_Create("eth0", 1000, &e));
+        const PRL_RESULT rc = PrlNetworkShapingBandwidthEntry_SetDevice(e, x);
+        PrlHandle_Free(e);
+        return rc;
+    });
+    // Common preferences and users (lib/abi/disp_cfg.cpp, users.cpp, disp_hw.cpp).
+    add("PrlDispCfg_FromString", "sDispCfg", c_xml,
+        [](const char* x) { return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_FromString(h, x); }); });
+    add("PrlDispCfg_SetDefaultBackupDirectory", "sBackupDirectory", c_path, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetDefaultBackupDirectory(h, x); });
+    });
+    add("PrlDispCfg_SetBackupUserPassword", "sUserPassword", c_text, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetBackupUserPassword(h, x); });
+    });
+    add("PrlDispCfg_SetUsbIdentAssociation", "sSystemName", c_free, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetUsbIdentAssociation(h, x, "{1}", 0); });
+    });
+    add("PrlDispCfg_SetUsbIdentAssociation", "sVmUuid", c_free, [](const char* x) {
+        return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetUsbIdentAssociation(h, "none", x, 0); });
+    });
+    add("PrlSrv_GetUserInfo", "sUserId", c_id, [](const char* x) { return job(PrlSrv_GetUserInfo(C.s->server, x)); });
+    add("PrlUsrCfg_FromString", "sUsrCfg", c_xml,
+        [](const char* x) { return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_FromString(h, x); }); });
+    add("PrlUsrCfg_SetVmDirUuid", "sNewVmDirUuid", c_text,
+        [](const char* x) { return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_SetVmDirUuid(h, x); }); });
+    add("PrlUsrCfg_SetDefaultVmFolder", "sNewDefaultVmFolder", c_path, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_SetDefaultVmFolder(h, x); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyHost", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, x, 8080, "u", "p", 0); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyUserLogin", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, "proxy", 8080, x, "p", 0); });
+    });
+    add("PrlUsrCfg_AddProxy", "sProxyUserPasswd", c_text, [](const char* x) {
+        return with_disp_copy(true, [x](PRL_HANDLE h) { return PrlUsrCfg_AddProxy(h, "proxy", 8080, "u", x, 0); });
+    });
+    // Objects made standalone, then each string set on a new one.
+    add("PrlFirewallRule_SetLocalNetAddress", "sAddr", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetLocalNetAddress));
+    add("PrlFirewallRule_SetRemoteNetAddress", "sAddr", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetRemoteNetAddress));
+    add("PrlFirewallRule_SetProtocol", "sProtocol", c_free, on_new(PrlFirewallRule_Create, PrlFirewallRule_SetProtocol));
+    add("PrlOffmgmtService_SetName", "sName", c_text, on_new(PrlOffmgmtService_Create, PrlOffmgmtService_SetName));
+    // A VM's objects and devices: set on a new VM, which is then registered
+    // (config.pvs written), backed up and deleted.
+    using StrSetter = PRL_RESULT (*)(PRL_HANDLE, PRL_CONST_STR);
+    auto on_share = [](StrSetter set) {
+        return [set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-share"));
+                PRL_HANDLE sh = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateShare(vm, &sh));
+                const PRL_RESULT rc = set(sh, x);
+                PrlHandle_Free(sh);
+                return rc;
+            });
+        };
+    };
+    add("PrlShare_SetName", "sNewShareName", c_text, on_share(PrlShare_SetName));
+    add("PrlShare_SetDescription", "sNewShareDescription", c_text, on_share(PrlShare_SetDescription));
+    add("PrlShare_SetPath", "sNewSharePath", c_free, on_share(PrlShare_SetPath));
+    auto on_dev = [](PRL_DEVICE_TYPE type, StrSetter set) {
+        return [type, set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-dev"));
+                PRL_HANDLE d = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateVmDev(vm, type, &d));
+                const PRL_RESULT rc = set(d, x);
+                PrlHandle_Free(d);
+                return rc;
+            });
+        };
+    };
+    add("PrlVmDevNet_SetDefaultGateway", "sNewDefaultGateway", c_free, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGateway));
+    add("PrlVmDevNet_SetDefaultGatewayIPv6", "sNewDefaultGateway", c_free, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetDefaultGatewayIPv6));
+    add("PrlVmDevNet_SetMacAddress", "sNewMacAddress", c_id, on_dev(PDE_GENERIC_NETWORK_ADAPTER, PrlVmDevNet_SetMacAddress));
+    add("PrlVmDevSound_SetMixerDev", "sNewMixerDev", c_free, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetMixerDev));
+    add("PrlVmDevSound_SetOutputDev", "sNewOutputDev", c_free, on_dev(PDE_SOUND_DEVICE, PrlVmDevSound_SetOutputDev));
+    add("PrlVmDev_SetOutputFile", "sNewOutputFile", c_free, on_dev(PDE_SERIAL_PORT, PrlVmDev_SetOutputFile));
+    auto on_disk_part = [](bool encryption, StrSetter set) {
+        return [encryption, set](const char* x) {
+            return with_new_vm([&](PRL_HANDLE vm) {
+                REL_OK(PrlVmCfg_SetName(vm, "hostile-hdd"));
+                PRL_HANDLE d = PRL_INVALID_HANDLE, part = PRL_INVALID_HANDLE;
+                REL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, &d));
+                REL_OK(encryption ? PrlVmDevHd_GetEncryption(d, &part) : PrlVmDevHd_AddPartition(d, &part));
+                PRL_RESULT rc = set(part, x);
+                if (encryption && PRL_SUCCEEDED(rc)) rc = PrlVmDevHd_SetEncryption(d, part);
+                PrlHandle_Free(part);
+                PrlHandle_Free(d);
+                return rc;
+            });
+        };
+    };
+    add("PrlVmDevHdEncryption_SetKeyId", "sKeyId", c_free, on_disk_part(true, PrlVmDevHdEncryption_SetKeyId));
+    add("PrlVmDevHdPart_SetSysName", "sSysName", c_free, on_disk_part(false, PrlVmDevHdPart_SetSysName));
+    add("PrlVm_FromString", "vm_config", c_xml, [](const char* x) {
+        PRL_HANDLE vm = new_vm();
+        const PRL_RESULT rc = PrlVm_FromString(vm, x);
+        PrlHandle_Free(vm);
+        return rc;
+    });
+    add("PrlVcmmdConfig_SetPolicy", "sPolicy", c_free, [](const char* x) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE, cfg = PRL_INVALID_HANDLE;
+        REL_OK(wait_job(PrlSrv_GetVcmmdConfig(C.s->server, 0), &r));
+        REL_OK(PrlResult_GetParam(r, &cfg));
+        const PRL_RESULT rc = PrlVcmmdConfig_SetPolicy(cfg, x);
+        PrlHandle_Free(cfg);
+        PrlHandle_Free(r);
+        return rc;
+    });
+    // Server calls that take a name or a place the client names.
+    add("PrlSrv_DisableConfirmationMode", "sUser", c_free, [](const char* x) { return job(PrlSrv_DisableConfirmationMode(C.s->server, x, "p", 0)); });
+    add("PrlSrv_DisableConfirmationMode", "sPasswd", c_free, [](const char* x) { return job(PrlSrv_DisableConfirmationMode(C.s->server, "u", x, 0)); });
+    add("PrlSrv_GetPluginsList", "sClassId", c_free, [](const char* x) { return job(PrlSrv_GetPluginsList(C.s->server, x, 0)); });
+    add("PrlSrv_RemoveCtTemplate", "sName", c_free, [](const char* x) { return job(PrlSrv_RemoveCtTemplate(C.s->server, x, "", 0)); });
+    add("PrlSrv_RemoveCtTemplate", "sOsTmplName", c_free, [](const char* x) { return job(PrlSrv_RemoveCtTemplate(C.s->server, "t", x, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sName", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, x, "", "127.0.0.1", 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sOsTmplName", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", x, "127.0.0.1", 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sTargetServerHostname", c_host, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", "", x, 0, "", 0, 0)); });
+    add("PrlSrv_CopyCtTemplate", "sTargetServerSessionUuid", c_free, [](const char* x) { return job(PrlSrv_CopyCtTemplate(C.s->server, "t", "", "127.0.0.1", 0, x, 0, 0)); });
     add("PrlStrList_AddItem", "sItem", c_free, [](const char* x) {
         PRL_HANDLE l = PRL_INVALID_HANDLE;
         REL_OK(PrlApi_CreateStringsList(&l));
@@ -366,6 +579,21 @@ std::vector<Case> cases() {
     });
     add("PrlVmCfg_SetDescription", "sNewVmDescription", c_text, [](const char* x) {
         return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-desc"); return PrlVmCfg_SetDescription(vm, x); });
+    });
+    // Hand-written VM settings: masks are identifiers; credentials and the sample's name stored text.
+    auto vm_text = [](const char* name, PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
+        return [name, set](const char* x) {
+            return with_new_vm([name, set, x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, name); return set(vm, x); });
+        };
+    };
+    add("PrlVmCfg_SetCpuMask", "sMask", c_id, vm_text("hostile-cpumask", PrlVmCfg_SetCpuMask));
+    add("PrlVmCfg_SetNodeMask", "sMask", c_id, vm_text("hostile-nodemask", PrlVmCfg_SetNodeMask));
+    add("PrlVmCfg_ApplyConfigSample", "sConfigSample", c_text, vm_text("hostile-sample", PrlVmCfg_ApplyConfigSample));
+    add("PrlVmCfg_SetStartUserCreds", "sStartUserLogin", c_text, [](const char* x) {
+        return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-user"); return PrlVmCfg_SetStartUserCreds(vm, x, "pw"); });
+    });
+    add("PrlVmCfg_SetStartUserCreds", "sPassword", c_text, [](const char* x) {
+        return with_new_vm([x](PRL_HANDLE vm) { PrlVmCfg_SetName(vm, "hostile-pw"); return PrlVmCfg_SetStartUserCreds(vm, "user", x); });
     });
     auto dev = [](PRL_RESULT (*set)(PRL_HANDLE, PRL_CONST_STR)) {
         return [set](const char* x) {
@@ -536,7 +764,27 @@ void add_property_cases(std::vector<Case>& v) {
             const std::string pname = decl.substr(decl.find_last_of(' ') + 1);
             const Class cls = accepts == "line" ? c_path : c_text;
             const PRL_DEVICE_TYPE dev_type = owner_device(owner);
-            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // owners outside a VM: own fixtures
+            if (owner == "vnet") {  // a new network, stored (added) and deleted
+                v.push_back({setter, pname, cls, [fn](const char* x) {
+                                 PRL_HANDLE n = PRL_INVALID_HANDLE;
+                                 REL_OK(PrlVirtNet_Create(&n));
+                                 REL_OK(PrlVirtNet_SetNetworkId(n, "hostile-net"));
+                                 const PRL_RESULT rc = fn(n, x);
+                                 if (PRL_SUCCEEDED(rc) &&
+                                     PRL_SUCCEEDED(job(PrlSrv_AddVirtualNetwork(C.s->server, n, 0))))
+                                     job(PrlSrv_DeleteVirtualNetwork(C.s->server, n, 0));
+                                 PrlHandle_Free(n);
+                                 return rc;
+                             }});
+                continue;
+            }
+            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // other owners: their own cases
+            if (owner == "disp") {
+                v.push_back({setter, pname, cls, [fn](const char* x) {
+                                 return with_disp_copy(false, [fn, x](PRL_HANDLE h) { return fn(h, x); });
+                             }});
+                continue;
+            }
             v.push_back({setter, pname, cls, [fn, owner, dev_type](const char* x) {
                              return with_new_vm([&](PRL_HANDLE vm) {
                                  REL_OK(PrlVmCfg_SetName(vm, "hostile-prop"));
@@ -593,6 +841,7 @@ int coverage_gaps(const std::vector<Case>& cs) {
 void run_string_cases() {
     auto cs = cases();
     add_property_cases(cs);
+    add_fs_cases(cs);
     if (coverage_gaps(cs)) ++C.violations;
     std::map<std::string, int> per_value;
     for (const Case& c : cs) {

@@ -58,6 +58,7 @@ def main(argv):
     write_if_changed(os.path.join(out, 'stubs.cpp'), artefacts.stubs_cpp(defs))
     write_if_changed(os.path.join(out, 'export_addresses.cpp'), artefacts.export_addresses_cpp(defs))
     write_if_changed(os.path.join(out, 'error_table.inc'), artefacts.error_table_inc(defs))
+    write_if_changed(os.path.join(out, 'enum_names.inc'), artefacts.enum_names_inc(defs))
     write_if_changed(os.path.join(out, 'abi_checks.c'), artefacts.abi_checks_c(defs))
     write_if_changed(os.path.join(out, 'properties.cpp'), props.properties_cpp(defs))
     write_if_changed(os.path.join(out, 'properties_test.cpp'), props.properties_test_cpp(defs))

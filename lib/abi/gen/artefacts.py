@@ -86,6 +86,20 @@ def error_table_inc(defs):
     return ''.join(out)
 
 
+def enum_names_inc(defs):
+    """Rows {group, value, name} for PrlDbg_HandleTypeToString and
+    PrlDbg_EventTypeToString; the first name of a value wins, as in the
+    SDK's generated switch."""
+    out = ['// %s\n' % NOTE]
+    seen = set()
+    for c in defs.constants:
+        if c.group not in ('PRL_HANDLE_TYPE', 'PRL_EVENT_TYPE') or (c.group, c.value) in seen:
+            continue
+        seen.add((c.group, c.value))
+        out.append('{"%s", %d, "%s"},\n' % (c.group, c.value, c.name))
+    return ''.join(out)
+
+
 def cstr(text):
     return text.replace('\\', '\\\\').replace('"', '\\"')
 

@@ -1,10 +1,13 @@
 // Owner -> tree (owners.h). A VM's properties live in its config.pvs tree
 // (VmConfig::extra, from the root element); a device's in its own element
-// (HardDisk::extra / Device::extra), addressed relative to it.
+// (HardDisk::extra / Device::extra), addressed relative to it; the
+// dispatcher's in the CommonPreferences element a DispConfig holds.
 #include "owners.h"
 
 #include "boundary.h"
 
+#include "core/net_objects.h"
+#include "core/disp_objects.h"
 #include "core/vm.h"
 #include "core/vm_device.h"
 
@@ -30,12 +33,20 @@ std::optional<DeviceKind> kind_for(Owner owner) {
 }  // namespace
 
 void with_tree(Owner owner, PRL_HANDLE h, bool /*write*/, const TreeFn& f) {
+    if (owner == Owner::vnet) {
+        abi::handle_cast<VirtualNetwork>(h)->with_tree([&](service::XmlTree& t) { f(t); });
+        return;
+    }
     if (owner == Owner::vm) {
         auto vm = abi::handle_cast<Vm>(h);
         vm->edit([&](service::VmConfig& c) {
             if (c.extra.name.empty()) c.extra.name = kVmRoot;
             f(c.extra);
         });
+        return;
+    }
+    if (owner == Owner::disp) {
+        abi::handle_cast<DispConfig>(h)->with_tree([&](service::XmlTree& t) { f(t); });
         return;
     }
     auto dev = abi::handle_cast<VmDevice>(h);

@@ -4,6 +4,7 @@
 #include "owners.h"
 
 #include "core/error.h"
+#include "service/store/net_address.h"
 #include "service/store/text_rules.h"
 #include "service/store/vm_config.h"
 
@@ -109,7 +110,13 @@ void set_real(Owner owner, PRL_HANDLE h, const Spec& spec, double value) {
 
 void set_text(Owner owner, PRL_HANDLE h, const Spec& spec, PRL_CONST_STR value) {
     require(value != nullptr, PRL_ERR_INVALID_ARG, "null string");
-    const std::string text(value);
+    std::string text(value);
+    if (spec.rule == TextRule::ip) {
+        auto ip = service::normalize_ip(text);
+        require(ip.has_value(), PRL_ERR_INVALID_ARG, "not an IP address");
+        write_text(owner, h, spec, *ip);
+        return;
+    }
     const bool ok = spec.rule == TextRule::line ? service::is_storable_path(text)
                                                 : service::is_storable_text(text);
     require(ok, PRL_ERR_INVALID_ARG, "text not storable (UTF-8 without control characters expected)");

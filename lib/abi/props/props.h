@@ -27,6 +27,8 @@ enum class Owner {
     usb,       // PHT_VIRTUAL_DEV_USB_DEVICE only
     parallel,  // PHT_VIRTUAL_DEV_PARALLEL_PORT only
     floppy,    // PHT_VIRTUAL_DEV_FLOPPY only
+    vnet,      // PHT_VIRTUAL_NETWORK: its VirtualNetwork element
+    disp,      // PHT_DISP_CONFIG: the CommonPreferences element of dispatcher.xml
 };
 
 enum class Kind {
@@ -40,6 +42,7 @@ enum class Kind {
 enum class TextRule {
     any,   // storable UTF-8 text (no control characters but tab/newline), 64 KiB
     line,  // one line: no tab, CR or LF, 4 KiB
+    ip,    // one IPv4 or IPv6 address, stored in its canonical text
 };
 
 struct Spec {

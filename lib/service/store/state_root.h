@@ -26,6 +26,15 @@ public:
     std::filesystem::path inventory_file() const { return dir_ / "inventory.xml"; }
     std::filesystem::path inventory_lock() const { return dir_ / "inventory.lock"; }
     std::filesystem::path server_uuid_file() const { return dir_ / "server-uuid"; }
+    // The virtual networks, network classes, shaping and private networks:
+    // one document in the product's format (docs/virtual-networks.md).
+    std::filesystem::path network_config_file() const { return dir_ / "network.xml"; }
+    std::filesystem::path network_config_lock() const { return dir_ / "network.lock"; }
+    // The dispatcher configuration (common preferences, users) and its lock.
+    std::filesystem::path dispatcher_file() const { return dir_ / "dispatcher.xml"; }
+    std::filesystem::path dispatcher_lock() const { return dir_ / "dispatcher.lock"; }
+    // Where backups go when no directory is given.
+    std::filesystem::path default_backup_dir() const { return dir_ / "backups"; }
 
 private:
     std::filesystem::path dir_;

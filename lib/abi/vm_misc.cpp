@@ -14,7 +14,9 @@
 #include "service/store/uuid_text.h"
 #include "service/store/vm_config.h"
 
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 using namespace prl;
 using namespace prl::abi;
@@ -116,7 +118,13 @@ PRL_HANDLE PrlSrv_GetDefaultVmConfig(PRL_HANDLE hServer, PRL_CONST_GET_VM_CONFIG
     return async(PJOC_SRV_GET_DEFAULT_VM_CONFIG, [&] {
         auto server = handle_cast<Server>(hServer).share();
         require(pParam != nullptr, PRL_ERR_INVALID_ARG, "null parameters");
-        const long long type = enum_in(pParam->nVmType);
+        // The struct is packed: read the enum's bytes in place (binding a
+        // reference to the field would copy it as an enum, and C may have put
+        // any value there).
+        std::underlying_type_t<PRL_VM_TYPE> raw_type;
+        std::memcpy(&raw_type, reinterpret_cast<const char*>(pParam) + offsetof(PRL_GET_VM_CONFIG_PARAM_DATA, nVmType),
+                    sizeof raw_type);
+        const long long type = raw_type;
         require(type == PVT_VM || type == PVT_CT, PRL_ERR_INVALID_ARG, "not a VM type");
         if (pParam->sConfigSample) {
             const std::size_t n = ::strnlen(pParam->sConfigSample, 256);

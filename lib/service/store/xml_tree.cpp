@@ -47,12 +47,13 @@ const XmlTree* XmlTree::find(const std::string& path) const {
     const XmlTree* at = this;
     std::string rest = path;
     while (!rest.empty()) {
-        auto [step, tail] = first_step(rest);
+        const auto split = first_step(rest);
+        const std::string& step = split.first;
         auto it = std::find_if(at->children.begin(), at->children.end(),
                                [&](const XmlTree& c) { return c.name == step; });
         if (it == at->children.end()) return nullptr;
         at = &*it;
-        rest = tail;
+        rest = split.second;
     }
     return at;
 }
@@ -65,11 +66,12 @@ XmlTree& XmlTree::ensure(const std::string& path) {
     XmlTree* at = this;
     std::string rest = path;
     while (!rest.empty()) {
-        auto [step, tail] = first_step(rest);
+        const auto split = first_step(rest);
+        const std::string& step = split.first;
         auto it = std::find_if(at->children.begin(), at->children.end(),
                                [&](const XmlTree& c) { return c.name == step; });
         at = it != at->children.end() ? &*it : &at->add_child(step);
-        rest = tail;
+        rest = split.second;
     }
     return *at;
 }

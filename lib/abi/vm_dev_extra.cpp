@@ -8,6 +8,7 @@
 #include "mac_address.h"
 
 #include "core/server.h"
+#include "core/vm_ops.h"
 #include "core/vm.h"
 #include "core/vm_device.h"
 
@@ -228,10 +229,12 @@ PRL_HANDLE PrlVmDev_CreateImage(PRL_HANDLE hVmDev, PRL_BOOL bRecreateIsAllowed, 
 }
 
 // Grows the image of a registered VM's hard disk to nNewSize MiB (a plain
-// image file inside the bundle) and sets the disk's size in the local
-// configuration, which the client's PrlVm_Commit stores (prlctl resizes
-// between BeginEdit and Commit). Shrinking is refused
-// (PRL_ERR_DISK_RESIZE_SIZE_TOO_LOW): no guest file system is resized here.
+// image file inside the bundle) and, as the product's dispatcher does, stores
+// the disk's new size in the VM's configuration at once (prlctl resizes
+// without committing). The client's local copy gets the size too and, if it
+// was current, stays current, so its own Commit does not conflict.
+// Shrinking is refused (PRL_ERR_DISK_RESIZE_SIZE_TOO_LOW): no guest file
+// system is resized here.
 PRL_HANDLE PrlVmDev_ResizeImage(PRL_HANDLE hVmDev, PRL_UINT32 nNewSize, PRL_UINT32 nFlags) {
     return async(PJOC_VM_RESIZE_DISK_IMAGE, [&] {
         auto dev = handle_cast<VmDevice>(hVmDev);
@@ -247,11 +250,11 @@ PRL_HANDLE PrlVmDev_ResizeImage(PRL_HANDLE hVmDev, PRL_UINT32 nNewSize, PRL_UINT
             return Plan{d.image_path, c.home_path, d.emulated_type == PDT_USE_IMAGE_FILE};
         });
         require(plan.image_file, PRL_ERR_CANT_RESIZE_HDD, "the disk does not use an image file");
-        require(!plan.home.empty(), PRL_ERR_INVALID_ARG, "the VM is not registered");
-        const auto& server = dev->vm()->server();
-        require(server != nullptr, PRL_ERR_INVALID_ARG, "the device belongs to no VM");
+        const VmPtr vm = dev->vm();
+        require(vm->server() != nullptr && vm->registered() && !plan.home.empty(), PRL_ERR_INVALID_ARG,
+                "the VM is not registered");
         auto device = dev.share();
-        return give_job(server->start_job(PJOC_VM_RESIZE_DISK_IMAGE, [plan, device, nNewSize](Job&) -> ResultPtr {
+        return give_job(vm->server()->start_job(PJOC_VM_RESIZE_DISK_IMAGE, [plan, device, vm, nNewSize](Job&) -> ResultPtr {
             const std::filesystem::path bundle = std::filesystem::path(plan.home).parent_path();
             const std::filesystem::path image = service::image_path_in_bundle(bundle, plan.image);
             struct stat st {};
@@ -262,6 +265,20 @@ PRL_HANDLE PrlVmDev_ResizeImage(PRL_HANDLE hVmDev, PRL_UINT32 nNewSize, PRL_UINT
                     "shrinking a disk image is not supported");
             if (::truncate(image.c_str(), static_cast<off_t>(bytes)) != 0)
                 fail(PRL_ERR_DISK_RESIZE_FAILED, "cannot resize " + image.string());
+            // The stored configuration: the disk with this image gets the size.
+            auto svc = vm->server()->service();
+            const std::string uuid = vm_ops::registered_uuid(*vm);
+            service::VmRecord stored = svc->config(uuid);
+            bool found = false;
+            for (auto& d : stored.config.hard_disks)
+                if (service::image_path_in_bundle(bundle, d.image_path) == image) {
+                    d.size_mib = nNewSize;
+                    found = true;
+                }
+            if (found) {
+                const auto entry = svc->update_config(uuid, stored.config, stored.entry.revision);
+                vm->rebase(stored.entry.revision, entry.revision);
+            }
             try {
                 device->with_disk([&](service::HardDisk& d, service::VmConfig&) { d.size_mib = nNewSize; });
             } catch (const Error&) {  // the device left the local configuration meanwhile

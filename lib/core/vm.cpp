@@ -12,6 +12,11 @@ std::string Vm::uuid() const {
     return config_.uuid;
 }
 
+void Vm::rebase(std::uint64_t previous, std::uint64_t next) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (registered_ && revision_ == previous) revision_ = next;
+}
+
 void Vm::load(const service::VmRecord& record) {
     std::lock_guard<std::mutex> lock(mutex_);
     config_ = record.config;

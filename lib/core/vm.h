@@ -46,6 +46,10 @@ public:
     void load(const service::VmRecord& record);
     bool registered() const;
     std::uint64_t revision() const;
+    // The service stored a change this local copy also carries (a disk
+    // resize): a copy based on `previous` is now based on `next`, so the
+    // client's own Commit does not conflict with it.
+    void rebase(std::uint64_t previous, std::uint64_t next);
     // After PrlVm_Unreg / PrlVm_Delete: the object no longer names a registered VM.
     void forget();
 

@@ -242,6 +242,17 @@ TEST_CASE("prlctl set --device-set hdd0 --size: the image grows", "[prlctl-dev]"
     Handle h0;
     REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(again, 0, h0.out()));
     capi::wait_ok(PrlVmDev_ResizeImage(h0, 8, PRIF_RESIZE_LAST_PARTITION));
+    // Stored at once, as the product's dispatcher does (prlctl does not commit).
+    {
+        Handle stored = s.reload(vm);
+        Handle d;
+        REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(stored, 0, d.out()));
+        PRL_UINT32 size = 0;
+        REQUIRE_PRL_OK(PrlVmDevHd_GetDiskSize(d, &size));
+        CHECK(size == 8);
+    }
+    // The client's own edit, committed after the resize, does not conflict.
+    REQUIRE_PRL_OK(PrlVmCfg_SetDescription(again, "resized"));
     capi::wait_ok(PrlVm_Commit(again));
     struct stat st {};
     REQUIRE(::stat(image.c_str(), &st) == 0);

@@ -1,7 +1,7 @@
 /* prlctl set's device commands, replayed call by call (PrlVm::set ->
  * create_dev / PrlDevHdd / PrlDevNet / PrlDev::remove, then the commit):
  *   set vm1 --device-add hdd --size 100, --device-add net --type routed,
- *   --device-add net --network Bridged, --device-set hdd0 --size 200,
+ *   --device-add net --network Bridged, --device-set hdd0 --size 66000,
  *   --device-del net0.
  * Outcomes: the device list, the boot order, the image files in the bundle. */
 #include "client.h"
@@ -214,7 +214,7 @@ static int cmd_add_net(int routed) {
     return 0;
 }
 
-/* prlctl set vm1 --device-set hdd0 --size 200: a resize, no commit */
+/* prlctl set vm1 --device-set hdd0 --size 66000: a resize, no commit */
 static int cmd_resize_hdd0(void) {
     PRL_HANDLE srv, vm, dev, devs[MAXDEV];
     PRL_UINT32 n = MAXDEV, i, idx, count, size = 0;
@@ -232,14 +232,14 @@ static int cmd_resize_hdd0(void) {
     EXPECT(dev != PRL_INVALID_HANDLE);
     MUST(PrlVmDev_GetEmulatedType(dev, &emu));
     EXPECT(emu == PDT_USE_IMAGE_FILE || emu == PDT_USE_FILE_SYSTEM);
-    JOB(PrlVmDev_ResizeImage(dev, 200, PRIF_RESIZE_LAST_PARTITION), NULL);
+    JOB(PrlVmDev_ResizeImage(dev, 66000, PRIF_RESIZE_LAST_PARTITION), NULL);
     cl_free_all(devs, n);
     PrlHandle_Free(vm);
 
     if (find_dev(srv, PHT_VIRTUAL_DEV_HARD_DISK, 0, &dev, &count)) return 1;
     EXPECT(dev != PRL_INVALID_HANDLE);
     MUST(PrlVmDevHd_GetDiskSize(dev, &size));
-    EXPECT(size == 200);
+    EXPECT(size == 66000);
     snprintf(image, sizeof image, "%s", cl_str(PrlVmDev_GetImagePath, dev));
     PrlHandle_Free(dev);
     cl_logoff(srv);
@@ -248,7 +248,7 @@ static int cmd_resize_hdd0(void) {
         snprintf(rel, sizeof rel, "%s", image);
         snprintf(image, sizeof image, "%s/%s", cl_path("vms/%s.pvm", VM), rel);
     }
-    EXPECT(cl_file_size(image) == 200L * 1024 * 1024);
+    EXPECT(cl_file_size(image) == 66000L * 1024 * 1024);
     return 0;
 }
 
@@ -285,7 +285,7 @@ int main(void) {
     COMMAND("prlctl set vm1 --device-add hdd --size 100", cmd_add_hdd());
     COMMAND("prlctl set vm1 --device-add net --type routed", cmd_add_net(1));
     COMMAND("prlctl set vm1 --device-add net --network Bridged", cmd_add_net(0));
-    COMMAND("prlctl set vm1 --device-set hdd0 --size 200", cmd_resize_hdd0());
+    COMMAND("prlctl set vm1 --device-set hdd0 --size 66000", cmd_resize_hdd0());
     COMMAND("prlctl set vm1 --device-del net0", cmd_del_net0());
     return cl_finish();
 }

@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kTcp = "HostOnlyNetwork/NATServer/PortForwarding/TCP";
 constexpr const char* kUdp = "HostOnlyNetwork/NATServer/PortForwarding/UDP";
 
-const char* forward_path(PRL_PORT_FORWARDING_TYPE type) {
+const char* forward_path(const PRL_PORT_FORWARDING_TYPE& type) {  // by reference: C may pass any value (enum_in)
     const long long t = enum_in(type);
     require(t == PPF_TCP || t == PPF_UDP, PRL_ERR_INVALID_ARG, "not a port-forwarding type");
     return t == PPF_TCP ? kTcp : kUdp;

@@ -178,12 +178,17 @@ PRL_RESULT PrlEvtPrm_ToHandle(PRL_HANDLE hEventParam, PRL_HANDLE_PTR phParamValu
     return sync([&] {
         auto param = handle_cast<EventParam>(hEventParam);
         out_ptr(phParamValue);
-        if (param->data_type() != PFD_ENTITY) return PRL_ERR_INVALID_ARG;  // as the original
+        // The original builds the object from the parameter's name, whatever
+        // its type: a string parameter such as vm_search_info (a found VM's
+        // description) gives its object too.
+        if (param->entity()) {
+            give(param->entity(), phParamValue);
+            return PRL_ERR_SUCCESS;
+        }
+        if (param->data_type() != PFD_ENTITY) return PRL_ERR_INVALID_ARG;
         // An entity read from XML that names an object prlshim cannot build
         // (a VM configuration, a licence, ...) has no object yet.
-        if (!param->entity()) return PRL_ERR_UNIMPLEMENTED;
-        give(param->entity(), phParamValue);
-        return PRL_ERR_SUCCESS;
+        return PRL_ERR_UNIMPLEMENTED;
     });
 }
 

@@ -20,4 +20,10 @@ std::string host_path_arg(PRL_CONST_STR path);
 // is lexically normal ("/a/./b/../c/" -> "/a/c").
 std::string absolute_host_path(const std::string& path);
 
+// prefix[delimiter N]suffix, the first name not taken in `dir` (compared
+// without regard to case, as the product does); "tmpfile" without a prefix
+// (PrlSrv_FsGenerateEntryName, PrlVm_GenerateVmDevFilename).
+std::string generate_name(const std::string& dir, std::string prefix, const std::string& suffix,
+                          const std::string& delimiter);
+
 }  // namespace prl::abi

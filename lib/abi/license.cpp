@@ -3,6 +3,7 @@
 // that is not valid and has no key (what the product reports when none is
 // installed), and a key is refused rather than pretended to be installed.
 #include "getters.h"
+#include "object_text.h"
 #include "xml_io.h"
 
 #include "core/event_xml.h"
@@ -111,10 +112,7 @@ PRL_RESULT PrlLic_ToString(PRL_HANDLE hLicense, PRL_VOID_PTR_PTR pLicStr) {
     return sync([&] {
         auto lic = handle_cast<License>(hLicense);
         out_ptr(pLicStr);
-        EventData data;
-        data.type = PET_DSP_EVT_LICENSE_CHANGED;
-        data.params = lic->params();
-        *pLicStr = malloc_copy(xml::to_xml(Event(std::move(data))));
+        *pLicStr = malloc_copy(license_xml(*lic));
         return PRL_ERR_SUCCESS;
     });
 }

@@ -258,27 +258,6 @@ void can_create_file(const std::string& path) {
     if (::access(dir.c_str(), W_OK | X_OK) != 0) fail(PRL_ERR_ACCESS_DENIED, "cannot create files in " + dir);
 }
 
-// prefix[delimiter N]suffix, the first not taken in `dir` (names compared
-// without regard to case, as the product does); "tmpfile" without a prefix.
-std::string generate_name(const std::string& dir, std::string prefix, const std::string& suffix,
-                          const std::string& delimiter) {
-    auto lower = [](std::string s) {
-        for (char& c : s)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        return s;
-    };
-    std::set<std::string> taken;
-    if (DIR* d = ::opendir(dir.c_str())) {
-        while (const dirent* e = ::readdir(d)) taken.insert(lower(e->d_name));
-        ::closedir(d);
-    }
-    if (prefix.empty()) prefix = "tmpfile";
-    for (std::uint64_t n = 0;; ++n) {
-        std::string name = n == 0 ? prefix + suffix : prefix + delimiter + std::to_string(n) + suffix;
-        if (!taken.count(lower(name))) return name;
-    }
-}
-
 ResultPtr result_of(ObjectPtr object) { return std::make_shared<Result>(std::vector<Result::Param>{std::move(object)}); }
 
 // Runs `task` as a job of the logged-in server.
@@ -481,3 +460,28 @@ PRL_RESULT PrlFsEntry_GetType(PRL_HANDLE hFsEntry, PRL_FILE_SYSTEM_ELEMENT_TYPE_
 }
 
 }  // extern "C"
+
+namespace prl::abi {
+
+// prefix[delimiter N]suffix, the first not taken in `dir` (names compared
+// without regard to case, as the product does); "tmpfile" without a prefix.
+std::string generate_name(const std::string& dir, std::string prefix, const std::string& suffix,
+                          const std::string& delimiter) {
+    auto lower = [](std::string s) {
+        for (char& c : s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return s;
+    };
+    std::set<std::string> taken;
+    if (DIR* d = ::opendir(dir.c_str())) {
+        while (const dirent* e = ::readdir(d)) taken.insert(lower(e->d_name));
+        ::closedir(d);
+    }
+    if (prefix.empty()) prefix = "tmpfile";
+    for (std::uint64_t n = 0;; ++n) {
+        std::string name = n == 0 ? prefix + suffix : prefix + delimiter + std::to_string(n) + suffix;
+        if (!taken.count(lower(name))) return name;
+    }
+}
+
+}  // namespace prl::abi

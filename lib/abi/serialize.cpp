@@ -7,6 +7,7 @@
 // (the same XML PrlEvent_GetDataPtr gives) and answers PRL_ERR_UNIMPLEMENTED
 // for other types until they have an XML form.
 #include "boundary.h"
+#include "object_text.h"
 #include "xml_io.h"
 
 #include "core/event_xml.h"
@@ -58,8 +59,13 @@ PRL_RESULT PrlHandle_ToString(PRL_HANDLE hHandle, PRL_VOID_PTR_PTR ppXml) {
     return sync([&] {
         auto object = handle_cast<Object>(hHandle);
         out_ptr(ppXml);
-        if (!xml::serialisable(*object)) return PRL_ERR_UNIMPLEMENTED;
-        *ppXml = malloc_copy(xml::object_to_xml(*object));
+        if (xml::serialisable(*object)) {
+            *ppXml = malloc_copy(xml::object_to_xml(*object));
+        } else if (auto text = object_text(*object)) {  // licence, login response
+            *ppXml = malloc_copy(*text);
+        } else {
+            return PRL_ERR_UNIMPLEMENTED;
+        }
         return PRL_ERR_SUCCESS;
     });
 }

@@ -1,4 +1,5 @@
 #include "server.h"
+#include "vm_locks.h"
 
 #include "error.h"
 #include "info_objects.h"
@@ -17,7 +18,10 @@ std::atomic<std::size_t> g_open_sessions{0};
 }  // namespace
 
 Server::~Server() {
-    if (service_) --g_open_sessions;
+    if (service_) {
+        --g_open_sessions;
+        VmLocks::instance().release_session(session_uuid_);
+    }
 }
 
 std::size_t Server::open_sessions() noexcept { return g_open_sessions.load(); }
@@ -57,6 +61,7 @@ void Server::logoff() {
     if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
     service_.reset();
     --g_open_sessions;
+    VmLocks::instance().release_session(session_uuid_);  // a session's VM locks end with it
     session_uuid_.clear();
 }
 

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "info_objects.h"
+#include "vm_locks.h"
 
 #include "service/store/error.h"
 
@@ -38,6 +39,15 @@ std::string registered_uuid(const Vm& vm) {
     require(vm.registered(), PRL_ERR_VM_UUID_NOT_FOUND, "the VM is not registered");
     return vm.uuid();
 }
+
+namespace {
+// An exclusive operation: refused while another session holds the VM's lock (PrlVm_Lock).
+std::string exclusive_uuid(const Vm& vm) {
+    std::string uuid = registered_uuid(vm);
+    VmLocks::instance().check(uuid, vm.server()->session_uuid());
+    return uuid;
+}
+}  // namespace
 
 ResultPtr list(Server& server, std::optional<service::VmType> type) {
     auto svc = server.service();
@@ -95,7 +105,7 @@ ResultPtr register_bundle(Server& server, const std::string& path, const std::st
 }
 
 ResultPtr unregister(const VmPtr& vm) {
-    const std::string uuid = registered_uuid(*vm);
+    const std::string uuid = exclusive_uuid(*vm);
     vm->server()->service()->unregister(uuid);
     vm->forget();
     vm->server()->emit(vm_event(PET_DSP_EVT_VM_UNREGISTERED, vm, uuid));
@@ -103,7 +113,7 @@ ResultPtr unregister(const VmPtr& vm) {
 }
 
 ResultPtr remove(const VmPtr& vm) {
-    const std::string uuid = registered_uuid(*vm);
+    const std::string uuid = exclusive_uuid(*vm);
     vm->server()->service()->remove(uuid);
     vm->forget();
     vm->server()->emit(vm_event(PET_DSP_EVT_VM_DELETED, vm, uuid));
@@ -117,7 +127,7 @@ ResultPtr refresh(const VmPtr& vm) {
 }
 
 ResultPtr commit(const VmPtr& vm) {
-    const std::string uuid = registered_uuid(*vm);
+    const std::string uuid = exclusive_uuid(*vm);
     auto svc = vm->server()->service();
     svc->update_config(uuid, vm->config(), vm->revision());
     vm->load(svc->config(uuid));
@@ -126,7 +136,7 @@ ResultPtr commit(const VmPtr& vm) {
 }
 
 ResultPtr power(const VmPtr& vm, service::PowerCommand command, Job& job) {
-    const std::string uuid = registered_uuid(*vm);
+    const std::string uuid = exclusive_uuid(*vm);
     auto svc = vm->server()->service();
     service::VmState from = svc->power_state(uuid);
     const service::PowerPlan plan = service::plan_power_command(from, command);

@@ -76,10 +76,12 @@ static int hw_devs(PRL_HANDLE cfg, count_fn count, item_fn item, int kind, PRL_U
         } else {
             TRY(PrlSrvCfgDev_GetName(dev, buf, &len));
         }
+        /* PrlDevSrv::get_id / get_name: a host disk has its own calls (the
+         * generic ones refuse its handle, in the SDK as here) */
         len = sizeof buf;
-        MUST(PrlSrvCfgDev_GetId(dev, buf, &len));
+        MUST(kind == 'h' ? PrlSrvCfgHdd_GetDevId(dev, buf, &len) : PrlSrvCfgDev_GetId(dev, buf, &len));
         len = sizeof buf;
-        MUST(PrlSrvCfgDev_GetName(dev, buf, &len));
+        MUST(kind == 'h' ? PrlSrvCfgHdd_GetDevName(dev, buf, &len) : PrlSrvCfgDev_GetName(dev, buf, &len));
         PrlHandle_Free(dev);
     }
     return 0;

@@ -419,6 +419,30 @@ std::vector<Case> cases() {
         PrlHandle_Free(vm);
         return rc;
     });
+    add("PrlVmDev_FromString", "sXml", c_xml, [](const char* x) {
+        PRL_HANDLE vm = new_vm(), d = PRL_INVALID_HANDLE;
+        REL_OK(PrlVmCfg_CreateVmDev(vm, PDE_OPTICAL_DISK, &d));
+        const PRL_RESULT rc = PrlVmDev_FromString(d, x);
+        PrlHandle_Free(d);
+        PrlHandle_Free(vm);
+        return rc;
+    });
+    // A new device image name in the registered VM's bundle: only a name is made.
+    auto dev_name = [](int which) {
+        return [which](const char* x) {
+            PRL_HANDLE r = PRL_INVALID_HANDLE, vm = PRL_INVALID_HANDLE;
+            REL_OK(wait_job(PrlSrv_GetVmConfig(C.s->server, C.vm_uuid.c_str(), PGVC_SEARCH_BY_UUID), &r));
+            REL_OK(PrlResult_GetParam(r, &vm));
+            const PRL_RESULT rc = job(PrlVm_GenerateVmDevFilename(vm, which == 0 ? x : "disk", which == 1 ? x : ".hdd",
+                                                                  which == 2 ? x : "-"));
+            PrlHandle_Free(vm);
+            PrlHandle_Free(r);
+            return rc;
+        };
+    };
+    add("PrlVm_GenerateVmDevFilename", "sFilenamePrefix", c_free, dev_name(0));
+    add("PrlVm_GenerateVmDevFilename", "sFilenameSuffix", c_free, dev_name(1));
+    add("PrlVm_GenerateVmDevFilename", "sIndexDelimiter", c_free, dev_name(2));
     add("PrlVcmmdConfig_SetPolicy", "sPolicy", c_free, [](const char* x) {
         PRL_HANDLE r = PRL_INVALID_HANDLE, cfg = PRL_INVALID_HANDLE;
         REL_OK(wait_job(PrlSrv_GetVcmmdConfig(C.s->server, 0), &r));

@@ -27,7 +27,10 @@ if [ -n "$missing" ] && [ "${PRLSHIM_NO_INSTALL:-0}" != 1 ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+# -g1 (line tables: backtraces and valgrind still name file and line) builds
+# in about half the time of the default -g.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" > /dev/null
 cmake --build build -j "$jobs"
 
 case "$what" in

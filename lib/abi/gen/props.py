@@ -266,6 +266,60 @@ def read_expr(p, h):
     return None
 
 
+def property_checks(p, defs):
+    """The body of one property's test function."""
+    out = []
+    fallback, lo, hi, allowed, rule = spec_parts(p, defs)
+    out.append('    capi::PropsFixture f;\n    Handle o = f.make("%s");\n' % p.owner)
+    # default
+    if p.value_type == 'str':
+        out.append('    CHECK(read_%s(o) == std::string("%s"));\n' % (p.getter, fallback.replace('"', '\\"')))
+    elif p.value_type == 'PRL_BOOL':
+        out.append('    CHECK(read_%s(o) == %s);\n' % (p.getter, 'PRL_TRUE' if fallback in ('true', '1') else 'PRL_FALSE'))
+    elif p.value_type != 'PRL_DOUBLE' and fallback != '':
+        out.append('    CHECK(static_cast<long long>(read_%s(o)) == %sLL);\n' % (p.getter, fallback))
+    # argument checks
+    if p.value_type == 'str':
+        out.append('    PRL_UINT32 len = 0;\n')
+        out.append('    CHECK(%s(capi::forged_handle(), nullptr, &len) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+        out.append('    CHECK(%s(f.wrong_type(), nullptr, &len) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+        out.append('    CHECK(%s(o, nullptr, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+    else:
+        out.append('    %s v{};\n' % p.value_type)
+        out.append('    CHECK(%s(capi::forged_handle(), &v) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+        out.append('    CHECK(%s(f.wrong_type(), &v) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+        out.append('    CHECK(%s(o, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.getter)
+    if p.set_fn:
+        s = sample(p, defs)
+        cast = '' if p.value_type in ('str', 'PRL_BOOL', 'PRL_DOUBLE') or not p.is_enum(defs) else '(%s)' % p.value_type
+        if p.is_enum(defs) and s is not None:
+            cast = 'static_cast<%s>' % p.value_type
+        if s is not None:
+            arg = '%s(%s)' % (cast, s) if cast else s
+            out.append('    REQUIRE_PRL_OK(%s(o, %s));\n' % (p.setter, arg))
+            if p.value_type == 'str':
+                out.append('    CHECK(read_%s(o) == std::string(%s));\n' % (p.getter, s))
+            else:
+                out.append('    CHECK(read_%s(o) == %s);\n' % (p.getter, arg))
+            out.append('    Handle again = f.persist_and_reload(o);\n')
+            if p.value_type == 'str':
+                out.append('    CHECK(read_%s(again) == std::string(%s));\n' % (p.getter, s))
+            else:
+                out.append('    CHECK(read_%s(again) == %s);\n' % (p.getter, arg))
+        bad = rejected(p, defs)
+        if bad is not None:
+            barg = '%s(%s)' % (cast, bad) if cast else bad
+            if p.value_type not in ('str', 'PRL_BOOL', 'PRL_DOUBLE') and not p.is_enum(defs):
+                barg = 'static_cast<%s>(%s)' % (p.value_type, bad)
+            out.append('    CHECK(%s(o, %s) == PRL_ERR_INVALID_ARG);\n' % (p.setter, barg))
+        if p.value_type == 'str':
+            out.append('    CHECK(%s(o, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.setter)
+            out.append('    CHECK(%s(capi::forged_handle(), "x") == PRL_ERR_INVALID_ARG);\n' % p.setter)
+        else:
+            out.append('    CHECK(%s(capi::forged_handle(), %s{}) == PRL_ERR_INVALID_ARG);\n' % (p.setter, p.value_type))
+    return out
+
+
 def properties_test_cpp(defs):
     """Catch2 tests for every row: default, set/get, refusal of a bad value,
     bad handle, wrong handle type, null out-pointer, and the value surviving a
@@ -281,10 +335,16 @@ def properties_test_cpp(defs):
             out.append('    return %s;\n}\n' % read_expr(p, 'h'))
         else:
             out.append('    %s v{};\n    REQUIRE_PRL_OK(%s(h, &v));\n    return v;\n}\n' % (p.value_type, p.getter))
-    out.append('\n}  // namespace\n\n')
+    # Each property's checks are a function of their own: one huge test case
+    # body of Catch2 expansions takes minutes to compile under the sanitizers.
+    ordered = sorted(props, key=lambda q: OWNERS.index(q.owner))
+    for p in ordered:
+        out.append('void check_%s() {\n' % p.getter)
+        out.extend(property_checks(p, defs))
+        out.append('}\n\n')
+    out.append('}  // namespace\n\n')
     owner_open = None
-    for p in sorted(props, key=lambda q: OWNERS.index(q.owner)):
-        fallback, lo, hi, allowed, rule = spec_parts(p, defs)
+    for p in ordered:
         if p.owner != owner_open:
             if owner_open:
                 out.append('}\n\n')
@@ -292,55 +352,7 @@ def properties_test_cpp(defs):
             # One test case per owner (one ctest entry); each property is a
             # section, run on a fresh fixture.
             out.append('TEST_CASE("properties of %s", "[props][%s]") {\n' % (p.owner, p.owner))
-        out.append('  SECTION("%s") {\n' % p.getter)
-        out.append('    capi::PropsFixture f;\n    Handle o = f.make("%s");\n' % p.owner)
-        # default
-        if p.value_type == 'str':
-            out.append('    CHECK(read_%s(o) == std::string("%s"));\n' % (p.getter, fallback.replace('"', '\\"')))
-        elif p.value_type == 'PRL_BOOL':
-            out.append('    CHECK(read_%s(o) == %s);\n' % (p.getter, 'PRL_TRUE' if fallback in ('true', '1') else 'PRL_FALSE'))
-        elif p.value_type != 'PRL_DOUBLE' and fallback != '':
-            out.append('    CHECK(static_cast<long long>(read_%s(o)) == %sLL);\n' % (p.getter, fallback))
-        # argument checks
-        if p.value_type == 'str':
-            out.append('    PRL_UINT32 len = 0;\n')
-            out.append('    CHECK(%s(capi::forged_handle(), nullptr, &len) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-            out.append('    CHECK(%s(f.wrong_type(), nullptr, &len) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-            out.append('    CHECK(%s(o, nullptr, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-        else:
-            out.append('    %s v{};\n' % p.value_type)
-            out.append('    CHECK(%s(capi::forged_handle(), &v) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-            out.append('    CHECK(%s(f.wrong_type(), &v) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-            out.append('    CHECK(%s(o, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.getter)
-        if p.set_fn:
-            s = sample(p, defs)
-            cast = '' if p.value_type in ('str', 'PRL_BOOL', 'PRL_DOUBLE') or not p.is_enum(defs) else '(%s)' % p.value_type
-            if p.is_enum(defs) and s is not None:
-                cast = 'static_cast<%s>' % p.value_type
-            if s is not None:
-                arg = '%s(%s)' % (cast, s) if cast else s
-                out.append('    REQUIRE_PRL_OK(%s(o, %s));\n' % (p.setter, arg))
-                if p.value_type == 'str':
-                    out.append('    CHECK(read_%s(o) == std::string(%s));\n' % (p.getter, s))
-                else:
-                    out.append('    CHECK(read_%s(o) == %s);\n' % (p.getter, arg))
-                out.append('    Handle again = f.persist_and_reload(o);\n')
-                if p.value_type == 'str':
-                    out.append('    CHECK(read_%s(again) == std::string(%s));\n' % (p.getter, s))
-                else:
-                    out.append('    CHECK(read_%s(again) == %s);\n' % (p.getter, arg))
-            bad = rejected(p, defs)
-            if bad is not None:
-                barg = '%s(%s)' % (cast, bad) if cast else bad
-                if p.value_type not in ('str', 'PRL_BOOL', 'PRL_DOUBLE') and not p.is_enum(defs):
-                    barg = 'static_cast<%s>(%s)' % (p.value_type, bad)
-                out.append('    CHECK(%s(o, %s) == PRL_ERR_INVALID_ARG);\n' % (p.setter, barg))
-            if p.value_type == 'str':
-                out.append('    CHECK(%s(o, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.setter)
-                out.append('    CHECK(%s(capi::forged_handle(), "x") == PRL_ERR_INVALID_ARG);\n' % p.setter)
-            else:
-                out.append('    CHECK(%s(capi::forged_handle(), %s{}) == PRL_ERR_INVALID_ARG);\n' % (p.setter, p.value_type))
-        out.append('  }\n')
+        out.append('    SECTION("%s") { check_%s(); }\n' % (p.getter, p.getter))
     if owner_open:
         out.append('}\n')
     return ''.join(out)

@@ -92,6 +92,10 @@ TEST_CASE("listeners hear a job finish exactly once", "[executor]") {
     job->on_finish([&](const JobPtr&) { ++heard; });
     Executor::instance().submit(job, [](Job&) -> ResultPtr { return nullptr; });
     REQUIRE(job->wait(10000));
+    // Waiters are woken before the listeners run (on the finishing thread).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (heard == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    REQUIRE(heard == 1);
     job->finish(PRL_ERR_FAILURE);  // a second finish is ignored
     REQUIRE(job->ret_code() == PRL_ERR_SUCCESS);
     job->on_finish([&](const JobPtr&) { ++heard; });  // late listener: told at once

@@ -2,19 +2,24 @@
 //   DispConfig  (PHT_DISP_CONFIG)   a copy of the common preferences
 //   UserProfile (PHT_USER_PROFILE)  a copy of the current user's record
 //   UserInfo    (PHT_USER_INFO)     one user as PrlSrv_GetUserInfoList lists it
+//   DispNet     (PHT_DISP_NET_ADAPTER) one network entry of a DispConfig
 // The first two are edited locally (table-driven setters write into their
 // tree) and written back by PrlSrv_CommonPrefsCommit / UserProfileCommit,
 // which refuse a copy whose section changed since it was read (the revision).
 #pragma once
 
+#include "error.h"
 #include "object.h"
 
 #include "service/store/disp_config.h"
 #include "service/store/xml_tree.h"
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 namespace prl {
 
@@ -46,6 +51,46 @@ class DispConfig : public TreeObject {
 public:
     explicit DispConfig(service::DispSection s) : TreeObject(PHT_DISP_CONFIG, std::move(s)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_DISP_CONFIG; }
+};
+
+// The NetworkAdapter entries of common preferences (NetworkPreferences),
+// in document order.
+inline std::vector<service::XmlTree*> disp_net_entries(service::XmlTree& prefs) {
+    service::XmlTree* net = prefs.find("NetworkPreferences");
+    return net ? net->all("NetworkAdapter") : std::vector<service::XmlTree*>{};
+}
+
+// One NetworkAdapter entry of a DispConfig's NetworkPreferences
+// (PHT_DISP_NET_ADAPTER, PrlDispCfg_CreateDispNet / GetDispNet). It names
+// the entry by its Uuid inside the DispConfig object and reads or edits it
+// there, under that object's lock: what is set through it is committed with
+// the preferences (PrlSrv_CommonPrefsCommit). An entry no longer there
+// (PrlDispNet_Remove, or the preferences reloaded without it) gives
+// PRL_ERR_OBJECT_WAS_REMOVED, as the SDK's handle does.
+class DispNet : public Object {
+public:
+    DispNet(std::shared_ptr<DispConfig> cfg, std::string uuid)
+        : Object(PHT_DISP_NET_ADAPTER), cfg_(std::move(cfg)), uuid_(std::move(uuid)) {}
+    static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_DISP_NET_ADAPTER; }
+
+    const std::string& uuid() const noexcept { return uuid_; }
+
+    // f(entry, prefs): the entry's element and the whole CommonPreferences
+    // tree it lives in.
+    template <class F>
+    auto with_entry(F&& f) const {
+        return cfg_->with_tree([&](service::XmlTree& prefs) {
+            service::XmlTree* entry = nullptr;
+            for (service::XmlTree* e : disp_net_entries(prefs))
+                if (e->text_at("Uuid") == uuid_) { entry = e; break; }
+            require(entry != nullptr, PRL_ERR_OBJECT_WAS_REMOVED, "the network entry was removed");
+            return f(*entry, prefs);
+        });
+    }
+
+private:
+    std::shared_ptr<DispConfig> cfg_;
+    const std::string uuid_;
 };
 
 // The tree is the user's VirtuozzoUser element as the product sends it:

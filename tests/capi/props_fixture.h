@@ -3,7 +3,10 @@
 // kind; persist_and_reload registers the VM (writing config.pvs) and reads it
 // back from disk through a second session. The `disp` owner is the server's
 // common preferences (PrlSrv_GetCommonPrefs); they are persisted with
-// CommonPrefsBeginEdit + CommonPrefsCommit and read back the same way.
+// CommonPrefsBeginEdit + CommonPrefsCommit and read back the same way. The
+// `dispnet` owner is a network entry made in those preferences
+// (PrlDispCfg_CreateDispNet); it is persisted with them and found again by
+// its UUID in the second session's copy.
 #pragma once
 
 #include "capi.h"
@@ -25,6 +28,13 @@ public:
     // A new object of the owner kind named as in properties.tsv.
     Handle make(const std::string& owner) {
         if (owner == "vnet") return make_vnet();
+        if (owner == "dispnet") {
+            dispnet_ = true;
+            prefs_ = common_prefs(server_);
+            Handle net;
+            REQUIRE_PRL_OK(PrlDispCfg_CreateDispNet(prefs_, net.out()));
+            return net;
+        }
         if (owner == "disp") {
             disp_ = true;
             return common_prefs(server_);
@@ -50,6 +60,7 @@ public:
     // object as a second session reads it from disk.
     Handle persist_and_reload(PRL_HANDLE object) {
         if (vnet_) return persist_vnet(object);
+        if (dispnet_) return persist_dispnet(object);
         if (disp_) {
             wait_ok(PrlSrv_CommonPrefsBeginEdit(server_));
             wait_ok(PrlSrv_CommonPrefsCommit(server_, object));
@@ -135,6 +146,31 @@ private:
         return Handle();
     }
 
+    // Commits the preferences the entry belongs to, then finds the entry by
+    // its UUID in a second session's copy.
+    Handle persist_dispnet(PRL_HANDLE net) {
+        const std::string uuid = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlDispNet_GetUuid(net, b, l); });
+        wait_ok(PrlSrv_CommonPrefsBeginEdit(server_));
+        wait_ok(PrlSrv_CommonPrefsCommit(server_, prefs_));
+        Handle other;
+        REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+        wait_ok(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+        Handle prefs = common_prefs(other);
+        sessions_.push_back(std::move(other));
+        PRL_UINT32 count = 0;
+        REQUIRE_PRL_OK(PrlDispCfg_GetDispNetCount(prefs, &count));
+        for (PRL_UINT32 i = 0; i < count; ++i) {
+            Handle found;
+            REQUIRE_PRL_OK(PrlDispCfg_GetDispNet(prefs, i, found.out()));
+            if (get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlDispNet_GetUuid(found, b, l); }) == uuid) {
+                keep_.push_back(std::move(prefs));
+                return found;
+            }
+        }
+        FAIL("the committed network entry is not listed");
+        return Handle();
+    }
+
     static Handle common_prefs(PRL_HANDLE server) {
         Handle job(PrlSrv_GetCommonPrefs(server));
         REQUIRE_PRL_OK(PrlJob_Wait(job, 60000));
@@ -169,10 +205,11 @@ private:
 
     prl::test::TestHome home_;
     Api api_;
-    Handle server_, vm_;
+    Handle server_, vm_, prefs_;
     PRL_DEVICE_TYPE type_ = PDE_GENERIC_DEVICE;
     bool vnet_ = false;
     bool disp_ = false;
+    bool dispnet_ = false;
     std::vector<Handle> sessions_, keep_;
 };
 

@@ -200,6 +200,20 @@ template <class F> PRL_RESULT with_disp_copy(bool profile, F&& f) {
 }
 
 
+// A new network entry of a copy of the common preferences (never committed),
+// for f; its port forwarding is serialized afterwards.
+template <class F> PRL_RESULT with_disp_net(F&& f) {
+    return with_disp_copy(false, [&](PRL_HANDLE prefs) {
+        PRL_HANDLE n = PRL_INVALID_HANDLE;
+        REL_OK(PrlDispCfg_CreateDispNet(prefs, &n));
+        const PRL_RESULT rc = f(n);
+        void* xml = nullptr;
+        REL_OK(PrlDispNet_PortForwardingToString(n, &xml));
+        PrlBuffer_Free(xml);
+        PrlHandle_Free(n);
+        return rc;
+    });
+}
 // The remote file-system calls act on places the client names: location
 // cases (relative values resolve in the allowed directory, absolute ones point
 // there), so they may create and remove there and nowhere else.
@@ -331,6 +345,9 @@ std::vector<Case> cases() {
     });
     add("PrlDispCfg_SetBackupUserPassword", "sUserPassword", c_text, [](const char* x) {
         return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetBackupUserPassword(h, x); });
+    });
+    add("PrlDispNet_PortForwardingFromString", "sPortForwarding", c_xml, [](const char* x) {
+        return with_disp_net([x](PRL_HANDLE n) { return PrlDispNet_PortForwardingFromString(n, x); });
     });
     add("PrlDispCfg_SetUsbIdentAssociation", "sSystemName", c_free, [](const char* x) {
         return with_disp_copy(false, [x](PRL_HANDLE h) { return PrlDispCfg_SetUsbIdentAssociation(h, x, "{1}", 0); });
@@ -715,6 +732,12 @@ void add_property_cases(std::vector<Case>& v) {
                                      job(PrlSrv_DeleteVirtualNetwork(C.s->server, n, 0));
                                  PrlHandle_Free(n);
                                  return rc;
+                             }});
+                continue;
+            }
+            if (owner == "dispnet") {
+                v.push_back({setter, pname, cls, [fn](const char* x) {
+                                 return with_disp_net([fn, x](PRL_HANDLE n) { return fn(n, x); });
                              }});
                 continue;
             }

@@ -1,7 +1,8 @@
 // Owner -> tree (owners.h). A VM's properties live in its config.pvs tree
 // (VmConfig::extra, from the root element); a device's in its own element
 // (HardDisk::extra / Device::extra), addressed relative to it; the
-// dispatcher's in the CommonPreferences element a DispConfig holds.
+// dispatcher's in the CommonPreferences element a DispConfig holds, and a
+// dispatcher network entry's in its NetworkAdapter element there.
 #include "owners.h"
 
 #include "boundary.h"
@@ -47,6 +48,10 @@ void with_tree(Owner owner, PRL_HANDLE h, bool /*write*/, const TreeFn& f) {
     }
     if (owner == Owner::disp) {
         abi::handle_cast<DispConfig>(h)->with_tree([&](service::XmlTree& t) { f(t); });
+        return;
+    }
+    if (owner == Owner::dispnet) {
+        abi::handle_cast<DispNet>(h)->with_entry([&](service::XmlTree& e, service::XmlTree&) { f(e); });
         return;
     }
     auto dev = abi::handle_cast<VmDevice>(h);

@@ -29,6 +29,7 @@ enum class Owner {
     floppy,    // PHT_VIRTUAL_DEV_FLOPPY only
     vnet,      // PHT_VIRTUAL_NETWORK: its VirtualNetwork element
     disp,      // PHT_DISP_CONFIG: the CommonPreferences element of dispatcher.xml
+    dispnet,   // PHT_DISP_NET_ADAPTER: its NetworkAdapter element in the DispConfig
 };
 
 enum class Kind {

@@ -20,10 +20,15 @@ namespace prl::backup::test {
 namespace fs = std::filesystem;
 constexpr size_t kBlock = 4096;
 
+// In one read: byte by byte, a 256 MiB image took minutes in the unoptimised
+// sanitizer build.
 inline std::vector<uint8_t> read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     REQUIRE(in.good());
-    return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> bytes(static_cast<size_t>(fs::file_size(p)));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    REQUIRE(static_cast<size_t>(in.gcount()) == bytes.size());
+    return bytes;
 }
 
 inline bool same_bytes(const fs::path& a, const fs::path& b) { return read_file(a) == read_file(b); }

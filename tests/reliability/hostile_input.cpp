@@ -741,13 +741,13 @@ void add_property_cases(std::vector<Case>& v) {
                              }});
                 continue;
             }
-            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // other owners: their own cases
             if (owner == "disp") {
                 v.push_back({setter, pname, cls, [fn](const char* x) {
                                  return with_disp_copy(false, [fn, x](PRL_HANDLE h) { return fn(h, x); });
                              }});
                 continue;
             }
+            if (owner != "vm" && dev_type == PDE_GENERIC_DEVICE) continue;  // other owners: their own cases
             v.push_back({setter, pname, cls, [fn, owner, dev_type](const char* x) {
                              return with_new_vm([&](PRL_HANDLE vm) {
                                  REL_OK(PrlVmCfg_SetName(vm, "hostile-prop"));

@@ -9,6 +9,9 @@ namespace prl::backup {
 enum class VmType { vm, ct };
 enum class Kind { full, incremental, differential };
 
+// The largest VM configuration (config.pvs) a backup keeps.
+constexpr uint64_t kMaxConfigBytes = 8u << 20;
+
 struct DiskInfo {
     std::string name;
     std::string original_path;
@@ -26,6 +29,7 @@ struct ElementInfo {
     uint64_t stored_size = 0;    // bytes this element added to the repository
     uint64_t original_size = 0;  // bytes of the source (disks or container files)
     uint32_t flags = 0;          // raw SDK flags given at creation, as-is
+    bool has_config = false;     // the VM's configuration was kept (Repository::read_config)
     std::vector<DiskInfo> disks;  // empty for containers
 };
 

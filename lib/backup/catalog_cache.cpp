@@ -12,7 +12,8 @@ namespace prl::backup {
 
 namespace {
 
-constexpr char kMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '1'};
+// Version 2 added the configuration fields; a version 1 cache is simply stale.
+constexpr char kMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '2'};
 constexpr size_t kMaxCacheBytes = 256u << 20;
 
 class Out {
@@ -89,6 +90,9 @@ void put_meta(Out& o, const ElementMeta& m) {
     }
     o.str(m.tree_file);
     o.digest(m.tree_digest);
+    o.str(m.config_file);
+    o.num<uint64_t>(m.config_size);
+    o.digest(m.config_digest);
 }
 
 // Reads one element and re-checks what parse_element would have checked
@@ -132,6 +136,10 @@ ElementMeta get_meta(In& in) {
     m.tree_file = in.str();
     m.tree_digest = in.digest();
     if (m.vm_type == VmType::ct && !is_safe_data_file_name(m.tree_file)) bad();
+    m.config_file = in.str();
+    m.config_size = in.num<uint64_t>();
+    m.config_digest = in.digest();
+    if (!m.config_file.empty() && (!is_safe_data_file_name(m.config_file) || m.config_size > kMaxConfigBytes)) bad();
     if (canonical_uuid(m.vm_uuid) != m.vm_uuid || canonical_uuid(m.chain) != m.chain || m.number == 0 ||
         m.number > 999999999 || m.parent >= m.number || m.time_ns > 999999999)
         bad();

@@ -77,6 +77,7 @@ ElementInfo ElementMeta::info() const {
     e.stored_size = stored_size;
     e.original_size = original_size;
     e.flags = flags;
+    e.has_config = !config_file.empty();
     for (const auto& d : disks) e.disks.push_back(DiskInfo{d.name, d.original_path, d.size});
     return e;
 }
@@ -119,6 +120,13 @@ std::string serialize_element(const ElementMeta& m) {
         w.start("Tree");
         w.element("Manifest", m.tree_file);
         w.element("ManifestSha256", to_hex(m.tree_digest));
+        w.end();
+    }
+    if (!m.config_file.empty()) {
+        w.start("Config");
+        w.element("File", m.config_file);
+        w.element("Size", m.config_size);
+        w.element("Sha256", to_hex(m.config_digest));
         w.end();
     }
     w.end();
@@ -182,6 +190,12 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
         xmlNodePtr tree = p.need(root, "Tree");
         m.tree_file = p.file(tree, "Manifest");
         m.tree_digest = p.digest(tree, "ManifestSha256");
+    }
+    // Optional: older elements have no configuration.
+    if (xmlNodePtr config = xml_child(root, "Config")) {
+        m.config_file = p.file(config, "File");
+        m.config_size = p.u64(config, "Size", kMaxConfigBytes);
+        m.config_digest = p.digest(config, "Sha256");
     }
     return m;
 }

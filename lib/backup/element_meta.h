@@ -36,6 +36,11 @@ struct ElementMeta {
     std::vector<DiskRecord> disks;  // VM
     std::string tree_file;          // CT: manifest file name in the chain directory
     Digest tree_digest{};
+    // The VM's configuration (config.pvs) at backup time; empty file name:
+    // none (elements made before configurations were kept).
+    std::string config_file;
+    uint64_t config_size = 0;
+    Digest config_digest{};
 
     std::string id() const;
     ElementInfo info() const;

@@ -40,6 +40,7 @@ void sweep_chain_dir(const fs::path& dir, const std::string& vm_uuid, const std:
             if (m.chain != chain_uuid || m.vm_uuid != vm_uuid || m.number != number) continue;
             for (const auto& d : m.disks) keep.insert(d.map_file);
             if (!m.tree_file.empty()) keep.insert(m.tree_file);
+            if (!m.config_file.empty()) keep.insert(m.config_file);
             metas.push_back(std::move(m));
         } catch (const Error&) {
         }

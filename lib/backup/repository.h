@@ -29,6 +29,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct Source {
     VmType type = VmType::vm;
     std::vector<DiskSource> disks;   // VM
     std::filesystem::path ct_root;   // container private area (CT)
+    // The VM's configuration (its config.pvs) as it is now, kept with the
+    // element and given back by read_config(); at most kMaxConfigBytes.
+    std::optional<std::string> config;
 };
 
 struct CreateOptions {
@@ -78,6 +82,11 @@ public:
 
     // Restores element `id` (and what it depends on) to `target`.
     void restore(const std::string& id, const RestoreTarget& target, const Progress& progress = {}) const;
+
+    // The configuration kept with element `id`, verified (length and
+    // SHA-256; Errc::corrupted otherwise); nullopt for an element made
+    // without one (older repositories). Unknown id: Errc::not_found.
+    std::optional<std::string> read_config(const std::string& id) const;
 
     // Removes element `id` and the later elements of its chain. With
     // keep_chain only `id` goes: the elements that depended on it are

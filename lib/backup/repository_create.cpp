@@ -31,6 +31,10 @@ void validate(const Source& src, const CreateOptions& opt) {
     check_text(opt.creator, "creator");
     check_text(opt.host, "host");
     check_text(opt.server_uuid, "server uuid");
+    if (src.config && src.config->size() > kMaxConfigBytes)
+        throw Error(Errc::invalid_argument, "the VM configuration is " + std::to_string(src.config->size()) +
+                                                " bytes; a backup keeps at most " +
+                                                std::to_string(kMaxConfigBytes) + " bytes of configuration");
     if (src.type == VmType::vm) {
         if (src.disks.empty()) throw Error(Errc::invalid_argument, "a VM backup needs at least one disk");
         std::set<std::string> names;
@@ -122,6 +126,22 @@ std::string create_element(const fs::path& root, const Source& src, const Create
     load_dedup_index(l, index);
     StoreWriter store(l.packs(), pool, opt.compress, index);
     uint64_t meta_bytes = 0;
+
+    // The configuration: a small file of the element, durable before the
+    // metadata that names it is committed (the chain directory is fsync'ed
+    // in commit()).
+    if (src.config) {
+        m.config_file = tag + ".config";
+        m.config_size = src.config->size();
+        const fs::path path = chain_dir / m.config_file;
+        UniqueFd fd = open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        cleanup.add(path);
+        write_all(fd.get(), src.config->data(), src.config->size(), path.string());
+        fsync_fd(fd.get(), path.string());
+        Sha256 sha;
+        m.config_digest = sha.digest(src.config->data(), src.config->size());
+        meta_bytes += src.config->size();
+    }
 
     // Makes everything durable, then publishes the element by renaming its metadata.
     auto commit = [&](ProgressReporter& pr) {

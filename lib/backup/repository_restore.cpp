@@ -114,4 +114,31 @@ void Repository::restore(const std::string& id, const RestoreTarget& target, con
     guard_errors([&] { restore_element(root_, id, target, progress); });
 }
 
+namespace {
+std::optional<std::string> read_element_config(const fs::path& root, const std::string& id_str) {
+    const Layout l{root};
+    const BackupId id = require_backup_id(id_str);
+    FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+    auto loc = find_chain(l, id.chain);
+    if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
+    const ElementMeta& m = loc->chain.elements.at(id.number);
+    if (m.config_file.empty()) return std::nullopt;
+    const std::string what = "backup " + id.str() + " configuration";
+    std::string text;
+    try {
+        text = read_small_file(loc->chain.dir / m.config_file, kMaxConfigBytes);
+    } catch (const Error& e) {
+        throw Error(e.code() == Errc::not_found ? Errc::corrupted : e.code(), what + ": " + e.what());
+    }
+    Sha256 sha;
+    if (text.size() != m.config_size || sha.digest(text.data(), text.size()) != m.config_digest)
+        throw Error(Errc::corrupted, what + " is damaged (size or SHA-256 differs)");
+    return text;
+}
+}  // namespace
+
+std::optional<std::string> Repository::read_config(const std::string& id) const {
+    return guard_errors([&] { return read_element_config(root_, id); });
+}
+
 }  // namespace prl::backup

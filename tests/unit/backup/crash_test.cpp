@@ -33,6 +33,22 @@ template <class F> void run_and_kill(F&& op, unsigned delay_us) {
     REQUIRE(::waitpid(pid, &status, 0) == pid);
 }
 
+// Each element keeps a configuration naming its state (tens of KiB, so kills land inside its write too).
+Source with_config(Source src, const std::string& desc) {
+    src.config = "<config of='" + desc + "'>" + std::string(40000, 'c') + "</config>";
+    return src;
+}
+
+// Leftover configuration files of unfinished elements are gone: none without its metadata.
+void check_config_files(const fs::path& repo_dir) {
+    size_t configs = 0, metas = 0;
+    for (const std::string& f : files_under(repo_dir)) {
+        if (f.size() > 7 && f.compare(f.size() - 7, 7, ".config") == 0) ++configs;
+        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".xml") == 0) ++metas;
+    }
+    CHECK(configs <= metas);
+}
+
 }  // namespace
 
 TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", "[backup][crash]") {
@@ -50,7 +66,7 @@ TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", 
     {
         auto repo = Repository::open(repo_dir);
         save_state("s0");
-        repo->create(src, opts(Kind::full, "s0"));
+        repo->create(with_config(src, "s0"), opts(Kind::full, "s0"));
     }
 
     std::mt19937_64 rng(20240501);
@@ -61,7 +77,7 @@ TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", 
         if (repo->list().empty()) {  // keep something to remove and restore
             const std::string desc = "base" + std::to_string(i);
             save_state(desc);
-            repo->create(src, opts(Kind::full, desc));
+            repo->create(with_config(src, desc), opts(Kind::full, desc));
         }
         const auto list = repo->list();
         const auto elements = all_elements(list);
@@ -76,7 +92,7 @@ TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", 
             const std::string desc = "s" + std::to_string(i);
             save_state(desc);
             const Kind kind = op == 0 ? Kind::full : op == 1 ? Kind::incremental : Kind::differential;
-            run_and_kill([&] { Repository::open(repo_dir)->create(src, opts(kind, desc)); }, delay);
+            run_and_kill([&] { Repository::open(repo_dir)->create(with_config(src, desc), opts(kind, desc)); }, delay);
         } else if (op == 3) {
             ++kinds_run[1];
             const std::string victim = ids[rng() % ids.size()];
@@ -101,7 +117,9 @@ TEST_CASE("kill -9 at 50 random points leaves every listed element restorable", 
             fs::remove(out);
             restore_disk(*reopened, e->id, "hdd0", out);
             CHECK(same_bytes(out, state_of[e->description]));
+            CHECK(reopened->read_config(e->id) == with_config(src, e->description).config);
         }
+        check_config_files(repo_dir);
     }
     CHECK(kinds_run[0] > 10);
     CHECK(kinds_run[1] > 3);
@@ -135,7 +153,7 @@ TEST_CASE("write failures at random points (file size limit) leave the repositor
             const rlimit rl{limit, limit};
             ::setrlimit(RLIMIT_FSIZE, &rl);
             try {
-                Repository::open(repo_dir)->create(src, opts(kind, desc));
+                Repository::open(repo_dir)->create(with_config(src, desc), opts(kind, desc));
             } catch (const Error& e) {
                 ::_exit(e.code() == Errc::io_error || e.code() == Errc::no_space ? 1 : 2);
             } catch (...) {
@@ -159,7 +177,9 @@ TEST_CASE("write failures at random points (file size limit) leave the repositor
             fs::remove(out);
             restore_disk(*repo, e->id, "hdd0", out);
             CHECK(same_bytes(out, state_of[e->description]));
+            CHECK(repo->read_config(e->id) == with_config(src, e->description).config);
         }
+        check_config_files(repo_dir);
     }
     CHECK(failed > 2);
     CHECK(succeeded > 2);

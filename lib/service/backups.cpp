@@ -1,7 +1,9 @@
 #include "backups.h"
 
+#include "store/bundle_files.h"
 #include "store/disp_config.h"
 #include "store/error.h"
+#include "store/file_ops.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -118,6 +120,8 @@ std::string Backups::create(const BackupRequest& request, const backup::Progress
         source.ct_root = record.entry.bundle;
     else
         source.disks = disk_sources(record.config);
+    // The configuration as stored (docs/backup-service.md), brought back by a restore.
+    source.config = read_file_bounded(record.entry.bundle / "config.pvs", max_config_pvs_bytes);
     backup::CreateOptions options;
     options.kind = request.kind;
     options.compress = request.compress;
@@ -155,43 +159,106 @@ RestoreOutcome Backups::restore_over(const backup::VmEntry& vm, const backup::El
     const VmRecord record = inventory_.get_config(vm.uuid);
     if (record.entry.state != VmState::stopped)
         throw Error(Errc::restore_running, "the VM " + vm.uuid + " must be stopped to restore over it");
+    // The backed-up configuration, verified and parsed before anything is
+    // touched (elements of older repositories have none: disks only).
+    std::optional<VmConfig> backed;
+    if (auto text = repo.read_config(element.id)) {
+        backed = bundle_config_from_text(record.entry.bundle, *text);
+        if (backed->type != record.entry.type)
+            throw backup::Error(backup::Errc::vm_mismatch, "backup " + element.id + " is of another VM type");
+    }
     if (record.entry.type == VmType::ct) {
         restore_tree_in_place(repo, element.id, record.entry.bundle, progress);
-        return {vm.uuid, false};
+    } else {
+        // Each backed-up disk goes back to the image it came from (or, when the
+        // configuration no longer has it, to where the backed-up configuration
+        // had it, or to a file of that name in the bundle).
+        std::map<std::string, fs::path> current, kept;
+        for (const auto& d : disk_sources(record.config)) current[d.name] = d.path;
+        if (backed)
+            for (const auto& d : disk_sources(*backed)) kept[d.name] = d.path;
+        backup::RestoreTarget target;
+        for (const backup::DiskInfo& d : element.disks) {
+            auto it = current.find(d.name);
+            auto k = kept.find(d.name);
+            target.disks[d.name] = it != current.end() ? it->second
+                                   : k != kept.end()   ? k->second
+                                                       : record.entry.bundle / d.name;
+        }
+        repo.restore(element.id, target, progress);
+        if (backed) {  // its disks are the images just restored
+            const std::vector<backup::DiskSource> names = disk_sources(*backed);
+            for (size_t i = 0; i < backed->hard_disks.size(); ++i) {
+                auto t = target.disks.find(names[i].name);
+                if (t == target.disks.end()) continue;
+                HardDisk& disk = backed->hard_disks[i];
+                if (disk.friendly_name == disk.image_path) disk.friendly_name = t->second.string();
+                disk.image_path = t->second.string();
+            }
+        }
     }
-    // Each backed-up disk goes back to the image it came from (or, when the
-    // configuration no longer has it, to a file of that name in the bundle).
-    std::map<std::string, fs::path> current;
-    for (const auto& d : disk_sources(record.config)) current[d.name] = d.path;
-    backup::RestoreTarget target;
-    for (const backup::DiskInfo& d : element.disks) {
-        auto it = current.find(d.name);
-        target.disks[d.name] = it != current.end() ? it->second : record.entry.bundle / d.name;
-    }
-    repo.restore(element.id, target, progress);
+    if (backed) adopt_config(vm.uuid, std::move(*backed));
     return {vm.uuid, false};
+}
+
+// The restored VM takes the backed-up configuration with its current
+// identity: the same UUID, its current name (the product keeps the name of a
+// VM restored over) and bundle; stored through the inventory's update path.
+void Backups::adopt_config(const std::string& uuid, VmConfig config) {
+    const VmRecord now = inventory_.get_config(uuid);
+    config.uuid = now.entry.uuid;
+    config.name = now.entry.name;
+    config.type = now.entry.type;
+    inventory_.update_config(uuid, config, now.entry.revision);
 }
 
 RestoreOutcome Backups::restore_new(const backup::VmEntry& vm, const backup::ElementInfo& element,
                                     const RestoreRequest& request, const backup::Repository& repo,
                                     const backup::Progress& progress) {
-    // The new VM's configuration: the original's when it is still registered,
-    // else one rebuilt from what the backup records (name, type, disks).
+    // The new VM's configuration: the backed-up one when the backup kept it
+    // (as the product restores it); else the original's when it is still
+    // registered, else one rebuilt from what the backup records (name, type, disks).
     VmConfig config;
-    if (auto entry = inventory_.find_by_uuid(vm.uuid)) {
+    const std::optional<std::string> text = repo.read_config(element.id);
+    const bool original_registered = inventory_.find_by_uuid(vm.uuid).has_value();
+    std::vector<HardDisk> disks;
+    if (text) {
+        config = from_config_pvs(*text);
+        if (config.type != (vm.type == backup::VmType::ct ? VmType::ct : VmType::vm))
+            throw backup::Error(backup::Errc::vm_mismatch, "backup " + element.id + " is of another VM type");
+        // Its disks, each at its backup name in the new bundle.
+        const std::vector<backup::DiskSource> names = disk_sources(config);
+        for (size_t i = 0; i < config.hard_disks.size(); ++i) {
+            HardDisk disk = config.hard_disks[i];
+            bool in_backup = false;
+            for (const backup::DiskInfo& d : element.disks) in_backup = in_backup || d.name == names[i].name;
+            if (!in_backup) continue;
+            if (disk.friendly_name == disk.image_path) disk.friendly_name = names[i].name;
+            disk.image_path = names[i].name;
+            disks.push_back(std::move(disk));
+        }
+    } else if (original_registered) {
         config = inventory_.get_config(vm.uuid).config;
-        config.hard_disks.clear();
     } else {
         config = make_default_config(config.os_version, false);
         config.type = vm.type == backup::VmType::ct ? VmType::ct : VmType::vm;
     }
-    config.name = request.target_name.empty() ? vm.name : request.target_name;
-    config.uuid = (request.to_copy || inventory_.find_by_uuid(vm.uuid)) ? std::string() : vm.uuid;
+    if (!request.target_name.empty()) config.name = request.target_name;
+    else if (!text || config.name.empty()) config.name = vm.name;
+    config.uuid = (request.to_copy || original_registered) ? std::string() : vm.uuid;
     config.home_path.clear();
-    unsigned index = 0;
+    // The backed-up configuration's disks keep their settings and indices;
+    // a backed-up disk it does not describe gets a plain one. (A container's
+    // disks, if any, live in its tree and come back with it.)
+    if (!(text && config.type == VmType::ct)) config.hard_disks = std::move(disks);
+    unsigned next_index = 0;
+    for (const HardDisk& h : config.hard_disks) next_index = std::max(next_index, h.index + 1);
     for (const backup::DiskInfo& d : element.disks) {
+        if (std::any_of(config.hard_disks.begin(), config.hard_disks.end(),
+                        [&](const HardDisk& h) { return h.image_path == d.name; }))
+            continue;
         HardDisk disk;
-        disk.index = index++;
+        disk.index = next_index++;
         disk.image_path = d.name;  // inside the new bundle
         disk.size_mib = (d.size + (1u << 20) - 1) >> 20;
         config.hard_disks.push_back(disk);

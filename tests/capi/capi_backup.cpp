@@ -410,3 +410,142 @@ TEST_CASE("a running backup is a task another login sees and can attach to", "[b
     }
     REQUIRE_PRL_OK(capi::wait_code(job, 60000));
 }
+
+namespace {
+
+// Sets CPU count, description and (if given) name in one edit.
+void edit_vm(PRL_HANDLE vm, PRL_UINT32 cpus, const char* description, const char* name = nullptr) {
+    Fixture::run(PrlVm_BeginEdit(vm));
+    REQUIRE_PRL_OK(PrlVmCfg_SetCpuCount(vm, cpus));
+    REQUIRE_PRL_OK(PrlVmCfg_SetDescription(vm, description));
+    if (name) REQUIRE_PRL_OK(PrlVmCfg_SetName(vm, name));
+    Fixture::run(PrlVm_CommitEx(vm, 0));
+}
+
+PRL_UINT32 cpu_count(PRL_HANDLE vm) {
+    PRL_UINT32 n = 0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetCpuCount(vm, &n));
+    return n;
+}
+
+std::string description_of(PRL_HANDLE vm) {
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetDescription(vm, b, l); });
+}
+
+std::string name_of(PRL_HANDLE vm) {
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetName(vm, b, l); });
+}
+
+std::string uuid_of(PRL_HANDLE vm) {
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm, b, l); });
+}
+
+// The VM as a new session sees it.
+Handle fresh_look(const std::string& key, PRL_UINT32 search) {
+    Handle server, vm;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    Fixture::run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle found = Fixture::run(PrlSrv_GetVmConfig(server, key.c_str(), search));
+    REQUIRE_PRL_OK(PrlResult_GetParam(found, vm.out()));
+    Fixture::run(PrlSrv_Logoff(server));
+    return vm;
+}
+
+std::string config_pvs_of(PRL_HANDLE vm) {
+    return read_file(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetHomePath(vm, b, l); }));
+}
+
+}  // namespace
+
+TEST_CASE("restore brings the backed-up configuration back: in place and as a new VM", "[backup][backup_config]") {
+    Fixture f;
+    edit_vm(f.vm, 2, "as backed up");
+    std::mt19937_64 rng(3);
+    write_at(f.image, 0, random_bytes(rng, kMiB));
+    const std::string disk_before = read_file(f.image);
+    const std::string id = f.backup(PBT_FULL);
+
+    // Changed after the backup: CPUs, description, name and the disk.
+    edit_vm(f.vm, 4, "changed after backup", "renamed-vm");
+    write_at(f.image, 0, std::string(kMiB, 'Z'));
+    REQUIRE(cpu_count(f.vm) == 4);
+
+    SECTION("in place") {
+        Fixture::run(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id.c_str(), "", 0, "", "", "", 0, 0, PRL_FALSE));
+        REQUIRE(read_file(f.image) == disk_before);
+        // This session's VM object, a new session, and the file on disk agree.
+        for (int look = 0; look < 2; ++look) {
+            Handle seen = look == 0 ? Handle() : fresh_look(f.uuid, PGVC_SEARCH_BY_UUID);
+            PRL_HANDLE vm = look == 0 ? static_cast<PRL_HANDLE>(f.vm) : static_cast<PRL_HANDLE>(seen);
+            INFO("look " << look);
+            CHECK(cpu_count(vm) == 2);
+            CHECK(description_of(vm) == "as backed up");
+            CHECK(uuid_of(vm) == f.uuid);       // the same VM
+            CHECK(name_of(vm) == "renamed-vm");  // keeps its current name, as the product does
+            Handle hd;
+            REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, hd.out()));
+            CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hd, b, l); }) == f.image);
+        }
+        const std::string pvs = config_pvs_of(f.vm);
+        CHECK(pvs.find("as backed up") != std::string::npos);
+        CHECK(pvs.find("changed after backup") == std::string::npos);
+        CHECK(pvs.find("renamed-vm") != std::string::npos);
+        CHECK(pvs.find(f.uuid) != std::string::npos);
+        // Still editable through the normal path (the stored revision is consistent).
+        edit_vm(f.vm, 3, "edited after restore");
+        CHECK(cpu_count(fresh_look(f.uuid, PGVC_SEARCH_BY_UUID)) == 3);
+    }
+    SECTION("as a new VM (prlctl restore -n)") {
+        CHECK(f.restore_copy(id, "restored-copy") == disk_before);
+        Handle copy = fresh_look("restored-copy", PGVC_SEARCH_BY_NAME);
+        CHECK(cpu_count(copy) == 2);
+        CHECK(description_of(copy) == "as backed up");
+        CHECK(name_of(copy) == "restored-copy");
+        CHECK(uuid_of(copy) != f.uuid);
+        const std::string pvs = config_pvs_of(copy);
+        CHECK(pvs.find("as backed up") != std::string::npos);
+        CHECK(pvs.find("restored-copy") != std::string::npos);
+        // The original is untouched.
+        CHECK(cpu_count(fresh_look(f.uuid, PGVC_SEARCH_BY_UUID)) == 4);
+    }
+    SECTION("the original unregistered: restored under its own UUID with the backed-up config") {
+        Fixture::run(PrlVm_Unreg(f.vm));
+        std::filesystem::remove_all(std::filesystem::path(f.image).parent_path());
+        Fixture::run(PrlSrv_RestoreVmBackup(f.server, f.uuid.c_str(), id.c_str(), "", 0, "", "", "", 0, 0, PRL_FALSE));
+        Handle back = fresh_look(f.uuid, PGVC_SEARCH_BY_UUID);
+        CHECK(cpu_count(back) == 2);
+        CHECK(description_of(back) == "as backed up");
+        CHECK(name_of(back) == "backup-vm");  // the name it had when backed up
+        Handle hd;
+        REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(back, 0, hd.out()));
+        CHECK(read_file(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hd, b, l); })) ==
+              disk_before);
+    }
+}
+
+TEST_CASE("a container's configuration comes back with its restore", "[backup][backup_config]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    Handle server, ct;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    Fixture::run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    REQUIRE_PRL_OK(PrlSrv_CreateVm(server, ct.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct-cfg"));
+    REQUIRE_PRL_OK(PrlVmCfg_SetVmType(ct, PVT_CT));
+    Fixture::run(PrlVm_Reg(ct, "", PRL_TRUE));
+    const std::string uuid = uuid_of(ct);
+    edit_vm(ct, 2, "ct as backed up");
+    Fixture::run(PrlSrv_CreateVmBackup(server, uuid.c_str(), "", 0, "", "", PBT_FULL, 0, PRL_FALSE));
+    edit_vm(ct, 6, "ct changed");
+    Fixture::run(PrlSrv_RestoreVmBackup(server, uuid.c_str(), "", "", 0, "", "", "", 0, 0, PRL_FALSE));
+    Handle back = fresh_look(uuid, PGVC_SEARCH_BY_UUID);
+    CHECK(cpu_count(back) == 2);
+    CHECK(description_of(back) == "ct as backed up");
+    CHECK(config_pvs_of(back).find("ct as backed up") != std::string::npos);
+    Fixture::run(PrlSrv_RestoreVmBackup(server, uuid.c_str(), "", "", 0, "", "", "ct-cfg-copy", PBT_RESTORE_TO_COPY, 0,
+                                        PRL_FALSE));
+    Handle copy = fresh_look("ct-cfg-copy", PGVC_SEARCH_BY_NAME);
+    CHECK(cpu_count(copy) == 2);
+    CHECK(description_of(copy) == "ct as backed up");
+    CHECK(uuid_of(copy) != uuid);
+}

@@ -48,6 +48,16 @@ bool exists_nofollow(const fs::path& p) {
     return ::lstat(p.c_str(), &st) == 0;
 }
 
+VmConfig in_bundle(const fs::path& bundle, VmConfig cfg) {
+    map_paths(cfg, [&](const std::string& p) { return path_from_config(bundle, p); });
+    // A disk image lives inside its bundle, whatever a config.pvs handed to us
+    // says: backups read it and restores replace it, so a path leading out
+    // ("../../x", "/home/u/.bashrc") would let a crafted bundle reach any file.
+    for (const auto& d : cfg.hard_disks) image_path_in_bundle(bundle, d.image_path);
+    cfg.home_path = (bundle / "config.pvs").string();
+    return cfg;
+}
+
 }  // namespace
 
 void assign_image_paths(const fs::path& bundle, VmConfig& cfg) {
@@ -96,14 +106,11 @@ void write_bundle_config(const fs::path& bundle, VmConfig cfg) {
 }
 
 VmConfig read_bundle_config(const fs::path& bundle) {
-    VmConfig cfg = load_config_pvs(bundle / "config.pvs");
-    map_paths(cfg, [&](const std::string& p) { return path_from_config(bundle, p); });
-    // A disk image lives inside its bundle, whatever a config.pvs handed to us
-    // says: backups read it and restores replace it, so a path leading out
-    // ("../../x", "/home/u/.bashrc") would let a crafted bundle reach any file.
-    for (const auto& d : cfg.hard_disks) image_path_in_bundle(bundle, d.image_path);
-    cfg.home_path = (bundle / "config.pvs").string();
-    return cfg;
+    return in_bundle(bundle, load_config_pvs(bundle / "config.pvs"));
+}
+
+VmConfig bundle_config_from_text(const fs::path& bundle, const std::string& config_pvs) {
+    return in_bundle(bundle, from_config_pvs(config_pvs));
 }
 
 }  // namespace prl::service

@@ -21,5 +21,7 @@ std::vector<std::filesystem::path> create_missing_images(const std::filesystem::
 
 void write_bundle_config(const std::filesystem::path& bundle, VmConfig config);
 VmConfig read_bundle_config(const std::filesystem::path& bundle);
+// The same for config.pvs text from elsewhere (a backup) placed in `bundle`.
+VmConfig bundle_config_from_text(const std::filesystem::path& bundle, const std::string& config_pvs);
 
 }  // namespace prl::service

@@ -8,6 +8,7 @@
 #define VM "vm1"
 
 static char vm_uuid[64], full_id[128], incr_id[128];
+static PRL_UINT32 cpus_backed_up; /* vm1's CPU count when backed up */
 
 /* PrlSrv::get_min_security_level(): the common preferences; failures tolerated. */
 static PRL_UINT32 min_security_level(PRL_HANDLE srv) {
@@ -107,15 +108,27 @@ static int cmd_restore(const char* new_name) {
     TRY(PrlSrv_RegEventHandler(srv, cl_on_event, vm_uuid));
     JOB(job, NULL);
     TRY(PrlSrv_UnregEventHandler(srv, cl_on_event, NULL));
-    if (*new_name) {
+    if (*new_name) { /* a new VM with the backed-up configuration */
+        PRL_UINT32 cpus = 0;
         if (cl_get_vm(srv, new_name, &vm)) return 1;
         EXPECT(strcmp(cl_str(PrlVmCfg_GetUuid, vm), vm_uuid) != 0);
-        PrlHandle_Free(vm);
-        EXPECT(cl_exists(cl_path("vms/%s.pvm/config.pvs", new_name)));
-    } else { /* the description changed after the backup is back to the backed-up one */
-        if (cl_get_vm(srv, VM, &vm)) return 1;
+        MUST(PrlVmCfg_GetCpuCount(vm, &cpus));
+        EXPECT(cpus == cpus_backed_up);
         EXPECT(strcmp(cl_str(PrlVmCfg_GetDescription, vm), "changed after backup") != 0);
         PrlHandle_Free(vm);
+        EXPECT(cl_exists(cl_path("vms/%s.pvm/config.pvs", new_name)));
+        EXPECT(!cl_file_has(cl_path("vms/%s.pvm/config.pvs", new_name), "changed after backup"));
+        EXPECT(cl_file_has(cl_path("vms/%s.pvm/config.pvs", new_name), new_name));
+    } else { /* the CPU count and description changed after the backup are back to the backed-up ones */
+        PRL_UINT32 cpus = 0;
+        if (cl_get_vm(srv, VM, &vm)) return 1;
+        EXPECT(strcmp(cl_str(PrlVmCfg_GetDescription, vm), "changed after backup") != 0);
+        EXPECT(strcmp(cl_str(PrlVmCfg_GetUuid, vm), vm_uuid) == 0);
+        MUST(PrlVmCfg_GetCpuCount(vm, &cpus));
+        EXPECT(cpus == cpus_backed_up);
+        PrlHandle_Free(vm);
+        EXPECT(!cl_file_has(cl_path("vms/%s.pvm/config.pvs", VM), "changed after backup"));
+        EXPECT(cl_file_has(cl_path("vms/%s.pvm/config.pvs", VM), vm_uuid));
     }
     cl_logoff(srv);
     return 0;
@@ -157,13 +170,15 @@ static int cmd_backup_delete(int keep_chain, const char* backup_id) {
     return 0;
 }
 
-/* Not a prlctl command: changes the description so 'restore' has something to undo. */
+/* Not a prlctl command: changes the description and CPU count so 'restore' has something to undo. */
 static int change_description(void) {
     PRL_HANDLE srv, vm;
     if (cl_login(&srv)) return 1;
     if (cl_get_vm(srv, VM, &vm)) return 1;
+    MUST(PrlVmCfg_GetCpuCount(vm, &cpus_backed_up));
     JOB(PrlVm_BeginEdit(vm), NULL);
     MUST(PrlVmCfg_SetDescription(vm, "changed after backup"));
+    MUST(PrlVmCfg_SetCpuCount(vm, cpus_backed_up + 2));
     JOB(PrlVm_CommitEx(vm, 0), NULL);
     PrlHandle_Free(vm);
     cl_logoff(srv);
@@ -176,7 +191,7 @@ int main(void) {
     COMMAND("prlctl backup vm1 -f", cmd_backup(PBT_FULL, full_id));
     COMMAND("prlctl backup vm1 -i", cmd_backup(PBT_INCREMENTAL, incr_id));
     COMMAND("prlctl backup-list", cmd_backup_list());
-    COMMAND("(setup) change vm1's description", change_description());
+    COMMAND("(setup) change vm1's description and CPU count", change_description());
     COMMAND("prlctl restore vm1", cmd_restore(""));
     COMMAND("prlctl restore vm1 -n vm1copy", cmd_restore("vm1copy"));
     COMMAND("prlctl backup-delete -t <incremental id> --keep-chain", cmd_backup_delete(1, incr_id));

@@ -308,6 +308,10 @@ PRL_RESULT PrlVmCfg_SetDefaultConfig(PRL_HANDLE hVmCfg, PRL_HANDLE hSrvConfig, P
             host->cpu_count >= 4)
             fresh.cpu_count = 2;
         if (!fresh.hard_disks.empty()) fresh.hard_disks.front().size_mib = default_hdd_mib(guestOsVersion);
+        // Each default adapter gets its own address, as one added by AddDefaultDevice
+        // (without one, PrlVm_ValidateConfig reports an invalid MAC).
+        for (service::Device& d : fresh.devices)
+            if (d.kind == service::DeviceKind::network_adapter && d.mac.empty()) d.mac = generate_mac();
         // A default configuration is a new VM: the SDK gives it a new UUID.
         fresh.uuid = service::new_braced_uuid();
         vm->edit([&](service::VmConfig& c) {

@@ -178,6 +178,14 @@ TEST_CASE("vm config: SetDefaultConfig without a server configuration", "[vmcfg]
     PRL_UINT32 size = 0;
     REQUIRE_PRL_OK(PrlVmDevHd_GetDiskSize(hdd, &size));
     REQUIRE(size == 65536);
+    // The adapter has an address of its own (prlctl create, then set, validates it).
+    Handle net;
+    REQUIRE_PRL_OK(PrlVmCfg_GetNetAdapter(t.vm, 0, net.out()));
+    char mac[32] = {0};
+    PRL_UINT32 mac_len = sizeof mac;
+    REQUIRE_PRL_OK(PrlVmDevNet_GetMacAddress(net, mac, &mac_len));
+    REQUIRE(std::string(mac).size() == 12);
+    REQUIRE(std::string(mac).rfind("001C42", 0) == 0);
 
     // A second call picks a new UUID again.
     REQUIRE_PRL_OK(PrlVmCfg_SetDefaultConfig(t.vm, PRL_INVALID_HANDLE, PVS_GUEST_VER_WIN_2K, PRL_TRUE));

@@ -1,8 +1,9 @@
 #!/bin/sh
 # usage: run.sh address|thread SOURCE_DIR BUILD_DIR
 # Builds prlshim with the sanitizer and runs the tests that exercise the
-# library (unit, service, capi, c) in that build; any sanitizer report fails
-# the run (halt_on_error, and Catch2/ctest see the non-zero exit).
+# library (unit, service, capi, c, backup, and the client replays) in that
+# build; any sanitizer report fails the run (halt_on_error, and Catch2/ctest
+# see the non-zero exit).
 set -eu
 kind=$1 src=$2 dir=$3
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1"
@@ -15,5 +16,5 @@ cmake -S "$src" -B "$dir" -DPRLSHIM_SANITIZE="$kind" -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_C_FLAGS_DEBUG="-O0 -g1" -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" > "$dir.configure.log" 2>&1 \
   || { cat "$dir.configure.log"; exit 1; }
 cmake --build "$dir" -j "$(nproc)" > "$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; exit 1; }
-labels='^(unit|service|capi|c|backup)$'
+labels='^(unit|service|capi|c|backup|clients)$'  # the TSan tree has no capi tests (tests/CMakeLists.txt)
 ctest --test-dir "$dir" -L "$labels" -j "$(nproc)" --output-on-failure --timeout 600

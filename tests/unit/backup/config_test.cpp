@@ -129,7 +129,7 @@ TEST_CASE("a configuration larger than the bound is refused with a clear error",
     CHECK(f.repo->read_config(a) == big);
 }
 
-TEST_CASE("remove takes the configuration along; keep_chain survivors keep their own", "[backup][config][remove]") {
+TEST_CASE("remove takes the configuration along, keep_chain survivors keep their own", "[backup][config][remove]") {
     Fixture f;
     const std::string a = f.backup(Kind::full, config_text(10));
     const std::string b = f.backup(Kind::incremental, config_text(11), 21);

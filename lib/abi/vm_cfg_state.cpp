@@ -5,6 +5,7 @@
 // (PrlVmCfg_GetAccessRights, PrlAcl_*). What the product's dispatcher adds to
 // a configuration it sends (ValidRc, CtId, VmFilesLocation, the VM info) the
 // embedded service derives here from the bundle and the state root.
+#include "product_date.h"
 #include "boundary.h"
 #include "copy_out.h"
 
@@ -59,15 +60,6 @@ std::string product_date(std::string text) {
     if (text.size() >= 19 && text[10] == 'T') text[10] = ' ';
     if (text.size() > 19) text.resize(19);
     return text;
-}
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
 }
 
 PRL_RESULT string_of(PRL_HANDLE hVmCfg, PRL_STR buf, PRL_UINT32_PTR len,
@@ -180,7 +172,7 @@ PRL_RESULT PrlVmCfg_GetUptimeStartDate(PRL_HANDLE hVmCfg, PRL_STR sVmUptimeStart
                          [](const service::VmConfig& c) -> std::string {
                              auto kept = c.extra.text_at("Identification/VmUptimeStartDateTime");
                              // The model's default is the current UTC time.
-                             return kept && !kept->empty() ? product_date(*kept) : utc_now();
+                             return kept && !kept->empty() ? product_date(*kept) : product_utc_now();
                          });
     });
 }

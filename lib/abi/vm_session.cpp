@@ -4,6 +4,7 @@
 // (PrlVm_GenerateVmDevFilename), the session's exclusive lock of a VM
 // (PrlVm_Lock / PrlVm_Unlock, core/vm_locks.h) and the uptime counter reset
 // (PrlVm_ResetUptime).
+#include "product_date.h"
 #include "boundary.h"
 #include "host_path.h"
 
@@ -30,15 +31,6 @@ std::string name_part(PRL_CONST_STR s) {
     std::string t = host_path_arg(s);
     require(t.find('/') == std::string::npos, PRL_ERR_INVALID_ARG, "a name part may not hold '/'");
     return t;
-}
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
 }
 
 // The lock's job: the VM must be registered and the session logged in.
@@ -145,7 +137,7 @@ PRL_HANDLE PrlVm_ResetUptime(PRL_HANDLE hVm, PRL_UINT32) {
             const std::string uuid = vm_ops::registered_uuid(*vm);
             // As the dispatcher: the stored counter restarts at 0 from now; no
             // guest runs here whose process counter would restart too.
-            const std::string now = utc_now();
+            const std::string now = product_utc_now();
             auto reset = [&now](service::VmConfig& c) {
                 c.extra.set_text_at("Identification/VmUptimeInSeconds", "0");
                 c.extra.set_text_at("Identification/VmUptimeStartDateTime", now);

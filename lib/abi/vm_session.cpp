@@ -47,12 +47,7 @@ PRL_HANDLE lock_job(PRL_JOB_OPERATION_CODE op, PRL_HANDLE hVm, bool lock) {
             else
                 VmLocks::instance().unlock(uuid, session);
             // As the dispatcher: the VM's clients reread its state.
-            EventData d;
-            d.type = PET_DSP_EVT_VM_CONFIG_CHANGED;
-            d.issuer_type = PIE_DISPATCHER;
-            d.issuer_id = uuid;
-            d.vm = vm;
-            vm->server()->emit(std::move(d));
+            vm_ops::announce_config_changed(vm, uuid);
             return nullptr;
         }));
     });
@@ -148,12 +143,7 @@ PRL_HANDLE PrlVm_ResetUptime(PRL_HANDLE hVm, PRL_UINT32) {
             // The client's copy carries the same reset, so its own commit does not undo it.
             vm->edit(reset);
             vm->rebase(stored.entry.revision, entry.revision);
-            EventData d;
-            d.type = PET_DSP_EVT_VM_CONFIG_CHANGED;
-            d.issuer_type = PIE_DISPATCHER;
-            d.issuer_id = uuid;
-            d.vm = vm;
-            vm->server()->emit(std::move(d));
+            vm_ops::announce_config_changed(vm, uuid);
             return nullptr;
         }));
     });

@@ -131,8 +131,12 @@ ResultPtr commit(const VmPtr& vm) {
     auto svc = vm->server()->service();
     svc->update_config(uuid, vm->config(), vm->revision());
     vm->load(svc->config(uuid));
-    vm->server()->emit(vm_event(PET_DSP_EVT_VM_CONFIG_CHANGED, vm, uuid));
+    announce_config_changed(vm, uuid);
     return nullptr;
+}
+
+void announce_config_changed(const VmPtr& vm, const std::string& uuid) {
+    vm->server()->emit(vm_event(PET_DSP_EVT_VM_CONFIG_CHANGED, vm, uuid));
 }
 
 ResultPtr power(const VmPtr& vm, service::PowerCommand command, Job& job) {

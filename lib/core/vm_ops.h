@@ -29,5 +29,7 @@ ResultPtr state(const VmPtr& vm);
 
 // The UUID of a registered VM (PRL_ERR_VM_UUID_NOT_FOUND for one never registered).
 std::string registered_uuid(const Vm& vm);
+// Tells the VM's clients its stored configuration changed (they reread it).
+void announce_config_changed(const VmPtr& vm, const std::string& uuid);
 
 }  // namespace prl::vm_ops

@@ -1,0 +1,105 @@
+#include "file_clone.h"
+
+#include "error.h"
+#include "file_ops.h"
+#include "unique_fd.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+#include <string>
+
+namespace prl::service {
+namespace {
+
+// Copies [offset, offset+length) of `in` to the same offset of `out`.
+void copy_range(int in, int out, off_t offset, off_t length, const fs::path& from) {
+    off_t in_off = offset, out_off = offset;
+    while (length > 0) {
+        ssize_t n = ::copy_file_range(in, &in_off, out, &out_off, static_cast<size_t>(length), 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("copy " + from.string(), errno);
+        }
+        if (n == 0) throw Error(Errc::io_error, "copy " + from.string() + ": file shrank while copied");
+        length -= n;
+    }
+}
+
+// Copies only the data extents; the size is set first so the holes stay.
+void sparse_copy(int in, int out, off_t size, const fs::path& from) {
+    if (::ftruncate(out, size) != 0) throw_errno("truncate copy of " + from.string(), errno);
+    off_t pos = 0;
+    while (pos < size) {
+        off_t data = ::lseek(in, pos, SEEK_DATA);
+        if (data < 0) {
+            if (errno == ENXIO) break;  // only a hole remains
+            if (errno == EINVAL) {      // no SEEK_DATA here: copy the rest as data
+                copy_range(in, out, pos, size - pos, from);
+                return;
+            }
+            throw_errno("seek " + from.string(), errno);
+        }
+        off_t hole = ::lseek(in, data, SEEK_HOLE);
+        if (hole < 0) throw_errno("seek " + from.string(), errno);
+        if (hole > size) hole = size;
+        copy_range(in, out, data, hole - data, from);
+        pos = hole;
+    }
+}
+
+fs::path temp_beside(const fs::path& path) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return path.parent_path() /
+           ("." + path.filename().string() + ".clone." + std::to_string(::getpid()) + "." + std::to_string(rng()));
+}
+
+}  // namespace
+
+const char* clone_method_name(CloneMethod method) noexcept {
+    return method == CloneMethod::reflink ? "reflink" : "sparse copy";
+}
+
+CloneMethod clone_file(const fs::path& from, const fs::path& to, mode_t mode) {
+    UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!in) throw_errno("open " + from.string(), errno);
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0) throw_errno("stat " + from.string(), errno);
+    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, from.string() + " is not a regular file");
+
+    UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    if (!out) throw_errno("create " + to.string(), errno);
+    try {
+        CloneMethod method = CloneMethod::sparse_copy;
+        if (::ioctl(out.get(), FICLONE, in.get()) == 0) {
+            method = CloneMethod::reflink;
+        } else {
+            // EOPNOTSUPP/EINVAL/EXDEV/ENOTTY: this filesystem (or pair) cannot share extents.
+            sparse_copy(in.get(), out.get(), st.st_size, from);
+        }
+        if (::fsync(out.get()) != 0) throw_errno("fsync " + to.string(), errno);
+        return method;
+    } catch (...) {
+        ::unlink(to.c_str());
+        throw;
+    }
+}
+
+CloneMethod replace_with_clone(const fs::path& from, const fs::path& target, mode_t mode) {
+    fs::path temp = temp_beside(target);
+    CloneMethod method = clone_file(from, temp, mode);
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        ::unlink(temp.c_str());
+        throw_errno("replace " + target.string(), err);
+    }
+    fsync_directory(target.parent_path());
+    return method;
+}
+
+}  // namespace prl::service

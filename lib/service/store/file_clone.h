@@ -1,0 +1,28 @@
+// Copying a disk image as cheaply as the filesystem allows: snapshots, clones
+// and the external-backup view all copy whole images (docs/snapshots.md).
+#pragma once
+#include <filesystem>
+#include <sys/types.h>
+
+namespace prl::service {
+
+enum class CloneMethod {
+    reflink,      // FICLONE: the copy shares the source's extents (btrfs, XFS, …)
+    sparse_copy,  // only the data extents are copied (SEEK_DATA/SEEK_HOLE, copy_file_range)
+};
+
+// Creates `to` (it must not exist; symlinks are not followed at either end)
+// holding exactly the bytes and size of the regular file `from`. Holes stay
+// holes. The new file is fsynced; its directory is not (the caller publishes
+// it). On failure nothing is left at `to`. Throws prl::service::Error.
+CloneMethod clone_file(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode = 0600);
+
+// Makes the existing `target` hold exactly the bytes of `from`, atomically:
+// a clone beside it, renamed over it, directory synced. Readers see the old
+// or the new bytes, never a mix.
+CloneMethod replace_with_clone(const std::filesystem::path& from, const std::filesystem::path& target,
+                               mode_t mode = 0600);
+
+const char* clone_method_name(CloneMethod method) noexcept;
+
+}  // namespace prl::service

@@ -1,17 +1,13 @@
 #include "mac_address.h"
 
+#include "service/store/net_address.h"
+
 #include <cctype>
 #include <random>
 
 namespace prl::abi {
 
-std::string generate_mac() {
-    static const char* digits = "0123456789ABCDEF";
-    std::random_device rd;
-    std::string mac = "001C42";
-    for (int i = 0; i < 6; ++i) mac += digits[rd() & 0xF];
-    return mac;
-}
+std::string generate_mac() { return service::random_mac(); }
 
 std::optional<std::string> parse_mac(const std::string& text) {
     std::string hex;

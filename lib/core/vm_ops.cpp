@@ -9,7 +9,6 @@
 #include <cstring>
 
 namespace prl::vm_ops {
-namespace {
 
 EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid) {
     EventData d;
@@ -20,6 +19,8 @@ EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid
     d.params.push_back(EventParam::string("vm_uuid", uuid));
     return d;
 }
+
+namespace {
 
 PRL_RESULT refusal_code(const std::string& name) {
     if (name == "PRL_ERR_DISP_VM_IS_NOT_STARTED") return PRL_ERR_DISP_VM_IS_NOT_STARTED;
@@ -40,14 +41,11 @@ std::string registered_uuid(const Vm& vm) {
     return vm.uuid();
 }
 
-namespace {
-// An exclusive operation: refused while another session holds the VM's lock (PrlVm_Lock).
 std::string exclusive_uuid(const Vm& vm) {
     std::string uuid = registered_uuid(vm);
     VmLocks::instance().check(uuid, vm.server()->session_uuid());
     return uuid;
 }
-}  // namespace
 
 ResultPtr list(Server& server, std::optional<service::VmType> type) {
     auto svc = server.service();
@@ -142,6 +140,9 @@ void announce_config_changed(const VmPtr& vm, const std::string& uuid) {
 ResultPtr power(const VmPtr& vm, service::PowerCommand command, Job& job) {
     const std::string uuid = exclusive_uuid(*vm);
     auto svc = vm->server()->service();
+    // A template never runs (the product: PRL_ERR_CANT_TO_START_VM_TEMPLATE).
+    if (command == service::PowerCommand::start && service::is_template(svc->config(uuid).config))
+        fail(PRL_ERR_CANT_TO_START_VM_TEMPLATE, "a template cannot be started");
     service::VmState from = svc->power_state(uuid);
     const service::PowerPlan plan = service::plan_power_command(from, command);
     if (!plan.allowed()) fail(refusal_code(*plan.refusal), std::string("cannot ") + service::command_name(command) +

@@ -70,6 +70,10 @@ public:
     VmEntry update_config(const std::string& uuid, const VmConfig& config, std::uint64_t revision) override {
         return inventory_.update_config(uuid, config, revision);
     }
+    VmEntry clone(const CloneRequest& request) override { return clone_vm(inventory_, request); }
+    VmEntry move(const std::string& uuid, const std::string& new_parent) override {
+        return inventory_.move_bundle(uuid, new_parent);
+    }
     VmState power_state(const std::string& uuid) const override { return inventory_.power_state(uuid); }
     bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next) override {
         return inventory_.compare_and_set_power_state(uuid, expected, next);

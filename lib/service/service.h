@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backups.h"
+#include "clones.h"
 #include "store/disp_config.h"
 #include "store/inventory.h"
 #include "store/net_config.h"
@@ -45,6 +46,10 @@ public:
     virtual void unregister(const std::string& uuid) = 0;
     virtual void remove(const std::string& uuid) = 0;
     virtual VmEntry update_config(const std::string& uuid, const VmConfig& config, std::uint64_t revision) = 0;
+
+    // Clones (clones.h) and moves (Inventory::move_bundle); docs/clones.md.
+    virtual VmEntry clone(const CloneRequest& request) = 0;
+    virtual VmEntry move(const std::string& uuid, const std::string& new_parent) = 0;
 
     virtual VmState power_state(const std::string& uuid) const = 0;
     virtual bool compare_and_set_power_state(const std::string& uuid, VmState expected, VmState next) = 0;

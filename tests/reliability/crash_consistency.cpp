@@ -2,7 +2,7 @@
 //
 // A parent process that never calls the library runs each operation —
 // create (full / incremental), remove (with or without keep-chain), restore
-// over the VM, restore to a copy — in a forked child that logs in, tells the
+// over the VM, restore to a copy, clone of the VM — in a forked child that logs in, tells the
 // parent it is about to start, runs the operation, and is killed with SIGKILL
 // after a random delay (seeded) between 0 and the measured duration of that
 // kind of operation. Then a new process reopens the state root and checks:
@@ -14,7 +14,10 @@
 //   - the VM being restored over holds either its old bytes or the element's,
 //     never a mix;
 //   - a VM created by a killed restore-to-copy, if it is registered at all,
-//     holds the element's bytes.
+//     holds the element's bytes;
+//   - a clone, if it is registered at all, holds the bytes the VM had when it
+//     was cloned, and once the next clone ran no staging directory
+//     (*.pvm.partial-<pid>) of a killed one is left.
 // Then full disk: a small tmpfs holding the repository (when mount works),
 // and write failures injected with RLIMIT_FSIZE: a clean PRL_RESULT and an
 // intact repository.
@@ -24,6 +27,7 @@
 #include "rel_common.h"
 
 #include <map>
+#include <set>
 #include <poll.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -45,9 +49,9 @@ struct Options {
 bool g_strict_copies = false;
 int g_half_restored = 0;
 
-enum Op { op_full, op_incremental, op_remove, op_remove_keep, op_restore_over, op_restore_copy, op_count };
+enum Op { op_full, op_incremental, op_remove, op_remove_keep, op_restore_over, op_restore_copy, op_clone, op_count };
 const char* const kOpNames[] = {"create full", "create incremental", "remove", "remove keep-chain", "restore over",
-                                "restore to copy"};
+                                "restore to copy", "clone"};
 
 struct Figures {
     int killed[op_count] = {}, completed[op_count] = {};
@@ -55,6 +59,8 @@ struct Figures {
     int restore_temps_left = 0;  // .prl-restore-* beside a target after a killed restore
     int over_old = 0, over_new = 0;
     int copies_left = 0;         // VMs left registered by a killed restore-to-copy
+    int clones_checked = 0;      // clones found registered (each verified bit for bit)
+    int clone_strays = 0;        // complete clone bundles a kill left unregistered (removed)
     int violations = 0;
 };
 
@@ -160,12 +166,15 @@ int check(const World& w, const char* backup_dir, const fs::path& repo_dir, cons
         }
         expect[name] = e.description;
     }
-    int copies_left = 0, half = 0;
+    int copies_left = 0, half = 0, clones = 0;
     auto vms = s.vms();
     for (auto& v : vms) {
         std::string desc;
         if (expect.count(v.name)) {
             desc = expect[v.name];
+        } else if (v.name.rfind("cl-", 0) == 0) {
+            desc = v.name.substr(3, v.name.rfind('-') - 3);  // a clone made (or killed after registering)
+            ++clones;
         } else if (v.name.rfind("rc-", 0) == 0) {
             desc = v.name.substr(3, v.name.rfind('-') - 3);  // left registered by a killed restore-to-copy
             ++copies_left;
@@ -183,7 +192,32 @@ int check(const World& w, const char* backup_dir, const fs::path& repo_dir, cons
         if (PRL_FAILED(d)) std::fprintf(stderr, "delete %s: %s\n", v.name.c_str(), describe(d).c_str());
     }
     Session::free_vms(vms);
-    std::ofstream(report) << expect.size() << ' ' << copies_left << ' ' << half << '\n';
+    // A clone sweeps the staging directories killed clones left in its
+    // directory: afterwards none may remain, and a clone made now is whole.
+    const PRL_RESULT c = s.clone(w.vm_uuid, "chk-clone");
+    if (PRL_FAILED(c)) {
+        std::fprintf(stderr, "clone after the kill failed: %s\n", describe(c).c_str());
+        ++bad;
+    } else {
+        auto after = s.vms();
+        for (auto& v : after) {
+            if (v.name != "chk-clone") continue;
+            if (read_file(v.image) != read_file(w.image)) {
+                std::fprintf(stderr, "a clone made after the kill does not hold the VM's bytes\n");
+                ++bad;
+            }
+            s.delete_vm(v.handle);
+        }
+        Session::free_vms(after);
+    }
+    for (const auto& e : fs::directory_iterator(w.home / "vms")) {
+        const std::string name = e.path().filename().string();
+        if (name.find(".partial-") != std::string::npos) {
+            std::fprintf(stderr, "staging directory left after a clone swept: %s\n", name.c_str());
+            ++bad;
+        }
+    }
+    std::ofstream(report) << expect.size() << ' ' << copies_left << ' ' << half << ' ' << clones << '\n';
     return bad ? 1 : 0;
 }
 
@@ -203,6 +237,33 @@ std::vector<TreeElement> list_in_child(const World& w, const char* backup_dir) {
     TreeElement e;
     while (in >> e.vm_uuid >> e.id >> e.description) el.push_back(e);
     return el;
+}
+
+// Complete clone bundles left unregistered (a kill between the rename into
+// place and the registration): counted and removed. Registered clones are
+// the checker's.
+int clone_strays(const World& w) {
+    std::set<fs::path> registered;
+    const fs::path list = w.root / "bundles.txt";
+    in_child([&] {
+        Session s;
+        auto vms = s.vms();
+        std::ofstream o(list);
+        for (auto& v : vms) o << fs::path(v.image).parent_path().string() << '\n';
+        Session::free_vms(vms);
+        return 0;
+    });
+    std::ifstream in(list);
+    for (std::string line; std::getline(in, line);) registered.insert(line);
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(w.home / "vms")) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("cl-", 0) == 0 && name.find(".partial-") == std::string::npos && !registered.count(e.path())) {
+            ++n;
+            fs::remove_all(e.path());
+        }
+    }
+    return n;
 }
 
 int restore_temps(const World& w) {
@@ -273,6 +334,12 @@ int crash_points(const Options& o, World& w, Figures& fig) {
             new_bytes = read_file(w.states / (pick.description + ".img"));
             fn = [&, pick](Session& s) { return s.restore_over(w.vm_uuid, pick.id); };
             break;
+        case op_clone:
+            // The bytes the clone must hold, under a name that says which.
+            desc = "k" + std::to_string(i);
+            save_state(w, desc);
+            fn = [&, desc, i](Session& s) { return s.clone(w.vm_uuid, "cl-" + desc + "-" + std::to_string(i)); };
+            break;
         default:
             // A unique name: a killed restore may leave its bundle directory behind.
             fn = [&, pick, i](Session& s) {
@@ -306,6 +373,7 @@ int crash_points(const Options& o, World& w, Figures& fig) {
             }
         }
         fig.restore_temps_left += restore_temps(w);
+        if (op == op_clone) fig.clone_strays += clone_strays(w);
         const fs::path report = w.root / "check.txt";
         const int st = in_child([&] { return check(w, nullptr, repo_dir, report); });
         if (!exited_ok(st)) {
@@ -314,8 +382,9 @@ int crash_points(const Options& o, World& w, Figures& fig) {
             ++fig.violations;
         } else {
             long n = 0;
-            int left = 0, half = 0;
-            std::ifstream(report) >> n >> left >> half;
+            int left = 0, half = 0, clones = 0;
+            std::ifstream(report) >> n >> left >> half >> clones;
+            fig.clones_checked += clones;
             fig.elements_verified += n;
             fig.copies_left += left;
             g_half_restored += half;
@@ -332,6 +401,8 @@ int crash_points(const Options& o, World& w, Figures& fig) {
     for (int k = 0; k < op_count; ++k)
         std::printf("CRASH   %-20s killed %4d  completed %4d  (estimated duration %.1f ms)\n", kOpNames[k],
                     fig.killed[k], fig.completed[k], est[k] * 1000);
+    std::printf("CRASH clones: %d found registered, each holding the bytes it was cloned from; %d complete bundles a "
+                "kill left unregistered\n", fig.clones_checked, fig.clone_strays);
     std::printf("CRASH restore-over outcomes: old bytes %d, new bytes %d; restore temp files left beside the VM: %d; "
                 "VMs left registered by killed restore-to-copy: %d, of which with a partial disk: %d%s\n",
                 fig.over_old, fig.over_new, fig.restore_temps_left, fig.copies_left, g_half_restored,

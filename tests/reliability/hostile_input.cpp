@@ -457,6 +457,53 @@ std::vector<Case> cases() {
             return rc;
         };
     };
+    // Clones and moves of the registered VM: each string in turn, the others
+    // valid; a clone that is made is deleted again, a moved VM moved back.
+    auto on_target = [](const std::function<PRL_HANDLE(PRL_HANDLE)>& start) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE, vm = PRL_INVALID_HANDLE;
+        REL_OK(wait_job(PrlSrv_GetVmConfig(C.s->server, C.vm_uuid.c_str(), PGVC_SEARCH_BY_UUID), &r));
+        REL_OK(PrlResult_GetParam(r, &vm));
+        PrlHandle_Free(r);
+        PRL_HANDLE made = PRL_INVALID_HANDLE, clone = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = wait_job(start(vm), &made);
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(PrlResult_GetParam(made, &clone))) {
+            const std::string uuid = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(clone, b, l); });
+            if (uuid != C.vm_uuid) job(PrlVm_Delete(clone, PRL_INVALID_HANDLE));
+            else REL_OK(job(PrlVm_Move(vm, (C.home / "vms").c_str(), 0)));
+            PrlHandle_Free(clone);
+        }
+        PrlHandle_Free(made);
+        PrlHandle_Free(vm);
+        return rc;
+    };
+    const char* kClone = "hostile-clone";
+    add("PrlVm_Clone", "new_vm_name", c_text,
+        [on_target](const char* x) { return on_target([x](PRL_HANDLE vm) { return PrlVm_Clone(vm, x, "", PRL_FALSE); }); });
+    add("PrlVm_CloneEx", "new_vm_name", c_text,
+        [on_target](const char* x) { return on_target([x](PRL_HANDLE vm) { return PrlVm_CloneEx(vm, x, "", 0); }); });
+    add("PrlVm_CloneWithUuid", "new_vm_name", c_text, [on_target](const char* x) {
+        return on_target([x](PRL_HANDLE vm) { return PrlVm_CloneWithUuid(vm, x, "", "", 0); });
+    });
+    add("PrlVm_CloneWithUuid", "new_vm_uuid", c_id, [on_target, kClone](const char* x) {
+        return on_target([x, kClone](PRL_HANDLE vm) { return PrlVm_CloneWithUuid(vm, kClone, x, "", 0); });
+    });
+    // The places a clone or move goes are the client's: location cases.
+    auto place = [&v](const char* f, const char* p, std::function<PRL_RESULT(const char*)> call) {
+        Case c{f, p, c_path, std::move(call)};
+        c.location = true;
+        v.push_back(std::move(c));
+    };
+    place("PrlVm_Clone", "new_vm_root_path", [on_target, kClone](const char* x) {
+        return on_target([x, kClone](PRL_HANDLE vm) { return PrlVm_Clone(vm, kClone, x, PRL_TRUE); });
+    });
+    place("PrlVm_CloneEx", "new_vm_root_path", [on_target, kClone](const char* x) {
+        return on_target([x, kClone](PRL_HANDLE vm) { return PrlVm_CloneEx(vm, kClone, x, 0); });
+    });
+    place("PrlVm_CloneWithUuid", "new_vm_root_path", [on_target, kClone](const char* x) {
+        return on_target([x, kClone](PRL_HANDLE vm) { return PrlVm_CloneWithUuid(vm, kClone, "", x, 0); });
+    });
+    place("PrlVm_Move", "sNewHomePath",
+          [on_target](const char* x) { return on_target([x](PRL_HANDLE vm) { return PrlVm_Move(vm, x, 0); }); });
     add("PrlVm_GenerateVmDevFilename", "sFilenamePrefix", c_free, dev_name(0));
     add("PrlVm_GenerateVmDevFilename", "sFilenameSuffix", c_free, dev_name(1));
     add("PrlVm_GenerateVmDevFilename", "sIndexDelimiter", c_free, dev_name(2));

@@ -247,6 +247,18 @@ struct Session {
                                                PBT_RESTORE_TO_COPY, 0, PRL_FALSE));
     }
 
+    // PrlVm_CloneWithUuid of the VM `uuid` as `name` (prlctl clone).
+    PRL_RESULT clone(const std::string& uuid, const std::string& name) {
+        PRL_HANDLE result = PRL_INVALID_HANDLE, vm = PRL_INVALID_HANDLE;
+        PRL_RESULT rc = wait_job(PrlSrv_GetVmConfig(server, uuid.c_str(), PGVC_SEARCH_BY_UUID), &result);
+        if (PRL_FAILED(rc)) return rc;
+        REL_OK(PrlResult_GetParam(result, &vm));
+        PrlHandle_Free(result);
+        rc = wait_job(PrlVm_CloneWithUuid(vm, name.c_str(), "", "", 0));
+        PrlHandle_Free(vm);
+        return rc;
+    }
+
     // Registered VMs: name -> (uuid, first disk image path).
     struct VmInfo {
         std::string name, uuid, image;

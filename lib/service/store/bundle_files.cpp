@@ -4,7 +4,10 @@
 #include "error.h"
 #include "file_ops.h"
 
+#include <csignal>
+#include <cstdlib>
 #include <set>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,6 +102,10 @@ std::vector<fs::path> create_missing_images(const fs::path& bundle, const VmConf
     return created;
 }
 
+void make_paths_relative(const fs::path& bundle, VmConfig& cfg) {
+    map_paths(cfg, [&](const std::string& p) { return path_for_config(bundle, p); });
+}
+
 void write_bundle_config(const fs::path& bundle, VmConfig cfg) {
     map_paths(cfg, [&](const std::string& p) { return path_for_config(bundle, p); });
     cfg.home_path = (bundle / "config.pvs").string();
@@ -111,6 +118,35 @@ VmConfig read_bundle_config(const fs::path& bundle) {
 
 VmConfig bundle_config_from_text(const fs::path& bundle, const std::string& config_pvs) {
     return in_bundle(bundle, from_config_pvs(config_pvs));
+}
+
+fs::path staging_path(const fs::path& bundle) {
+    return bundle.string() + ".partial-" + std::to_string(::getpid());
+}
+
+void sweep_dead_staging(const fs::path& bundle) {
+    const std::string mine = bundle.filename().string() + ".partial-";
+    const std::string any_vm = ".pvm.partial-";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(bundle.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        std::size_t digits = std::string::npos;
+        if (name.compare(0, mine.size(), mine) == 0) {
+            digits = mine.size();
+        } else if (const auto at = name.rfind(any_vm); at != std::string::npos && at > 0) {
+            digits = at + any_vm.size();
+        }
+        if (digits == std::string::npos || digits >= name.size() ||
+            name.find_first_not_of("0123456789", digits) != std::string::npos)
+            continue;
+        const long pid = std::strtol(name.c_str() + digits, nullptr, 10);
+        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+            try {
+                remove_tree(e.path());
+            } catch (const Error&) {
+            }
+        }
+    }
 }
 
 }  // namespace prl::service

@@ -19,9 +19,21 @@ void assign_image_paths(const std::filesystem::path& bundle, VmConfig& config);
 std::vector<std::filesystem::path> create_missing_images(const std::filesystem::path& bundle,
                                                          const VmConfig& config);
 
+// Paths inside `bundle` (disk images, device files) made relative to it, as
+// config.pvs keeps them: the configuration then fits any other bundle holding
+// the same files (a clone).
+void make_paths_relative(const std::filesystem::path& bundle, VmConfig& config);
+
 void write_bundle_config(const std::filesystem::path& bundle, VmConfig config);
 VmConfig read_bundle_config(const std::filesystem::path& bundle);
 // The same for config.pvs text from elsewhere (a backup) placed in `bundle`.
 VmConfig bundle_config_from_text(const std::filesystem::path& bundle, const std::string& config_pvs);
+
+// A bundle being built or moved is staged beside its final place as
+// <bundle>.partial-<pid>. Removes, in the parent of `bundle`, the staging
+// directories of `bundle` and of any VM bundle (<name>.pvm.partial-<pid>)
+// whose process is gone.
+std::filesystem::path staging_path(const std::filesystem::path& bundle);
+void sweep_dead_staging(const std::filesystem::path& bundle);
 
 }  // namespace prl::service

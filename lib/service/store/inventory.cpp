@@ -79,23 +79,6 @@ VmEntry registry_entry(const VmConfig& cfg, const fs::path& bundle) {
     return e;
 }
 
-// Removes <bundle>.partial-<pid> directories left by processes that died.
-void sweep_dead_staging(const fs::path& bundle) {
-    const std::string prefix = bundle.filename().string() + ".partial-";
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(bundle.parent_path(), ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.compare(0, prefix.size(), prefix) != 0) continue;
-        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-        if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
-            try {
-                remove_tree(e.path());
-            } catch (const Error&) {
-            }
-        }
-    }
-}
-
 }  // namespace
 
 Inventory::NewBundle Inventory::prepare_new(VmConfig cfg, const std::string& parent_arg) const {
@@ -126,7 +109,7 @@ VmEntry Inventory::create_filled(VmConfig config, const std::string& parent_arg,
         check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
     }
     sweep_dead_staging(bundle);
-    const fs::path staging = bundle.string() + ".partial-" + std::to_string(::getpid());
+    const fs::path staging = staging_path(bundle);
     if (!make_new_directory(staging, 0755))
         throw Error(Errc::dir_exists, "directory already exists: " + staging.string());
     try {

@@ -50,6 +50,16 @@ public:
     // files are not modified.
     VmEntry register_bundle(const std::string& path, const RegisterOptions& options = {});
 
+    // Moves a registered bundle into the directory `new_parent` (made if
+    // missing), keeping its directory name, and registers it there: a rename
+    // within one filesystem, else a copy staged beside the target, switched in
+    // by a rename, then the old bundle deleted. The registry records the move
+    // before the rename (VmEntry::moving_from), so a kill at any point leaves
+    // the VM registered where its bundle is (docs/clones.md). Throws
+    // dir_exists when the target exists, invalid_argument for a target inside
+    // the bundle.
+    VmEntry move_bundle(const std::string& uuid, const std::string& new_parent);
+
     void unregister(const std::string& uuid);  // keeps the files
     void remove(const std::string& uuid);      // unregisters, then deletes the bundle
 

@@ -1,5 +1,7 @@
 #include "net_address.h"
 
+#include <random>
+
 #include <arpa/inet.h>
 
 #include <cctype>
@@ -59,6 +61,14 @@ std::string mac_digits(const std::string& mac) {
     for (char c : mac)
         if (std::isxdigit(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
+}
+
+std::string random_mac() {
+    static const char* digits = "0123456789ABCDEF";
+    std::random_device rd;
+    std::string mac = "001C42";
+    for (int i = 0; i < 6; ++i) mac += digits[rd() & 0xF];
+    return mac;
 }
 
 }  // namespace prl::service

@@ -23,5 +23,8 @@ bool split_ip_mask(const std::string& text, std::string& ip, std::string& mask);
 
 // MACs compare as their hex digits, whatever the separators and case.
 std::string mac_digits(const std::string& mac);
+// A new random MAC under the product's prefix 00:1C:42, as 12 upper-case hex
+// digits (the form config.pvs keeps).
+std::string random_mac();
 
 }  // namespace prl::service

@@ -42,6 +42,8 @@ VmEntry read_entry(const xmlNode* n) {
     e.state = state && known ? *known : VmState::stopped;
     e.revision = to_u64(xml::child_text(n, "Revision").value_or("1"), "Revision");
     e.modified = xml::child_text(n, "Modified").value_or("");
+    e.moving_from = xml::child_text(n, "MovingFrom").value_or("");
+    if (!e.moving_from.empty() && !e.moving_from.is_absolute()) bad("entry with a relative MovingFrom");
     return e;
 }
 
@@ -79,6 +81,7 @@ std::string to_registry_xml(const Registry& reg) {
         xml::add(n, "State", static_cast<long long>(e.state));
         xml::add(n, "Revision", std::to_string(e.revision));
         xml::add(n, "Modified", e.modified);
+        if (!e.moving_from.empty()) xml::add(n, "MovingFrom", e.moving_from.string());
     }
     return xml::serialize(doc);
 }
@@ -96,7 +99,15 @@ Registry from_registry_xml(const std::string& text) {
 
 Registry load_registry(const std::filesystem::path& file) {
     try {
-        return from_registry_xml(read_file_bounded(file, max_registry_bytes));
+        Registry reg = from_registry_xml(read_file_bounded(file, max_registry_bytes));
+        // A live mover holds the writers' lock from recording the move to
+        // clearing it, so a record seen here is a dead mover's.
+        for (VmEntry& e : reg.entries) {
+            if (e.moving_from.empty()) continue;
+            if (!is_directory_nofollow(e.bundle)) e.bundle = e.moving_from;
+            e.moving_from.clear();
+        }
+        return reg;
     } catch (const Error& e) {
         if (e.code() == Errc::not_found) return Registry{};
         throw;

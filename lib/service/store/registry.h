@@ -20,6 +20,10 @@ struct VmEntry {
     VmState state = VmState::stopped;    // persisted simulated power state
     std::uint64_t revision = 1;          // bumped by every config update (edit-conflict check)
     std::string modified;                // UTC xs:dateTime of the last config change
+    // Set only while a move (Inventory::move_bundle) renames the bundle from
+    // here to `bundle`: if the mover died, load_registry keeps whichever of
+    // the two directories exists (docs/clones.md).
+    std::filesystem::path moving_from;
 
     std::filesystem::path config_file() const { return bundle / "config.pvs"; }
 };
@@ -38,7 +42,10 @@ constexpr std::size_t max_registry_bytes = 64u << 20;
 std::string to_registry_xml(const Registry& reg);
 Registry from_registry_xml(const std::string& xml);  // throws corrupt
 
-Registry load_registry(const std::filesystem::path& file);  // missing file → empty registry
+// Missing file → empty registry. An entry a dead mover left with
+// moving_from gets the bundle that exists (its new place if the rename
+// happened, else its old one); the next save records that.
+Registry load_registry(const std::filesystem::path& file);
 void save_registry(const std::filesystem::path& file, Registry& reg);  // bumps generation; atomic
 
 std::string utc_now_text();

@@ -10,12 +10,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace prl::service {
 namespace {
+
+// The same through a buffer: copy_file_range refuses some pairs of files
+// (EXDEV across filesystems on many kernels, EINVAL/EOPNOTSUPP on some).
+void copy_range_buffered(int in, int out, off_t offset, off_t length, const fs::path& from) {
+    std::vector<char> buf(1 << 20);
+    while (length > 0) {
+        const size_t want = static_cast<size_t>(std::min<off_t>(length, static_cast<off_t>(buf.size())));
+        ssize_t n = ::pread(in, buf.data(), want, offset);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read " + from.string(), errno);
+        }
+        if (n == 0) throw Error(Errc::io_error, "copy " + from.string() + ": file shrank while copied");
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = ::pwrite(out, buf.data() + done, static_cast<size_t>(n - done), offset + done);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                throw_errno("write copy of " + from.string(), errno);
+            }
+            done += w;
+        }
+        offset += n;
+        length -= n;
+    }
+}
 
 // Copies [offset, offset+length) of `in` to the same offset of `out`.
 void copy_range(int in, int out, off_t offset, off_t length, const fs::path& from) {
@@ -24,6 +51,10 @@ void copy_range(int in, int out, off_t offset, off_t length, const fs::path& fro
         ssize_t n = ::copy_file_range(in, &in_off, out, &out_off, static_cast<size_t>(length), 0);
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS) {
+                copy_range_buffered(in, out, in_off, length, from);
+                return;
+            }
             throw_errno("copy " + from.string(), errno);
         }
         if (n == 0) throw Error(Errc::io_error, "copy " + from.string() + ": file shrank while copied");

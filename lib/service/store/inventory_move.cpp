@@ -42,8 +42,8 @@ VmEntry Inventory::move_bundle(const std::string& uuid_arg, const std::string& p
     make_directories(parent, 0755);
     parent = canonical_path(parent);
     const fs::path target = parent / old.filename();
-    if (is_within(old, target)) throw Error(Errc::invalid_argument, "cannot move a bundle into itself");
     if (exists_nofollow(target)) throw Error(Errc::dir_exists, "already exists: " + target.string());
+    if (is_within(old, target)) throw Error(Errc::invalid_argument, "cannot move a bundle into itself");
 
     // Across filesystems the copy is made first, aside, without the lock.
     const bool same_fs = device_of(old) == device_of(parent);

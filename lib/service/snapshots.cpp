@@ -153,6 +153,8 @@ private:
         } catch (const Error& e) {
             if (e.code() != Errc::not_found) throw;
         }
+        // A killed switch may have left a half-made clone beside an image.
+        remove_dead_clone_temps(layout_.bundle);
         if (!journalled.empty() && tree_.find(journalled)) switch_to(journalled);
         else if (!journalled.empty()) ::unlink(layout_.switch_journal().c_str());
 

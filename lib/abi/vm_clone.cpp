@@ -1,9 +1,7 @@
 // PrlVm_Clone, PrlVm_CloneEx, PrlVm_CloneWithUuid, PrlVm_Move (docs/clones.md).
-#include "boundary.h"
+#include "vm_job.h"
 
 #include "core/clone_ops.h"
-#include "core/server.h"
-#include "core/vm.h"
 
 using namespace prl;
 using namespace prl::abi;
@@ -18,14 +16,14 @@ std::string string_arg(PRL_CONST_STR s) {
 
 PRL_HANDLE clone_job(PRL_HANDLE hVm, PRL_CONST_STR name, PRL_CONST_STR uuid, PRL_CONST_STR root, PRL_UINT32 flags) {
     return async(PJOC_VM_CLONE, [&] {
-        VmPtr vm = handle_cast<Vm>(hVm).share();
         clone_ops::CloneArgs args;
         args.name = string_arg(name);
         args.uuid = string_arg(uuid);
         args.parent = string_arg(root);
         args.flags = flags;
-        return give_job(vm->server()->start_job(
-            PJOC_VM_CLONE, [vm, args](Job&) { return clone_ops::clone(vm, args); }, RTT_RUNNING_TASK_CLONE_VM));
+        return vm_job(
+            hVm, PJOC_VM_CLONE, [args](const VmPtr& vm, Job&) { return clone_ops::clone(vm, args); },
+            RTT_RUNNING_TASK_CLONE_VM);
     });
 }
 
@@ -49,10 +47,8 @@ PRL_HANDLE PrlVm_CloneWithUuid(PRL_HANDLE hVm, PRL_CONST_STR new_vm_name, PRL_CO
 
 PRL_HANDLE PrlVm_Move(PRL_HANDLE hVm, PRL_CONST_STR sNewHomePath, PRL_UINT32) {
     return async(PJOC_VM_MOVE, [&] {
-        VmPtr vm = handle_cast<Vm>(hVm).share();
         const std::string home = string_arg(sNewHomePath);
-        return give_job(vm->server()->start_job(
-            PJOC_VM_MOVE, [vm, home](Job&) { return clone_ops::move(vm, home); }));
+        return vm_job(hVm, PJOC_VM_MOVE, [home](const VmPtr& vm, Job&) { return clone_ops::move(vm, home); });
     });
 }
 

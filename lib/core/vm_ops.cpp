@@ -10,16 +10,6 @@
 
 namespace prl::vm_ops {
 
-EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid) {
-    EventData d;
-    d.type = type;
-    d.issuer_type = PIE_VIRTUAL_MACHINE;
-    d.issuer_id = uuid;
-    d.vm = vm;
-    d.params.push_back(EventParam::string("vm_uuid", uuid));
-    return d;
-}
-
 namespace {
 
 PRL_RESULT refusal_code(const std::string& name) {
@@ -39,6 +29,16 @@ VmPtr loaded(Server& server, const service::VmRecord& record) {
 std::string registered_uuid(const Vm& vm) {
     require(vm.registered(), PRL_ERR_VM_UUID_NOT_FOUND, "the VM is not registered");
     return vm.uuid();
+}
+
+EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid) {
+    EventData d;
+    d.type = type;
+    d.issuer_type = PIE_VIRTUAL_MACHINE;
+    d.issuer_id = uuid;
+    d.vm = vm;
+    d.params.push_back(EventParam::string("vm_uuid", uuid));
+    return d;
 }
 
 std::string exclusive_uuid(const Vm& vm) {

@@ -3,8 +3,12 @@
 #include "store/bundle_files.h"
 #include "store/error.h"
 #include "store/file_clone.h"
+#include "store/file_lock.h"
+#include "store/file_ops.h"
 #include "store/net_address.h"
 #include "store/tree_clone.h"
+
+#include <optional>
 
 namespace prl::service {
 
@@ -74,10 +78,16 @@ VmEntry clone_vm(Inventory& inventory, const CloneRequest& request) {
     const std::set<fs::path> disk_set(disks.begin(), disks.end());
 
     return inventory.create_filled(cfg, request.parent, [&](const fs::path& staging, const VmConfig& staged) {
+        // A snapshot switch rewrites the disks under the bundle's snapshot
+        // lock: hold it (shared) so the copy sees them before or after.
+        std::optional<FileLock> snapshot_lock;
+        if (is_directory_nofollow(from / "Snapshots")) snapshot_lock.emplace(from / "Snapshots" / ".lock", FileLock::Mode::shared);
         // Everything else in the bundle (device files, a container's private
-        // area), then each disk over the empty image made for it.
+        // area), then each disk over the empty image made for it. Snapshots
+        // stay with the source: theirs are its configurations (MACs, disks).
         clone_tree(from, staging, [&](const fs::path& rel) {
-            return rel == "config.pvs" || disk_set.count(rel.lexically_normal()) || is_transient(rel);
+            return rel == "config.pvs" || rel == "Snapshots" || rel == "Snapshots.xml" ||
+                   disk_set.count(rel.lexically_normal()) || is_transient(rel);
         });
         for (std::size_t i = 0; i < staged.hard_disks.size() && i < disks.size(); ++i)
             replace_with_clone(from / disks[i], staged.hard_disks[i].image_path);

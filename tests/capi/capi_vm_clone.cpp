@@ -346,3 +346,14 @@ TEST_CASE("prlctl move VM --dst DIR: the bundle moves, registration follows", "[
     REQUIRE(read_file(f.image) == f.bytes);
     REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(f.server, &Events::handler, &events));
 }
+
+TEST_CASE("clone: the source's snapshots stay with it", "[clone]") {
+    Fixture f;
+    run(PrlVm_CreateSnapshot(f.vm, "before", "kept by the source"));
+    REQUIRE(fs::exists(bundle_of(f.vm) / "Snapshots.xml"));
+    Handle c = f.clone("no-snapshots", "", "", 0);
+    REQUIRE(read_file(image_of(c)) == f.bytes);
+    REQUIRE_FALSE(fs::exists(bundle_of(c) / "Snapshots.xml"));
+    REQUIRE_FALSE(fs::exists(bundle_of(c) / "Snapshots"));
+    REQUIRE(fs::exists(bundle_of(f.vm) / "Snapshots.xml"));
+}

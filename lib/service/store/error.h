@@ -20,6 +20,7 @@ enum class Errc {
     restore_running,   // PRL_ERR_BACKUP_RESTORE_VM_RUNNING (restore over a VM that is not stopped)
     io_error,          // PRL_ERR_FILE_WRITE_ERROR (or PRL_ERR_OPEN_VM_CONFIG_READ on read)
     corrupt,           // PRL_ERR_PARSE_VM_CONFIG (config.pvs or registry unreadable)
+    snapshot_not_found,// PRL_ERR_VM_SNAPSHOT_NOT_FOUND (no snapshot with that id in the VM's tree)
 };
 
 // The PRL_RESULT name (as in lib/abi/defs/constants.tsv) for an Errc.

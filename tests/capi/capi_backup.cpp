@@ -1,5 +1,6 @@
 // Backups through the C API: create, tree, restore, remove, events, cancel.
 #include "capi.h"
+#include "disk_files.h"
 
 #include "test_home.h"
 
@@ -18,23 +19,12 @@
 #include <sys/stat.h>
 
 using capi::Handle;
+using capi::read_file;
+using capi::write_at;
 
 namespace {
 
 constexpr std::size_t kMiB = 1 << 20;
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_at(const std::string& path, std::size_t offset, const std::string& bytes) {
-    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
-    f.seekp(static_cast<std::streamoff>(offset));
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::string random_bytes(std::mt19937_64& rng, std::size_t n) {
     std::string s(n, '\0');

@@ -2,6 +2,7 @@
 // snapshot, snapshot-list (the tree document), snapshot-switch,
 // snapshot-delete (with and without children), and their events.
 #include "capi.h"
+#include "disk_files.h"
 #include "test_home.h"
 
 #include <algorithm>
@@ -14,22 +15,11 @@
 #include <vector>
 
 using capi::Handle;
+using capi::read_file;
+using capi::write_at;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_at(const fs::path& path, std::size_t offset, const std::string& bytes) {
-    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
-    f.seekp(static_cast<std::streamoff>(offset));
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 struct Events {
     std::mutex mutex;

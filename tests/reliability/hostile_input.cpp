@@ -538,28 +538,20 @@ std::vector<Case> cases() {
     add("PrlVm_SwitchToSnapshotEx", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SwitchToSnapshotEx(vm, x, 0)); }));
     add("PrlVm_DeleteSnapshot", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_DeleteSnapshot(vm, x, PRL_TRUE)); }));
     add("PrlVm_UpdateSnapshotData", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_UpdateSnapshotData(vm, x, "n", "d")); }));
-    add("PrlVm_UpdateSnapshotData", "sNewName", c_text, on_vm([=](PRL_HANDLE vm, const char* x) {
+    // A snapshot made for the update and removed after it.
+    auto update_new_snapshot = [](PRL_HANDLE vm, const char* name, const char* description) {
         PRL_HANDLE r = PRL_INVALID_HANDLE;
         REL_OK(wait_job(PrlVm_CreateSnapshot(vm, "to-update", ""), &r));
         char id[64] = "";
         PRL_UINT32 len = sizeof id;
         REL_OK(PrlResult_GetParamAsString(r, id, &len));
         PrlHandle_Free(r);
-        const PRL_RESULT rc = job(PrlVm_UpdateSnapshotData(vm, id, x, "d"));
+        const PRL_RESULT rc = job(PrlVm_UpdateSnapshotData(vm, id, name, description));
         job(PrlVm_DeleteSnapshot(vm, id, PRL_TRUE));
         return rc;
-    }));
-    add("PrlVm_UpdateSnapshotData", "sNewDescription", c_text, on_vm([=](PRL_HANDLE vm, const char* x) {
-        PRL_HANDLE r = PRL_INVALID_HANDLE;
-        REL_OK(wait_job(PrlVm_CreateSnapshot(vm, "to-update", ""), &r));
-        char id[64] = "";
-        PRL_UINT32 len = sizeof id;
-        REL_OK(PrlResult_GetParamAsString(r, id, &len));
-        PrlHandle_Free(r);
-        const PRL_RESULT rc = job(PrlVm_UpdateSnapshotData(vm, id, "n", x));
-        job(PrlVm_DeleteSnapshot(vm, id, PRL_TRUE));
-        return rc;
-    }));
+    };
+    add("PrlVm_UpdateSnapshotData", "sNewName", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return update_new_snapshot(vm, x, "d"); }));
+    add("PrlVm_UpdateSnapshotData", "sNewDescription", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return update_new_snapshot(vm, "n", x); }));
     add("PrlVcmmdConfig_SetPolicy", "sPolicy", c_free, [](const char* x) {
         PRL_HANDLE r = PRL_INVALID_HANDLE, cfg = PRL_INVALID_HANDLE;
         REL_OK(wait_job(PrlSrv_GetVcmmdConfig(C.s->server, 0), &r));

@@ -51,8 +51,6 @@ ResultPtr clone(const VmPtr& vm, const CloneArgs& args) {
     check_name(args.name);
     require(args.uuid.empty() || service::normalize_uuid(args.uuid), PRL_ERR_INVALID_ARG, "the new UUID is not a UUID");
     if (!args.parent.empty()) check_place(args.parent, true);
-    // A linked clone shares a snapshot of its parent: not until snapshots exist.
-    if (args.flags & PCVF_LINKED_CLONE) fail(PRL_ERR_UNIMPLEMENTED, "linked clones are not implemented yet");
     if (cannot_clone_in(svc->power_state(source)))
         fail(PRL_ERR_DISP_VM_COMMAND_CANT_BE_EXECUTED, "a suspended VM cannot be cloned");
 
@@ -70,7 +68,17 @@ ResultPtr clone(const VmPtr& vm, const CloneArgs& args) {
     if (request.parent.empty() && vm->config().type == service::VmType::vm)
         request.parent = svc->current_user().tree.text_at("UserWorkspace/UserDefaultVmFolder").value_or("");
 
-    const service::VmEntry entry = svc->clone(request);
+    // A linked clone is made from a new snapshot of its parent, as the
+    // product makes it (docs/clones.md); a template is never linked.
+    const bool linked = (args.flags & PCVF_LINKED_CLONE) && !request.to_template;
+    service::VmEntry entry;
+    if (linked) {
+        const std::string id = svc->create_snapshot(source, "Snapshot for linked clone " + args.name, "");
+        server.emit(vm_ops::vm_event(PET_DSP_EVT_VM_SNAPSHOTS_TREE_CHANGED, vm, source));
+        entry = svc->linked_clone(request, id);
+    } else {
+        entry = svc->clone(request);
+    }
     VmPtr made = server.vm_object(entry.uuid);
     made->load(svc->config(entry.uuid));
     server.emit(vm_ops::vm_event(PET_DSP_EVT_VM_ADDED, made, entry.uuid));

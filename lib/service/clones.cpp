@@ -63,6 +63,7 @@ VmConfig clone_config(const VmRecord& source, const CloneRequest& request, std::
         d.extra.erase("StaticAddress");
         if (request.to_template) d.extra.remove_all("NetAddress");
     }
+    if (!request.linked_snapshot.empty()) cfg.extra.set_text_at("Identification/LinkedVmUuid", source.entry.uuid);
     make_paths_relative(source.entry.bundle, cfg);
     return cfg;
 }
@@ -89,8 +90,13 @@ VmEntry clone_vm(Inventory& inventory, const CloneRequest& request) {
             return rel == "config.pvs" || rel == "Snapshots" || rel == "Snapshots.xml" ||
                    disk_set.count(rel.lexically_normal()) || is_transient(rel);
         });
-        for (std::size_t i = 0; i < staged.hard_disks.size() && i < disks.size(); ++i)
-            replace_with_clone(from / disks[i], staged.hard_disks[i].image_path);
+        // A linked clone's disks are its parent's snapshot (shared extents on
+        // a reflink filesystem); a disk the snapshot lacks comes from the live one.
+        for (std::size_t i = 0; i < staged.hard_disks.size() && i < disks.size(); ++i) {
+            const fs::path base = request.linked_snapshot / disks[i];
+            const bool in_snapshot = !request.linked_snapshot.empty() && fs::exists(fs::symlink_status(base));
+            replace_with_clone(in_snapshot ? base : from / disks[i], staged.hard_disks[i].image_path);
+        }
     });
 }
 

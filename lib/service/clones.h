@@ -17,6 +17,10 @@ struct CloneRequest {
     std::string uuid;          // empty: a new UUID
     std::string parent;        // empty: the default directory of its type
     bool to_template = false;  // PCVF_CLONE_TO_TEMPLATE: the clone is a template; else a normal VM
+    // PCVF_LINKED_CLONE: the disks are copied from this snapshot of the
+    // source (a directory made by Snapshots::create), and the clone records
+    // the source as its parent (LinkedVmUuid).
+    std::filesystem::path linked_snapshot;
 };
 
 // "Settings/General/IsTemplate" of config.pvs (PrlVmCfg_IsTemplate).

@@ -71,6 +71,10 @@ public:
         return inventory_.update_config(uuid, config, revision);
     }
     VmEntry clone(const CloneRequest& request) override { return clone_vm(inventory_, request); }
+    VmEntry linked_clone(CloneRequest request, const std::string& snapshot_id) override {
+        request.linked_snapshot = snapshots_.files_of(request.source_uuid, snapshot_id);
+        return clone_vm(inventory_, request);
+    }
     VmEntry move(const std::string& uuid, const std::string& new_parent) override {
         return inventory_.move_bundle(uuid, new_parent);
     }

@@ -50,6 +50,8 @@ public:
 
     // Clones (clones.h) and moves (Inventory::move_bundle); docs/clones.md.
     virtual VmEntry clone(const CloneRequest& request) = 0;
+    // A clone whose disks are the source's snapshot `snapshot_id` (made for it).
+    virtual VmEntry linked_clone(CloneRequest request, const std::string& snapshot_id) = 0;
     virtual VmEntry move(const std::string& uuid, const std::string& new_parent) = 0;
 
     virtual VmState power_state(const std::string& uuid) const = 0;

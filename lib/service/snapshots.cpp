@@ -249,6 +249,10 @@ std::vector<std::string> Snapshots::remove(const std::string& vm_uuid, const std
     return removed;
 }
 
+fs::path Snapshots::files_of(const std::string& vm_uuid, const std::string& id_arg) const {
+    return Layout{inventory_.get(vm_uuid).bundle}.of(checked_id(id_arg));
+}
+
 void Snapshots::update(const std::string& vm_uuid, const std::string& id_arg, const std::string& name,
                        const std::string& description) {
     const std::string id = checked_id(id_arg);

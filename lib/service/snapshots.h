@@ -36,6 +36,9 @@ public:
     std::vector<std::string> remove(const std::string& vm_uuid, const std::string& id, bool with_children);
     void update(const std::string& vm_uuid, const std::string& id, const std::string& name,
                 const std::string& description);
+    // The directory holding snapshot `id`'s config.pvs and images (read only:
+    // a linked clone copies its disks from there).
+    std::filesystem::path files_of(const std::string& vm_uuid, const std::string& id) const;
 
 private:
     Inventory& inventory_;

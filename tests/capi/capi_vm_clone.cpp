@@ -278,8 +278,6 @@ TEST_CASE("clone refuses hostile names and arguments, and touches nothing", "[cl
 
 TEST_CASE("clone: source states, and flags without a meaning here", "[clone]") {
     Fixture f;
-    // Linked clones need snapshots: not yet.
-    f.clone("linked", "", "", PCVF_LINKED_CLONE, PRL_ERR_UNIMPLEMENTED);
     // Running and paused VMs are cloned (no guest: the disk is at rest); suspended ones are refused.
     run(PrlVm_Start(f.vm));
     REQUIRE(read_file(image_of(f.clone("of-running", "", "", 0))) == f.bytes);
@@ -356,4 +354,25 @@ TEST_CASE("clone: the source's snapshots stay with it", "[clone]") {
     REQUIRE_FALSE(fs::exists(bundle_of(c) / "Snapshots.xml"));
     REQUIRE_FALSE(fs::exists(bundle_of(c) / "Snapshots"));
     REQUIRE(fs::exists(bundle_of(f.vm) / "Snapshots.xml"));
+}
+
+TEST_CASE("prlctl clone --linked: the clone starts from a new snapshot of its parent and names it", "[clone]") {
+    Fixture f;
+    Handle c = f.clone("linked", "", "", PCVF_LINKED_CLONE);
+    REQUIRE(read_file(image_of(c)) == f.bytes);
+    CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetLinkedVmUuid(c, b, l); }) == f.uuid);
+    CHECK(uuid_of(c) != f.uuid);
+    // The parent gained the snapshot the clone was made from, and keeps it.
+    Handle tree = run(PrlVm_GetSnapshotsTree(f.vm));
+    const std::string doc = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree, b, l); });
+    CHECK(doc.find("Snapshot for linked clone linked") != std::string::npos);
+    // Writes on either side stay on that side; the snapshot holds the bytes the clone began from.
+    {
+        std::fstream w(f.image, std::ios::in | std::ios::out | std::ios::binary);
+        w << "parent changed";
+    }
+    REQUIRE(read_file(image_of(c)) == f.bytes);
+    // A clone of a linked clone is an ordinary full clone that keeps no link.
+    Handle cc = run(PrlVm_CloneWithUuid(c, "of-linked", "", "", 0));
+    CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetLinkedVmUuid(param(cc), b, l); }).empty());
 }

@@ -87,6 +87,11 @@ public:
         backups_.remove(dir, vm_uuid, id, keep_chain);
     }
 
+    std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) override {
+        VmRecord record = inventory_.get_config(vm_uuid);
+        return ExternalBackup::begin(record.entry, record.config, keep_hashes);
+    }
+
     XmlTree network_config() const override { return networks_.read(); }
     XmlTree update_network_config(const std::function<void(XmlTree&)>& change) override {
         return networks_.update(change);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backups.h"
+#include "external_backup.h"
 #include "store/disp_config.h"
 #include "store/inventory.h"
 #include "store/net_config.h"
@@ -55,6 +56,10 @@ public:
     virtual RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) = 0;
     virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
                                const std::string& id, bool keep_chain) = 0;
+
+    // The external (changed-block) backup of a registered VM: freezes a view
+    // of its disks (external_backup.h; docs/external-backup.md).
+    virtual std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) = 0;
 
     // The network document (virtual networks, classes, shaping, private
     // networks; docs/virtual-networks.md), and one change to it made under the

@@ -197,6 +197,7 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
         if (errno == EWOULDBLOCK) throw Error(Errc::busy, "an external backup of the VM is already running");
         throw_errno("lock " + lock.string(), errno);
     }
+    b->owner_ = true;
     // Whatever a process that died mid-backup left is dropped: nobody holds it.
     const fs::path active = b->root_ / "active";
     remove_tree(active);
@@ -223,7 +224,7 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
 ExternalBackup::~ExternalBackup() {
     try {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!finished_) drop_views_locked();
+        if (owner_ && !finished_) drop_views_locked();
     } catch (...) {
     }
 }

@@ -76,6 +76,7 @@ private:
     bool keep_hashes_ = false;
     mutable std::mutex mutex_;
     bool finished_ = false;
+    bool owner_ = false;  // holds the lock: the views are this backup's
     UniqueFd lock_;  // flock on root_/lock while the backup runs
     std::vector<std::optional<std::vector<BlockDigest>>> hashes_;
 };

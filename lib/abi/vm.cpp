@@ -1,5 +1,6 @@
 // PrlVm_*: a VM's life cycle, power, configuration edits and events.
 #include "boundary.h"
+#include "vm_job.h"
 
 #include "core/server.h"
 #include "core/info_objects.h"
@@ -12,16 +13,6 @@ using namespace prl::abi;
 using prl::service::PowerCommand;
 
 namespace {
-
-// Runs `op` on the VM as a job of its server.
-template <class Op>
-PRL_HANDLE vm_job(PRL_HANDLE hVm, PRL_JOB_OPERATION_CODE code, Op op,
-                  std::optional<PRL_RUNNING_TASK_TYPE_ENUM> task_type = std::nullopt) {
-    return async(code, [&] {
-        VmPtr vm = handle_cast<Vm>(hVm).share();
-        return give_job(vm->server()->start_job(code, [vm, op](Job& job) { return op(vm, job); }, task_type));
-    });
-}
 
 PRL_HANDLE power(PRL_HANDLE hVm, PRL_JOB_OPERATION_CODE code, PowerCommand command) {
     return vm_job(hVm, code, [command](const VmPtr& vm, Job& job) { return vm_ops::power(vm, command, job); },

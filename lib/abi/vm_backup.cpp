@@ -3,6 +3,7 @@
 // as its result's first parameter; its disks are read with PrlDisk_*.
 #include "boundary.h"
 #include "copy_out.h"
+#include "vm_job.h"
 
 #include "core/disk_objects.h"
 #include "core/server.h"
@@ -41,14 +42,11 @@ PRL_HANDLE end_backup(PRL_HANDLE hBackup, bool commit) {
 extern "C" {
 
 PRL_HANDLE PrlVm_BeginBackup(PRL_HANDLE hVm, PRL_UINT32 nFlags) {
-    return async(PJOC_SRV_BEGIN_VM_BACKUP, [&] {
-        VmPtr vm = handle_cast<Vm>(hVm).share();
-        const bool keep_hashes = (nFlags & PBMBF_CREATE_MAP) != 0;
-        return give_job(vm->server()->start_job(PJOC_SRV_BEGIN_VM_BACKUP, [vm, keep_hashes](Job&) {
-            const std::string uuid = vm_ops::registered_uuid(*vm);
-            auto backup = vm->server()->service()->begin_external_backup(uuid, keep_hashes);
-            return std::make_shared<Result>(std::vector<Result::Param>{std::make_shared<VmBackup>(backup, vm)});
-        }));
+    const bool keep_hashes = (nFlags & PBMBF_CREATE_MAP) != 0;
+    return vm_job(hVm, PJOC_SRV_BEGIN_VM_BACKUP, [keep_hashes](const VmPtr& vm, Job&) {
+        const std::string uuid = vm_ops::registered_uuid(*vm);
+        auto backup = vm->server()->service()->begin_external_backup(uuid, keep_hashes);
+        return std::make_shared<Result>(std::vector<Result::Param>{std::make_shared<VmBackup>(backup, vm)});
     });
 }
 

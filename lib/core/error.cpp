@@ -27,6 +27,7 @@ PRL_RESULT service_code(service::Errc e) noexcept {
         case Errc::corrupt: return PRL_ERR_PARSE_VM_CONFIG;
         case Errc::busy: return PRL_ERR_VM_LOCKED_FOR_BACKUP;
         case Errc::no_data: return PRL_ERR_NO_DATA;
+        case Errc::snapshot_not_found: return PRL_ERR_VM_SNAPSHOT_NOT_FOUND;
     }
     return PRL_ERR_UNEXPECTED;
 }

@@ -11,16 +11,6 @@
 namespace prl::vm_ops {
 namespace {
 
-EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid) {
-    EventData d;
-    d.type = type;
-    d.issuer_type = PIE_VIRTUAL_MACHINE;
-    d.issuer_id = uuid;
-    d.vm = vm;
-    d.params.push_back(EventParam::string("vm_uuid", uuid));
-    return d;
-}
-
 PRL_RESULT refusal_code(const std::string& name) {
     if (name == "PRL_ERR_DISP_VM_IS_NOT_STARTED") return PRL_ERR_DISP_VM_IS_NOT_STARTED;
     if (name == "PRL_ERR_VM_ALREADY_RUNNING") return PRL_ERR_VM_ALREADY_RUNNING;
@@ -40,14 +30,21 @@ std::string registered_uuid(const Vm& vm) {
     return vm.uuid();
 }
 
-namespace {
-// An exclusive operation: refused while another session holds the VM's lock (PrlVm_Lock).
+EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid) {
+    EventData d;
+    d.type = type;
+    d.issuer_type = PIE_VIRTUAL_MACHINE;
+    d.issuer_id = uuid;
+    d.vm = vm;
+    d.params.push_back(EventParam::string("vm_uuid", uuid));
+    return d;
+}
+
 std::string exclusive_uuid(const Vm& vm) {
     std::string uuid = registered_uuid(vm);
     VmLocks::instance().check(uuid, vm.server()->session_uuid());
     return uuid;
 }
-}  // namespace
 
 ResultPtr list(Server& server, std::optional<service::VmType> type) {
     auto svc = server.service();

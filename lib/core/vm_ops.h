@@ -29,6 +29,11 @@ ResultPtr state(const VmPtr& vm);
 
 // The UUID of a registered VM (PRL_ERR_VM_UUID_NOT_FOUND for one never registered).
 std::string registered_uuid(const Vm& vm);
+// The same for an operation that changes the VM: also refused while another
+// session holds the VM's lock (PrlVm_Lock).
+std::string exclusive_uuid(const Vm& vm);
+// A VM event as the product sends it: issued by the VM, with its "vm_uuid".
+EventData vm_event(PRL_EVENT_TYPE type, const VmPtr& vm, const std::string& uuid);
 // Tells the VM's clients its stored configuration changed (they reread it).
 void announce_config_changed(const VmPtr& vm, const std::string& uuid);
 

@@ -197,29 +197,8 @@ RestoreOutcome Backups::restore_over(const backup::VmEntry& vm, const backup::El
             }
         }
     }
-    if (backed) adopt_config(vm.uuid, std::move(*backed));
+    if (backed) inventory_.replace_config(vm.uuid, std::move(*backed));
     return {vm.uuid, false};
-}
-
-// The restored VM takes the backed-up configuration with its current
-// identity: the same UUID, its current name (the product keeps the name of a
-// VM restored over) and bundle; stored through the inventory's update path.
-// A restore replaces the configuration whatever was saved meanwhile: an edit
-// that lands between the read and the update (another process) is retried
-// against the newer revision rather than failing the restore.
-void Backups::adopt_config(const std::string& uuid, VmConfig config) {
-    for (int attempt = 1;; ++attempt) {
-        const VmRecord now = inventory_.get_config(uuid);
-        config.uuid = now.entry.uuid;
-        config.name = now.entry.name;
-        config.type = now.entry.type;
-        try {
-            inventory_.update_config(uuid, config, now.entry.revision);
-            return;
-        } catch (const Error& e) {
-            if (e.code() != Errc::edit_conflict || attempt == 100) throw;
-        }
-    }
 }
 
 RestoreOutcome Backups::restore_new(const backup::VmEntry& vm, const backup::ElementInfo& element,

@@ -54,7 +54,6 @@ private:
     backup::Repository& repository(const std::string& directory);
     RestoreOutcome restore_over(const backup::VmEntry& vm, const backup::ElementInfo& element,
                                 const backup::Repository& repo, const backup::Progress& progress);
-    void adopt_config(const std::string& uuid, VmConfig config);
     RestoreOutcome restore_new(const backup::VmEntry& vm, const backup::ElementInfo& element,
                                const RestoreRequest& request, const backup::Repository& repo,
                                const backup::Progress& progress);

@@ -33,7 +33,7 @@ std::uint64_t monotonic_us() {
 class LocalService final : public Service {
 public:
     explicit LocalService(StateRoot root)
-        : inventory_(std::move(root)), backups_(inventory_), networks_(inventory_.root()),
+        : inventory_(std::move(root)), backups_(inventory_), snapshots_(inventory_), networks_(inventory_.root()),
           dispatcher_(inventory_.root()), started_(seconds_now()), started_monotonic_(monotonic_us()) {}
 
     HostFacts host_facts() const override {
@@ -92,6 +92,23 @@ public:
         return ExternalBackup::begin(record.entry, record.config, keep_hashes);
     }
 
+    std::string create_snapshot(const std::string& uuid, const std::string& name,
+                                const std::string& description) override {
+        return snapshots_.create(uuid, name, description);
+    }
+    SnapshotTree snapshot_tree(const std::string& uuid) override { return snapshots_.tree(uuid); }
+    SnapshotSwitch switch_to_snapshot(const std::string& uuid, const std::string& id) override {
+        return snapshots_.switch_to(uuid, id);
+    }
+    std::vector<std::string> delete_snapshot(const std::string& uuid, const std::string& id,
+                                             bool with_children) override {
+        return snapshots_.remove(uuid, id, with_children);
+    }
+    void update_snapshot(const std::string& uuid, const std::string& id, const std::string& name,
+                         const std::string& description) override {
+        snapshots_.update(uuid, id, name, description);
+    }
+
     XmlTree network_config() const override { return networks_.read(); }
     XmlTree update_network_config(const std::function<void(XmlTree&)>& change) override {
         return networks_.update(change);
@@ -109,6 +126,7 @@ public:
 private:
     Inventory inventory_;
     Backups backups_;
+    Snapshots snapshots_;
     NetworkConfigFile networks_;
     DispConfigStore dispatcher_;
     const std::uint64_t started_;

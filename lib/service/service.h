@@ -6,6 +6,7 @@
 
 #include "backups.h"
 #include "external_backup.h"
+#include "snapshots.h"
 #include "store/disp_config.h"
 #include "store/inventory.h"
 #include "store/net_config.h"
@@ -60,6 +61,15 @@ public:
     // The external (changed-block) backup of a registered VM: freezes a view
     // of its disks (external_backup.h; docs/external-backup.md).
     virtual std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) = 0;
+    // Snapshots (snapshots.h; throw prl::service::Error).
+    virtual std::string create_snapshot(const std::string& uuid, const std::string& name,
+                                        const std::string& description) = 0;
+    virtual SnapshotTree snapshot_tree(const std::string& uuid) = 0;
+    virtual SnapshotSwitch switch_to_snapshot(const std::string& uuid, const std::string& id) = 0;
+    virtual std::vector<std::string> delete_snapshot(const std::string& uuid, const std::string& id,
+                                                     bool with_children) = 0;
+    virtual void update_snapshot(const std::string& uuid, const std::string& id, const std::string& name,
+                                 const std::string& description) = 0;
 
     // The network document (virtual networks, classes, shaping, private
     // networks; docs/virtual-networks.md), and one change to it made under the

@@ -517,6 +517,59 @@ std::vector<Case> cases() {
     add("PrlVm_GenerateVmDevFilename", "sFilenamePrefix", c_free, dev_name(0));
     add("PrlVm_GenerateVmDevFilename", "sFilenameSuffix", c_free, dev_name(1));
     add("PrlVm_GenerateVmDevFilename", "sIndexDelimiter", c_free, dev_name(2));
+    // Snapshots of the registered VM: ids must name a snapshot of its tree,
+    // names and descriptions are stored text; an accepted snapshot is removed again.
+    auto on_vm = [](auto call) {
+        return [call](const char* x) {
+            PRL_HANDLE r = PRL_INVALID_HANDLE, vm = PRL_INVALID_HANDLE;
+            REL_OK(wait_job(PrlSrv_GetVmConfig(C.s->server, C.vm_uuid.c_str(), PGVC_SEARCH_BY_UUID), &r));
+            REL_OK(PrlResult_GetParam(r, &vm));
+            const PRL_RESULT rc = call(vm, x);
+            PrlHandle_Free(vm);
+            PrlHandle_Free(r);
+            return rc;
+        };
+    };
+    auto snapshot_and_drop = [](PRL_HANDLE vm, PRL_HANDLE create_job) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = wait_job(create_job, &r);
+        char id[64] = "";
+        PRL_UINT32 len = sizeof id;
+        if (PRL_SUCCEEDED(rc) && PRL_SUCCEEDED(PrlResult_GetParamAsString(r, id, &len)))
+            job(PrlVm_DeleteSnapshot(vm, id, PRL_TRUE));
+        PrlHandle_Free(r);
+        return rc;
+    };
+    add("PrlVm_CreateSnapshot", "sName", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return snapshot_and_drop(vm, PrlVm_CreateSnapshot(vm, x, "")); }));
+    add("PrlVm_CreateSnapshot", "sDescription", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return snapshot_and_drop(vm, PrlVm_CreateSnapshot(vm, "s", x)); }));
+    add("PrlVm_CreateSnapshotEx", "sName", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return snapshot_and_drop(vm, PrlVm_CreateSnapshotEx(vm, x, "", 0)); }));
+    add("PrlVm_CreateSnapshotEx", "sDescription", c_text, on_vm([=](PRL_HANDLE vm, const char* x) { return snapshot_and_drop(vm, PrlVm_CreateSnapshotEx(vm, "s", x, 0)); }));
+    add("PrlVm_SwitchToSnapshot", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SwitchToSnapshot(vm, x)); }));
+    add("PrlVm_SwitchToSnapshotEx", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SwitchToSnapshotEx(vm, x, 0)); }));
+    add("PrlVm_DeleteSnapshot", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_DeleteSnapshot(vm, x, PRL_TRUE)); }));
+    add("PrlVm_UpdateSnapshotData", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_UpdateSnapshotData(vm, x, "n", "d")); }));
+    add("PrlVm_UpdateSnapshotData", "sNewName", c_text, on_vm([=](PRL_HANDLE vm, const char* x) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE;
+        REL_OK(wait_job(PrlVm_CreateSnapshot(vm, "to-update", ""), &r));
+        char id[64] = "";
+        PRL_UINT32 len = sizeof id;
+        REL_OK(PrlResult_GetParamAsString(r, id, &len));
+        PrlHandle_Free(r);
+        const PRL_RESULT rc = job(PrlVm_UpdateSnapshotData(vm, id, x, "d"));
+        job(PrlVm_DeleteSnapshot(vm, id, PRL_TRUE));
+        return rc;
+    }));
+    add("PrlVm_UpdateSnapshotData", "sNewDescription", c_text, on_vm([=](PRL_HANDLE vm, const char* x) {
+        PRL_HANDLE r = PRL_INVALID_HANDLE;
+        REL_OK(wait_job(PrlVm_CreateSnapshot(vm, "to-update", ""), &r));
+        char id[64] = "";
+        PRL_UINT32 len = sizeof id;
+        REL_OK(PrlResult_GetParamAsString(r, id, &len));
+        PrlHandle_Free(r);
+        const PRL_RESULT rc = job(PrlVm_UpdateSnapshotData(vm, id, "n", x));
+        job(PrlVm_DeleteSnapshot(vm, id, PRL_TRUE));
+        return rc;
+    }));
     add("PrlVcmmdConfig_SetPolicy", "sPolicy", c_free, [](const char* x) {
         PRL_HANDLE r = PRL_INVALID_HANDLE, cfg = PRL_INVALID_HANDLE;
         REL_OK(wait_job(PrlSrv_GetVcmmdConfig(C.s->server, 0), &r));

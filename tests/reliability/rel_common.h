@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <poll.h>
 #include <random>
 #include <signal.h>
 #include <sstream>
@@ -93,11 +94,15 @@ template <class F> std::string get_string(F&& getter) {
     return s;
 }
 
+// In one read of the file's size (a stream copy is slow on disk images).
 inline std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    std::ifstream in(p, std::ios::binary | std::ios::ate);
+    if (!in) return {};
+    std::string s(static_cast<size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(&s[0], static_cast<std::streamsize>(s.size()));
+    s.resize(static_cast<size_t>(in.gcount()));
+    return s;
 }
 
 inline void write_file(const fs::path& p, const std::string& bytes) {
@@ -305,6 +310,66 @@ inline bool exited_ok(int status) { return WIFEXITED(status) && WEXITSTATUS(stat
 
 inline double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Reads a line the child wrote.
+inline bool read_all(int fd, void* buf, size_t n) {
+    auto* p = static_cast<char*>(buf);
+    while (n) {
+        const ssize_t r = ::read(fd, p, n);
+        if (r <= 0) return false;
+        p += r;
+        n -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+// Runs `op` in a child and kills it `delay` seconds after it says it starts.
+// Returns true when it was killed before finishing; `took` gets the
+// operation's own duration when it finished.
+inline bool run_killed(const std::function<PRL_RESULT(Session&)>& op, double delay, double& took, PRL_RESULT& rc_out) {
+    int fds[2];
+    if (::pipe(fds) != 0) die("pipe");
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        ::close(fds[0]);
+        Session s;
+        const char ready = 'R';
+        if (::write(fds[1], &ready, 1) != 1) ::_exit(91);
+        const double t0 = now_s();
+        const PRL_RESULT rc = op(s);
+        const double dt = now_s() - t0;
+        const struct { double dt; PRL_RESULT rc; } done{dt, rc};  // one write: atomic on a pipe
+        if (::write(fds[1], &done, sizeof done) != sizeof done) ::_exit(92);
+        ::_exit(0);  // no teardown: the result is already reported
+    }
+    ::close(fds[1]);
+    char ready = 0;
+    if (!read_all(fds[0], &ready, 1)) die("child did not start");
+    // Wait for the delay, or until the child reports it finished.
+    const double until = now_s() + delay;
+    for (;;) {
+        const double left = until - now_s();
+        if (left <= 0) break;
+        pollfd pf{fds[0], POLLIN, 0};
+        timespec ts{static_cast<time_t>(left), static_cast<long>((left - static_cast<time_t>(left)) * 1e9)};
+        const int r = ::ppoll(&pf, 1, &ts, nullptr);
+        if (r > 0) break;  // finished (or died): nothing left to kill
+        if (r < 0 && errno != EINTR) die("ppoll");
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    struct { double dt; PRL_RESULT rc; } done{};
+    const bool finished = read_all(fds[0], &done, sizeof done);
+    ::close(fds[0]);
+    if (finished) {
+        took = done.dt;
+        rc_out = done.rc;
+    }
+    return !finished;
 }
 
 }  // namespace rel

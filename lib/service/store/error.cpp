@@ -20,6 +20,7 @@ const char* prl_result_name(Errc code) noexcept {
     case Errc::corrupt: return "PRL_ERR_PARSE_VM_CONFIG";
     case Errc::busy: return "PRL_ERR_VM_LOCKED_FOR_BACKUP";
     case Errc::no_data: return "PRL_ERR_NO_DATA";
+    case Errc::snapshot_not_found: return "PRL_ERR_VM_SNAPSHOT_NOT_FOUND";
     }
     return "PRL_ERR_UNEXPECTED";
 }
@@ -40,6 +41,7 @@ const char* errc_name(Errc code) noexcept {
     case Errc::corrupt: return "corrupt";
     case Errc::busy: return "busy";
     case Errc::no_data: return "no_data";
+    case Errc::snapshot_not_found: return "snapshot_not_found";
     }
     return "unknown";
 }

@@ -22,6 +22,7 @@ enum class Errc {
     corrupt,           // PRL_ERR_PARSE_VM_CONFIG (config.pvs or registry unreadable)
     busy,              // PRL_ERR_VM_LOCKED_FOR_BACKUP (an external backup of the VM is running)
     no_data,           // PRL_ERR_NO_DATA (no committed external backup with that UUID)
+    snapshot_not_found,// PRL_ERR_VM_SNAPSHOT_NOT_FOUND (no snapshot with that id in the VM's tree)
 };
 
 // The PRL_RESULT name (as in lib/abi/defs/constants.tsv) for an Errc.

@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -53,13 +55,36 @@ void sparse_copy(int in, int out, off_t size, const fs::path& from) {
     }
 }
 
+constexpr const char* temp_marker = ".clone.";
+
+// ".<name>.clone.<pid>.<random>": the pid says whether its writer still lives.
 fs::path temp_beside(const fs::path& path) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return path.parent_path() /
-           ("." + path.filename().string() + ".clone." + std::to_string(::getpid()) + "." + std::to_string(rng()));
+           ("." + path.filename().string() + temp_marker + std::to_string(::getpid()) + "." + std::to_string(rng()));
+}
+
+// The writer's pid of a temp name, or 0 when `name` is not one.
+pid_t temp_owner(const std::string& name) {
+    if (name.empty() || name[0] != '.') return 0;
+    const auto marker = name.rfind(temp_marker);
+    if (marker == std::string::npos) return 0;
+    const auto dot = name.find('.', marker + std::strlen(temp_marker));
+    if (dot == std::string::npos) return 0;
+    const std::string pid = name.substr(marker + std::strlen(temp_marker), dot - marker - std::strlen(temp_marker));
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return static_cast<pid_t>(std::stol(pid));
 }
 
 }  // namespace
+
+void remove_dead_clone_temps(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const pid_t owner = temp_owner(entry.path().filename().string());
+        if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) ::unlink(entry.path().c_str());
+    }
+}
 
 const char* clone_method_name(CloneMethod method) noexcept {
     return method == CloneMethod::reflink ? "reflink" : "sparse copy";

@@ -23,6 +23,10 @@ CloneMethod clone_file(const std::filesystem::path& from, const std::filesystem:
 CloneMethod replace_with_clone(const std::filesystem::path& from, const std::filesystem::path& target,
                                mode_t mode = 0600);
 
+// Removes from `dir` the temporary files of replace_with_clone calls whose
+// process is gone (killed mid-copy); those of live processes stay.
+void remove_dead_clone_temps(const std::filesystem::path& dir);
+
 const char* clone_method_name(CloneMethod method) noexcept;
 
 }  // namespace prl::service

@@ -329,6 +329,20 @@ VmEntry Inventory::update_config(const std::string& uuid_arg, const VmConfig& in
     return *e;
 }
 
+VmEntry Inventory::replace_config(const std::string& uuid, VmConfig config) {
+    for (int attempt = 1;; ++attempt) {
+        const VmRecord now = get_config(uuid);
+        config.uuid = now.entry.uuid;
+        config.name = now.entry.name;
+        config.type = now.entry.type;
+        try {
+            return update_config(uuid, config, now.entry.revision);
+        } catch (const Error& e) {
+            if (e.code() != Errc::edit_conflict || attempt == 100) throw;
+        }
+    }
+}
+
 VmState Inventory::power_state(const std::string& uuid) const { return get(uuid).state; }
 
 void Inventory::set_power_state(const std::string& uuid_arg, VmState state) {

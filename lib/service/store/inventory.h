@@ -65,6 +65,12 @@ public:
     // disks whose image does not exist yet get a sparse image.
     VmEntry update_config(const std::string& uuid, const VmConfig& config, std::uint64_t based_on_revision);
 
+    // Stores `config` as the VM's configuration whatever was saved meanwhile,
+    // keeping the VM's identity (UUID, current name, type): a restore or a
+    // snapshot switch. An edit landing between the read and the write
+    // (another process) is retried against the newer revision.
+    VmEntry replace_config(const std::string& uuid, VmConfig config);
+
     VmState power_state(const std::string& uuid) const;
     void set_power_state(const std::string& uuid, VmState state);
     // Sets `next` only if the state is still `expected`; false otherwise.

@@ -91,3 +91,17 @@ TEST_CASE("replace_with_clone swaps the whole content and leaves no temp file", 
     for (auto& e : fs::directory_iterator(tmp.path())) entries += e.is_regular_file() ? 1 : 0;
     CHECK(entries == 2);
 }
+
+TEST_CASE("remove_dead_clone_temps removes only the temps of dead writers", "[file_clone]") {
+    prl::test::TempDir tmp;
+    const fs::path dead = tmp.path() / ".disk.hdd.clone.999999999.7";  // above any pid_max
+    const fs::path live = tmp.path() / (".disk.hdd.clone." + std::to_string(::getpid()) + ".7");
+    const fs::path other = tmp.path() / ".disk.hdd.clone.notapid.7";
+    for (const auto& p : {dead, live, other}) spit(p.string(), "x");
+    spit((tmp.path() / "disk.hdd").string(), "data");
+    remove_dead_clone_temps(tmp.path());
+    CHECK_FALSE(fs::exists(dead));
+    CHECK(fs::exists(live));
+    CHECK(fs::exists(other));
+    CHECK(fs::exists(tmp.path() / "disk.hdd"));
+}

@@ -25,6 +25,8 @@ PRL_RESULT service_code(service::Errc e) noexcept {
         case Errc::restore_running: return PRL_ERR_BACKUP_RESTORE_VM_RUNNING;
         case Errc::io_error: return PRL_ERR_FILE_WRITE_ERROR;
         case Errc::corrupt: return PRL_ERR_PARSE_VM_CONFIG;
+        case Errc::busy: return PRL_ERR_VM_LOCKED_FOR_BACKUP;
+        case Errc::no_data: return PRL_ERR_NO_DATA;
         case Errc::snapshot_not_found: return PRL_ERR_VM_SNAPSHOT_NOT_FOUND;
     }
     return PRL_ERR_UNEXPECTED;

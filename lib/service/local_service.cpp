@@ -95,6 +95,11 @@ public:
         backups_.remove(dir, vm_uuid, id, keep_chain);
     }
 
+    std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) override {
+        VmRecord record = inventory_.get_config(vm_uuid);
+        return ExternalBackup::begin(record.entry, record.config, keep_hashes);
+    }
+
     std::string create_snapshot(const std::string& uuid, const std::string& name,
                                 const std::string& description) override {
         return snapshots_.create(uuid, name, description);

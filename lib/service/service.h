@@ -6,6 +6,7 @@
 
 #include "backups.h"
 #include "clones.h"
+#include "external_backup.h"
 #include "snapshots.h"
 #include "store/disp_config.h"
 #include "store/inventory.h"
@@ -64,6 +65,9 @@ public:
     virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
                                const std::string& id, bool keep_chain) = 0;
 
+    // The external (changed-block) backup of a registered VM: freezes a view
+    // of its disks (external_backup.h; docs/external-backup.md).
+    virtual std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) = 0;
     // Snapshots (snapshots.h; throw prl::service::Error).
     virtual std::string create_snapshot(const std::string& uuid, const std::string& name,
                                         const std::string& description) = 0;

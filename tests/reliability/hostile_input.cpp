@@ -241,6 +241,63 @@ void add_fs_cases(std::vector<Case>& v) {
     place("PrlSrv_GetDiskFreeSpace", "sPath", [](const char* x) { return job(PrlSrv_GetDiskFreeSpace(C.s->server, x, 0)); });
 }
 
+// The external backup's disk calls: image files the client names (location
+// cases), and the backup UUID a changes map is made against (an identifier).
+PRL_RESULT with_backup_disk(const std::function<PRL_RESULT(PRL_HANDLE)>& f) {
+    PRL_HANDLE r = PRL_INVALID_HANDLE, vm = PRL_INVALID_HANDLE, backup = PRL_INVALID_HANDLE, disk = PRL_INVALID_HANDLE;
+    REL_OK(wait_job(PrlSrv_GetVmConfig(C.s->server, C.vm_uuid.c_str(), PGVC_SEARCH_BY_UUID), &r));
+    REL_OK(PrlResult_GetParam(r, &vm));
+    PrlHandle_Free(r);
+    REL_OK(wait_job(PrlVm_BeginBackup(vm, PBMBF_CREATE_MAP), &r));
+    REL_OK(PrlResult_GetParam(r, &backup));
+    PrlHandle_Free(r);
+    REL_OK(PrlVmBackup_GetDisk(backup, 0, &disk));
+    const PRL_RESULT rc = f(disk);
+    PrlHandle_Free(disk);
+    wait_job(PrlVmBackup_Rollback(backup));
+    PrlHandle_Free(backup);
+    PrlHandle_Free(vm);
+    return rc;
+}
+
+void add_disk_cases(std::vector<Case>& v) {
+    auto place = [&](const char* f, const char* p, std::function<PRL_RESULT(const char*)> call) {
+        Case c{f, p, c_path, std::move(call)};
+        c.location = true;
+        v.push_back(std::move(c));
+    };
+    place("PrlDisk_CreateDisk_Local", "pDiskName", [](const char* x) {
+        PRL_DISK_PARAMETERS params{};
+        params.m_SizeInSectors = 8;
+        PRL_HANDLE d = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = PrlDisk_CreateDisk_Local(&d, x, &params, nullptr, nullptr);
+        PrlHandle_Free(d);
+        return rc;
+    });
+    place("PrlDisk_OpenDisk_Local", "pDiskName", [](const char* x) {
+        PRL_HANDLE d = PRL_INVALID_HANDLE;
+        const PRL_RESULT rc = PrlDisk_OpenDisk_Local(&d, x, PRL_DISK_READ, PRL_INVALID_HANDLE);
+        PrlHandle_Free(d);
+        return rc;
+    });
+    v.push_back({"PrlDisk_GetChangesMap_Local", "sPit1Uuid", c_id, [](const char* x) {
+                     return with_backup_disk([x](PRL_HANDLE disk) {
+                         PRL_HANDLE map = PRL_INVALID_HANDLE;
+                         const PRL_RESULT rc = PrlDisk_GetChangesMap_Local(disk, x, nullptr, &map);
+                         PrlHandle_Free(map);
+                         return rc;
+                     });
+                 }});
+    v.push_back({"PrlDisk_GetChangesMap_Local", "sPit2Uuid", c_free, [](const char* x) {
+                     return with_backup_disk([x](PRL_HANDLE disk) {
+                         PRL_HANDLE map = PRL_INVALID_HANDLE;
+                         const PRL_RESULT rc = PrlDisk_GetChangesMap_Local(disk, nullptr, x, &map);
+                         PrlHandle_Free(map);
+                         return rc;
+                     });
+                 }});
+}
+
 std::vector<Case> cases() {
     const char* U = C.vm_uuid.c_str();
     const std::string ok_dir = (C.allowed / "repo").string();
@@ -897,6 +954,7 @@ void run_string_cases() {
     auto cs = cases();
     add_property_cases(cs);
     add_fs_cases(cs);
+    add_disk_cases(cs);
     if (coverage_gaps(cs)) ++C.violations;
     std::map<std::string, int> per_value;
     for (const Case& c : cs) {

@@ -18,6 +18,8 @@ const char* prl_result_name(Errc code) noexcept {
     case Errc::restore_running: return "PRL_ERR_BACKUP_RESTORE_VM_RUNNING";
     case Errc::io_error: return "PRL_ERR_FILE_WRITE_ERROR";
     case Errc::corrupt: return "PRL_ERR_PARSE_VM_CONFIG";
+    case Errc::busy: return "PRL_ERR_VM_LOCKED_FOR_BACKUP";
+    case Errc::no_data: return "PRL_ERR_NO_DATA";
     case Errc::snapshot_not_found: return "PRL_ERR_VM_SNAPSHOT_NOT_FOUND";
     }
     return "PRL_ERR_UNEXPECTED";
@@ -37,6 +39,8 @@ const char* errc_name(Errc code) noexcept {
     case Errc::restore_running: return "restore_running";
     case Errc::io_error: return "io_error";
     case Errc::corrupt: return "corrupt";
+    case Errc::busy: return "busy";
+    case Errc::no_data: return "no_data";
     case Errc::snapshot_not_found: return "snapshot_not_found";
     }
     return "unknown";

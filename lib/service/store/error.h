@@ -20,6 +20,8 @@ enum class Errc {
     restore_running,   // PRL_ERR_BACKUP_RESTORE_VM_RUNNING (restore over a VM that is not stopped)
     io_error,          // PRL_ERR_FILE_WRITE_ERROR (or PRL_ERR_OPEN_VM_CONFIG_READ on read)
     corrupt,           // PRL_ERR_PARSE_VM_CONFIG (config.pvs or registry unreadable)
+    busy,              // PRL_ERR_VM_LOCKED_FOR_BACKUP (an external backup of the VM is running)
+    no_data,           // PRL_ERR_NO_DATA (no committed external backup with that UUID)
     snapshot_not_found,// PRL_ERR_VM_SNAPSHOT_NOT_FOUND (no snapshot with that id in the VM's tree)
 };
 

@@ -108,6 +108,13 @@ void enum_out(E* out, long long value) {
 // localhost, 127.0.0.1 or ::1. Another host needs the prlshimd daemon.
 bool is_local_host(const char* host) noexcept;
 
+// A string argument the SDK requires: null is PRL_ERR_INVALID_ARG (an empty
+// string is a value, often "the default").
+inline std::string string_arg(PRL_CONST_STR s) {
+    require(s != nullptr, PRL_ERR_INVALID_ARG, "null string");
+    return s;
+}
+
 template <class T>
 T* out_ptr(T* p) {
     require(p != nullptr, PRL_ERR_INVALID_ARG, "null output pointer");

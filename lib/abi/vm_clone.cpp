@@ -8,12 +8,6 @@ using namespace prl::abi;
 
 namespace {
 
-// As the original: a null string is PRL_ERR_INVALID_ARG (an empty one means "the default").
-std::string string_arg(PRL_CONST_STR s) {
-    require(s != nullptr, PRL_ERR_INVALID_ARG, "null string");
-    return s;
-}
-
 PRL_HANDLE clone_job(PRL_HANDLE hVm, PRL_CONST_STR name, PRL_CONST_STR uuid, PRL_CONST_STR root, PRL_UINT32 flags) {
     return async(PJOC_VM_CLONE, [&] {
         clone_ops::CloneArgs args;

@@ -2,6 +2,7 @@
 // PrlDisk_*, PrlDiskMap_*), driven with the call sequence of the real
 // `prlctl backup --abackup-mode` (full, then incremental against it).
 #include "capi.h"
+#include "disk_files.h"
 
 #include "test_home.h"
 
@@ -19,6 +20,8 @@
 #include <vector>
 
 using capi::Handle;
+using capi::read_file;
+using capi::write_at;
 namespace fs = std::filesystem;
 
 namespace {
@@ -26,19 +29,6 @@ namespace {
 constexpr std::size_t kGran = 64 * 1024;
 constexpr std::size_t kDiskMiB = 16;
 constexpr std::size_t kBlocks = kDiskMiB * 1024 * 1024 / kGran;
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_at(const std::string& path, std::size_t offset, const std::string& bytes) {
-    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
-    f.seekp(static_cast<std::streamoff>(offset));
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::string random_bytes(std::mt19937_64& rng, std::size_t n) {
     std::string s(n, '\0');

@@ -2,6 +2,7 @@
 // sequences of `prlctl clone VM --name N [--template] [--location DIR]` and
 // `prlctl move VM --dst DIR`, with their effect checked on disk.
 #include "capi.h"
+#include "disk_files.h"
 
 #include "test_home.h"
 
@@ -16,6 +17,8 @@
 #include <sys/stat.h>
 
 using capi::Handle;
+using capi::read_file;
+using capi::write_at;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,11 +35,6 @@ Handle param(const Handle& result) {
     Handle h;
     REQUIRE_PRL_OK(PrlResult_GetParam(result, h.out()));
     return h;
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::string uuid_of(PRL_HANDLE vm) {

@@ -10,8 +10,9 @@ what=${1:-demo}
 PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev libcli11-dev nlohmann-json3-dev"
 if [ "$what" = test ]; then
   # clang: the header test also compiles every header with it; pytest and Go
-  # run the bindings' tests.
-  PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go"
+  # run the bindings' tests; xfsprogs lets root make an XFS loop mount for
+  # the tests of what only a reflink file system does.
+  PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go xfsprogs"
 fi
 
 missing=""

@@ -98,6 +98,9 @@ PRL_HANDLE PrlVm_Resume(PRL_HANDLE hVm) { return power(hVm, PJOC_VM_RESUME, Powe
 PRL_HANDLE PrlVm_Suspend(PRL_HANDLE hVm) { return power(hVm, PJOC_VM_SUSPEND, PowerCommand::suspend); }
 PRL_HANDLE PrlVm_Reset(PRL_HANDLE hVm) { return power(hVm, PJOC_VM_RESET, PowerCommand::reset); }
 PRL_HANDLE PrlVm_Restart(PRL_HANDLE hVm) { return power(hVm, PJOC_VM_RESTART, PowerCommand::restart); }
+PRL_HANDLE PrlVm_DropSuspendedState(PRL_HANDLE hVm) {
+    return power(hVm, PJOC_VM_DROP_SUSPENDED_STATE, PowerCommand::drop_suspended_state);
+}
 
 PRL_HANDLE PrlVm_GetState(PRL_HANDLE hVm) {
     return vm_job(hVm, PJOC_VM_GET_STATE, [](const VmPtr& vm, Job&) { return vm_ops::state(vm); });

@@ -594,6 +594,11 @@ std::vector<Case> cases() {
     add("PrlVm_SwitchToSnapshot", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SwitchToSnapshot(vm, x)); }));
     add("PrlVm_SwitchToSnapshotEx", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SwitchToSnapshotEx(vm, x, 0)); }));
     add("PrlVm_DeleteSnapshot", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_DeleteSnapshot(vm, x, PRL_TRUE)); }));
+    // Performance-counter filters only select among counters: any text is a filter.
+    add("PrlVm_SubscribeToPerfStats", "sFilter", c_free, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_SubscribeToPerfStats(vm, x)); }));
+    add("PrlVm_GetPerfStats", "sFilter", c_free, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_GetPerfStats(vm, x)); }));
+    add("PrlSrv_SubscribeToPerfStats", "sFilter", c_free, [](const char* x) { return job(PrlSrv_SubscribeToPerfStats(C.s->server, x)); });
+    add("PrlSrv_GetPerfStats", "sFilter", c_free, [](const char* x) { return job(PrlSrv_GetPerfStats(C.s->server, x)); });
     add("PrlVm_UpdateSnapshotData", "sSnapshotUuid", c_id, on_vm([](PRL_HANDLE vm, const char* x) { return job(PrlVm_UpdateSnapshotData(vm, x, "n", "d")); }));
     // A snapshot made for the update and removed after it.
     auto update_new_snapshot = [](PRL_HANDLE vm, const char* name, const char* description) {
@@ -868,7 +873,7 @@ void add_property_cases(std::vector<Case>& v) {
             auto fn = reinterpret_cast<Setter>(::dlsym(RTLD_DEFAULT, setter.c_str()));
             if (!fn) die(("no symbol " + setter).c_str());
             const std::string pname = decl.substr(decl.find_last_of(' ') + 1);
-            const Class cls = accepts == "line" ? c_path : c_text;
+            const Class cls = accepts == "line" || accepts == "line?" ? c_path : c_text;
             const PRL_DEVICE_TYPE dev_type = owner_device(owner);
             if (owner == "vnet") {  // a new network, stored (added) and deleted
                 v.push_back({setter, pname, cls, [fn](const char* x) {

@@ -10,6 +10,8 @@ accepts:
     LO..HI      numbers in that range (either end a number or a constant name)
     A|B|C       exactly these values (numbers or constant names)
     line        text of one line (no tab, CR or LF)
+    line?       the same, and NULL is the empty string (setters of the SDK that
+                take NULL as "" rather than refusing it)
     ip          one IPv4 or IPv6 address (stored in canonical form)
     text        free text
 The C signature of each function (from functions.tsv) decides how its
@@ -125,10 +127,12 @@ def spec_parts(p, defs):
     if '..' in a:
         l, h = a.split('..')
         lo, hi = number(l, defs), number(h, defs)
-    elif '|' in a or (a not in ('-', 'line', 'text', '') and kind == 'integer'):
+    elif '|' in a or (a not in ('-', 'line', 'line?', 'text', '') and kind == 'integer'):
         allowed = [number(x, defs) for x in a.split('|')]
     elif a == 'line':
         rule = 'line'
+    elif a == 'line?':
+        rule = 'line_or_null'
     elif a == 'ip':
         rule = 'ip'
     return fallback, lo, hi, allowed, rule
@@ -312,7 +316,10 @@ def property_checks(p, defs):
             if p.value_type not in ('str', 'PRL_BOOL', 'PRL_DOUBLE') and not p.is_enum(defs):
                 barg = 'static_cast<%s>(%s)' % (p.value_type, bad)
             out.append('    CHECK(%s(o, %s) == PRL_ERR_INVALID_ARG);\n' % (p.setter, barg))
-        if p.value_type == 'str':
+        if p.value_type == 'str' and p.accepts == 'line?':
+            out.append('    CHECK(%s(o, nullptr) == PRL_ERR_SUCCESS);\n' % p.setter)
+            out.append('    CHECK(read_%s(o).empty());\n' % p.getter)
+        elif p.value_type == 'str':
             out.append('    CHECK(%s(o, nullptr) == PRL_ERR_INVALID_ARG);\n' % p.setter)
             out.append('    CHECK(%s(capi::forged_handle(), "x") == PRL_ERR_INVALID_ARG);\n' % p.setter)
         else:

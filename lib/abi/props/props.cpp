@@ -109,6 +109,7 @@ void set_real(Owner owner, PRL_HANDLE h, const Spec& spec, double value) {
 }
 
 void set_text(Owner owner, PRL_HANDLE h, const Spec& spec, PRL_CONST_STR value) {
+    if (value == nullptr && spec.rule == TextRule::line_or_null) value = "";
     require(value != nullptr, PRL_ERR_INVALID_ARG, "null string");
     std::string text(value);
     if (spec.rule == TextRule::ip) {
@@ -117,7 +118,7 @@ void set_text(Owner owner, PRL_HANDLE h, const Spec& spec, PRL_CONST_STR value) 
         write_text(owner, h, spec, *ip);
         return;
     }
-    const bool ok = spec.rule == TextRule::line ? service::is_storable_path(text)
+    const bool ok = spec.rule == TextRule::line || spec.rule == TextRule::line_or_null ? service::is_storable_path(text)
                                                 : service::is_storable_text(text);
     require(ok, PRL_ERR_INVALID_ARG, "text not storable (UTF-8 without control characters expected)");
     write_text(owner, h, spec, text);

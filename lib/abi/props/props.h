@@ -43,6 +43,7 @@ enum class Kind {
 enum class TextRule {
     any,   // storable UTF-8 text (no control characters but tab/newline), 64 KiB
     line,  // one line: no tab, CR or LF, 4 KiB
+    line_or_null,  // the same; NULL is the empty string
     ip,    // one IPv4 or IPv6 address, stored in its canonical text
 };
 

@@ -49,6 +49,9 @@ PowerPlan plan_power_command(VmState from, PowerCommand command) {
     case PowerCommand::restart:  // guest reboot: needs a running guest
         if (from == S::running) return go({S::stopping, S::starting, S::running});
         return refuse(not_started);
+    case PowerCommand::drop_suspended_state:  // no guest memory was ever saved: nothing to delete
+        if (from == S::suspended) return go({S::stopped});
+        return refuse(cant_execute);
     }
     return refuse(cant_execute);
 }
@@ -88,6 +91,7 @@ const char* command_name(PowerCommand c) noexcept {
     case PowerCommand::suspend: return "suspend";
     case PowerCommand::reset: return "reset";
     case PowerCommand::restart: return "restart";
+    case PowerCommand::drop_suspended_state: return "drop the suspended state of";
     }
     return "?";
 }

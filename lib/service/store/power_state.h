@@ -32,7 +32,8 @@ enum class VmState : int {
     mounted = 805306387,
 };
 
-enum class PowerCommand { start, stop, pause, resume, suspend, reset, restart };
+// drop_suspended_state: a suspended VM forgets its saved state and is stopped.
+enum class PowerCommand { start, stop, pause, resume, suspend, reset, restart, drop_suspended_state };
 
 struct PowerPlan {
     // States entered, in order; the last is where the VM ends up. Empty for an

@@ -45,6 +45,26 @@ void Report::key(const std::string& k) {
     out_ << '"' << k << "\": ";
 }
 
+void Report::begin_object() {
+    if (json_) out_ << "{\n";
+}
+void Report::end_object() {
+    if (json_) out_ << "\n}\n";
+}
+
+void Report::host_device(const std::string& id, const std::string& name, const std::string& type) {
+    if (json_) {
+        section(id);
+        str("name", name);
+        str("type", type);
+        end(false);
+        return;
+    }
+    char buf[1024];
+    std::snprintf(buf, sizeof buf, "%8s  %-40s '%s'", type.c_str(), name.c_str(), id.c_str());
+    out_ << buf << '\n';
+}
+
 void Report::begin_list() {
     if (json_) out_ << "[\n";
 }

@@ -17,6 +17,8 @@ public:
     bool json() const { return json_; }
     std::string text() const { return out_.str(); }
 
+    void begin_object();  // JSON "{"
+    void end_object();
     void begin_list();
     void end_list();
     void begin_row();
@@ -42,6 +44,9 @@ public:
     void enabled(bool on);                          // plain: " (+)"/" (-)"; JSON "enabled"
     void uuid(const std::string& key, const std::string& braced);  // JSON drops the braces
     void uptime(const std::string& key, unsigned long long seconds, const std::string& since);
+
+    // A host device line: "     hdd  name   'id'" (plain) or an object keyed by id.
+    void host_device(const std::string& id, const std::string& name, const std::string& type);
 
     // A table cell: printf-style width (plain) or a JSON string.
     void cell(const std::string& key, const char* format, const std::string& value);

@@ -24,51 +24,84 @@ struct Field {
     const char* header;
     bool hidden;  // not shown by -L
     const char* format;
-    std::function<std::string(const Vm&)> value;
+    std::function<std::string(const Vm&, bool last)> value;
     std::function<std::string(const Vm&)> sort_key;  // null: not sortable
 };
 
 std::string uuid_of(const Vm& v) { return v.uuid; }
+template <std::string (*F)(const Vm&)>
+std::string cell_of(const Vm& v, bool) { return F(v); }
 std::string name_key(const Vm& v) { return v.name; }
 std::string home_of(const Vm& v) { return home_dir(v.cfg); }
 
+// The configured addresses: the first one, or as the last column all of
+// them, each followed by a space.
+std::string ip_cell(const Vm& v, bool last) {
+    const std::vector<std::string> ips = addresses_of(v.cfg);
+    if (!last) return or_dash(ips.empty() ? std::string() : ips.front());
+    return or_dash(joined(ips) + " ");
+}
+
 const std::vector<Field>& fields() {
     static const std::vector<Field> f = {
-        {"uuid", "UUID", false, "%-39s ", uuid_of, uuid_of},
-        {"id", "UUID", true, "%-39s ", uuid_of, uuid_of},
-        {"ctid", "UUID", true, "%-39s ", uuid_of, uuid_of},
-        {"veid", "UUID", true, "%-39s ", uuid_of, uuid_of},
-        {"envid", "ENVID", false, "%-10s ", [](const Vm& v) { return text_of(PrlVmCfg_GetCtId, v.cfg); }, nullptr},
-        {"home", "HOME", false, "%-32s ", home_of, home_of},
-        {"private", "HOME", true, "%-32s ", home_of, home_of},
-        {"type", "T", false, "%-2s ", [](const Vm& v) { return std::string(v.kind()); }, nullptr},
-        {"name", "NAME", false, "%-32s ", [](const Vm& v) { return or_dash(v.name); }, name_key},
-        {"status", "STATUS", false, "%-12s ", [](const Vm& v) { return state_word(v.state()); }, nullptr},
+        {"uuid", "UUID", false, "%-39s ", cell_of<uuid_of>, uuid_of},
+        {"id", "UUID", true, "%-39s ", cell_of<uuid_of>, uuid_of},
+        {"ctid", "UUID", true, "%-39s ", cell_of<uuid_of>, uuid_of},
+        {"veid", "UUID", true, "%-39s ", cell_of<uuid_of>, uuid_of},
+        {"envid", "ENVID", false, "%-10s ", [](const Vm& v, bool) { return text_of(PrlVmCfg_GetCtId, v.cfg); }, nullptr},
+        {"home", "HOME", false, "%-32s ", cell_of<home_of>, home_of},
+        {"private", "HOME", true, "%-32s ", cell_of<home_of>, home_of},
+        {"type", "T", false, "%-2s ", [](const Vm& v, bool) { return std::string(v.kind()); }, nullptr},
+        {"name", "NAME", false, "%-32s ", [](const Vm& v, bool) { return or_dash(v.name); }, name_key},
+        {"status", "STATUS", false, "%-12s ", [](const Vm& v, bool) { return state_word(v.state()); }, nullptr},
         {"dist", "DIST", false, "%-15s ",
-         [](const Vm& v) {
+         [](const Vm& v, bool) {
              PRL_UINT32 ver = 0;
              PrlVmCfg_GetOsVersion(v.cfg, &ver);
              return or_dash(distribution_name(ver));
          },
          nullptr},
-        {"owner", "OWNER", false, "%-32s ", [](const Vm& v) { return owner_of(v.cfg); }, nullptr},
+        {"owner", "OWNER", false, "%-32s ", [](const Vm& v, bool) { return owner_of(v.cfg); }, nullptr},
+        {"system-flags", "SYSTEM_FLAGS", false, "%-32s ",
+         [](const Vm& v, bool) { return text_of(PrlVmCfg_GetSystemFlags, v.cfg); }, nullptr},
         {"description", "DESCRIPTION", false, "%-32s ",
-         [](const Vm& v) { return or_dash(text_of(PrlVmCfg_GetDescription, v.cfg)); }, nullptr},
-        {"ip", "IP_ADDR", false, "%-15s ", [](const Vm&) { return std::string("-"); }, nullptr},
-        {"ip_configured", "IP_ADDR", false, "%-15s ", [](const Vm&) { return std::string("-"); }, nullptr},
-        {"hostname", "HOSTNAME", false, "%-32s ", [](const Vm& v) { return or_dash(text_of(PrlVmCfg_GetHostname, v.cfg)); },
+         [](const Vm& v, bool) { return or_dash(text_of(PrlVmCfg_GetDescription, v.cfg)); }, nullptr},
+        {"ip", "IP_ADDR", false, "%-15s ", ip_cell, nullptr},
+        {"ip_configured", "IP_ADDR", false, "%-15s ", ip_cell, nullptr},
+        {"hostname", "HOSTNAME", false, "%-32s ", [](const Vm& v, bool) { return or_dash(text_of(PrlVmCfg_GetHostname, v.cfg)); },
          nullptr},
-        {"netif", "NETIF", false, "%-16s ", [](const Vm& v) { return or_dash(joined(netifs_of(v.cfg))); }, nullptr},
-        {"mac", "MAC", false, "%-36s ", [](const Vm& v) { return or_dash(joined(macs_of(v.cfg))); }, nullptr},
+        {"netif", "NETIF", false, "%-16s ", [](const Vm& v, bool) { return or_dash(joined(netifs_of(v.cfg))); }, nullptr},
+        {"mac", "MAC", false, "%-36s ", [](const Vm& v, bool) { return or_dash(joined(macs_of(v.cfg))); }, nullptr},
+        {"location", "LOCATION", false, "%-39s ",
+         [](const Vm& v, bool) {
+             PRL_VM_LOCATION l = PVL_UNKNOWN;
+             PrlVmCfg_GetLocation(v.cfg, &l);
+             switch (l) {
+                 case PVL_LOCAL_FS: return std::string("local");
+                 case PVL_REMOTE_FS: return std::string("remote");
+                 case PVL_USB_DRIVE: return std::string("USB drive");
+                 case PVL_FIREWIRE_DRIVE: return std::string("FireWire drive");
+                 default: return std::string("unknown");
+             }
+         },
+         nullptr},
+        {"iolimit", "IOLIMIT", false, "%-10s ",
+         [](const Vm& v, bool) {
+             PRL_IOLIMIT_DATA io{0, PRL_IOLIMIT_BS};
+             PrlVmCfg_GetIoLimit(v.cfg, &io);
+             return std::to_string(io.value);
+         },
+         nullptr},
+        {"netdev", "NETDEV", false, "%-14s ", [](const Vm& v, bool) { return or_dash(host_ifaces_of(v.cfg)); }, nullptr},
         {"ha_enable", "HA_ENABLE", false, "%-9s ",
-         [](const Vm& v) {
+         [](const Vm& v, bool) {
              PRL_BOOL on = PRL_FALSE;
              PrlVmCfg_IsHighAvailabilityEnabled(v.cfg, &on);
              return std::string(on ? "yes" : "no");
          },
          nullptr},
         {"ha_prio", "HA_PRIO", false, "%-10s ",
-         [](const Vm& v) {
+         [](const Vm& v, bool) {
              PRL_UINT32 p = 0;
              PrlVmCfg_GetHighAvailabilityPriority(v.cfg, &p);
              return std::to_string(p);
@@ -80,6 +113,7 @@ const std::vector<Field>& fields() {
              std::snprintf(b, sizeof b, "%010u", p);
              return std::string(b);
          }},
+        {"-", "-", false, "%-10s ", [](const Vm&, bool) { return std::string("-"); }, nullptr},
     };
     return f;
 }
@@ -104,7 +138,10 @@ int list(PRL_HANDLE server, const CommandLine& cl) {
     const bool info = cl.has("info"), json = cl.has("json"), no_header = cl.has("no-header");
     const bool all = cl.has("all"), full = cl.has("full");
     std::vector<const Field*> order;
-    const std::string spec = cl.has("output") ? cl.get("output") : "uuid,status,ip_configured,type,name";
+    const bool templates = cl.has("template");
+    const std::string spec = cl.has("output")  ? cl.get("output")
+                             : templates       ? "uuid,dist,type,name"
+                                               : "uuid,status,ip_configured,type,name";
     if (!info) {
         std::stringstream in(spec);
         std::string name;
@@ -159,15 +196,16 @@ int list(PRL_HANDLE server, const CommandLine& cl) {
     for (const Vm& vm : vms) {
         PRL_BOOL tmpl = PRL_FALSE;
         PrlVmCfg_IsTemplate(vm.cfg, &tmpl);
-        if (cl.id.empty() && tmpl) continue;  // templates only by name
-        if (!info && cl.id.empty() && !all && vm.state() != VMS_RUNNING) continue;
+        if (templates && !tmpl) continue;
+        if (!templates && cl.id.empty() && tmpl) continue;  // templates only by name or with -t
+        if (!info && cl.id.empty() && !all && !templates && vm.state() != VMS_RUNNING) continue;
         r.begin_row();
         if (info) {
             append_info(r, vm, full);
         } else {
             for (std::size_t i = 0; i < order.size(); ++i) {
                 const Field* f = order[i];
-                const std::string v = f->value(vm);
+                const std::string v = f->value(vm, i + 1 == order.size());
                 if (std::string(f->name) == "uuid" && json)
                     r.uuid(f->name, v);
                 else

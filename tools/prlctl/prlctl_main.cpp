@@ -75,8 +75,8 @@ int main(int argc, char** argv) {
                                          : vm_action_name         ? &kNone
                                                                   : nullptr;
     if (!specs) {
-        std::fprintf(stderr, "Unknown action: %s\n", action.c_str());
         usage(me);
+        std::fprintf(stderr, "Invalid usage\n");
         return 1;
     }
     CommandLine cl;
@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
     }
     cl.action = action;
     if (action != "list" && cl.id.empty()) {
-        std::fprintf(stderr, "The %s action requires a VM name or UUID.\n", action.c_str());
+        usage(me);
+        std::fprintf(stderr, "Invalid usage\n");
         return 1;
     }
     prlshim::interrupt::install();

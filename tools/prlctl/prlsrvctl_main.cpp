@@ -32,7 +32,6 @@ int main(int argc, char** argv) {
     const std::string action = argv[1];
     if (action != "info") {
         std::fprintf(stderr, "Unknown action: %s\n", action.c_str());
-        usage(me);
         return 1;
     }
     CommandLine cl;

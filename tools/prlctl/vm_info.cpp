@@ -1,6 +1,7 @@
 #include "vm_info.h"
 
 #include <cstring>
+#include <sstream>
 
 namespace prlctl {
 namespace {
@@ -301,6 +302,37 @@ std::vector<std::string> netifs_of(PRL_HANDLE cfg) {
     std::vector<std::string> out;
     for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) out.push_back(dev_id("net", d));
     return out;
+}
+
+std::vector<std::string> addresses_of(PRL_HANDLE cfg) {
+    std::vector<std::string> v4, v6, local;
+    for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) {
+        bool ok = false;
+        std::string all = string_list(PrlVmDevNet_GetNetAddresses, d, ok), one;
+        std::istringstream in(all);
+        while (in >> one) {
+            if (one.find(':') == std::string::npos)
+                v4.push_back(one);
+            else if (one.compare(0, 5, "FE80:") == 0)
+                local.push_back(one);
+            else
+                v6.push_back(one);
+        }
+    }
+    v4.insert(v4.end(), v6.begin(), v6.end());
+    v4.insert(v4.end(), local.begin(), local.end());
+    return v4;
+}
+
+std::string host_ifaces_of(PRL_HANDLE cfg) {
+    std::string s;
+    bool first = true;
+    for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) {
+        if (!first) s += ",";
+        first = false;
+        s += text_of(PrlVmDevNet_GetHostInterfaceName, d);
+    }
+    return s;
 }
 
 void append_info(Report& r, const Vm& vm, bool full) {

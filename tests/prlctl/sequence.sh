@@ -15,6 +15,14 @@ cd "$PRLSHIM_HOME"
 RAW=$PRLSHIM_HOME/transcript.raw
 : > "$RAW"
 
+# --help: only its first line, the version line libvirt's vz driver reads
+# (the rest is each program's own usage text).
+run_version_line() {
+    local out rc
+    out=$("$BIN/$1" "${@:2}" 2>/dev/null | head -n 1); rc=${PIPESTATUS[0]}
+    printf '$ %s\n%s\nexit: %s\n' "$*" "$out" "$rc" >> "$RAW"
+}
+
 run() {
     local out err rc
     out=$(mktemp) err=$(mktemp)
@@ -30,7 +38,7 @@ run() {
 }
 uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
 
-run prlsrvctl --help
+run_version_line prlsrvctl --help
 run prlctl list --all --info --json
 run prlctl list -a
 run prlctl create vm1 --vmtype vm --ostype linux
@@ -106,5 +114,8 @@ text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "DATE", text)
 text = re.sub(r"(Uptime: )\S+", r"\1UPTIME", text)
 text = re.sub(r'("Uptime": )"\d+"', r'\1"UPTIME"', text)
 text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)
+text = re.sub(r"^(prlsrvctl version 9\.0)\.\d+$", r"\1.N", text, flags=re.M)
+text = re.sub(r"set cpu cores\(\d+\)", "set cpu cores(HOSTCPUS)", text)  # the host's CPU count
+text = re.sub(r'("?Owner"?: "?)[^"\n]*', r"\1OWNER", text)               # the user running the test
 sys.stdout.write(text)
 PY

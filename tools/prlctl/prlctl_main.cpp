@@ -76,7 +76,10 @@ int main(int argc, char** argv) {
                                                                   : nullptr;
     if (!specs) {
         usage(me);
-        std::fprintf(stderr, "Invalid usage\n");
+        if (argc > 2)
+            std::fprintf(stderr, "Unknown action: %s\n", action.c_str());
+        else
+            std::fprintf(stderr, "Invalid usage\n");
         return 1;
     }
     CommandLine cl;

@@ -9,7 +9,8 @@
 //   - PrlDisk_GetChangesMap_Local against the full backup;
 //   - a PrlDisk_Read loop over every block (what prlctl does next);
 //   - the map when nothing changed since the last backup.
-// `--quick`: a 16 MiB disk, one run (for ctest).
+// `--quick`: a 16 MiB disk, one run (for ctest). `--dir=D`: the state root is
+// made in D (default /tmp), e.g. on an XFS or btrfs mount to measure reflinks.
 #include <Virtuozzo.h>
 
 #include <algorithm>
@@ -117,12 +118,14 @@ unsigned marked(PRL_HANDLE disk, const char* since, double* took) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::string dir = "/tmp";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--quick")) quick = true;
         if (!std::strncmp(argv[i], "--fill=", 7)) fill_percent = std::atoi(argv[i] + 7);
+        if (!std::strncmp(argv[i], "--dir=", 6)) dir = argv[i] + 6;
     }
-    char tmpl[] = "/tmp/prlshim-bench-cbt-XXXXXX";
-    if (!::mkdtemp(tmpl)) return 1;
+    std::string tmpl = dir + "/prlshim-bench-cbt-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) return 1;
     const fs::path home = tmpl;
     setenv("PRLSHIM_HOME", home.c_str(), 1);
     const std::size_t disk_mib = quick ? 16 : 1024;

@@ -2,6 +2,7 @@
 
 #include "backup/thread_pool.h"
 #include "store/error.h"
+#include "store/shared_extents.h"
 #include "store/unique_fd.h"
 
 #include <algorithm>
@@ -12,9 +13,11 @@
 #include <mutex>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace prl::service {
+namespace fs = std::filesystem;
 namespace {
 
 // Which blocks hold any data extent (the others are holes: all zero).
@@ -42,6 +45,98 @@ std::vector<bool> data_blocks(int fd, std::uint64_t size, std::uint32_t g, std::
 
 constexpr std::uint64_t kRunBlocks = 16;  // one pread covers up to 16 neighbouring blocks
 
+UniqueFd open_image(const fs::path& image) {
+    UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) throw_errno("open " + image.string(), errno);
+    return fd;
+}
+
+void read_fully(int fd, unsigned char* buf, std::uint64_t want, std::uint64_t offset, const fs::path& image) {
+    std::uint64_t got = 0;
+    while (got < want) {
+        ssize_t k = ::pread(fd, buf + got, want - got, static_cast<off_t>(offset + got));
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read " + image.string(), errno);
+        }
+        if (k == 0) {  // shorter than expected: the rest reads as zero
+            std::fill(buf + got, buf + want, 0);
+            return;
+        }
+        got += static_cast<std::uint64_t>(k);
+    }
+}
+
+void write_fully(int fd, const unsigned char* buf, std::uint64_t n, std::uint64_t offset, const fs::path& image) {
+    for (std::uint64_t done = 0; done < n;) {
+        ssize_t w = ::pwrite(fd, buf + done, n - done, static_cast<off_t>(offset + done));
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write copy of " + image.string(), errno);
+        }
+        done += static_cast<std::uint64_t>(w);
+    }
+}
+
+// Reads every block marked in `wanted` (runs of neighbours with one pread, on
+// every core), hashes it into out[b] and, when `copy` is open, writes it there
+// at the same offset. Blocks not marked are left as they are.
+void hash_marked(int in, int copy, const fs::path& image, std::uint64_t size, std::uint32_t g,
+                 const std::vector<bool>& wanted, std::vector<BlockDigest>& out) {
+    const std::uint64_t count = wanted.size();
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;  // first block, block count
+    for (std::uint64_t b = 0; b < count;) {
+        if (!wanted[b]) {
+            ++b;
+            continue;
+        }
+        std::uint64_t e = b;
+        while (e < count && wanted[e] && e - b < kRunBlocks) ++e;
+        runs.emplace_back(b, e - b);
+        b = e;
+    }
+    if (runs.empty()) return;
+
+    const unsigned threads = static_cast<unsigned>(
+        std::min<std::size_t>(backup::ThreadPool::default_threads(), runs.size()));
+    auto work = [&](unsigned part) {
+        backup::Sha256 sha;
+        std::unique_ptr<unsigned char[]> buf(new unsigned char[kRunBlocks * g]);
+        for (std::size_t r = part; r < runs.size(); r += threads) {
+            const auto [first, n] = runs[r];
+            const std::uint64_t offset = first * g;
+            const std::uint64_t want = std::min<std::uint64_t>(n * g, size - offset);
+            read_fully(in, buf.get(), want, offset, image);
+            if (copy >= 0) write_fully(copy, buf.get(), want, offset, image);
+            for (std::uint64_t i = 0; i < n; ++i) {
+                const std::uint64_t b = first + i;
+                out[b] = sha.digest(buf.get() + i * g, std::min<std::uint64_t>(g, size - b * g));
+            }
+        }
+    };
+    if (threads <= 1) {
+        work(0);
+        return;
+    }
+    backup::ThreadPool pool(threads);
+    std::vector<std::future<void>> done;
+    for (unsigned t = 0; t < threads; ++t) done.push_back(pool.submit([&, t] { work(t); }));
+    for (auto& f : done) f.get();
+}
+
+std::uint64_t block_count(std::uint64_t size, std::uint32_t g) {
+    if (g == 0) throw Error(Errc::invalid_argument, "granularity 0");
+    return (size + g - 1) / g;
+}
+
+// Holes get the zero block's hash; the data blocks are left to the caller.
+std::vector<BlockDigest> zero_hashes_of_holes(const std::vector<bool>& data, std::uint64_t size, std::uint32_t g) {
+    std::vector<BlockDigest> out(data.size());
+    for (std::uint64_t b = 0; b < data.size(); ++b)
+        if (!data[b]) out[b] = zero_block_digest(static_cast<std::uint32_t>(std::min<std::uint64_t>(g, size - b * g)));
+    return out;
+}
+
 }  // namespace
 
 BlockDigest zero_block_digest(std::uint32_t length) {
@@ -57,69 +152,65 @@ BlockDigest zero_block_digest(std::uint32_t length) {
     return d;
 }
 
-std::vector<BlockDigest> hash_blocks(const std::filesystem::path& image, std::uint64_t size,
-                                     std::uint32_t g) {
-    if (g == 0) throw Error(Errc::invalid_argument, "granularity 0");
-    UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) throw_errno("open " + image.string(), errno);
-    const std::uint64_t count = (size + g - 1) / g;
-    auto length_of = [&](std::uint64_t b) {
-        return static_cast<std::uint32_t>(std::min<std::uint64_t>(g, size - b * g));
-    };
-    std::vector<BlockDigest> out(count);
+std::vector<BlockDigest> hash_blocks(const fs::path& image, std::uint64_t size, std::uint32_t g) {
+    const std::uint64_t count = block_count(size, g);
+    UniqueFd fd = open_image(image);
     const std::vector<bool> data = data_blocks(fd.get(), size, g, count);
+    std::vector<BlockDigest> out = zero_hashes_of_holes(data, size, g);
+    hash_marked(fd.get(), -1, image, size, g, data, out);
+    return out;
+}
 
-    // Runs of neighbouring data blocks, each read with one pread.
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;  // first block, block count
-    for (std::uint64_t b = 0; b < count;) {
-        if (!data[b]) {
-            out[b] = zero_block_digest(length_of(b));
-            ++b;
-            continue;
-        }
-        std::uint64_t e = b;
-        while (e < count && data[e] && e - b < kRunBlocks) ++e;
-        runs.emplace_back(b, e - b);
-        b = e;
+HashedClone clone_and_hash(const fs::path& image, const fs::path& view, std::uint32_t g) {
+    HashedClone result;
+    if (reflink_file(image, view)) {
+        struct stat st {};
+        if (::stat(view.c_str(), &st) != 0) throw_errno("stat " + view.string(), errno);
+        result.size = static_cast<std::uint64_t>(st.st_size);
+        return result;
     }
-    if (runs.empty()) return out;
+    UniqueFd in = open_image(image);
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0) throw_errno("stat " + image.string(), errno);
+    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, image.string() + " is not a regular file");
+    result.method = CloneMethod::sparse_copy;
+    result.size = static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t count = block_count(result.size, g);
 
-    const unsigned threads = static_cast<unsigned>(
-        std::min<std::size_t>(backup::ThreadPool::default_threads(), runs.size()));
-    auto work = [&](unsigned part) {
-        backup::Sha256 sha;
-        std::unique_ptr<unsigned char[]> buf(new unsigned char[kRunBlocks * g]);
-        for (std::size_t r = part; r < runs.size(); r += threads) {
-            const auto [first, n] = runs[r];
-            const std::uint64_t offset = first * g;
-            const std::uint64_t want = std::min<std::uint64_t>(n * g, size - offset);
-            std::uint64_t got = 0;
-            while (got < want) {
-                ssize_t k = ::pread(fd.get(), buf.get() + got, want - got, static_cast<off_t>(offset + got));
-                if (k < 0) {
-                    if (errno == EINTR) continue;
-                    throw_errno("read " + image.string(), errno);
-                }
-                if (k == 0) {  // shorter than expected: the rest reads as zero
-                    std::fill(buf.get() + got, buf.get() + want, 0);
-                    break;
-                }
-                got += static_cast<std::uint64_t>(k);
-            }
-            for (std::uint64_t i = 0; i < n; ++i) {
-                const std::uint64_t b = first + i;
-                out[b] = sha.digest(buf.get() + i * g, length_of(b));
-            }
-        }
-    };
-    if (threads <= 1) {
-        work(0);
-        return out;
+    UniqueFd out(::open(view.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!out) throw_errno("create " + view.string(), errno);
+    try {
+        if (::ftruncate(out.get(), st.st_size) != 0) throw_errno("truncate " + view.string(), errno);
+        const std::vector<bool> data = data_blocks(in.get(), result.size, g, count);
+        result.hashes = zero_hashes_of_holes(data, result.size, g);
+        hash_marked(in.get(), out.get(), image, result.size, g, data, result.hashes);
+        if (::fsync(out.get()) != 0) throw_errno("fsync " + view.string(), errno);
+    } catch (...) {
+        ::unlink(view.c_str());
+        throw;
     }
-    backup::ThreadPool pool(threads);
-    std::vector<std::future<void>> done;
-    for (unsigned t = 0; t < threads; ++t) done.push_back(pool.submit([&, t] { work(t); }));
-    for (auto& f : done) f.get();
+    return result;
+}
+
+std::vector<BlockDigest> hash_blocks_since(const fs::path& image, std::uint64_t size, std::uint32_t g,
+                                           const fs::path& base, const std::vector<BlockDigest>& base_hashes) {
+    const std::uint64_t count = block_count(size, g);
+    UniqueFd fd = open_image(image);
+    UniqueFd base_fd = open_image(base);
+    struct stat st {};
+    if (::fstat(base_fd.get(), &st) != 0) throw_errno("stat " + base.string(), errno);
+    // Another size: its last block hashed other bytes; read everything.
+    if (static_cast<std::uint64_t>(st.st_size) != size || base_hashes.size() != count) return hash_blocks(image, size, g);
+    std::vector<bool> wanted = data_blocks(fd.get(), size, g, count);
+    std::vector<BlockDigest> out = zero_hashes_of_holes(wanted, size, g);
+    const std::vector<bool> shared = blocks_sharing_extents(fd.get(), base_fd.get(), size, g);
+    for (std::uint64_t b = 0; b < count; ++b) {
+        if (wanted[b] && shared[b]) {
+            out[b] = base_hashes[b];
+            wanted[b] = false;
+        }
+    }
+    hash_marked(fd.get(), -1, image, size, g, wanted, out);
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "clones.h"
 
+#include "external_backup.h"
+
 #include "store/bundle_files.h"
 #include "store/error.h"
 #include "store/file_clone.h"
@@ -85,9 +87,10 @@ VmEntry clone_vm(Inventory& inventory, const CloneRequest& request) {
         if (is_directory_nofollow(from / "Snapshots")) snapshot_lock.emplace(from / "Snapshots" / ".lock", FileLock::Mode::shared);
         // Everything else in the bundle (device files, a container's private
         // area), then each disk over the empty image made for it. Snapshots
-        // stay with the source: theirs are its configurations (MACs, disks).
+        // stay with the source: theirs are its configurations (MACs, disks);
+        // so does its external-backup history.
         clone_tree(from, staging, [&](const fs::path& rel) {
-            return rel == "config.pvs" || rel == "Snapshots" || rel == "Snapshots.xml" ||
+            return rel == "config.pvs" || rel == "Snapshots" || rel == "Snapshots.xml" || rel == kExternalBackupDir ||
                    disk_set.count(rel.lexically_normal()) || is_transient(rel);
         });
         // A linked clone's disks are its parent's snapshot (shared extents on

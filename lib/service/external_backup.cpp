@@ -6,6 +6,7 @@
 #include "store/file_ops.h"
 #include "store/uuid_text.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -161,6 +162,11 @@ fs::path record_path(const fs::path& root, const std::string& uuid) {
     return root / "committed" / (bare(uuid) + ".cbt");
 }
 
+// The kept view of disk `index` (its place in the record) of a committed backup.
+fs::path kept_view_path(const fs::path& root, const std::string& uuid, std::size_t index) {
+    return root / "views" / (bare(uuid) + "-" + std::to_string(index) + ".img");
+}
+
 std::optional<std::vector<DiskRecord>> read_record(const fs::path& root, const std::string& uuid) {
     std::string text;
     try {
@@ -186,7 +192,7 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
     b->uuid_ = new_braced_uuid();
     b->vm_uuid_ = vm.uuid;
     b->bundle_ = vm.bundle;
-    b->root_ = vm.bundle / ".prlshim-cbt";
+    b->root_ = vm.bundle / kExternalBackupDir;
     b->keep_hashes_ = keep_hashes;
     make_directories(b->root_ / "committed");
 
@@ -210,14 +216,15 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
         d.relative = path_for_config(vm.bundle, d.image.string());
         d.view = active / ("view-" + std::to_string(b->disks_.size()) + ".img");
         d.before = facts_of(d.image);
-        clone_file(d.image, d.view);
-        struct stat st {};
-        if (::stat(d.view.c_str(), &st) != 0) throw_errno("stat " + d.view.string(), errno);
-        d.size = static_cast<std::uint64_t>(st.st_size);
+        HashedClone copy = clone_and_hash(d.image, d.view, kExternalBackupGranularity);
+        d.size = copy.size;
+        d.method = copy.method;
         b->disks_.push_back(std::move(d));
+        // A copy moved every byte through memory: its hashes came with it.
+        b->hashes_.emplace_back();
+        if (copy.method == CloneMethod::sparse_copy) b->hashes_.back() = std::move(copy.hashes);
     }
     fsync_directory(active);
-    b->hashes_.resize(b->disks_.size());
     return b;
 }
 
@@ -259,12 +266,17 @@ ChangesMap ExternalBackup::changes(std::size_t i, const std::string& since) {
         }
         record = read_record(root_, uuid);
         if (!record) throw Error(Errc::no_data, "no committed external backup " + uuid + " of this VM");
-        for (const auto& r : *record)
-            if (r.relative == d.relative) base = &r;
+        std::size_t base_index = 0;
+        for (std::size_t k = 0; k < record->size(); ++k)
+            if ((*record)[k].relative == d.relative) base = &(*record)[base_index = k];
         // Unchanged since that backup (same file, same stamps): its hashes are ours.
         if (base && !hashes_[i] && same_file_state(base->facts, d.before) &&
             base->hashes.size() == blocks)
             hashes_[i] = base->hashes;
+        // Its view kept on a reflink filesystem: only extents no longer shared are read.
+        const fs::path base_view = kept_view_path(root_, uuid, base_index);
+        if (base && !hashes_[i] && d.method == CloneMethod::reflink && ::access(base_view.c_str(), F_OK) == 0)
+            hashes_[i] = hash_blocks_since(d.view, d.size, kExternalBackupGranularity, base_view, base->hashes);
     }
     const std::vector<BlockDigest>& now = hashes_locked(i);
 
@@ -290,8 +302,30 @@ void ExternalBackup::commit() {
             disks.push_back(DiskRecord{disks_[i].relative, disks_[i].before, hashes_locked(i)});
         // Durable before the backup counts as committed.
         atomic_write_file(record_path(root_, uuid_), encode(kExternalBackupGranularity, disks));
+        keep_reflinked_views_locked();
     }
     drop_views_locked();
+}
+
+// After the record is durable: the reflinked views become this backup's kept
+// views, and older kept views go. A crash in between costs only speed (a map
+// against a backup whose views are missing reads every data block).
+void ExternalBackup::keep_reflinked_views_locked() {
+    const fs::path views = root_ / "views";
+    make_directories(views);
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < disks_.size(); ++i) {
+        if (disks_[i].method != CloneMethod::reflink) continue;
+        const fs::path to = kept_view_path(root_, uuid_, i);
+        if (::rename(disks_[i].view.c_str(), to.c_str()) != 0) throw_errno("keep " + to.string(), errno);
+        kept.push_back(to.filename().string());
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(views, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (std::find(kept.begin(), kept.end(), name) == kept.end()) fs::remove(entry.path(), ec);
+    }
+    fsync_directory(views);
 }
 
 void ExternalBackup::rollback() {

@@ -18,6 +18,9 @@
 
 namespace prl::service {
 
+// The bundle's directory of external backups: their records, kept views, lock.
+constexpr const char* kExternalBackupDir = ".prlshim-cbt";
+
 constexpr std::uint32_t kExternalBackupGranularity = 64 * 1024;  // bytes per map bit (the product's 128 sectors)
 
 struct ChangesMap {
@@ -33,6 +36,7 @@ public:
         std::string relative;         // its path as config.pvs keeps it (the key of its hashes)
         std::filesystem::path view;   // the frozen view, inside the bundle
         std::uint64_t size = 0;
+        CloneMethod method = CloneMethod::sparse_copy;  // how the view was made
         struct stat_facts {
             std::uint64_t ino = 0, mtime_ns = 0, ctime_ns = 0, size = 0;
             bool settled = false;  // no write in the second before the view was taken
@@ -59,8 +63,10 @@ public:
     // block. An unknown, malformed or rolled-back UUID → Errc::no_data.
     ChangesMap changes(std::size_t i, const std::string& since);
 
-    // Commit keeps the hashes (durably) and drops the views; rollback drops
-    // them and leaves no trace. Either again, or after the other → not_found.
+    // Commit keeps the hashes (durably) and drops the views — except, on a
+    // reflink filesystem, the views of the latest committed backup, which
+    // cost only what the VM rewrites since and let the next map skip every
+    // extent still shared with them. Rollback drops them and leaves no trace. Either again, or after the other → not_found.
     void commit();
     void rollback();
     bool finished() const;
@@ -69,6 +75,7 @@ private:
     ExternalBackup() = default;
     const std::vector<BlockDigest>& hashes_locked(std::size_t i);
     void drop_views_locked();
+    void keep_reflinked_views_locked();
 
     std::string uuid_, vm_uuid_;
     std::filesystem::path bundle_, root_;  // root_: <bundle>/.prlshim-cbt

@@ -4,6 +4,7 @@
 #include "capi.h"
 #include "disk_files.h"
 
+#include "reflink_dir.h"
 #include "test_home.h"
 
 #include <PrlDisk.h>
@@ -44,14 +45,16 @@ Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
     return result;
 }
 
-// A logged-in session with one registered VM that has a 16 MiB disk.
+// A logged-in session with one registered VM that has a 16 MiB disk; its
+// state root is a private temporary one, or `state_root` when given.
 struct Fixture {
     prl::test::TestHome home;
     capi::Api api;
     Handle server, vm;
     std::string uuid, image, bundle;
     std::mt19937_64 rng{42};
-    Fixture() {
+    explicit Fixture(const fs::path& state_root = {}) {
+        if (!state_root.empty()) setenv("PRLSHIM_HOME", state_root.c_str(), 1);
         REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
         run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
         Handle result = run(PrlSrv_GetSrvConfig(server));
@@ -124,8 +127,9 @@ std::string read_all(PRL_HANDLE disk, std::size_t blocks) {
 
 }  // namespace
 
-TEST_CASE("external backup: full, then incremental marks exactly the changed blocks", "[capi][extbackup]") {
-    Fixture f;
+// Full, then incremental, then one with nothing changed: the ids of the
+// first two.
+std::pair<std::string, std::string> full_then_incremental(Fixture& f) {
     const std::set<std::size_t> written = {0, 3, 17, 100, 255};
     for (auto b : written) f.write_block(b, f.random_block());
 
@@ -183,6 +187,37 @@ TEST_CASE("external backup: full, then incremental marks exactly the changed blo
         REQUIRE(changes(disk, id1.c_str()).marked() == changed);
     }
     run(PrlVmBackup_Rollback(b3));
+    return {id1, id2};
+}
+
+TEST_CASE("external backup: full, then incremental marks exactly the changed blocks", "[capi][extbackup]") {
+    Fixture f;
+    full_then_incremental(f);
+    // ext4 and the like: the views were copies, and none is kept.
+    const fs::path views = fs::path(f.bundle) / ".prlshim-cbt" / "views";
+    if (fs::exists(views)) CHECK(fs::is_empty(views));
+}
+
+TEST_CASE("external backup on a reflink filesystem: the latest view is kept and maps stay exact",
+          "[capi][extbackup][reflink]") {
+    prl::test::ReflinkDir dir;
+    if (!dir.available()) {
+        WARN("skipped: " << dir.why());
+        return;
+    }
+    const auto ids = [&] {
+        Fixture f(dir.path() / "home");
+        auto pair = full_then_incremental(f);
+        // Only the second backup's view is kept: the first's went at its commit.
+        const fs::path views = fs::path(f.bundle) / ".prlshim-cbt" / "views";
+        std::set<std::string> kept;
+        for (const auto& e : fs::directory_iterator(views)) kept.insert(e.path().filename().string());
+        CHECK(kept == std::set<std::string>{pair.second.substr(1, 36) + "-0.img"});
+        // The kept view is the disk as the second backup read it.
+        CHECK(read_file((views / *kept.begin()).string()) == read_file(f.image));
+        return pair;
+    }();
+    CHECK(ids.first != ids.second);
 }
 
 TEST_CASE("external backup: the view is frozen at BeginBackup", "[capi][extbackup]") {

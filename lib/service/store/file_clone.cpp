@@ -121,25 +121,56 @@ const char* clone_method_name(CloneMethod method) noexcept {
     return method == CloneMethod::reflink ? "reflink" : "sparse copy";
 }
 
-CloneMethod clone_file(const fs::path& from, const fs::path& to, mode_t mode) {
-    UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!in) throw_errno("open " + from.string(), errno);
-    struct stat st {};
-    if (::fstat(in.get(), &st) != 0) throw_errno("stat " + from.string(), errno);
-    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, from.string() + " is not a regular file");
+namespace {
 
-    UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
-    if (!out) throw_errno("create " + to.string(), errno);
+struct OpenedPair {
+    UniqueFd in, out;
+    off_t size = 0;
+};
+
+// `from` opened for reading (a regular file), `to` created for writing.
+OpenedPair open_pair(const fs::path& from, const fs::path& to, mode_t mode) {
+    OpenedPair p;
+    p.in.reset(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!p.in) throw_errno("open " + from.string(), errno);
+    struct stat st {};
+    if (::fstat(p.in.get(), &st) != 0) throw_errno("stat " + from.string(), errno);
+    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, from.string() + " is not a regular file");
+    p.size = st.st_size;
+    p.out.reset(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    if (!p.out) throw_errno("create " + to.string(), errno);
+    return p;
+}
+
+void fsync_or_throw(int fd, const fs::path& path) {
+    if (::fsync(fd) != 0) throw_errno("fsync " + path.string(), errno);
+}
+
+}  // namespace
+
+bool reflink_file(const fs::path& from, const fs::path& to, mode_t mode) {
+    OpenedPair p = open_pair(from, to, mode);
     try {
-        CloneMethod method = CloneMethod::sparse_copy;
-        if (::ioctl(out.get(), FICLONE, in.get()) == 0) {
-            method = CloneMethod::reflink;
-        } else {
-            // EOPNOTSUPP/EINVAL/EXDEV/ENOTTY: this filesystem (or pair) cannot share extents.
-            sparse_copy(in.get(), out.get(), st.st_size, from);
+        // EOPNOTSUPP/EINVAL/EXDEV/ENOTTY: this filesystem (or pair) cannot share extents.
+        if (::ioctl(p.out.get(), FICLONE, p.in.get()) != 0) {
+            ::unlink(to.c_str());
+            return false;
         }
-        if (::fsync(out.get()) != 0) throw_errno("fsync " + to.string(), errno);
-        return method;
+        fsync_or_throw(p.out.get(), to);
+        return true;
+    } catch (...) {
+        ::unlink(to.c_str());
+        throw;
+    }
+}
+
+CloneMethod clone_file(const fs::path& from, const fs::path& to, mode_t mode) {
+    if (reflink_file(from, to, mode)) return CloneMethod::reflink;
+    OpenedPair p = open_pair(from, to, mode);
+    try {
+        sparse_copy(p.in.get(), p.out.get(), p.size, from);
+        fsync_or_throw(p.out.get(), to);
+        return CloneMethod::sparse_copy;
     } catch (...) {
         ::unlink(to.c_str());
         throw;

@@ -17,6 +17,11 @@ enum class CloneMethod {
 // it). On failure nothing is left at `to`. Throws prl::service::Error.
 CloneMethod clone_file(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode = 0600);
 
+// The reflink half of clone_file: true when `to` now shares all of `from`'s
+// extents (fsynced); false, with nothing left at `to`, when this filesystem
+// (or pair of files) cannot share extents. Other failures throw.
+bool reflink_file(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode = 0600);
+
 // Makes the existing `target` hold exactly the bytes of `from`, atomically:
 // a clone beside it, renamed over it, directory synced. Readers see the old
 // or the new bytes, never a mix.

@@ -2,6 +2,7 @@
 // Inventory::move_bundle): configuration of a clone, bytes, registration,
 // crash leftovers, and a move within and across filesystems.
 #include "clones.h"
+#include "external_backup.h"
 #include "store/file_ops.h"
 #include "store/registry.h"
 #include "store/uuid_text.h"
@@ -77,6 +78,9 @@ TEST_CASE_METHOD(Fixture, "clone_config: identity, template mark, MACs, relative
 }
 
 TEST_CASE_METHOD(Fixture, "clone_vm: a registered copy with the same bytes, built aside") {
+    // The source's external-backup history is its own: a clone starts without.
+    fs::create_directories(src.bundle / kExternalBackupDir / "committed");
+    spit((src.bundle / kExternalBackupDir / "committed" / "x.cbt").string(), "record");
     CloneRequest r = request("c1");
     r.uuid = "{12345678-1234-1234-1234-123456789abc}";
     const VmEntry c = clone_vm(inv, r);
@@ -84,6 +88,7 @@ TEST_CASE_METHOD(Fixture, "clone_vm: a registered copy with the same bytes, buil
     CHECK(c.bundle == home.path() / "vms" / "c1.pvm");
     CHECK(slurp((c.bundle / "harddisk.hdd").string()) == bytes);
     CHECK(slurp((c.bundle / "serial.txt").string()) == "device output");
+    CHECK_FALSE(fs::exists(c.bundle / kExternalBackupDir));
     CHECK(inv.find_by_name("c1"));
     const VmRecord rec = inv.get_config(c.uuid);
     CHECK(rec.config.hard_disks[0].image_path == (c.bundle / "harddisk.hdd").string());

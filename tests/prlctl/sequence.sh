@@ -1,0 +1,121 @@
+#!/bin/bash
+# Runs a Vagrant/Packer-style sequence of prlctl and prlsrvctl calls in a fresh
+# PRLSHIM_HOME and prints a normalized transcript: each command, its stdout,
+# its stderr (lines prefixed "! "), and its exit status. UUIDs, MAC addresses,
+# dates, uptimes and the state root are replaced by stable tokens so that two
+# runs (ours and the real prlctl's, or ours and the recorded one) compare.
+#
+# usage: sequence.sh BINDIR     (BINDIR holds prlctl and prlsrvctl)
+# The caller sets LD_LIBRARY_PATH when BINDIR's programs need it.
+set -u
+BIN=$(cd "$1" && pwd)
+export PRLSHIM_HOME=$(mktemp -d /tmp/prlctl-seq.XXXXXX)
+trap 'rm -rf "$PRLSHIM_HOME"' EXIT
+cd "$PRLSHIM_HOME"
+RAW=$PRLSHIM_HOME/transcript.raw
+: > "$RAW"
+
+# --help: only its first line, the version line libvirt's vz driver reads
+# (the rest is each program's own usage text).
+run_version_line() {
+    local out rc
+    out=$("$BIN/$1" "${@:2}" 2>/dev/null | head -n 1); rc=${PIPESTATUS[0]}
+    printf '$ %s\n%s\nexit: %s\n' "$*" "$out" "$rc" >> "$RAW"
+}
+
+run() {
+    local out err rc
+    out=$(mktemp) err=$(mktemp)
+    "$BIN/$1" "${@:2}" >"$out" 2>"$err"; rc=$?
+    {
+        echo "\$ $*"
+        cat "$out"
+        # The product's deprecation warning (docs/prlctl.md) is not compared.
+        grep -v '^WARNING: You are using a deprecated CLI component' "$err" | sed 's/^/! /'
+        echo "exit: $rc"
+    } >> "$RAW"
+    rm -f "$out" "$err"
+}
+uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
+
+run_version_line prlsrvctl --help
+run prlctl list --all --info --json
+run prlctl list -a
+run prlctl create vm1 --vmtype vm --ostype linux
+run prlctl create vm2 --distribution win-2012
+U=$(uuid_of vm1)
+run prlctl list
+run prlctl list -a
+run prlctl list -a -H
+run prlctl list -H -o uuid,status,name
+run prlctl list -a -H -o name,status,uuid
+run prlctl list -a -o name,status,type,description
+run prlctl list -a -s -name
+run prlctl list -a -j
+run prlctl list -a -o name,uuid -j
+run prlctl list --all --info --json
+run prlctl list "$U" --info --no-header --json
+run prlctl list "$U" --full --json
+run prlctl list -i vm1
+run prlctl list -i "$U"
+run prlctl list -i -f vm1
+run prlctl list -a -o nosuchfield
+run prlctl list nosuchvm
+run prlctl set vm1 --memsize 2048
+run prlctl set vm1 --cpus 2
+run prlctl set vm1 --description "a test VM"
+run prlctl set vm1 --name vm1renamed
+run prlctl set vm1renamed --name vm1
+run prlctl list -a -o name,description
+run prlctl status vm1
+run prlctl start vm1
+run prlctl status vm1
+run prlctl list
+run prlctl list -H -o uuid,status,name
+run prlctl start vm1
+run prlctl pause vm1
+run prlctl status vm1
+run prlctl resume vm1
+run prlctl suspend vm1
+run prlctl status vm1
+run prlctl resume vm1
+run prlctl restart vm1
+run prlctl reset vm1
+run prlctl exec vm1 ls /
+run prlctl enter vm1
+run prlctl capture vm1 --file "$PRLSHIM_HOME/shot.png"
+run prlctl list "$U" --info --no-header --json
+run prlctl stop vm1
+run prlctl stop vm1
+run prlctl start vm1
+run prlctl stop vm1 --kill
+run prlctl status vm1
+run prlctl unregister vm1
+run prlctl list -a -H -o name,status
+run prlctl register "$PRLSHIM_HOME/vms/vm1.pvm"
+run prlctl list -a -H -o name,status
+run prlctl delete vm2
+run prlctl delete vm1
+run prlctl status vm1
+run prlctl start nosuchvm
+run prlctl list --all --info --json
+
+# Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
+# dates, uptimes, EnvIDs.
+python3 - "$RAW" "$PRLSHIM_HOME" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read().replace(sys.argv[2], "$HOME")
+uuids = {}
+def uuid(m):
+    return "UUID%d" % uuids.setdefault(m.group(0).lower(), len(uuids) + 1)
+text = re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", uuid, text)
+text = re.sub(r"\b001C42[0-9A-F]{6}\b", "MAC", text)
+text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "DATE", text)
+text = re.sub(r"(Uptime: )\S+", r"\1UPTIME", text)
+text = re.sub(r'("Uptime": )"\d+"', r'\1"UPTIME"', text)
+text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)
+text = re.sub(r"^(prlsrvctl version 9\.0)\.\d+$", r"\1.N", text, flags=re.M)
+text = re.sub(r"set cpu cores\(\d+\)", "set cpu cores(HOSTCPUS)", text)  # the host's CPU count
+text = re.sub(r'("?Owner"?: "?)[^"\n]*', r"\1OWNER", text)               # the user running the test
+sys.stdout.write(text)
+PY

@@ -1,0 +1,16 @@
+// The prlctl actions and prlsrvctl's. Each returns the PRL_RESULT that
+// decides the exit status (common.h: exit_status) or throws Error.
+#pragma once
+
+#include "common.h"
+
+namespace prlctl {
+
+int list(PRL_HANDLE server, const CommandLine& cl);             // list.cpp
+int vm_action(PRL_HANDLE server, const CommandLine& cl);        // actions.cpp: power, status, guest commands
+int create(PRL_HANDLE server, const CommandLine& cl);           // manage.cpp
+int register_vm(PRL_HANDLE server, const CommandLine& cl);      // manage.cpp
+int set(PRL_HANDLE server, const CommandLine& cl);              // manage.cpp
+int server_info(PRL_HANDLE server, const CommandLine& cl);      // server_info.cpp
+
+}  // namespace prlctl

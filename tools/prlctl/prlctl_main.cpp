@@ -1,0 +1,119 @@
+// prlctl: prlshim's prlctl, the product's syntax and output over prlshim's
+// session code (docs/prlctl.md).
+#include "commands.h"
+#include "interrupt.h"
+
+#include <clocale>
+#include <cstdio>
+#include <cstring>
+
+using namespace prlctl;
+
+namespace {
+
+void usage(const char* me) {
+    std::printf("%s version %s\n", me, PRLCTL_VERSION);
+    std::printf(
+        "Usage: %s ACTION <ID | NAME> [OPTIONS]\n"
+        "Supported actions are:\n"
+        "  list [-a,--all] [-o,--output name[,name...]] [-s,--sort [-]name] [-H,--no-header] [-j,--json] [-L]\n"
+        "  list -i,--info [-f,--full] [-j,--json] [<ID | NAME>]\n"
+        "  create <NAME> [-o,--ostype <name> | -d,--distribution <name>] [--dst <path>] [--no-hdd]\n"
+        "         [--chipset piix|q35] [--uuid <UUID>]\n"
+        "  register <PATH> [--preserve-uuid | --uuid <UUID>] [--regenerate-src-uuid] [--force]\n"
+        "  set <ID | NAME> [--name <name>] [--cpus <N>] [--memsize <MB>] [--description <desc>]\n"
+        "  start | pause | resume | suspend | restart | reset | status | unregister | delete <ID | NAME>\n"
+        "  stop <ID | NAME> [--kill | --noforce]\n"
+        "  exec <ID | NAME> <command> [arg ...]\n"
+        "  enter <ID | NAME>\n"
+        "  capture <ID | NAME> [--file <path>]\n"
+        "See prlctl(8).\n",
+        me);
+}
+
+const std::vector<OptionSpec> kListOptions = {
+    {"all", 'a', false},    {"output", 'o', true}, {"sort", 's', true},  {"no-header", 'H', false},
+    {"json", 'j', false},   {"info", 'i', false},  {"full", 'f', false}, {"list", 'L', false},
+    {"vmtype", 0, true},    {"template", 't', false}};
+const std::vector<OptionSpec> kCreateOptions = {
+    {"ostype", 'o', true}, {"distribution", 'd', true}, {"vmtype", 0, true}, {"dst", 0, true},
+    {"no-hdd", 0, false},  {"chipset", 0, true},        {"uuid", 0, true},   {"changesid", 0, false}};
+const std::vector<OptionSpec> kRegisterOptions = {
+    {"preserve-uuid", 0, false}, {"uuid", 0, true}, {"regenerate-src-uuid", 0, false}, {"force", 0, false}};
+const std::vector<OptionSpec> kSetOptions = {
+    {"name", 0, true}, {"cpus", 0, true}, {"memsize", 0, true}, {"description", 0, true}};
+const std::vector<OptionSpec> kStopOptions = {{"kill", 0, false}, {"noforce", 0, false}, {"acpi", 0, false},
+                                              {"force", 0, false}};
+const std::vector<OptionSpec> kCaptureOptions = {{"file", 0, true}};
+const std::vector<OptionSpec> kNone = {};
+
+const char* const kVmActions[] = {"start", "stop",       "pause",  "resume",  "suspend", "restart", "reset",
+                                  "status", "unregister", "delete", "capture", "exec",    "enter"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::setlocale(LC_ALL, "");
+    const char* me = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        usage(me);
+        return argc < 2 ? 1 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "-V")) {
+        std::printf("%s version %s\n", me, PRLCTL_VERSION);
+        return 0;
+    }
+    const std::string action = argv[1];
+    bool vm_action_name = false;
+    for (const char* a : kVmActions) vm_action_name = vm_action_name || action == a;
+    const std::vector<OptionSpec>* specs = action == "list"       ? &kListOptions
+                                         : action == "create"     ? &kCreateOptions
+                                         : action == "register"   ? &kRegisterOptions
+                                         : action == "set"        ? &kSetOptions
+                                         : action == "stop"       ? &kStopOptions
+                                         : action == "capture"    ? &kCaptureOptions
+                                         : vm_action_name         ? &kNone
+                                                                  : nullptr;
+    if (!specs) {
+        usage(me);
+        if (argc > 2)
+            std::fprintf(stderr, "Unknown action: %s\n", action.c_str());
+        else
+            std::fprintf(stderr, "Invalid usage\n");
+        return 1;
+    }
+    CommandLine cl;
+    try {
+        cl = parse(argc, argv, 2, *specs, action == "exec");
+    } catch (const Error& e) {
+        std::fprintf(stderr, "%s\n", e.message.c_str());
+        return 1;
+    }
+    cl.action = action;
+    if (action != "list" && cl.id.empty()) {
+        usage(me);
+        std::fprintf(stderr, "Invalid usage\n");
+        return 1;
+    }
+    prlshim::interrupt::install();
+    PRL_RESULT rc = 0;
+    try {
+        prlshim::Api api;
+        prlshim::Session session;
+        if (action == "list") rc = list(session.server(), cl);
+        else if (action == "create") rc = create(session.server(), cl);
+        else if (action == "register") rc = register_vm(session.server(), cl);
+        else if (action == "set") rc = set(session.server(), cl);
+        else rc = vm_action(session.server(), cl);
+    } catch (const Error& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s\n", e.message.c_str());
+        rc = e.code;
+    } catch (const prlshim::Failure& f) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s\n", f.what());
+        rc = f.code();
+    }
+    std::fflush(stdout);
+    return exit_status(rc);
+}

@@ -1,0 +1,60 @@
+// prlsrvctl: prlshim's prlsrvctl (docs/prlctl.md). Its --help starts with the
+// product's version line, which libvirt's vz driver reads.
+#include "commands.h"
+
+#include <clocale>
+#include <cstdio>
+#include <cstring>
+
+using namespace prlctl;
+
+namespace {
+
+void usage(const char* me) {
+    std::printf("%s version %s\n", me, PRLCTL_VERSION);
+    std::printf(
+        "Usage: %s ACTION [OPTIONS]\n"
+        "Supported actions are:\n"
+        "  info [-j, --json]\n"
+        "See prlsrvctl(8).\n",
+        me);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::setlocale(LC_ALL, "");
+    const char* me = std::strrchr(argv[0], '/') ? std::strrchr(argv[0], '/') + 1 : argv[0];
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        usage(me);
+        return argc < 2 ? 1 : 0;
+    }
+    const std::string action = argv[1];
+    if (action != "info") {
+        std::fprintf(stderr, "Unknown action: %s\n", action.c_str());
+        return 1;
+    }
+    CommandLine cl;
+    try {
+        cl = parse(argc, argv, 2, {{"json", 'j', false}, {"full", 'f', false}, {"license", 0, false}});
+    } catch (const Error& e) {
+        std::fprintf(stderr, "%s\n", e.message.c_str());
+        return 1;
+    }
+    PRL_RESULT rc = 0;
+    try {
+        prlshim::Api api;
+        prlshim::Session session;
+        rc = server_info(session.server(), cl);
+    } catch (const Error& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s\n", e.message.c_str());
+        rc = e.code;
+    } catch (const prlshim::Failure& f) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s\n", f.what());
+        rc = f.code();
+    }
+    std::fflush(stdout);
+    return exit_status(rc);
+}

@@ -13,6 +13,7 @@
 #include "core/vm.h"
 #include "core/vm_device.h"
 
+#include "service/store/guest_support.h"
 #include "service/store/vm_config.h"
 
 #include <cstdio>
@@ -46,6 +47,23 @@ std::optional<DeviceKind> default_kind(long long type) {
     }
 }
 
+// Puts a new disk or CD-ROM on a bus as the SDK does: the guest's preferred
+// bus, else SCSI, else (for a virtio guest) SATA. `try_bus` takes the first
+// free slot of a bus or throws. The bus chosen, or -1 when every one is full.
+template <class TryBus>
+int place_on_bus(unsigned os_version, bool optical, TryBus try_bus) {
+    std::vector<int> buses = {service::preferred_storage_interface(os_version, optical), PMS_SCSI_DEVICE};
+    if (service::guest_supports_virtio(os_version)) buses.push_back(PMS_SATA_DEVICE);
+    for (int bus : buses) {
+        try {
+            try_bus(bus);
+            return bus;
+        } catch (const Error&) {
+        }
+    }
+    return -1;
+}
+
 unsigned add_default(service::VmConfig& c, DeviceKind kind) {
     require(c.hard_disks.size() + c.devices.size() < 1024, PRL_ERR_OPERATION_FAILED, "too many devices");
     const unsigned index = first_free_index(c, kind);
@@ -56,20 +74,17 @@ unsigned add_default(service::VmConfig& c, DeviceKind kind) {
         d.image_path = d.friendly_name = image_name("harddisk", ".hdd", index);
         d.disk_type = PHD_EXPANDING_HARD_DISK;
         d.size_mib = default_hdd_mib(c.os_version);
-        d.interface_type = PMS_SATA_DEVICE;
         c.hard_disks.push_back(d);
         auto& added = c.hard_disks.back();
-        try {  // SATA, else SCSI, as the SDK tries them
-            added.stack_index = static_cast<int>(first_free_stack_index(c, PMS_SATA_DEVICE, &added));
-        } catch (const Error&) {
-            added.interface_type = PMS_SCSI_DEVICE;
-            try {
-                added.stack_index = static_cast<int>(first_free_stack_index(c, PMS_SCSI_DEVICE, &added));
-            } catch (const Error&) {
-                c.hard_disks.pop_back();
-                fail(PRL_ERR_OPERATION_FAILED, "no free slot for a hard disk");
-            }
+        added.interface_type = place_on_bus(c.os_version, false, [&](int bus) {
+            added.interface_type = bus;
+            added.stack_index = static_cast<int>(first_free_stack_index(c, bus, &added));
+        });
+        if (added.interface_type < 0) {
+            c.hard_disks.pop_back();
+            fail(PRL_ERR_OPERATION_FAILED, "no free slot for a hard disk");
         }
+        service::set_default_scsi_subtype(added.extra, added.interface_type, c.os_version);
         return index;
     }
     service::Device d;
@@ -85,6 +100,8 @@ unsigned add_default(service::VmConfig& c, DeviceKind kind) {
         d.emulated_type = ApiState::instance().app_mode() == PAM_SERVER ? PNA_BRIDGED_NETWORK : PNA_SHARED;
         d.system_name = d.friendly_name = "eth" + std::to_string(index);
         d.mac = generate_mac();
+        if (const int model = service::default_net_adapter_type(c.os_version))
+            d.extra.set_text_at("AdapterType", std::to_string(model));
         break;
     case DeviceKind::serial:
         d.emulated_type = PDT_USE_OUTPUT_FILE;
@@ -99,12 +116,15 @@ unsigned add_default(service::VmConfig& c, DeviceKind kind) {
     c.devices.push_back(d);
     if (kind == DeviceKind::cdrom) {
         auto& added = c.devices.back();
-        try {
-            added.stack_index = static_cast<int>(first_free_stack_index(c, PMS_SATA_DEVICE, &added));
-        } catch (const Error&) {
+        const int bus = place_on_bus(c.os_version, true, [&](int b) {
+            added.interface_type = b;
+            added.stack_index = static_cast<int>(first_free_stack_index(c, b, &added));
+        });
+        if (bus < 0) {
             c.devices.pop_back();
             fail(PRL_ERR_OPERATION_FAILED, "no free slot for a CD-ROM");
         }
+        service::set_default_scsi_subtype(added.extra, bus, c.os_version);
     }
     return index;
 }

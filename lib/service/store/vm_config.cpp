@@ -1,6 +1,8 @@
 // Model helpers: equality, defaults, validation. The XML form is in config_pvs.cpp.
 #include "vm_config.h"
 
+#include "guest_support.h"
+
 #include "error.h"
 #include "text_rules.h"
 #include "uuid_text.h"
@@ -64,6 +66,31 @@ const char* element_name(DeviceKind kind) noexcept {
     return "CdRom";
 }
 
+namespace {
+
+// The boot order of a default configuration, as the SDK makes it: the hard
+// disk, the CD-ROM, USB (listed but not in use: no EFI), the network (not for
+// NetWare), numbered in that order.
+void add_default_boot_order(VmConfig& cfg) {
+    constexpr int kHardDisk = 6, kOptical = 5, kNetwork = 8, kUsb = 15;  // PDE_*
+    constexpr unsigned kMacos = 7, kNetware = 13;                         // PVS_GUEST_TYPE_*
+    std::vector<std::pair<int, bool>> entries = {{kHardDisk, true}, {kOptical, true}};
+    if (cfg.os_type != kMacos) entries.push_back({kUsb, false});
+    if (cfg.os_type != kNetware) entries.push_back({kNetwork, true});
+    if (cfg.extra.name.empty()) cfg.extra.name = "VirtuozzoVirtualMachine";
+    XmlTree& order = cfg.extra.ensure("Settings/Startup/BootingOrder");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        XmlTree& e = order.add_child("BootDevice");
+        e.set_attribute("id", std::to_string(i));
+        e.set_text_at("Index", "0");
+        e.set_text_at("Type", std::to_string(entries[i].first));
+        e.set_text_at("BootingNumber", std::to_string(i));
+        e.set_text_at("InUse", entries[i].second ? "1" : "0");
+    }
+}
+
+}  // namespace
+
 VmConfig make_default_config(unsigned os_version, bool with_devices) {
     VmConfig cfg;
     cfg.os_version = os_version;
@@ -74,28 +101,34 @@ VmConfig make_default_config(unsigned os_version, bool with_devices) {
     cfg.video_mib = 32;
     if (!with_devices) return cfg;
 
+    // Each on the bus the SDK prefers for the guest, in the first free slot.
     HardDisk hdd;
     hdd.image_path = "harddisk.hdd";
     hdd.friendly_name = "harddisk.hdd";
-    hdd.interface_type = windows ? pvs::iface_sata : pvs::iface_virtio_block;
+    hdd.interface_type = preferred_storage_interface(os_version, false);
+    hdd.stack_index = 0;
     hdd.size_mib = 65536;
+    set_default_scsi_subtype(hdd.extra, hdd.interface_type, os_version);
     cfg.hard_disks.push_back(hdd);
 
     Device cd;
     cd.kind = DeviceKind::cdrom;
     cd.emulated_type = pvs::emulated_image_file;
-    cd.interface_type = pvs::iface_sata;
-    cd.stack_index = 1;
+    cd.interface_type = preferred_storage_interface(os_version, true);
+    cd.stack_index = *cd.interface_type == hdd.interface_type ? 1 : 0;
+    set_default_scsi_subtype(cd.extra, *cd.interface_type, os_version);
     cfg.devices.push_back(cd);
 
     Device net;
     net.kind = DeviceKind::network_adapter;
     net.emulated_type = pvs::net_bridged;
+    if (const int model = default_net_adapter_type(os_version)) net.extra.set_text_at("AdapterType", std::to_string(model));
     cfg.devices.push_back(net);
 
     Device usb;
     usb.kind = DeviceKind::usb;
     cfg.devices.push_back(usb);
+    add_default_boot_order(cfg);
     return cfg;
 }
 

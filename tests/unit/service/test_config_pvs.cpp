@@ -175,9 +175,9 @@ TEST_CASE("config.pvs: round trip keeps every field") {
     VmConfig back = from_config_pvs(xml);
     CHECK(back.name == c.name);
     CHECK(back.description == c.description);
-    CHECK(modelled(back).hard_disks == c.hard_disks);
-    CHECK(modelled(back).devices == c.devices);
-    CHECK(modelled(back) == c);
+    CHECK(modelled(back).hard_disks == modelled(c).hard_disks);
+    CHECK(modelled(back).devices == modelled(c).devices);
+    CHECK(modelled(back) == modelled(c));
     CHECK(from_config_pvs(xml) == back);
     CHECK(to_config_pvs(back) == xml);  // stable output
 }
@@ -190,7 +190,8 @@ TEST_CASE("config.pvs: written with the product's element names") {
           "<OsType>9</OsType>", "<OsNumber>2314</OsNumber>", "<VmDescription>", "<Hardware>", "<Cpu>",
           "<Number>4</Number>", "<Memory>", "<RAM>4096</RAM>", "<VideoMemorySize>32</VideoMemorySize>",
           "<Hdd id=\"0\">", "<Index>0</Index>", "<SystemName>harddisk.hdd</SystemName>", "<Size>65536</Size>",
-          "<InterfaceType>3</InterfaceType>", "<CdRom id=\"0\">", "<NetworkAdapter id=\"0\">",
+          "<InterfaceType>1</InterfaceType>", "<SubType>3</SubType>", "<AdapterType>3</AdapterType>",
+          "<BootingOrder>", "<CdRom id=\"0\">", "<NetworkAdapter id=\"0\">",
           "<MAC>001C42AABBCC</MAC>", "<USB id=\"0\">", "<Serial id=\"0\">", "&lt;&amp;&gt;"}) {
         INFO(needle);
         CHECK(xml.find(needle) != std::string::npos);
@@ -275,12 +276,35 @@ TEST_CASE("config.pvs: default configuration follows the guest OS") {
     CHECK(win.os_type == pvs::guest_type_windows);
     CHECK(win.ram_mib == 2048);
     REQUIRE(win.hard_disks.size() == 1);
-    CHECK(win.hard_disks[0].interface_type == pvs::iface_sata);
+    // As the SDK: a guest with virtio gets its disk on SCSI (virtio-scsi); a
+    // Windows guest's CD-ROM stays on SATA for its installer.
+    constexpr int scsi = 1;
+    CHECK(win.hard_disks[0].interface_type == scsi);
+    CHECK(win.hard_disks[0].extra.text_at("SubType") == "3");
+    CHECK(win.devices[0].interface_type == pvs::iface_sata);
+    CHECK(win.devices[0].stack_index == 0);
     VmConfig lin = make_default_config(2314);
     CHECK(lin.os_type == pvs::guest_type_linux);
-    CHECK(lin.hard_disks[0].interface_type == pvs::iface_virtio_block);
+    CHECK(lin.hard_disks[0].interface_type == scsi);
     CHECK(lin.hard_disks[0].size_mib == 65536);
-    CHECK(lin.devices.size() == 3);
+    REQUIRE(lin.devices.size() == 3);
+    CHECK(lin.devices[0].interface_type == scsi);
+    CHECK(lin.devices[0].stack_index == 1);
+    CHECK(lin.devices[1].extra.text_at("AdapterType") == "3");  // virtio
+    // A guest without virtio (Windows XP): SATA; no adapter model it supports.
+    VmConfig xp = make_default_config(2055 /* PVS_GUEST_VER_WIN_XP */);
+    CHECK(xp.hard_disks[0].interface_type == pvs::iface_sata);
+    CHECK(xp.devices[0].stack_index == 1);
+    CHECK_FALSE(xp.devices[1].extra.text_at("AdapterType").has_value());  // XP: neither virtio nor e1000
+    // The boot order: disk, CD-ROM, USB (not in use), network.
+    const XmlTree* order = lin.extra.find("Settings/Startup/BootingOrder");
+    REQUIRE(order != nullptr);
+    const auto entries = order->all("BootDevice");
+    REQUIRE(entries.size() == 4);
+    CHECK(entries[0]->text_at("Type") == "6");
+    CHECK(entries[1]->text_at("Type") == "5");
+    CHECK(entries[2]->text_at("InUse") == "0");
+    CHECK(entries[3]->text_at("BootingNumber") == "3");
     CHECK(make_default_config(2314, false).hard_disks.empty());
 }
 
@@ -316,7 +340,7 @@ TEST_CASE("config.pvs: save is atomic and load reports a missing file as not_a_b
     REQUIRE_ERRC(load_config_pvs(file), Errc::not_a_bundle);
     VmConfig c = sample_config();
     save_config_pvs(file, c);
-    CHECK(modelled(load_config_pvs(file)) == c);
+    CHECK(modelled(load_config_pvs(file)) == modelled(c));
     c.name = "renamed";
     save_config_pvs(file, c);
     CHECK(load_config_pvs(file).name == "renamed");

@@ -10,17 +10,6 @@
 namespace prlctl {
 namespace {
 
-void say(const std::string& s) {
-    std::printf("%s\n", s.c_str());
-    std::fflush(stdout);
-}
-
-int report(PRL_RESULT rc, const std::string& message) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "%s\n", message.c_str());
-    return rc;
-}
-
 // Runs one job: "<Doing> the VM...", then success or "Failed to <verb> the VM: <err>".
 int job_action(PRL_HANDLE job, const Vm& vm, const char* doing, const char* verb, const char* done) {
     const std::string kind = vm.kind();

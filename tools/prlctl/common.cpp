@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 namespace prlctl {
@@ -304,6 +305,32 @@ CommandLine parse(int argc, char** argv, int first, const std::vector<OptionSpec
         }
     }
     return cl;
+}
+
+void say(const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+}
+
+int report(PRL_RESULT rc, const std::string& message) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", message.c_str());
+    return rc;
+}
+
+int run_command(const std::function<PRL_RESULT(PRL_HANDLE server)>& command) {
+    PRL_RESULT rc = 0;
+    try {
+        prlshim::Api api;
+        prlshim::Session session;
+        rc = command(session.server());
+    } catch (const Error& e) {
+        rc = report(e.code, e.message);
+    } catch (const prlshim::Failure& f) {
+        rc = report(f.code(), f.what());
+    }
+    std::fflush(stdout);
+    return exit_status(rc);
 }
 
 }  // namespace prlctl

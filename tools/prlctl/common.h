@@ -5,6 +5,7 @@
 
 #include "session.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct Error {
 
 // The exit status for a result (0; 254 frozen; 253 no service; 1..255 else).
 int exit_status(PRL_RESULT rc);
+// A line on stdout, flushed (so it precedes what follows on stderr).
+void say(const std::string& line);
+// A failure's message on stderr, after what stdout holds; returns `rc`.
+int report(PRL_RESULT rc, const std::string& message);
+// Runs `command` on a logged-in session and returns the process's exit
+// status: a failure it throws is reported on stderr, as the product's tools do.
+int run_command(const std::function<PRL_RESULT(PRL_HANDLE server)>& command);
+
 // The SDK's text for a code: the brief text, then the long one when it differs.
 std::string result_text(PRL_RESULT rc);
 // Waits for a job. Returns its code; on failure `err` holds the text the

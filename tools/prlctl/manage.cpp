@@ -8,17 +8,6 @@
 namespace prlctl {
 namespace {
 
-void say(const std::string& s) {
-    std::printf("%s\n", s.c_str());
-    std::fflush(stdout);
-}
-
-int report(PRL_RESULT rc, const std::string& message) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "%s\n", message.c_str());
-    return rc;
-}
-
 Handle server_config(PRL_HANDLE server) { return wait_param(PrlSrv_GetSrvConfig(server), "PrlSrv_GetSrvConfig"); }
 
 std::string absolute(const std::string& p) {

@@ -96,24 +96,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     prlshim::interrupt::install();
-    PRL_RESULT rc = 0;
-    try {
-        prlshim::Api api;
-        prlshim::Session session;
-        if (action == "list") rc = list(session.server(), cl);
-        else if (action == "create") rc = create(session.server(), cl);
-        else if (action == "register") rc = register_vm(session.server(), cl);
-        else if (action == "set") rc = set(session.server(), cl);
-        else rc = vm_action(session.server(), cl);
-    } catch (const Error& e) {
-        std::fflush(stdout);
-        std::fprintf(stderr, "%s\n", e.message.c_str());
-        rc = e.code;
-    } catch (const prlshim::Failure& f) {
-        std::fflush(stdout);
-        std::fprintf(stderr, "%s\n", f.what());
-        rc = f.code();
-    }
-    std::fflush(stdout);
-    return exit_status(rc);
+    return run_command([&](PRL_HANDLE server) -> PRL_RESULT {
+        if (action == "list") return list(server, cl);
+        if (action == "create") return create(server, cl);
+        if (action == "register") return register_vm(server, cl);
+        if (action == "set") return set(server, cl);
+        return vm_action(server, cl);
+    });
 }

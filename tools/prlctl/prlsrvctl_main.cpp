@@ -41,20 +41,5 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", e.message.c_str());
         return 1;
     }
-    PRL_RESULT rc = 0;
-    try {
-        prlshim::Api api;
-        prlshim::Session session;
-        rc = server_info(session.server(), cl);
-    } catch (const Error& e) {
-        std::fflush(stdout);
-        std::fprintf(stderr, "%s\n", e.message.c_str());
-        rc = e.code;
-    } catch (const prlshim::Failure& f) {
-        std::fflush(stdout);
-        std::fprintf(stderr, "%s\n", f.what());
-        rc = f.code();
-    }
-    std::fflush(stdout);
-    return exit_status(rc);
+    return run_command([&](PRL_HANDLE server) { return server_info(server, cl); });
 }

@@ -37,6 +37,8 @@ run() {
     rm -f "$out" "$err"
 }
 uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
+# The VM's snapshot ids, in the list's order (parents first).
+snapshot_ids() { "$BIN/prlctl" snapshot-list "$1" -H 2>/dev/null | awk '{print $NF}' | tr -d '*'; }
 
 run_version_line prlsrvctl --help
 run prlctl list --all --info --json
@@ -67,6 +69,27 @@ run prlctl set vm1 --description "a test VM"
 run prlctl set vm1 --name vm1renamed
 run prlctl set vm1renamed --name vm1
 run prlctl list -a -o name,description
+run prlctl snapshot-list vm1
+run prlctl snapshot vm1 -n first -d "before the change"
+run prlctl snapshot vm1 -n second
+S1=$(snapshot_ids vm1 | sed -n 1p); S2=$(snapshot_ids vm1 | sed -n 2p)
+run prlctl snapshot-list vm1
+run prlctl snapshot-list vm1 -H
+run prlctl snapshot-list vm1 -t
+run prlctl snapshot-list vm1 -i "$S1"
+run prlctl snapshot-switch vm1 -i "$S1"
+run prlctl snapshot vm1 -n third
+run prlctl snapshot vm1 -n fourth
+run prlctl snapshot-list vm1
+run prlctl snapshot-list vm1 -t
+run prlctl snapshot-list vm1 --id "${S2:1:36}"
+run prlctl snapshot-switch vm1 -i "{00000000-0000-0000-0000-000000000000}"
+run prlctl snapshot-switch vm1 -i notauuid
+run prlctl snapshot-delete vm1
+run prlctl snapshot-delete vm1 -i "$S2"
+run prlctl snapshot-list vm1 -t
+run prlctl snapshot-delete vm1 -i "$S1" -c
+run prlctl snapshot-list vm1
 run prlctl status vm1
 run prlctl start vm1
 run prlctl status vm1

@@ -27,6 +27,10 @@ void usage(const char* me) {
         "  exec <ID | NAME> <command> [arg ...]\n"
         "  enter <ID | NAME>\n"
         "  capture <ID | NAME> [--file <path>]\n"
+        "  snapshot <ID | NAME> [-n,--name <name>] [-d,--description <desc>]\n"
+        "  snapshot-delete <ID | NAME> -i,--id <snapid> [-c,--children]\n"
+        "  snapshot-list <ID | NAME> [-t,--tree] [-i,--id <snapid>] [-H,--no-header]\n"
+        "  snapshot-switch <ID | NAME> -i,--id <snapid> [--skip-resume]\n"
         "See prlctl(8).\n",
         me);
 }
@@ -45,6 +49,10 @@ const std::vector<OptionSpec> kSetOptions = {
 const std::vector<OptionSpec> kStopOptions = {{"kill", 0, false}, {"noforce", 0, false}, {"acpi", 0, false},
                                               {"force", 0, false}};
 const std::vector<OptionSpec> kCaptureOptions = {{"file", 0, true}};
+const std::vector<OptionSpec> kSnapshotOptions = {{"name", 'n', true}, {"description", 'd', true}, {"wait", 0, false}};
+const std::vector<OptionSpec> kSnapshotSwitchOptions = {{"id", 'i', true}, {"wait", 0, false}, {"skip-resume", 0, false}};
+const std::vector<OptionSpec> kSnapshotDeleteOptions = {{"id", 'i', true}, {"children", 'c', false}};
+const std::vector<OptionSpec> kSnapshotListOptions = {{"id", 'i', true}, {"tree", 't', false}, {"no-header", 'H', false}};
 const std::vector<OptionSpec> kNone = {};
 
 const char* const kVmActions[] = {"start", "stop",       "pause",  "resume",  "suspend", "restart", "reset",
@@ -72,6 +80,10 @@ int main(int argc, char** argv) {
                                          : action == "set"        ? &kSetOptions
                                          : action == "stop"       ? &kStopOptions
                                          : action == "capture"    ? &kCaptureOptions
+                                         : action == "snapshot"   ? &kSnapshotOptions
+                                         : action == "snapshot-switch" ? &kSnapshotSwitchOptions
+                                         : action == "snapshot-delete" ? &kSnapshotDeleteOptions
+                                         : action == "snapshot-list"   ? &kSnapshotListOptions
                                          : vm_action_name         ? &kNone
                                                                   : nullptr;
     if (!specs) {
@@ -101,6 +113,7 @@ int main(int argc, char** argv) {
         if (action == "create") return create(server, cl);
         if (action == "register") return register_vm(server, cl);
         if (action == "set") return set(server, cl);
+        if (action.rfind("snapshot", 0) == 0) return snapshot_action(server, cl);
         return vm_action(server, cl);
     });
 }

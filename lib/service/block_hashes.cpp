@@ -162,33 +162,18 @@ std::vector<BlockDigest> hash_blocks(const fs::path& image, std::uint64_t size, 
 }
 
 HashedClone clone_and_hash(const fs::path& image, const fs::path& view, std::uint32_t g) {
+    if (g == 0) throw Error(Errc::invalid_argument, "granularity 0");
     HashedClone result;
-    if (reflink_file(image, view)) {
-        struct stat st {};
-        if (::stat(view.c_str(), &st) != 0) throw_errno("stat " + view.string(), errno);
-        result.size = static_cast<std::uint64_t>(st.st_size);
-        return result;
-    }
-    UniqueFd in = open_image(image);
+    result.method = clone_file_with(image, view, [&](int in, int out, off_t size) {
+        const std::uint64_t bytes = static_cast<std::uint64_t>(size);
+        if (::ftruncate(out, size) != 0) throw_errno("truncate " + view.string(), errno);
+        const std::vector<bool> data = data_blocks(in, bytes, g, block_count(bytes, g));
+        result.hashes = zero_hashes_of_holes(data, bytes, g);
+        hash_marked(in, out, image, bytes, g, data, result.hashes);
+    });
     struct stat st {};
-    if (::fstat(in.get(), &st) != 0) throw_errno("stat " + image.string(), errno);
-    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, image.string() + " is not a regular file");
-    result.method = CloneMethod::sparse_copy;
+    if (::stat(view.c_str(), &st) != 0) throw_errno("stat " + view.string(), errno);
     result.size = static_cast<std::uint64_t>(st.st_size);
-    const std::uint64_t count = block_count(result.size, g);
-
-    UniqueFd out(::open(view.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!out) throw_errno("create " + view.string(), errno);
-    try {
-        if (::ftruncate(out.get(), st.st_size) != 0) throw_errno("truncate " + view.string(), errno);
-        const std::vector<bool> data = data_blocks(in.get(), result.size, g, count);
-        result.hashes = zero_hashes_of_holes(data, result.size, g);
-        hash_marked(in.get(), out.get(), image, result.size, g, data, result.hashes);
-        if (::fsync(out.get()) != 0) throw_errno("fsync " + view.string(), errno);
-    } catch (...) {
-        ::unlink(view.c_str());
-        throw;
-    }
     return result;
 }
 

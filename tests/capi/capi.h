@@ -97,6 +97,16 @@ inline PRL_HANDLE forged_handle() { return reinterpret_cast<PRL_HANDLE>(static_c
 
 namespace capi {
 
+// Runs a job to its end, requires its code to be `want` and, on success,
+// returns its result.
+inline Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
+    Handle j(job);
+    REQUIRE_PRL(wait_code(j, 120000), want);
+    Handle result;
+    if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
+    return result;
+}
+
 // A VM made offline (no login) for configuration and device tests.
 struct NewVm {
     Api api;

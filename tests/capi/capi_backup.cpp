@@ -85,13 +85,7 @@ struct Fixture {
         REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, hd.out()));
         image = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(hd, b, l); });
     }
-    static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
-        Handle j(job);
-        REQUIRE_PRL(capi::wait_code(j, 120000), want);
-        Handle result;
-        if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
-        return result;
-    }
+    static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) { return capi::run(job, want); }
     std::string backup(PRL_UINT32 flags, const char* description = "") {
         Handle result = run(PrlSrv_CreateVmBackup(server, uuid.c_str(), "", 0, "", description, flags, 0, PRL_FALSE));
         REQUIRE(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) {

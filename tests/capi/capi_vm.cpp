@@ -11,13 +11,7 @@ using capi::Handle;
 
 namespace {
 
-Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
-    Handle j(job);
-    REQUIRE_PRL(capi::wait_code(j, 60000), want);
-    Handle result;
-    if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
-    return result;
-}
+using capi::run;
 
 Handle login() {
     Handle server;

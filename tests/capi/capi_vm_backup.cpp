@@ -37,13 +37,7 @@ std::string random_bytes(std::mt19937_64& rng, std::size_t n) {
     return s;
 }
 
-Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
-    Handle j(job);
-    REQUIRE_PRL(capi::wait_code(j, 120000), want);
-    Handle result;
-    if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
-    return result;
-}
+using capi::run;
 
 // A logged-in session with one registered VM that has a 16 MiB disk; its
 // state root is a private temporary one, or `state_root` when given.

@@ -23,13 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
-    Handle j(job);
-    REQUIRE_PRL(capi::wait_code(j, 120000), want);
-    Handle result;
-    if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
-    return result;
-}
+using capi::run;
 
 Handle param(const Handle& result) {
     Handle h;

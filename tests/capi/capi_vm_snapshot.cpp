@@ -71,13 +71,7 @@ struct Fixture {
         bundle = image.parent_path();
         scribble(0, 1 << 20);
     }
-    static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) {
-        Handle j(job);
-        REQUIRE_PRL(capi::wait_code(j, 120000), want);
-        Handle result;
-        if (want == PRL_ERR_SUCCESS) REQUIRE_PRL_OK(PrlJob_GetResult(j, result.out()));
-        return result;
-    }
+    static Handle run(PRL_HANDLE job, PRL_RESULT want = PRL_ERR_SUCCESS) { return capi::run(job, want); }
     static std::string text(const Handle& result) {
         return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
     }

@@ -148,16 +148,18 @@ void fsync_or_throw(int fd, const fs::path& path) {
 
 }  // namespace
 
-bool reflink_file(const fs::path& from, const fs::path& to, mode_t mode) {
+CloneMethod clone_file_with(const fs::path& from, const fs::path& to, const ByteCopier& copy, mode_t mode) {
     OpenedPair p = open_pair(from, to, mode);
     try {
-        // EOPNOTSUPP/EINVAL/EXDEV/ENOTTY: this filesystem (or pair) cannot share extents.
+        CloneMethod method = CloneMethod::reflink;
+        // EOPNOTSUPP/EINVAL/EXDEV/ENOTTY: this filesystem (or pair) cannot
+        // share extents; `to` is still empty then.
         if (::ioctl(p.out.get(), FICLONE, p.in.get()) != 0) {
-            ::unlink(to.c_str());
-            return false;
+            copy(p.in.get(), p.out.get(), p.size);
+            method = CloneMethod::sparse_copy;
         }
         fsync_or_throw(p.out.get(), to);
-        return true;
+        return method;
     } catch (...) {
         ::unlink(to.c_str());
         throw;
@@ -165,16 +167,8 @@ bool reflink_file(const fs::path& from, const fs::path& to, mode_t mode) {
 }
 
 CloneMethod clone_file(const fs::path& from, const fs::path& to, mode_t mode) {
-    if (reflink_file(from, to, mode)) return CloneMethod::reflink;
-    OpenedPair p = open_pair(from, to, mode);
-    try {
-        sparse_copy(p.in.get(), p.out.get(), p.size, from);
-        fsync_or_throw(p.out.get(), to);
-        return CloneMethod::sparse_copy;
-    } catch (...) {
-        ::unlink(to.c_str());
-        throw;
-    }
+    return clone_file_with(
+        from, to, [&from](int in, int out, off_t size) { sparse_copy(in, out, size, from); }, mode);
 }
 
 CloneMethod replace_with_clone(const fs::path& from, const fs::path& target, mode_t mode) {

@@ -2,6 +2,7 @@
 // and the external-backup view all copy whole images (docs/snapshots.md).
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <sys/types.h>
 
 namespace prl::service {
@@ -17,10 +18,16 @@ enum class CloneMethod {
 // it). On failure nothing is left at `to`. Throws prl::service::Error.
 CloneMethod clone_file(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode = 0600);
 
-// The reflink half of clone_file: true when `to` now shares all of `from`'s
-// extents (fsynced); false, with nothing left at `to`, when this filesystem
-// (or pair of files) cannot share extents. Other failures throw.
-bool reflink_file(const std::filesystem::path& from, const std::filesystem::path& to, mode_t mode = 0600);
+// How a copy moves the bytes where the filesystem cannot share extents: given
+// `from` open for reading, `to` created empty, and `from`'s size, it must
+// leave `to` holding exactly those bytes (clone_file's own copier copies only
+// the data extents; the external backup's also hashes them on the way).
+using ByteCopier = std::function<void(int from_fd, int to_fd, off_t size)>;
+
+// clone_file with `copy` moving the bytes when no reflink is possible. The same
+// guarantees: `to` must not exist, is fsynced, and is gone on failure.
+CloneMethod clone_file_with(const std::filesystem::path& from, const std::filesystem::path& to,
+                            const ByteCopier& copy, mode_t mode = 0600);
 
 // Makes the existing `target` hold exactly the bytes of `from`, atomically:
 // a clone beside it, renamed over it, directory synced. Readers see the old

@@ -28,7 +28,7 @@ build)
   mkdir -p "$dir"
   start=$(date +%s)
   CC=clang CXX=clang++ cmake -S "$src" -B "$dir" -DPRLSHIM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O0 -g1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" \
     > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
   cmake --build "$dir" --target fuzz_targets -j "$(nproc)" > "$dir.build.log" 2>&1 \
     || { tail -60 "$dir.build.log"; exit 1; }

@@ -94,6 +94,12 @@ std::optional<std::string> XmlTree::text_at(const std::string& path) const {
     return t->text;
 }
 
+void XmlTree::set_text_at(const std::string& path, const std::string& value) {
+    XmlTree& at = ensure(path);
+    at.children.clear();
+    at.text = value;
+}
+
 const std::string* XmlTree::attribute(const std::string& key) const {
     for (const auto& [k, v] : attributes)
         if (k == key) return &v;
@@ -174,7 +180,9 @@ xmlNode* append_xml(xmlDoc* doc, xmlNode* parent, const XmlTree& tree) {
     if (parent) xmlAddChild(parent, n);
     else xmlDocSetRootElement(doc, n);
     for (const auto& [k, v] : tree.attributes) xmlSetProp(n, X(k.c_str()), X(v.c_str()));
-    if (!tree.text.empty() && tree.children.empty()) xmlNodeAddContent(n, X(tree.text.c_str()));
+    // Mixed content keeps its text (before the children): readers take an
+    // element's direct text whatever else it holds.
+    if (!tree.text.empty()) xmlNodeAddContent(n, X(tree.text.c_str()));
     for (const auto& c : tree.children) append_xml(doc, n, c);
     return n;
 }

@@ -20,7 +20,7 @@ namespace prl::service {
 struct XmlTree {
     std::string name;
     std::vector<std::pair<std::string, std::string>> attributes;
-    std::string text;  // only meaningful for leaf elements
+    std::string text;  // direct text (written before any children)
     std::vector<XmlTree> children;
 
     bool empty() const noexcept { return name.empty() && children.empty() && text.empty(); }
@@ -35,7 +35,9 @@ struct XmlTree {
     bool erase(const std::string& path);
 
     std::optional<std::string> text_at(const std::string& path) const;
-    void set_text_at(const std::string& path, const std::string& value) { ensure(path).text = value; }
+    // A modelled value is the element's whole content: any child elements a
+    // file had there go, so what is written reads back as `value`.
+    void set_text_at(const std::string& path, const std::string& value);
 
     const std::string* attribute(const std::string& key) const;
     void set_attribute(const std::string& key, const std::string& value);

@@ -334,6 +334,29 @@ TEST_CASE("config.pvs: wrong root and bad numbers and bad UUIDs are corrupt") {
                  Errc::corrupt);
 }
 
+TEST_CASE("config.pvs: a value written among child elements reads back the same") {
+    // Found by fuzz_config_pvs: readers take an element's direct text even
+    // when it also holds elements; the writer used to drop such text.
+    const VmConfig c = from_config_pvs(
+        "<VirtuozzoVirtualMachine><Identification><VmUuid>01234567-89ab-cdef-<Z/>0123-456789abcdef</VmUuid>"
+        "<VmName>a<b/>c</VmName></Identification><Settings><General><VmDescription>one<i>x</i>two"
+        "</VmDescription></General></Settings><Hardware><Hdd id=\"0\"><SystemName>d<q/>.hdd</SystemName>"
+        "</Hdd></Hardware><Kept>text<Inner/></Kept></VirtuozzoVirtualMachine>");
+    REQUIRE(c.uuid == "{01234567-89ab-cdef-0123-456789abcdef}");
+    REQUIRE(c.name == "ac");
+    REQUIRE(c.description == "onetwo");
+    REQUIRE(c.hard_disks.at(0).image_path == "d.hdd");
+    const std::string written = to_config_pvs(c);
+    const VmConfig again = from_config_pvs(written);
+    REQUIRE(again.uuid == c.uuid);
+    REQUIRE(again.name == c.name);
+    REQUIRE(again.description == c.description);
+    REQUIRE(again.hard_disks.at(0).image_path == "d.hdd");
+    REQUIRE(to_config_pvs(again) == written);
+    // An element we do not model keeps its text and its children.
+    REQUIRE(written.find("<Kept>text<Inner/></Kept>") != std::string::npos);
+}
+
 TEST_CASE("config.pvs: save is atomic and load reports a missing file as not_a_bundle") {
     prl::test::TempDir tmp;
     auto file = tmp.path() / "config.pvs";

@@ -38,6 +38,13 @@ run() {
 }
 uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
 # The VM's snapshot ids, in the list's order (parents first).
+# A fact about the state root, checked the same way for either prlctl.
+on_disk() { printf '# on disk: %s\n' "$*" >> "$RAW"; }
+# Disks are large sparse files: same size, and the same bytes in the first 16 MiB (where the test writes).
+same_bytes() {
+    [ "$(stat -c %s "$1")" = "$(stat -c %s "$2" 2>/dev/null)" ] && cmp -s -n 16777216 "$1" "$2" \
+        && on_disk "$3: same bytes" || on_disk "$3: DIFFERENT or missing"
+}
 snapshot_ids() { "$BIN/prlctl" snapshot-list "$1" -H 2>/dev/null | awk '{print $NF}' | tr -d '*'; }
 
 run_version_line prlsrvctl --help
@@ -45,6 +52,13 @@ run prlctl list --all --info --json
 run prlctl list -a
 run prlctl create vm1 --vmtype vm --ostype linux
 run prlctl create vm2 --distribution win-2012
+run prlctl create vm3 -d list
+run prlctl create vm3 -o list
+run prlctl create vm3 --distribution nosuch
+run prlctl create vm3 --ostype nosuch
+run prlctl create vm3 --chipset foo
+run prlctl create vm3 -d debian --dst ./relative
+run prlctl create vm3 -d debian --dst nonexistent
 U=$(uuid_of vm1)
 run prlctl list
 run prlctl list -a
@@ -90,6 +104,29 @@ run prlctl snapshot-delete vm1 -i "$S2"
 run prlctl snapshot-list vm1 -t
 run prlctl snapshot-delete vm1 -i "$S1" -c
 run prlctl snapshot-list vm1
+# Clones: a copy, a template, a linked clone; their disks hold vm1's bytes.
+head -c 1048576 /dev/urandom | dd of="$PRLSHIM_HOME/vms/vm1.pvm/harddisk.hdd" bs=1M seek=3 conv=notrunc status=none
+run prlctl clone vm1 --name copy1
+run prlctl clone vm1 --name tmpl1 --template
+run prlctl clone vm1 -n linked1 --linked
+same_bytes "$PRLSHIM_HOME/vms/vm1.pvm/harddisk.hdd" "$PRLSHIM_HOME/vms/copy1.pvm/harddisk.hdd" "copy1's disk"
+same_bytes "$PRLSHIM_HOME/vms/vm1.pvm/harddisk.hdd" "$PRLSHIM_HOME/vms/tmpl1.pvm/harddisk.hdd" "tmpl1's disk"
+run prlctl list -a
+run prlctl list -a -t
+run prlctl start tmpl1
+run prlctl clone tmpl1 --name fromtmpl
+run prlctl list -a -H -o name,status
+run prlctl clone vm1
+run prlctl clone vm1 --name copy1
+run prlctl clone nosuchvm --name x
+run prlctl clone vm1 --name x --dst ./relative
+run prlctl clone vm1 --name x --dst nonexistent
+run prlctl clone vm1 --name x --detach-external-hdd maybe
+run prlctl clone vm1 --name x --bogus
+run prlctl delete linked1
+run prlctl delete fromtmpl
+run prlctl delete tmpl1
+run prlctl delete copy1
 run prlctl status vm1
 run prlctl start vm1
 run prlctl status vm1

@@ -11,6 +11,7 @@ int vm_action(PRL_HANDLE server, const CommandLine& cl);        // actions.cpp: 
 int create(PRL_HANDLE server, const CommandLine& cl);           // manage.cpp
 int register_vm(PRL_HANDLE server, const CommandLine& cl);      // manage.cpp
 int set(PRL_HANDLE server, const CommandLine& cl);              // manage.cpp
+int clone(PRL_HANDLE server, const CommandLine& cl);            // manage.cpp
 int snapshot_action(PRL_HANDLE server, const CommandLine& cl); // snapshots.cpp: snapshot, snapshot-list/-switch/-delete
 int server_info(PRL_HANDLE server, const CommandLine& cl);      // server_info.cpp
 

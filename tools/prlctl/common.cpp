@@ -262,6 +262,54 @@ PRL_UINT32 ostype_version(const std::string& family) {
     return 0;
 }
 
+namespace {
+// Names in rows of four, 16 wide and tab-separated, as the product prints them.
+std::string four_per_row(const std::vector<std::string>& names, bool close_full_row) {
+    std::string out;
+    char cell[64];
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        std::snprintf(cell, sizeof cell, "%-16s%s", names[i].c_str(), (i + 1) % 4 ? "\t" : "\n");
+        out += cell;
+    }
+    if (close_full_row || names.size() % 4) out += "\n";
+    return out;
+}
+}  // namespace
+
+std::string ostype_list() {
+    std::vector<std::string> names;
+    for (const auto& d : kFamilies) names.emplace_back(d.name);
+    return "\n" + four_per_row(names, true);
+}
+
+std::string distribution_list(PRL_HANDLE server) {
+    Handle matrix, types;
+    PRL_RESULT rc = PrlSrv_GetSupportedOses(server, matrix.out());
+    if (rc) throw Error{rc, "PrlSrv_GetSupportedOses: " + result_text(rc)};
+    if ((rc = PrlOsesMatrix_GetSupportedOsesTypes(matrix, types.out())))
+        throw Error{rc, "PrlOsesMatrix_GetSupportedOsesTypes: " + result_text(rc)};
+    PRL_UINT32 n = 0;
+    PrlOpTypeList_GetItemsCount(types, &n);
+    std::vector<std::string> supported, experimental;
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        PRL_UINT8 type = 0;
+        if (PRL_FAILED(PrlOpTypeList_GetItem(types, i, &type))) continue;
+        Handle versions;
+        if (PRL_FAILED(PrlOsesMatrix_GetSupportedOsesVersions(matrix, type, versions.out()))) continue;
+        PRL_UINT32 m = 0;
+        PrlOpTypeList_GetItemsCount(versions, &m);
+        for (PRL_UINT32 j = 0; j < m; ++j) {
+            PRL_UINT16 version = 0;
+            if (PRL_FAILED(PrlOpTypeList_GetItem(versions, j, &version))) continue;
+            PRL_GUEST_OS_SUPPORT_TYPE support = PGS_OS_SUPPORTED;
+            if (PRL_FAILED(PrlOsesMatrix_GetSupportType(matrix, type, version, &support))) continue;
+            (support == PGS_OS_SUPPORTED ? supported : experimental).push_back(distribution_name(version));
+        }
+    }
+    return "The following values are allowed:\n" + four_per_row(supported, false) + "Experimental support:\n" +
+           four_per_row(experimental, false);
+}
+
 CommandLine parse(int argc, char** argv, int first, const std::vector<OptionSpec>& specs, bool rest_verbatim) {
     CommandLine cl;
     bool have_id = false;

@@ -64,6 +64,11 @@ std::string state_word(VIRTUAL_MACHINE_STATE s);
 std::string distribution_name(PRL_UINT32 version);
 PRL_UINT32 distribution_version(const std::string& name);
 PRL_UINT32 ostype_version(const std::string& family);
+// The --ostype names, as `create -o list` prints them after its first line.
+std::string ostype_list();
+// The distributions the server supports, then those in experimental support
+// (`create -d list`).
+std::string distribution_list(PRL_HANDLE server);
 
 // A command line: the action, its target and options. Options are given in
 // a table: long name, short letter (0: none), takes a value.

@@ -1,6 +1,7 @@
-// prlctl create, register and set.
+// prlctl create, register, set and clone.
 #include "commands.h"
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,26 +15,55 @@ std::string absolute(const std::string& p) {
     return p.empty() ? p : std::filesystem::absolute(p).lexically_normal().string();
 }
 
+// --dst (or --location) as the product's prlctl takes it: "./x" is refused,
+// another relative path must exist and is made absolute; "" means the
+// default place.
+std::string location_option(const CommandLine& cl) {
+    std::string dst = cl.has("dst") ? cl.get("dst") : cl.get("location");
+    if (dst.empty() || dst[0] == '/') return dst;
+    if (dst[0] == '.') throw Error{1, "An incorrect value for --dst is specified; relative paths are not allowed."};
+    char full[PATH_MAX];
+    if (!realpath(dst.c_str(), full)) throw Error{1, "Unable to get full path for " + dst};
+    return full;
+}
+
 }  // namespace
 
 int create(PRL_HANDLE server, const CommandLine& cl) {
     if (cl.has("vmtype") && cl.get("vmtype") == "ct")
         return report(PRL_ERR_UNIMPLEMENTED, "Containers are created with 'prlshim create --ct' (see prlctl(8))");
+    // The option checks in the product's order: a bad --ostype stops at
+    // once with the family names; a bad --distribution is reported, and after
+    // the other options are checked, the server's list is printed instead.
     std::string dist = "win";
     PRL_UINT32 version = ostype_version("win");
+    if (cl.has("ostype")) {
+        dist = cl.get("ostype");
+        version = ostype_version(dist);
+        if (version == 0) {
+            if (dist != "list") std::fprintf(stderr, "An incorrect value for --ostype is specified:%s\n", dist.c_str());
+            std::fputs(("The following values are allowed: " + ostype_list()).c_str(), stdout);
+            return 1;
+        }
+    }
+    bool list_distributions = false;
     if (cl.has("distribution")) {
         dist = cl.get("distribution");
         version = distribution_version(dist);
-    } else if (cl.has("ostype")) {
-        dist = cl.get("ostype");
-        version = ostype_version(dist);
+        list_distributions = version == 0;
+        if (version == 0 && dist != "list")
+            std::fprintf(stderr, "An incorrect value for --distribution is specified: %s\n", dist.c_str());
     }
-    if (version == 0) return report(-1, "An incorrect value for --distribution or --ostype: " + dist);
     PRL_UINT32 chipset = PRL_CHIPSET_TYPE::CHIP_Q35;
     if (cl.has("chipset")) {
         const std::string c = cl.get("chipset");
         if (c == "piix") chipset = PRL_CHIPSET_TYPE::CHIP_PCI440FX;
-        else if (c != "q35") return report(-1, "An incorrect value for --chipset: " + c);
+        else if (c != "q35") return report(1, "An incorrect value for --chipset is specified: " + c);
+    }
+    const std::string dst = location_option(cl);  // checked with the options, before any work
+    if (list_distributions) {
+        std::fputs(distribution_list(server).c_str(), stdout);
+        return dist == "list" ? 0 : 1;
     }
 
     say("Creating the virtual machine...");
@@ -63,7 +93,6 @@ int create(PRL_HANDLE server, const CommandLine& cl) {
     say("set chipset version = " + std::to_string(chip_version));
     if ((rc = PrlVmCfg_SetChipsetVersion(vm, chip_version)))
         return report(rc, ":PrlVmCfg_SetChipsetVersion " + result_text(rc));
-    const std::string dst = absolute(cl.get("dst"));
     Handle job(PrlVm_RegEx(vm, dst.c_str(), PACF_NON_INTERACTIVE_MODE));
     std::string err;
     if ((rc = wait(job, err))) {
@@ -132,6 +161,33 @@ int set(PRL_HANDLE server, const CommandLine& cl) {
     std::string err;
     if ((rc = wait(commit, err))) return report(rc, "Unable to commit " + kind + " configuration: " + err);
     say("\nThe " + kind + " has been successfully configured.");
+    return 0;
+}
+
+int clone(PRL_HANDLE server, const CommandLine& cl) {
+    PRL_UINT32 flags = 0;
+    if (cl.has("template")) flags |= PCVF_CLONE_TO_TEMPLATE;
+    if (cl.has("changesid")) flags |= PCVF_CHANGE_SID;  // no guest to change: the SDK ignores it too
+    if (cl.has("linked")) flags |= PCVF_LINKED_CLONE;
+    if (cl.has("detach-external-hdd")) {
+        const std::string v = cl.get("detach-external-hdd");
+        const bool on = v == "yes" || v == "on", off = v == "no" || v == "off";
+        if (!on && !off) throw Error{1, "An invalid value was specified for --detach-external-hdd: " + v};
+        // As the product's prlctl: "no" toggles the flag, which is not set
+        // before, so it sets it as "yes" does.
+        if (on) flags |= PCVF_DETACH_EXTERNAL_VIRTUAL_HDD;
+        else flags ^= PCVF_DETACH_EXTERNAL_VIRTUAL_HDD;
+    }
+    const std::string dst = location_option(cl);
+    Vm vm = find_vm(server, cl.id);
+    const std::string kind = vm.kind();
+    const std::string name = cl.get("name");
+    if (name.empty()) return report(1, "Failed to clone the " + kind + "; the --name option is not specified.");
+    say("Clone the " + vm.name + " " + kind + " to " + (cl.has("template") ? "template" : kind) + " " + name + "...");
+    Handle job(PrlVm_CloneWithUuid(vm.cfg, name.c_str(), "", dst.c_str(), flags));
+    std::string err;
+    if (const PRL_RESULT rc = wait(job, err)) return report(rc, "\nFailed to clone the " + kind + ": " + err);
+    say("\nThe " + kind + " has been successfully cloned.");
     return 0;
 }
 

@@ -22,6 +22,7 @@ void usage(const char* me) {
         "         [--chipset piix|q35] [--uuid <UUID>]\n"
         "  register <PATH> [--preserve-uuid | --uuid <UUID>] [--regenerate-src-uuid] [--force]\n"
         "  set <ID | NAME> [--name <name>] [--cpus <N>] [--memsize <MB>] [--description <desc>]\n"
+        "  clone <ID | NAME> -n,--name <NEW_NAME> [-t,--template] [--linked] [--dst <path>] [--changesid]\n"
         "  start | pause | resume | suspend | restart | reset | status | unregister | delete <ID | NAME>\n"
         "  stop <ID | NAME> [--kill | --noforce]\n"
         "  exec <ID | NAME> <command> [arg ...]\n"
@@ -41,11 +42,16 @@ const std::vector<OptionSpec> kListOptions = {
     {"vmtype", 0, true},    {"template", 't', false}};
 const std::vector<OptionSpec> kCreateOptions = {
     {"ostype", 'o', true}, {"distribution", 'd', true}, {"vmtype", 0, true}, {"dst", 0, true},
-    {"no-hdd", 0, false},  {"chipset", 0, true},        {"uuid", 0, true},   {"changesid", 0, false}};
+    {"no-hdd", 0, false},  {"chipset", 0, true},        {"uuid", 0, true},   {"changesid", 0, false},
+    {"location", 0, true}};
 const std::vector<OptionSpec> kRegisterOptions = {
     {"preserve-uuid", 0, false}, {"uuid", 0, true}, {"regenerate-src-uuid", 0, false}, {"force", 0, false}};
 const std::vector<OptionSpec> kSetOptions = {
     {"name", 0, true}, {"cpus", 0, true}, {"memsize", 0, true}, {"description", 0, true}};
+const std::vector<OptionSpec> kCloneOptions = {
+    {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
+    {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},
+    {"detach-external-hdd", 0, true}};
 const std::vector<OptionSpec> kStopOptions = {{"kill", 0, false}, {"noforce", 0, false}, {"acpi", 0, false},
                                               {"force", 0, false}};
 const std::vector<OptionSpec> kCaptureOptions = {{"file", 0, true}};
@@ -78,6 +84,7 @@ int main(int argc, char** argv) {
                                          : action == "create"     ? &kCreateOptions
                                          : action == "register"   ? &kRegisterOptions
                                          : action == "set"        ? &kSetOptions
+                                         : action == "clone"      ? &kCloneOptions
                                          : action == "stop"       ? &kStopOptions
                                          : action == "capture"    ? &kCaptureOptions
                                          : action == "snapshot"   ? &kSnapshotOptions
@@ -113,6 +120,7 @@ int main(int argc, char** argv) {
         if (action == "create") return create(server, cl);
         if (action == "register") return register_vm(server, cl);
         if (action == "set") return set(server, cl);
+        if (action == "clone") return clone(server, cl);
         if (action.rfind("snapshot", 0) == 0) return snapshot_action(server, cl);
         return vm_action(server, cl);
     });

@@ -37,7 +37,6 @@ run() {
     rm -f "$out" "$err"
 }
 uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
-# The VM's snapshot ids, in the list's order (parents first).
 # A fact about the state root, checked the same way for either prlctl.
 on_disk() { printf '# on disk: %s\n' "$*" >> "$RAW"; }
 # Disks are large sparse files: same size, and the same bytes in the first 16 MiB (where the test writes).
@@ -45,6 +44,15 @@ same_bytes() {
     [ "$(stat -c %s "$1")" = "$(stat -c %s "$2" 2>/dev/null)" ] && cmp -s -n 16777216 "$1" "$2" \
         && on_disk "$3: same bytes" || on_disk "$3: DIFFERENT or missing"
 }
+# Backup ids, in backup-list's order.
+backup_ids() { "$BIN/prlctl" backup-list -H 2>/dev/null | awk '{print $2}'; }
+# A restored VM's bundle on disk: its config and disk image, as files.
+check_bundle() {
+    local b="$PRLSHIM_HOME/vms/$1.pvm"
+    { echo "\$ (on disk) $1.pvm"; for f in config.pvs harddisk.hdd; do
+        if [ -s "$b/$f" ]; then echo "$f: present"; else echo "$f: missing"; fi; done; } >> "$RAW"
+}
+# The VM's snapshot ids, in the list's order (parents first).
 snapshot_ids() { "$BIN/prlctl" snapshot-list "$1" -H 2>/dev/null | awk '{print $NF}' | tr -d '*'; }
 
 run_version_line prlsrvctl --help
@@ -154,6 +162,62 @@ run prlctl unregister vm1
 run prlctl list -a -H -o name,status
 run prlctl register "$PRLSHIM_HOME/vms/vm1.pvm"
 run prlctl list -a -H -o name,status
+run prlctl backup-list
+run prlctl backup vm1 -f --description "the first full"
+run prlctl backup vm1
+run prlctl backup vm1 -i -u --no-tunnel
+B1=$(backup_ids | sed -n 1p); B3=$(backup_ids | sed -n 3p)
+run prlctl backup-list
+run prlctl backup-list -H
+run prlctl backup-list -f
+run prlctl backup-list vm1
+run prlctl backup-list vm2 -f
+run prlctl backup-list "$U"
+run prlctl backup-list --vmtype ct
+run prlctl backup-list --vmtype vm -H --localvms
+run prlctl backup-list --vmtype xx
+run prlctl backup-list nosuchvm
+run prlctl backup-list "{00000000-0000-0000-0000-000000000000}"
+run prlctl restore --list
+run prlctl restore --list -f -t "$B3"
+run prlctl restore -l
+run prlctl restore vm1 -n vm1copy
+run prlctl list -a -H -o name,status
+check_bundle vm1copy
+run prlctl restore vm1
+check_bundle vm1
+run prlctl restore -t "$B1"
+run prlctl restore -t "$B3" -n vm1third
+check_bundle vm1third
+run prlctl restore -t "{00000000-0000-0000-0000-000000000000}"
+run prlctl restore -t garbage
+run prlctl restore "00000000-0000-0000-0000-000000000000"
+run prlctl restore nosuchvm
+run prlctl restore vm1 vm2
+run prlctl restore vm1 --bogus
+run prlctl restore --bogus vm1
+run prlctl restore vm1 --dst ./relative
+run prlctl restore -n lonely
+run prlctl backup nosuchvm
+run prlctl backup vm1 --bogus
+run prlctl backup -f vm1
+run prlctl backup vm1 -d
+run prlctl backup vm1 --uuid notauuid
+run prlctl backup vm1 -s x
+run prlctl backup vm1 -s user:secret@remotehost
+run prlctl backup vm1 --description
+run prlctl backup-delete -t "$B3" --keep-chain
+run prlctl backup-delete -t "{00000000-0000-0000-0000-000000000000}"
+run prlctl backup-delete nosuchvm
+run prlctl backup-delete "00000000-0000-0000-0000-000000000000"
+run prlctl backup-delete vm1copy
+run prlctl backup vm2 --full
+run prlctl backup-delete vm1
+run prlctl backup-list
+run prlctl backup-delete -t "$B1"
+run prlctl backup-list -H
+run prlctl delete vm1copy
+run prlctl delete vm1third
 run prlctl delete vm2
 run prlctl delete vm1
 run prlctl status vm1
@@ -163,14 +227,23 @@ run prlctl list --all --info --json
 # Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
 # dates, uptimes, EnvIDs.
 python3 - "$RAW" "$PRLSHIM_HOME" <<'PY'
-import re, sys
+import re, socket, sys
 text = open(sys.argv[1]).read().replace(sys.argv[2], "$HOME")
+# The host's name in backup-list (the table's Node column, -f's Host line).
+host = socket.gethostname()
+text = re.sub(r"(?<=[}0-9] )" + re.escape(host) + r" *(?= \d{4}-)", "HOST".ljust(20), text)
+text = re.sub(r"^Host: " + re.escape(host) + "$", "Host: HOST", text, flags=re.M)
 uuids = {}
 def uuid(m):
     return "UUID%d" % uuids.setdefault(m.group(0).lower(), len(uuids) + 1)
 text = re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", uuid, text)
 text = re.sub(r"\b001C42[0-9A-F]{6}\b", "MAC", text)
 text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "DATE", text)
+text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "ISODATE", text)  # a backup's time
+# A backup's stored size: compressed metadata holding UUIDs and times varies
+# by a few bytes from run to run (the disks' sizes do not).
+text = re.sub(r"^(\{.* ISODATE +[fi]) +\d+$", lambda m: m.group(1) + " " + "SIZE".rjust(10), text, flags=re.M)
+text = re.sub(r"^Size: \d+$", "Size: SIZE", text, flags=re.M)
 text = re.sub(r"(Uptime: )\S+", r"\1UPTIME", text)
 text = re.sub(r'("Uptime": )"\d+"', r'\1"UPTIME"', text)
 text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)

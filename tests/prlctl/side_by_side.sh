@@ -89,6 +89,9 @@ both prlctl capture v2
 # only stderr and the exit status are compared.
 QUIET=1 both prlctl status
 QUIET=1 both prlctl bogus v1
+QUIET=1 both prlctl backup
+QUIET=1 both prlctl restore
+QUIET=1 both prlctl backup-delete
 both prlsrvctl bogus
 echo "shared state root: $same commands identical, $differ differ"
 exit $status

@@ -15,4 +15,10 @@ int clone(PRL_HANDLE server, const CommandLine& cl);            // manage.cpp
 int snapshot_action(PRL_HANDLE server, const CommandLine& cl); // snapshots.cpp: snapshot, snapshot-list/-switch/-delete
 int server_info(PRL_HANDLE server, const CommandLine& cl);      // server_info.cpp
 
+// backups.cpp: backup, backup-list, restore, backup-delete. They read their
+// own options (the product's rules for stray words differ per action) and
+// return the exit status.
+bool is_backup_action(const std::string& action);
+int backup_action(int argc, char** argv);
+
 }  // namespace prlctl

@@ -32,6 +32,11 @@ void usage(const char* me) {
         "  snapshot-delete <ID | NAME> -i,--id <snapid> [-c,--children]\n"
         "  snapshot-list <ID | NAME> [-t,--tree] [-i,--id <snapid>] [-H,--no-header]\n"
         "  snapshot-switch <ID | NAME> -i,--id <snapid> [--skip-resume]\n"
+        "  backup <ID | NAME> [-f,--full | -i,--incremental] [--description <desc>] [-u,--no-compression]\n"
+        "         [--no-tunnel] [-s,--storage <user[[:passwd]@server[:port]>] [--backup-path <path>]\n"
+        "  backup-list [ID | NAME] [-f,--full] [-H,--no-header] [--vmtype ct|vm|all] [--localvms]\n"
+        "  backup-delete {<ID | NAME> | -t,--tag <backupid>} [--keep-chain]\n"
+        "  restore {<ID | NAME> | -t,--tag <backupid>} [-n,--name <new_name>] [--dst <path>] [--list [-f]]\n"
         "See prlctl(8).\n",
         me);
 }
@@ -78,6 +83,15 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string action = argv[1];
+    if (is_backup_action(action)) {
+        if (argc < 3 && action != "backup-list") {  // backup-list alone lists everything
+            usage(me);
+            std::fprintf(stderr, "Invalid usage\n");
+            return 1;
+        }
+        prlshim::interrupt::install();
+        return backup_action(argc, argv);
+    }
     bool vm_action_name = false;
     for (const char* a : kVmActions) vm_action_name = vm_action_name || action == a;
     const std::vector<OptionSpec>* specs = action == "list"       ? &kListOptions

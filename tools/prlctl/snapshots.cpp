@@ -3,8 +3,7 @@
 // out as the product's prlctl prints them (docs/prlctl.md).
 #include "commands.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "xml_reader.h"
 
 #include <cctype>
 #include <cstdio>
@@ -23,19 +22,9 @@ struct Snapshot {
     std::vector<std::unique_ptr<Snapshot>> children;
 };
 
-bool element(const xmlNode* n, const char* name) {
-    return n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0;
-}
-
-std::string content(const xmlNode* n) {
-    std::unique_ptr<xmlChar, void (*)(void*)> t(xmlNodeGetContent(n), xmlFree);
-    return t ? reinterpret_cast<const char*>(t.get()) : "";
-}
-
-std::string attribute(const xmlNode* n, const char* name) {
-    std::unique_ptr<xmlChar, void (*)(void*)> v(xmlGetProp(n, reinterpret_cast<const xmlChar*>(name)), xmlFree);
-    return v ? reinterpret_cast<const char*>(v.get()) : "";
-}
+using xml::attribute;
+using xml::content;
+using xml::element;
 
 std::unique_ptr<Snapshot> read_item(const xmlNode* item, Snapshot* parent) {
     auto s = std::make_unique<Snapshot>();
@@ -53,12 +42,10 @@ std::unique_ptr<Snapshot> read_item(const xmlNode* item, Snapshot* parent) {
 }
 
 // The head of the VirtuozzoSavedStates document; null when it has none.
-std::unique_ptr<Snapshot> read_tree(const std::string& xml) {
-    std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> doc(
-        xmlReadMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR),
-        xmlFreeDoc);
-    const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
-    if (!root || !element(root, "VirtuozzoSavedStates")) return nullptr;
+std::unique_ptr<Snapshot> read_tree(const std::string& text) {
+    const xml::Document doc = xml::parse(text);
+    const xmlNode* root = xml::root(doc, "VirtuozzoSavedStates");
+    if (!root) return nullptr;
     for (const xmlNode* c = root->children; c; c = c->next)
         if (element(c, "SavedStateItem")) return read_item(c, nullptr);
     return nullptr;

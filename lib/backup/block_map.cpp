@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kEntrySize = 56;
 constexpr size_t kTrailerSize = 64;
-constexpr char kMagic[8] = {'P', 'R', 'L', 'S', 'M', 'A', 'P', '1'};
+constexpr char kMapMagic[8] = {'P', 'R', 'L', 'S', 'M', 'A', 'P', '1'};
 constexpr size_t kBufEntries = 1024;  // 56 KiB of entries per read or write
 
 void encode(const MapEntry& e, uint8_t* p) {
@@ -67,7 +67,7 @@ Digest MapWriter::finish() {
     flush();
     uint8_t trailer[kTrailerSize] = {};
     const uint32_t block_size = kBlockSize;
-    std::memcpy(trailer, kMagic, 8);
+    std::memcpy(trailer, kMapMagic, 8);
     std::memcpy(trailer + 8, &block_size, 4);
     std::memcpy(trailer + 16, &logical_size_, 8);
     std::memcpy(trailer + 24, &count_, 8);
@@ -108,7 +108,7 @@ MapReader::MapReader(const fs::path& path, const Digest& expected, const std::st
     std::memcpy(&block_size, trailer + 8, 4);
     std::memcpy(&logical_size_, trailer + 16, 8);
     std::memcpy(&count_, trailer + 24, 8);
-    if (std::memcmp(trailer, kMagic, 8) != 0 || block_size != kBlockSize ||
+    if (std::memcmp(trailer, kMapMagic, 8) != 0 || block_size != kBlockSize ||
         count_ != (size - kTrailerSize) / kEntrySize)
         throw Error(Errc::corrupted, what + ": block map header is invalid");
     buf_.resize(kBufEntries * kEntrySize);

@@ -13,7 +13,7 @@ namespace prl::backup {
 namespace {
 
 // Version 2 added the configuration fields; a version 1 cache is simply stale.
-constexpr char kMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '2'};
+constexpr char kCatalogMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '2'};
 constexpr size_t kMaxCacheBytes = 256u << 20;
 
 class Out {
@@ -152,7 +152,7 @@ std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) 
     std::map<uint32_t, CachedElement> out;
     try {
         const std::string data = read_small_file(chain_dir / kCatalogCacheName, kMaxCacheBytes);
-        if (data.size() < 8 + 32 || std::memcmp(data.data(), kMagic, 8) != 0) return {};
+        if (data.size() < 8 + 32 || std::memcmp(data.data(), kCatalogMagic, 8) != 0) return {};
         const std::string body = data.substr(0, data.size() - 32);
         Sha256 sha;
         const Digest d = sha.digest(body.data(), body.size());
@@ -179,7 +179,7 @@ std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) 
 
 void write_catalog_cache(const fs::path& chain_dir, const std::map<uint32_t, CachedElement>& entries) {
     Out o;
-    o.buf.append(kMagic, 8);
+    o.buf.append(kCatalogMagic, 8);
     o.num<uint32_t>(static_cast<uint32_t>(entries.size()));
     for (const auto& [n, e] : entries) {
         o.num<uint64_t>(e.print.ino);

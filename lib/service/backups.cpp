@@ -4,29 +4,16 @@
 #include "store/disp_config.h"
 #include "store/error.h"
 #include "store/file_ops.h"
+#include "store/host_identity.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
 
-#include <pwd.h>
-#include <unistd.h>
-
 namespace fs = std::filesystem;
 
 namespace prl::service {
 namespace {
-
-std::string user_name() {
-    if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
-    return "uid" + std::to_string(geteuid());
-}
-
-std::string host_name() {
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0) return "localhost";
-    return name;
-}
 
 backup::VmType backup_type(VmType t) { return t == VmType::ct ? backup::VmType::ct : backup::VmType::vm; }
 
@@ -126,7 +113,7 @@ std::string Backups::create(const BackupRequest& request, const backup::Progress
     options.kind = request.kind;
     options.compress = request.compress;
     options.description = request.description;
-    options.creator = user_name();
+    options.creator = current_user_name();
     options.host = host_name();
     options.server_uuid = inventory_.root().server_uuid();
     options.flags = request.flags;

@@ -6,11 +6,11 @@
 #include "store/file_clone.h"
 #include "store/file_lock.h"
 #include "store/file_ops.h"
+#include "store/host_identity.h"
 #include "store/text_rules.h"
 #include "store/uuid_text.h"
 #include "store/vm_config.h"
 
-#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,11 +44,6 @@ std::string local_time_now() {
     char text[32];
     strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &t);
     return text;
-}
-
-std::string user_name() {
-    if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-    return std::to_string(::geteuid());
 }
 
 std::string checked_id(const std::string& id) {
@@ -192,7 +187,7 @@ std::string Snapshots::create(const std::string& vm_uuid, const std::string& nam
     node.name = name;
     node.description = description;
     node.created = local_time_now();
-    node.creator = user_name();
+    node.creator = current_user_name();
     node.vm_state = snapshot_vm_state(static_cast<int>(entry.state));
 
     // Built aside, renamed into place, then listed: a crash at any point

@@ -380,8 +380,11 @@ TEST_CASE("external backup: arguments, buffers and bounds", "[capi][extbackup]")
     REQUIRE_PRL_OK(PrlDisk_GetDiskInfo(disk, reinterpret_cast<PRL_DISK_PARAMETERS_PTR>(info.data()), &info_size));
     PRL_DISK_PARAMETERS p;
     std::memcpy(&p, info.data(), sizeof p);
-    REQUIRE(p.m_SizeInSectors == last);
-    REQUIRE(p.m_Parts == 1);
+    // The struct is packed: copy its fields out before Catch binds references to them.
+    const PRL_UINT64 size_in_sectors = p.m_SizeInSectors;
+    const PRL_UINT32 parts = p.m_Parts;
+    REQUIRE(size_in_sectors == last);
+    REQUIRE(parts == 1);
     REQUIRE(std::string(p.Name) == f.image);
     REQUIRE_PRL(PrlDisk_GetDiskInfo(disk, nullptr, nullptr), PRL_ERR_INVALID_ARG);
 

@@ -12,7 +12,9 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 # -O0 -g1: the sanitizers find the same faults unoptimised, and with UBSan
 # -O1 takes three times as long to compile (docs/reliability.md, 6.); the
 # tests run a little slower, which costs far less than the build saves.
-cmake -S "$src" -B "$dir" -DPRLSHIM_SANITIZE="$kind" -DCMAKE_BUILD_TYPE=Debug \
+# clang: it builds these trees in about 30% less time than g++ (the library:
+# 3m05 against 2m11 on 2 cores), and the fuzz tree uses it already.
+CC=clang CXX=clang++ cmake -S "$src" -B "$dir" -DPRLSHIM_SANITIZE="$kind" -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_C_FLAGS_DEBUG="-O0 -g1" -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" > "$dir.configure.log" 2>&1 \
   || { cat "$dir.configure.log"; exit 1; }
 cmake --build "$dir" -j "$(nproc)" > "$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; exit 1; }

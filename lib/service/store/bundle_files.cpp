@@ -46,11 +46,6 @@ void map_paths(VmConfig& cfg, Map map) {
     }
 }
 
-bool exists_nofollow(const fs::path& p) {
-    struct stat st {};
-    return ::lstat(p.c_str(), &st) == 0;
-}
-
 VmConfig in_bundle(const fs::path& bundle, VmConfig cfg) {
     map_paths(cfg, [&](const std::string& p) { return path_from_config(bundle, p); });
     // A disk image lives inside its bundle, whatever a config.pvs handed to us

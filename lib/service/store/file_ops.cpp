@@ -154,6 +154,11 @@ void remove_tree(const fs::path& path) {
     if (ec) throw Error(Errc::io_error, "remove " + path.string() + ": " + ec.message());
 }
 
+bool exists_nofollow(const fs::path& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
 bool is_directory_nofollow(const fs::path& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);

@@ -38,6 +38,8 @@ void create_sparse_file(const fs::path& path, std::uint64_t size_bytes);
 void remove_tree(const fs::path& path);
 
 bool is_directory_nofollow(const fs::path& path);
+// Whether anything (a dangling symlink too) is at `path`.
+bool exists_nofollow(const fs::path& path);
 
 // Absolute, lexically normal, with symlinks in existing parts resolved; used
 // to compare bundle paths.

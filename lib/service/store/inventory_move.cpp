@@ -25,11 +25,6 @@ dev_t device_of(const fs::path& path) {
     return st.st_dev;
 }
 
-bool exists_nofollow(const fs::path& path) {
-    std::error_code ec;
-    return fs::exists(fs::symlink_status(path, ec));
-}
-
 }  // namespace
 
 VmEntry Inventory::move_bundle(const std::string& uuid_arg, const std::string& parent_arg) {

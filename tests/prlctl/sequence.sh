@@ -223,6 +223,21 @@ run prlctl delete vm1
 run prlctl status vm1
 run prlctl start nosuchvm
 run prlctl list --all --info --json
+# prlsrvctl user: the list in its forms, then a new default VM folder that
+# create then uses (checked on disk).
+run prlsrvctl user list
+run prlsrvctl user list -o uuid,name,sessions -j
+run prlsrvctl user list -H -s def_vm_home
+run prlsrvctl user list -o foo
+run prlsrvctl user list -s foo
+run prlsrvctl user foo
+run prlsrvctl user set --def-vm-home /nonexistent/dir
+mkdir "$PRLSHIM_HOME/otherhome"
+run prlsrvctl user set --def-vm-home "$PRLSHIM_HOME/otherhome"
+run prlsrvctl user list
+run prlctl create vm4 -d debian
+[ -s "$PRLSHIM_HOME/otherhome/vm4.pvm/config.pvs" ] && on_disk "vm4 in the new default folder" || on_disk "vm4 NOT in the new default folder"
+run prlctl delete vm4
 
 # Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
 # dates, uptimes, EnvIDs.
@@ -250,5 +265,9 @@ text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)
 text = re.sub(r"^(prlsrvctl version 9\.0)\.\d+$", r"\1.N", text, flags=re.M)
 text = re.sub(r"set cpu cores\(\d+\)", "set cpu cores(HOSTCPUS)", text)  # the host's CPU count
 text = re.sub(r'("?Owner"?: "?)[^"\n]*', r"\1OWNER", text)               # the user running the test
+import os, pwd
+me = pwd.getpwuid(os.geteuid()).pw_name                                   # prlsrvctl user list: that user
+text = re.sub(r"^" + re.escape(me) + r" *(?= (allow|deny) )", "USER".ljust(16)[:-1], text, flags=re.M)
+text = text.replace('"NAME": "%s"' % me, '"NAME": "USER"')
 sys.stdout.write(text)
 PY

@@ -14,6 +14,7 @@ int set(PRL_HANDLE server, const CommandLine& cl);              // manage.cpp
 int clone(PRL_HANDLE server, const CommandLine& cl);            // manage.cpp
 int snapshot_action(PRL_HANDLE server, const CommandLine& cl); // snapshots.cpp: snapshot, snapshot-list/-switch/-delete
 int server_info(PRL_HANDLE server, const CommandLine& cl);      // server_info.cpp
+int user_action(PRL_HANDLE server, const CommandLine& cl);      // users.cpp: prlsrvctl user list / set
 
 // backups.cpp: backup, backup-list, restore, backup-delete. They read their
 // own options (the product's rules for stray words differ per action) and

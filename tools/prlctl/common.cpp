@@ -339,7 +339,7 @@ CommandLine parse(int argc, char** argv, int first, const std::vector<OptionSpec
             }
             if (!spec) throw Error{PRL_ERR_INVALID_ARG, "Unrecognized option: " + a};
             if (spec->value && !inline_value) {
-                if (i + 1 >= argc) throw Error{PRL_ERR_INVALID_ARG, "Option " + a + " requires an argument"};
+                if (i + 1 >= argc) throw Error{PRL_ERR_INVALID_ARG, "The `" + a + "' option requires an argument."};
                 value = argv[++i];
             }
             cl.values[spec->name] = value;

@@ -118,22 +118,6 @@ bool parse_remote(const std::string& text, Remote& r) {
     return !r.user.empty();
 }
 
-bool is_uuid(const std::string& s) {
-    const std::size_t skip = s.size() == 38 ? 1 : 0;
-    if (s.size() != 36 && !(s.size() == 38 && s.front() == '{' && s.back() == '}')) return false;
-    for (std::size_t i = 0; i < 36; ++i) {
-        const char c = s[skip + i];
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-}
-
-// A UUID braced; anything else as given.
-std::string normalized(const std::string& id) {
-    return is_uuid(id) && id.front() != '{' ? "{" + id + "}" : id;
-}
-
 PRL_UINT32 security_level(const std::string& name) {
     if (name == "low") return PSL_LOW_SECURITY;
     if (name == "normal") return PSL_NORMAL_SECURITY;
@@ -158,8 +142,6 @@ bool shared_option(const std::string& name, const std::string& value, Request& r
     return true;
 }
 
-std::string backup_id_option(const std::string& value) { return normalized(value); }
-
 // backup: the VM is the word after the action, the options follow it.
 Request parse_backup(int argc, char** argv) {
     Request rq;
@@ -179,7 +161,7 @@ Request parse_backup(int argc, char** argv) {
         else if (name == "uncompressed" || name == "no-compression") rq.flags |= PBT_UNCOMPRESSED;
         else if (name == "no-tunnel") rq.flags |= PBT_DIRECT_DATA_CONNECTION;
         else if (name == "no-reversed-delta") rq.flags |= PBT_DIRECT_DELTA;
-        else if (name == "uuid" && !is_uuid(v))  // used only by the product's --abackup-mode
+        else if (name == "uuid" && !prlshim::looks_like_uuid(v))  // used only by the product's --abackup-mode
             throw UsageError{"An invalid value was specified for --uuid: " + v};
     }
     // "[user@]node/VM": the VM of another node.
@@ -242,7 +224,7 @@ Request parse_restore_or_delete(int argc, char** argv, const std::string& action
         }
         const std::string name = scan.option().name, v = scan.value();
         if (shared_option(name, v, rq)) continue;
-        if (name == "tag" || name == "id") rq.backup_id = backup_id_option(v);
+        if (name == "tag" || name == "id") rq.backup_id = braced_uuid(v);
         else if (name == "vm") rq.vm = v;
         else if (name == "name") rq.new_name = v;
         else if (name == "list") rq.action = "backup-list";
@@ -282,18 +264,6 @@ std::string ask_password(const Remote& r) {
     return password;
 }
 
-Handle login_response(PRL_HANDLE job) {
-    std::string err;
-    Handle j(job);
-    const PRL_RESULT rc = wait(j, err);
-    if (rc) throw Error{rc, "Login failed: " + err};
-    Handle result, response;
-    PRL_RESULT r = PrlJob_GetResult(j, result.out());
-    if (PRL_SUCCEEDED(r)) r = PrlResult_GetParam(result, response.out());
-    if (PRL_FAILED(r)) throw Error{r, "PrlJob_GetResult: " + result_text(r)};
-    return response;
-}
-
 // A session on `r` (logged in locally when r names this host): the server
 // handle and the session id a backup call passes for it.
 struct Connection {
@@ -307,13 +277,14 @@ Connection connect(const Remote& r) {
     if (PRL_FAILED(rc)) throw Error{rc, "PrlSrv_Create returned the following error: " + result_text(rc)};
     Handle response;
     if (r.local()) {
-        response = login_response(
-            PrlSrv_LoginLocalEx(c.server, nullptr, 0, PSL_HIGH_SECURITY, PACF_NON_INTERACTIVE_MODE));
+        response = wait_param(PrlSrv_LoginLocalEx(c.server, nullptr, 0, PSL_HIGH_SECURITY, PACF_NON_INTERACTIVE_MODE),
+                              "Login failed");
     } else {
         const std::string password = r.has_password ? r.password : ask_password(r);
-        response = login_response(PrlSrv_LoginEx(c.server, r.server.c_str(), r.user.c_str(), password.c_str(),
-                                                 nullptr, static_cast<PRL_UINT32>(r.port), 0, PSL_HIGH_SECURITY,
-                                                 PACF_NON_INTERACTIVE_MODE));
+        response = wait_param(PrlSrv_LoginEx(c.server, r.server.c_str(), r.user.c_str(), password.c_str(), nullptr,
+                                             static_cast<PRL_UINT32>(r.port), 0, PSL_HIGH_SECURITY,
+                                             PACF_NON_INTERACTIVE_MODE),
+                              "Login failed");
     }
     c.session_id = text_of(PrlLoginResponse_GetSessionUuid, response);
     return c;
@@ -348,7 +319,7 @@ std::optional<Vm> vm_or_uuid(PRL_HANDLE server, const std::string& id) {
     try {
         return find_vm(server, id);
     } catch (const Error& e) {
-        if (e.code == PRL_ERR_VM_UUID_NOT_FOUND && is_uuid(id)) return std::nullopt;
+        if (e.code == PRL_ERR_VM_UUID_NOT_FOUND && prlshim::looks_like_uuid(id)) return std::nullopt;
         throw;
     }
 }
@@ -430,7 +401,7 @@ std::vector<VmBackups> backup_tree(PRL_HANDLE server, const Request& rq, const S
     PRL_UINT32 flags = rq.security;
     if (!rq.vm.empty()) {
         const std::optional<Vm> vm = vm_or_uuid(server, rq.vm);
-        id = vm ? vm->uuid : normalized(rq.vm);
+        id = vm ? vm->uuid : braced_uuid(rq.vm);
     } else if (!rq.backup_id.empty()) {
         flags |= rq.backup_id.find('.') == std::string::npos ? PBT_BACKUP_ID : PBT_CHAIN;
         id = rq.backup_id;
@@ -563,7 +534,7 @@ int restore(PRL_HANDLE server, const Request& rq) {
     std::string vm_id, kind = "VM";
     if (!rq.vm.empty()) {
         const std::optional<Vm> vm = vm_or_uuid(server, rq.vm);
-        vm_id = vm ? vm->uuid : normalized(rq.vm);
+        vm_id = vm ? vm->uuid : braced_uuid(rq.vm);
         if (vm) kind = vm->kind();
         say("Restore the " + kind + " " + vm_id);
     } else if (!rq.backup_id.empty()) {
@@ -588,7 +559,7 @@ int remove_backup(PRL_HANDLE server, const Request& rq) {
     std::string vm_id, what;  // what: "VM", "" (an unknown UUID) or the backup id
     if (!rq.vm.empty()) {
         const std::optional<Vm> vm = vm_or_uuid(server, rq.vm);
-        vm_id = vm ? vm->uuid : normalized(rq.vm);
+        vm_id = vm ? vm->uuid : braced_uuid(rq.vm);
         if (vm) what = vm->kind();
         say("Delete the " + what + " backup");
     } else if (!rq.backup_id.empty()) {

@@ -124,8 +124,6 @@ const Field* field(const std::string& name) {
     return nullptr;
 }
 
-// The last column is not padded.
-const char* column_format(const Field* f, bool last) { return last ? "%s" : f->format; }
 
 }  // namespace
 
@@ -174,7 +172,7 @@ int list(PRL_HANDLE server, const CommandLine& cl) {
         if (info) std::fputs("INFO", stdout);
         Report header(false);
         for (std::size_t i = 0; i < order.size(); ++i)
-            header.cell("", column_format(order[i], i + 1 == order.size()), order[i]->header);
+            header.cell("", column_format(order[i]->format, i + 1 == order.size()), order[i]->header);
         std::fputs(header.text().c_str(), stdout);
         std::fputs("\n", stdout);
         std::fflush(stdout);
@@ -209,7 +207,7 @@ int list(PRL_HANDLE server, const CommandLine& cl) {
                 if (std::string(f->name) == "uuid" && json)
                     r.uuid(f->name, v);
                 else
-                    r.cell(f->name, column_format(f, i + 1 == order.size()), v);
+                    r.cell(f->name, column_format(f->format, i + 1 == order.size()), v);
             }
         }
         r.end_row();

@@ -60,6 +60,9 @@ private:
     bool first_ = true;
 };
 
+// A table column's printf format: the last column is not padded.
+inline const char* column_format(const char* format, bool last) { return last ? "%s" : format; }
+
 // "1 days 02:03:04" style, as prlctl shows an uptime.
 std::string uptime_text(unsigned long long seconds);
 

@@ -83,7 +83,7 @@ int list_users(PRL_HANDLE server, const CommandLine& cl) {
     }
     std::vector<User> users = users_of(server);
     const bool json = cl.has("json");
-    auto format = [&](std::size_t i) { return i + 1 == order.size() ? "%s" : order[i]->format; };  // last: unpadded
+    auto format = [&](std::size_t i) { return column_format(order[i]->format, i + 1 == order.size()); };
     if (!cl.has("no-header") && !json) {
         Report header(false);
         for (std::size_t i = 0; i < order.size(); ++i) header.cell("", format(i), order[i]->header);

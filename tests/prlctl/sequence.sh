@@ -5,7 +5,9 @@
 # dates, uptimes and the state root are replaced by stable tokens so that two
 # runs (ours and the real prlctl's, or ours and the recorded one) compare.
 #
-# usage: sequence.sh BINDIR     (BINDIR holds prlctl and prlsrvctl)
+# usage: sequence.sh BINDIR [host]   (BINDIR holds prlctl and prlsrvctl)
+# With "host", runs instead the forms whose output depends on this host's
+# network adapters (side_by_side.sh compares them; they are not recorded).
 # The caller sets LD_LIBRARY_PATH when BINDIR's programs need it.
 set -u
 BIN=$(cd "$1" && pwd)
@@ -54,6 +56,35 @@ check_bundle() {
 }
 # The VM's snapshot ids, in the list's order (parents first).
 snapshot_ids() { "$BIN/prlctl" snapshot-list "$1" -H 2>/dev/null | awk '{print $NF}' | tr -d '*'; }
+
+# The forms that name this host's adapter with the default route (the
+# default "Bridged" network is bound to it): "host" mode only.
+host_forms() {
+    local nic
+    nic=$(awk 'NR > 1 && $2 == "00000000" && $8 == "00000000" {print $1; exit}' /proc/net/route)
+    [ -n "$nic" ] || { echo "no adapter with a default route" >> "$RAW"; return; }
+    run prlsrvctl net list
+    run prlsrvctl net list -j
+    run prlsrvctl net info Bridged
+    run prlsrvctl net info Bridged -j
+    run prlsrvctl net add br1 -t bridged -i "$nic"
+    run prlsrvctl net set Bridged -t host-only
+    run prlsrvctl net add br1 -t bridged -i "$nic"
+    run prlsrvctl net info br1
+    run prlsrvctl net set br1 -i "$nic"
+    run prlsrvctl net add hn1 -t host-only -i "$nic"
+    run prlsrvctl net addif br2 "$nic"
+    run prlsrvctl net delif "$nic"
+    run prlsrvctl net list
+    run prlsrvctl net del br1
+    run prlsrvctl net list --no-slave
+}
+
+if [ "${2:-}" = host ]; then
+    host_forms
+    cat "$RAW"
+    exit 0
+fi
 
 run_version_line prlsrvctl --help
 run prlctl list --all --info --json
@@ -238,6 +269,73 @@ run prlsrvctl user list
 run prlctl create vm4 -d debian
 [ -s "$PRLSHIM_HOME/otherhome/vm4.pvm/config.pvs" ] && on_disk "vm4 in the new default folder" || on_disk "vm4 NOT in the new default folder"
 run prlctl delete vm4
+
+# prlsrvctl net, on the networks that do not depend on this host's adapters:
+# the default "Bridged" one is bound to the adapter with the default route
+# (the "host" forms above), so it goes first, unrecorded.
+"$BIN/prlsrvctl" net del Bridged > /dev/null 2>&1
+run prlsrvctl net list
+run prlsrvctl net list -j
+run prlsrvctl net info Host-Only
+run prlsrvctl net info Host-Only -j
+run prlsrvctl net info Host-Only --no-slave
+run prlsrvctl net
+run prlsrvctl net foo
+run prlsrvctl net info
+run prlsrvctl net info Nope
+run prlsrvctl net del
+run prlsrvctl net add n1 -t bogus
+run prlsrvctl net add n1 -t bridged
+run prlsrvctl net add n1 -i nosuch0 -m 00:11:22:33:44:55
+run prlsrvctl net add n1 -t host-only -i nosuch0
+run prlsrvctl net add n1 --dhcp-server maybe
+run prlsrvctl net add n1 extra1 extra2
+run prlsrvctl net add n1 -n x
+run prlsrvctl net add n1 --ip
+run prlsrvctl net add br3 -i nosuch0
+run prlsrvctl net add hn1
+run prlsrvctl net add hn2 -t host-only -d "my net" --ip 10.1.2.1/24 --dhcp-server on --ip-scope-start 10.1.2.10 --ip-scope-end 10.1.2.100
+run prlsrvctl net add br2 -t bridged -m 00:11:22:33:44:55
+run prlsrvctl net list
+run prlsrvctl net info hn2
+run prlsrvctl net info br2 -j
+run prlsrvctl net set hn1 -d desc2 --ip 192.168.77.1/255.255.255.0
+run prlsrvctl net info hn1
+run prlsrvctl net set hn1 --dhcp-server off --dhcp6-server off
+run prlsrvctl net add hn1
+run prlsrvctl net del hn1
+run prlsrvctl net del hn1
+run prlsrvctl net add sh1 -t shared
+run prlsrvctl net info sh1
+run prlsrvctl net info sh1 -j
+run prlsrvctl net set sh1 --nat-tcp-add web,10.37.130.5,8080,80 --nat-udp-add dns,myvm,53,53
+run prlsrvctl net info sh1
+run prlsrvctl net info sh1 -j
+run prlsrvctl net list
+run prlsrvctl net list -j
+run prlsrvctl net set sh1 --nat-tcp-add web,1.2.3.4,1,2
+run prlsrvctl net set sh1 --nat-tcp-add bad
+run prlsrvctl net set sh1 --nat-tcp-del web --nat-udp-del nope
+run prlsrvctl net set sh1 --nat-tcp-del ""
+run prlsrvctl net info sh1
+run prlsrvctl net set hn2 --ip bogus
+run prlsrvctl net set hn2 --ip 10.0.0.1/99
+run prlsrvctl net set hn2 --dhcp-ip zz
+run prlsrvctl net set hn2 --ip-scope-start 1.2.3
+run prlsrvctl net set hn2 --ip6 fd00:0:0::1/64
+run prlsrvctl net info hn2
+run prlsrvctl net set hn2 --ip6 fd00::1/ffff:ffff::
+run prlsrvctl net info hn2 -j
+run prlsrvctl net set hn2 -t bridged -m 00:11:22:33:44:66
+run prlsrvctl net info hn2
+run prlsrvctl net add averyveryverylongnetworkname
+run prlsrvctl net delif nosuch0
+run prlsrvctl net change br2 x
+run prlsrvctl net del Host-Only
+run prlsrvctl net list
+run prlsrvctl net info hn2 --timeout 5 --compat
+run prlsrvctl net info --json=x hn2
+run prlsrvctl net info -jd hn2 x
 
 # Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
 # dates, uptimes, EnvIDs.

@@ -2,7 +2,8 @@
 # Runs the REAL prlctl/prlsrvctl (built unmodified from OpenVZ/prlctl and
 # linked to prlshim's library) and ours side by side and diffs their output:
 #  1. the Vagrant/Packer sequence (sequence.sh), each in a fresh state root;
-#  2. further forms, run by both on ONE shared state root.
+#  2. the forms that depend on this host's adapters (sequence.sh host);
+#  3. further forms, run by both on ONE shared state root.
 # Exits 77 (skipped) without a real prlctl.
 #
 # env: REAL_PRLCTL_DIR   directory holding the real prlctl and prlsrvctl
@@ -26,6 +27,14 @@ status=0
 if [ "${2:-}" = --record ]; then cp "$WORK/real.txt" "$HERE/expected/sequence.txt"; fi
 if diff -u "$WORK/real.txt" "$WORK/ours.txt"; then
     echo "sequence: identical ($(grep -c '^\$ ' "$WORK/ours.txt") commands)"
+else
+    status=1
+fi
+
+"$HERE/sequence.sh" "$WORK/real" host > "$WORK/real-host.txt"
+"$HERE/sequence.sh" "$OURS" host > "$WORK/ours-host.txt"
+if diff -u "$WORK/real-host.txt" "$WORK/ours-host.txt"; then
+    echo "host adapter forms: identical ($(grep -c '^\$ ' "$WORK/ours-host.txt") commands)"
 else
     status=1
 fi

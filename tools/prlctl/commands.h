@@ -21,5 +21,7 @@ int user_action(PRL_HANDLE server, const CommandLine& cl);      // users.cpp: pr
 // return the exit status.
 bool is_backup_action(const std::string& action);
 int backup_action(int argc, char** argv);
+// networks.cpp: prlsrvctl net (list, info, add, set, del). Returns the exit status.
+int net_action(int argc, char** argv);
 
 }  // namespace prlctl

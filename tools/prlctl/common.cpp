@@ -101,6 +101,23 @@ Handle wait_param(PRL_HANDLE job, const std::string& what) {
     return param;
 }
 
+std::vector<Handle> wait_params(PRL_HANDLE job, const std::string& what) {
+    Handle j(job);
+    std::string err;
+    const PRL_RESULT rc = wait(j, err);
+    if (rc) throw Error{rc, what + ": " + err};
+    Handle result;
+    PRL_UINT32 n = 0;
+    PRL_RESULT r = PrlJob_GetResult(j, result.out());
+    if (PRL_SUCCEEDED(r)) r = PrlResult_GetParamsCount(result, &n);
+    if (PRL_FAILED(r)) throw Error{r, what + ": " + result_text(r)};
+    std::vector<Handle> params(n);
+    for (PRL_UINT32 i = 0; i < n; ++i)
+        if (PRL_FAILED(r = PrlResult_GetParamByIndex(result, i, params[i].out())))
+            throw Error{r, what + ": " + result_text(r)};
+    return params;
+}
+
 std::string braced_uuid(const std::string& id) {
     if (prlshim::looks_like_uuid(id) && id.front() != '{') return "{" + id + "}";
     return id;
@@ -151,19 +168,9 @@ Vm find_vm(PRL_HANDLE server, const std::string& id) {
 }
 
 std::vector<Vm> all_vms(PRL_HANDLE server, PRL_UINT32 flags) {
-    Handle job(PrlSrv_GetVmListEx(server, flags));
-    std::string err;
-    const PRL_RESULT rc = wait(job, err);
-    if (rc) throw Error{rc, err};
-    Handle result;
-    PRL_UINT32 n = 0;
-    if (PRL_FAILED(PrlJob_GetResult(job, result.out())) || PRL_FAILED(PrlResult_GetParamsCount(result, &n)))
-        throw Error{PRL_ERR_FAILURE, "Failed to get the VM list"};
     std::vector<Vm> vms;
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle cfg;
-        if (PRL_SUCCEEDED(PrlResult_GetParamByIndex(result, i, cfg.out()))) vms.push_back(vm_from(std::move(cfg)));
-    }
+    for (Handle& cfg : wait_params(PrlSrv_GetVmListEx(server, flags), "Failed to get the VM list"))
+        vms.push_back(vm_from(std::move(cfg)));
     return vms;
 }
 

@@ -38,6 +38,9 @@ PRL_RESULT wait(PRL_HANDLE job, std::string& err);
 // wait(), then the first result parameter; throws Error("<what>: <text>").
 Handle wait_param(PRL_HANDLE job, const std::string& what);
 
+// wait(), then every result parameter; throws Error("<what>: <text>").
+std::vector<Handle> wait_params(PRL_HANDLE job, const std::string& what);
+
 // "{uuid}" for a bare UUID, anything else unchanged.
 std::string braced_uuid(const std::string& id);
 // A string getter of the SDK's (buf, len) form; empty on failure.

@@ -18,6 +18,17 @@ void usage(const char* me) {
         "  info [-j, --json]\n"
         "  user list [-o,--output name[,name...]] [-s,--sort name] [-H,--no-header] [-j,--json]\n"
         "  user set --def-vm-home <path>\n"
+        "  net add <vnetwork_id> [-i,--ifname <if>] [-m,--mac <mac_address>] [-t,--type <bridged|host-only|shared>]\n"
+        "                   [-d,--description <description>]\n"
+        "                   [--ip <addr[/mask]>] [--dhcp-server <on|off>] [--dhcp-ip <ip>]\n"
+        "                   [--ip-scope-start <ip>] [--ip-scope-end <ip>]\n"
+        "                   [--ip6 <addr[/mask]>] [--dhcp6-server <on|off>] [--dhcp-ip6 <ip>]\n"
+        "                   [--ip6-scope-start <ip>] [--ip6-scope-end <ip>]\n"
+        "                   [--nat-<tcp|udp>-add <rule_name,<redir_ip|redir_vm>,in_port,redir_port>]\n"
+        "  net set <vnetwork_id> (the options of add) [--nat-<tcp|udp>-del <rule_name>]\n"
+        "  net del <vnetwork_id>\n"
+        "  net info <vnetwork_id> [--no-slave] [-j, --json]\n"
+        "  net list [--no-slave] [-j, --json]\n"
         "See prlsrvctl(8).\n",
         me);
 }
@@ -34,6 +45,7 @@ int main(int argc, char** argv) {
     // "user" takes a sub-action; without a known one the product names the
     // word it did not know.
     std::string action = argv[1];
+    if (action == "net") return net_action(argc, argv);
     int first = 2;
     std::vector<OptionSpec> specs = {{"json", 'j', false}, {"full", 'f', false}, {"license", 0, false}};
     if (action == "user") {

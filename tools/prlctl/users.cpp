@@ -40,18 +40,8 @@ const UserField* user_field(const std::string& name) {
 }
 
 std::vector<User> users_of(PRL_HANDLE server) {
-    Handle job(PrlSrv_GetUserInfoList(server));
-    std::string err;
-    if (const PRL_RESULT rc = wait(job, err)) throw Error{rc, "PrlSrv_GetUserInfoList: " + err};
-    Handle result;
-    PrlJob_GetResult(job, result.out());
-    PRL_UINT32 n = 0;
-    PrlResult_GetParamsCount(result, &n);
     std::vector<User> users;
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle info;
-        if (const PRL_RESULT rc = PrlResult_GetParamByIndex(result, i, info.out()))
-            throw Error{rc, "PrlResult_GetParamByIndex: " + result_text(rc)};
+    for (const Handle& info : wait_params(PrlSrv_GetUserInfoList(server), "PrlSrv_GetUserInfoList")) {
         User u;
         u.name = text_of(PrlUsrInfo_GetName, info);
         u.uuid = text_of(PrlUsrInfo_GetUuid, info);

@@ -5,6 +5,7 @@
 // dispatcher.xml (docs/dispatcher-config.md).
 #include "boundary.h"
 #include "copy_out.h"
+#include "host_path.h"
 #include "xml_io.h"
 
 #include "core/disp_objects.h"
@@ -152,8 +153,14 @@ PRL_RESULT PrlDispCfg_GetDefaultBackupDirectory(PRL_HANDLE hDispConfig, PRL_STR 
     });
 }
 
+// An absolute path, or empty for the state root's backups/: a relative one
+// would depend on the working directory of whichever process backs up.
 PRL_RESULT PrlDispCfg_SetDefaultBackupDirectory(PRL_HANDLE hDispConfig, PRL_CONST_STR sBackupDirectory) {
-    return sync([&] { return set_text(hDispConfig, "BackupTargetPreferences/DefaultBackupDirectory", sBackupDirectory); });
+    return sync([&] {
+        const std::string dir = host_path_arg(sBackupDirectory);
+        return set_text(hDispConfig, "BackupTargetPreferences/DefaultBackupDirectory",
+                        dir.empty() ? "" : absolute_host_path(dir).c_str());
+    });
 }
 
 // Write-only, as in the product: the password is kept in the document (the

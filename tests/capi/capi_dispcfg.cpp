@@ -293,6 +293,8 @@ TEST_CASE("hand-written PrlDispCfg_ functions check their arguments", "[dispcfg]
     CHECK(PrlDispCfg_SetDefaultBackupDirectory(prefs, "bad\nline") == PRL_ERR_INVALID_ARG);
     CHECK(PrlDispCfg_SetDefaultBackupDirectory(prefs, "\xff\xfe") == PRL_ERR_INVALID_ARG);
     CHECK(PrlDispCfg_SetDefaultBackupDirectory(server, "/x") == PRL_ERR_INVALID_ARG);
+    // A relative folder would depend on the working directory of the process that backs up.
+    CHECK(PrlDispCfg_SetDefaultBackupDirectory(prefs, "relative/dir") == PRL_ERR_INVALID_ARG);
     CHECK(PrlDispCfg_SetBackupUserPassword(prefs, nullptr) == PRL_ERR_INVALID_ARG);
     CHECK(PrlDispCfg_SetBackupUserPassword(capi::forged_handle(), "x") == PRL_ERR_INVALID_ARG);
     const std::string huge(1 << 20, 'a');

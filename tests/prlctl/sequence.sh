@@ -38,6 +38,10 @@ run() {
     } >> "$RAW"
     rm -f "$out" "$err"
 }
+# prlsrvctl info's preference lines only (the rest names this host).
+run_prefs() {
+    { echo "\$ prlsrvctl info (preferences)"; "$BIN/prlsrvctl" info 2>&1 | sed -n '/^Vcmmd policy/,/^Verbose log/p'; } >> "$RAW"
+}
 uuid_of() { "$BIN/prlctl" list -a -H -o uuid,name 2>/dev/null | awk -v n="$1" '$2 == n {print $1}'; }
 # A fact about the state root, checked the same way for either prlctl.
 on_disk() { printf '# on disk: %s\n' "$*" >> "$RAW"; }
@@ -336,6 +340,68 @@ run prlsrvctl net list
 run prlsrvctl net info hn2 --timeout 5 --compat
 run prlsrvctl net info --json=x hn2
 run prlsrvctl net info -jd hn2 x
+
+# prlsrvctl set: each change seen in info's preference lines.
+run prlsrvctl set
+run prlsrvctl set --mem-limit 1024
+run prlsrvctl set --mem-limit auto
+run prlsrvctl set -m 2G
+run prlsrvctl set -m 9999999999
+run prlsrvctl set --mem-limit x
+run prlsrvctl set --vcmmd-policy density
+run prlsrvctl set --vcmmd-policy foo
+run prlsrvctl set --mng-settings deny
+run prlsrvctl set --mng-settings maybe
+run prlsrvctl set --cep on
+run prlsrvctl set -c x
+run prlsrvctl set --verbose-log on
+run prlsrvctl set --verbose-log 1
+run prlsrvctl set --min-security-level high
+run prlsrvctl set -s bogus
+run_prefs
+run prlsrvctl set --backup-path "$PRLSHIM_HOME/bk"
+run prlsrvctl set --backup-path relative/dir
+run prlsrvctl set --backup-tmpdir /tmp
+run_prefs
+run prlsrvctl set --backup-tmpdir ""
+run prlsrvctl set --backup-mode push-with-reversed-delta
+run prlsrvctl set --backup-tmpdir /var/tmp
+run prlsrvctl set --backup-tmpdir ""
+run prlsrvctl set --backup-mode zz
+run prlsrvctl set --backup-timeout 30
+run prlsrvctl set --idle-connection-timeout 3x
+run prlsrvctl set --vm-cpulimit-type guest
+run prlsrvctl set --vm-cpulimit-type half
+run prlsrvctl set --backup-storage user@host:1234
+run_prefs
+run prlsrvctl set --def-backup-storage backuphost
+run prlsrvctl set --backup-storage "user:pw@host"
+run_prefs
+run prlsrvctl set --backup-storage ""
+run prlsrvctl set --backup-storage "@"
+run prlsrvctl set --log-rotation off
+run prlsrvctl set --log-rotation of
+run prlsrvctl set --require-pwd create-vm:on
+run prlsrvctl set --require-pwd create-vm:off --require-pwd clone-vm:on
+run prlsrvctl set --require-pwd start-vm:on
+run prlsrvctl set --require-pwd create-vm
+run prlsrvctl set --backup-compression off
+run prlsrvctl set --backup-compression z
+run prlsrvctl set --backup-tunnel off
+run prlsrvctl set --allow-attach-screenshots on
+run prlsrvctl set --lock-edit-settings x
+run prlsrvctl set --foo
+run prlsrvctl set x
+run prlsrvctl set --mem-limit
+run prlsrvctl set -m 512 --mng-settings allow -s low --verbose-log off
+run_prefs
+# A backup after set --backup-path goes there (checked on disk).
+run prlctl create vm5 -d debian
+run prlctl backup vm5
+[ -d "$PRLSHIM_HOME/bk" ] && [ -n "$(ls -A "$PRLSHIM_HOME/bk")" ] && on_disk "backup in the new backup path" \
+    || on_disk "backup NOT in the new backup path"
+run prlctl backup-list vm5 -H
+run prlctl delete vm5
 
 # Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
 # dates, uptimes, EnvIDs.

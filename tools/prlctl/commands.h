@@ -23,5 +23,7 @@ bool is_backup_action(const std::string& action);
 int backup_action(int argc, char** argv);
 // networks.cpp: prlsrvctl net (list, info, add, set, del). Returns the exit status.
 int net_action(int argc, char** argv);
+// server_settings.cpp: prlsrvctl set. Returns the exit status.
+int server_set(int argc, char** argv);
 
 }  // namespace prlctl

@@ -16,6 +16,12 @@ void usage(const char* me) {
         "Usage: %s ACTION [OPTIONS]\n"
         "Supported actions are:\n"
         "  info [-j, --json]\n"
+        "  set [-m,--mem-limit <auto|size>] [--vcmmd-policy <density|performance>] [--mng-settings <allow|deny>]\n"
+        "      [-c,--cep <on|off>] [--verbose-log <on|off>] [-s,--min-security-level <low|normal|high>]\n"
+        "      [--backup-path <path>] [--backup-mode <push|push-with-reversed-delta>] [--backup-tmpdir <path>]\n"
+        "      [--backup-storage <[user@]server[:port]>] [--backup-timeout <sec>] [--backup-compression <on|off>]\n"
+        "      [--backup-tunnel <on|off>] [--log-rotation <on|off>] [--vm-cpulimit-type <full|guest>]\n"
+        "      [--require-pwd <create-vm|add-vm|remove-vm|clone-vm>:<on|off>]\n"
         "  user list [-o,--output name[,name...]] [-s,--sort name] [-H,--no-header] [-j,--json]\n"
         "  user set --def-vm-home <path>\n"
         "  net add <vnetwork_id> [-i,--ifname <if>] [-m,--mac <mac_address>] [-t,--type <bridged|host-only|shared>]\n"
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
     // word it did not know.
     std::string action = argv[1];
     if (action == "net") return net_action(argc, argv);
+    if (action == "set") return server_set(argc, argv);
     int first = 2;
     std::vector<OptionSpec> specs = {{"json", 'j', false}, {"full", 'f', false}, {"license", 0, false}};
     if (action == "user") {

@@ -139,6 +139,9 @@ int server_info(PRL_HANDLE server, const CommandLine& cl) {
     PRL_BOOL can = PRL_FALSE;
     PrlDispCfg_CanChangeDefaultSettings(prefs, &can);
     r.str("Manage settings for new users", can ? "allow" : "deny");
+    // "user@server", shown only when a server is set.
+    if (const std::string storage = text_of(PrlDispCfg_GetDefaultBackupServer, prefs); !storage.empty())
+        r.str("Default backup storage", text_of(PrlDispCfg_GetBackupUserLogin, prefs) + "@" + storage);
     r.str("Backup path", text_of(PrlDispCfg_GetDefaultBackupDirectory, prefs));
     r.str("Backup temporary directory", text_of(PrlDispCfg_GetBackupTmpDir, prefs));
     PRL_VM_BACKUP_MODE mode = PBM_PUSH;

@@ -274,6 +274,64 @@ run prlctl create vm4 -d debian
 [ -s "$PRLSHIM_HOME/otherhome/vm4.pvm/config.pvs" ] && on_disk "vm4 in the new default folder" || on_disk "vm4 NOT in the new default folder"
 run prlctl delete vm4
 
+# prlctl set beyond name/cpus/memsize/description: checked values, the
+# product's order of messages, devices removed and the boot order, seen in
+# list -i (and -j).
+run prlctl create vm6 -d ubuntu
+run prlctl set vm6
+run prlctl set vm6 --cpus 0
+run prlctl set vm6 --cpus 2 --cpu-sockets 2
+run prlctl set vm6 --cpu-sockets 0
+run prlctl set vm6 --cpu-sockets x
+run prlctl set vm6 --device-bootorder "net0 nosuch"
+run prlctl set vm6 --device-bootorder ""
+run prlctl set vm6 --device-bootorder "cdrom0 hdd0"
+run prlctl set vm6 --device-bootorder "net0 hdd0 cdrom0"
+run prlctl set vm6 --device-del cdrom0
+run prlctl set vm6 --device-del cdrom0
+run prlctl set vm6 --device-del "usb net0"
+run prlctl set vm6 --autostart on
+run prlctl set vm6 --onboot yes
+run prlctl set vm6 --autostart bogus
+run prlctl set vm6 --autostart-delay 10
+run prlctl set vm6 --autostart-delay x
+run prlctl set vm6 --autostop suspend
+run prlctl set vm6 --autostop shutdown
+run prlctl set vm6 --startup-view headless
+run prlctl set vm6 --startup-view window
+run prlctl set vm6 --on-crash restart:no-report
+run prlctl set vm6 --on-crash pause:foo
+run prlctl set vm6 --on-shutdown close
+run prlctl set vm6 --on-shutdown bar
+run prlctl set vm6 --template on
+run prlctl list -a -t
+run prlctl set vm6 --template off
+run prlctl set vm6 --template maybe
+run prlctl set vm6 --ha-enable no
+run prlctl set vm6 --ha-prio x
+run prlctl set vm6 --videosize 64
+run prlctl set vm6 --videosize 0
+run prlctl set vm6 --tools-autoupdate off
+run prlctl set vm6 --distribution centos
+run prlctl set vm6 --distribution nosuch
+run prlctl set vm6 --distribution list
+run prlctl set vm6 --cpuunits 500
+run prlctl set vm6 --cpuunits 0
+run prlctl set vm6 --cpulimit 100m
+run prlctl set vm6 --cpulimit 25%
+run prlctl set vm6 --cpulimit x
+run prlctl set vm6 --ioprio 6
+run prlctl set vm6 --ioprio 9
+run prlctl set vm6 --iolimit 10M
+run prlctl set vm6 --iopslimit 100
+run prlctl set vm6 --efi-boot on --select-boot-device on
+run prlctl set vm6 --memsize 2048 --name vm7 --description d --autostart off --cpus 1 --ioprio 3
+run prlctl list -i vm7
+run prlctl list -i -j vm7
+run prlctl set nosuch --autostart bogus
+run prlctl set nosuch --autostart on
+run prlctl delete vm7
+
 # prlsrvctl net, on the networks that do not depend on this host's adapters:
 # the default "Bridged" one is bound to the adapter with the default route
 # (the "host" forms above), so it goes first, unrecorded.

@@ -118,6 +118,8 @@ std::vector<Handle> wait_params(PRL_HANDLE job, const std::string& what) {
     return params;
 }
 
+Handle server_config(PRL_HANDLE server) { return wait_param(PrlSrv_GetSrvConfig(server), "PrlSrv_GetSrvConfig"); }
+
 std::string braced_uuid(const std::string& id) {
     if (prlshim::looks_like_uuid(id) && id.front() != '{') return "{" + id + "}";
     return id;

@@ -41,6 +41,9 @@ Handle wait_param(PRL_HANDLE job, const std::string& what);
 // wait(), then every result parameter; throws Error("<what>: <text>").
 std::vector<Handle> wait_params(PRL_HANDLE job, const std::string& what);
 
+// The server's host configuration (PrlSrv_GetSrvConfig); throws Error.
+Handle server_config(PRL_HANDLE server);
+
 // "{uuid}" for a bare UUID, anything else unchanged.
 std::string braced_uuid(const std::string& id);
 // A string getter of the SDK's (buf, len) form; empty on failure.

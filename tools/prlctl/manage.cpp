@@ -1,4 +1,4 @@
-// prlctl create, register, set and clone.
+// prlctl create, register and clone (set: vm_settings.cpp).
 #include "commands.h"
 
 #include <climits>
@@ -8,8 +8,6 @@
 
 namespace prlctl {
 namespace {
-
-Handle server_config(PRL_HANDLE server) { return wait_param(PrlSrv_GetSrvConfig(server), "PrlSrv_GetSrvConfig"); }
 
 std::string absolute(const std::string& p) {
     return p.empty() ? p : std::filesystem::absolute(p).lexically_normal().string();
@@ -119,48 +117,6 @@ int register_vm(PRL_HANDLE server, const CommandLine& cl) {
     std::string err;
     if (const PRL_RESULT rc = wait(job, err)) return report(rc, "Failed to register the virtual environment: " + err);
     say("The virtual environment has been successfully registered.");
-    return 0;
-}
-
-int set(PRL_HANDLE server, const CommandLine& cl) {
-    Vm vm = find_vm(server, cl.id);
-    const std::string kind = vm.kind();
-    {
-        Handle edit(PrlVm_BeginEdit(vm.cfg));
-        std::string err;
-        if (const PRL_RESULT rc = wait(edit, err)) return report(rc, "PrlVm_BeginEdit: " + err);
-    }
-    PRL_RESULT rc = 0;
-    if (cl.has("cpus")) {
-        const unsigned long n = std::strtoul(cl.get("cpus").c_str(), nullptr, 10);
-        if (n == 0) return report(-1, "An incorrect value for the CPU cores parameter (0).");
-        Handle srv = server_config(server);
-        PRL_UINT32 host = 0, sockets = 1;
-        PrlSrvCfg_GetCpuCount(srv, &host);
-        PrlVmCfg_GetCpuSocketsCount(vm.cfg, &sockets);
-        say("set cpu cores(" + std::to_string(host / (sockets ? sockets : 1)) + "): " + std::to_string(n));
-        if ((rc = PrlVmCfg_SetCpuCount(vm.cfg, static_cast<PRL_UINT32>(n))))
-            return report(rc, ":PrlVmCfg_SetCpuCount " + result_text(rc));
-    }
-    if (cl.has("memsize")) {
-        const unsigned long n = std::strtoul(cl.get("memsize").c_str(), nullptr, 10);
-        say("Set the memsize parameter to " + std::to_string(n) + "Mb.");
-        if ((rc = PrlVmCfg_SetRamSize(vm.cfg, static_cast<PRL_UINT32>(n))))
-            return report(rc, "PrlVmCfg_SetRamSize " + result_text(rc));
-    }
-    if (cl.has("description")) {
-        if ((rc = PrlVmCfg_SetDescription(vm.cfg, cl.get("description").c_str())))
-            return report(rc, "PrlVmCfg_SetDescription: " + result_text(rc));
-    }
-    if (cl.has("name")) {
-        say("Set name of " + kind + " to '" + cl.get("name") + "'");
-        if ((rc = PrlVmCfg_SetName(vm.cfg, cl.get("name").c_str())))
-            return report(rc, "PrlVmCfg_SetName: " + result_text(rc));
-    }
-    Handle commit(PrlVm_CommitEx(vm.cfg, 0));
-    std::string err;
-    if ((rc = wait(commit, err))) return report(rc, "Unable to commit " + kind + " configuration: " + err);
-    say("\nThe " + kind + " has been successfully configured.");
     return 0;
 }
 

@@ -213,7 +213,7 @@ public:
         return networks_;
     }
     PRL_HANDLE config() {
-        if (!config_) config_ = wait_param(PrlSrv_GetSrvConfig(server_), "PrlSrv_GetSrvConfig");
+        if (!config_) config_ = server_config(server_);
         return *config_;
     }
     const std::vector<HostAdapter>& adapters() {

@@ -21,7 +21,14 @@ void usage(const char* me) {
         "  create <NAME> [-o,--ostype <name> | -d,--distribution <name>] [--dst <path>] [--no-hdd]\n"
         "         [--chipset piix|q35] [--uuid <UUID>]\n"
         "  register <PATH> [--preserve-uuid | --uuid <UUID>] [--regenerate-src-uuid] [--force]\n"
-        "  set <ID | NAME> [--name <name>] [--cpus <N>] [--memsize <MB>] [--description <desc>]\n"
+        "  set <ID | NAME> [--name <name>] [--cpus <N>] [--cpu-sockets <N>] [--memsize <MB>] [--videosize <MB>]\n"
+        "         [--description <desc>] [-d,--distribution <name>] [--cpuunits <N>] [--cpulimit <N[%%|m]>]\n"
+        "         [--ioprio <0-7>] [--iolimit <size>] [--iopslimit <N>] [--autostart <on|off|auto>]\n"
+        "         [--autostart-delay <sec>] [--autostop <stop|suspend>] [--on-crash <pause|restart>[:no-report]]\n"
+        "         [--on-shutdown <window|close|quit>] [--startup-view <same|window|fullscreen>]\n"
+        "         [--device-del <name ...>] [--device-bootorder \"<name ...>\"] [--tools-autoupdate <on|off>]\n"
+        "         [--efi-boot <on|off>] [--select-boot-device <on|off>] [--ha-enable <yes|no>] [--ha-prio <N>]\n"
+        "         [--template <on|off>]\n"
         "  clone <ID | NAME> -n,--name <NEW_NAME> [-t,--template] [--linked] [--dst <path>] [--changesid]\n"
         "  start | pause | resume | suspend | restart | reset | status | unregister | delete <ID | NAME>\n"
         "  stop <ID | NAME> [--kill | --noforce]\n"
@@ -52,7 +59,15 @@ const std::vector<OptionSpec> kCreateOptions = {
 const std::vector<OptionSpec> kRegisterOptions = {
     {"preserve-uuid", 0, false}, {"uuid", 0, true}, {"regenerate-src-uuid", 0, false}, {"force", 0, false}};
 const std::vector<OptionSpec> kSetOptions = {
-    {"name", 0, true}, {"cpus", 0, true}, {"memsize", 0, true}, {"description", 0, true}};
+    {"name", 0, true},          {"cpus", 0, true},            {"memsize", 0, true},
+    {"description", 0, true},   {"distribution", 'd', true},  {"cpu-sockets", 0, true},
+    {"cpuunits", 0, true},      {"cpulimit", 0, true},        {"ioprio", 0, true},
+    {"iolimit", 0, true},       {"iopslimit", 0, true},       {"videosize", 0, true},
+    {"autostart", 0, true},     {"onboot", 0, true},          {"autostart-delay", 0, true},
+    {"autostop", 0, true},      {"startup-view", 0, true},    {"on-crash", 0, true},
+    {"on-shutdown", 0, true},   {"device-del", 0, true},      {"device-bootorder", 0, true},
+    {"tools-autoupdate", 0, true}, {"efi-boot", 0, true},     {"select-boot-device", 0, true},
+    {"ha-enable", 0, true},     {"ha-prio", 0, true},         {"template", 0, true}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -150,7 +150,7 @@ int server_info(PRL_HANDLE server, const CommandLine& cl) {
     PRL_UINT32 timeout = 0;
     PrlDispCfg_GetBackupTimeout(prefs, &timeout);
     r.num("Backup timeout", timeout);
-    Handle srv = wait_param(PrlSrv_GetSrvConfig(server), "PrlSrv_GetSrvConfig");
+    Handle srv = server_config(server);
     if (full) {
         PRL_BOOL b = PRL_TRUE;
         PrlDispCfg_IsBackupCompressionEnabled(prefs, &b);

@@ -423,6 +423,13 @@ void append_info(Report& r, const Vm& vm, bool full) {
     }
     PRL_UINT32 units = 0;
     if (PRL_SUCCEEDED(PrlVmCfg_GetCpuUnits(cfg, &units)) && units) r.num("cpuunits", units, "", true);
+    PRL_CPULIMIT_DATA limit{0, PRL_CPULIMIT_MHZ};
+    if (PRL_SUCCEEDED(PrlVmCfg_GetCpuLimitEx(cfg, &limit)) && limit.value) {
+        r.num("cpulimit", limit.value, limit.type == PRL_CPULIMIT_MHZ ? "Mhz" : "%", true);
+        PRL_UINT32 mode = PRL_VM_CPULIMIT_FULL;
+        if (PRL_SUCCEEDED(PrlVmCfg_GetGuestCpuLimitType(cfg, &mode)))
+            r.str("cpulimitmode", mode == PRL_VM_CPULIMIT_GUEST ? "guest" : "full", true);
+    }
     PRL_UINT32 v = 0;
     if (PRL_SUCCEEDED(PrlVmCfg_GetIoPriority(cfg, &v)) && v != PRL_UINT32(-1)) r.num("ioprio", v, "", true);
     PRL_IOLIMIT_DATA io{0, PRL_IOLIMIT_BS};

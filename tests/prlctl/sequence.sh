@@ -328,6 +328,35 @@ run prlctl set vm6 --efi-boot on --select-boot-device on
 run prlctl set vm6 --memsize 2048 --name vm7 --description d --autostart off --cpus 1 --ioprio 3
 run prlctl list -i vm7
 run prlctl list -i -j vm7
+# --device-set of a network adapter and an optical drive.
+truncate -s 1M "$PRLSHIM_HOME/disc.iso"
+run prlctl set vm7 --device-set net0 --network Bridged
+run prlctl set vm7 --device-set net0 --network NoSuchNet
+run prlctl set vm7 --device-set net0 --network Host-Only --mac 001C42AABBCC
+run prlctl set vm7 --device-set net0 --mac zz
+run prlctl set vm7 --device-set net0 --ipadd 10.0.0.5/24
+run prlctl set vm7 --device-set net0 --ipadd 10.0.0.6 --ipadd fd00::0:1/64
+run prlctl set vm7 --device-set net0 --ipdel 10.0.0.5
+run prlctl set vm7 --device-set net0 --ipadd bogus
+run prlctl set vm7 --device-set net0 --dhcp yes
+run prlctl set vm7 --device-set net0 --dhcp maybe
+run prlctl set vm7 --device-set net0 --dhcp6 on --gw 10.0.0.1
+run prlctl set vm7 --device-set net0 --gw bogus
+run prlctl set vm7 --device-set net0 --ipdel all
+run prlctl set vm7 --device-set net0 --disconnect
+run prlctl set vm7 --device-set net0 --connect --disable
+run prlctl set vm7 --device-set net0 --connect --disconnect
+run prlctl set vm7 --device-set net0 --disconnect --connect
+run prlctl set vm7 --device-set net0 --enable --connect
+run prlctl set vm7 --device-set net9 --connect
+run prlctl set vm7 --device-set bogus0 --connect
+run prlctl set vm7 --device-set cdrom0 --image "$PRLSHIM_HOME/disc.iso"
+run prlctl set vm7 --device-set cdrom0 --disconnect
+run prlctl set vm7 --device-set net0
+run prlctl set vm7 --network Bridged
+run prlctl set vm7 --ipadd 10.0.0.9
+run prlctl list -i vm7
+run prlctl list -i -j vm7
 run prlctl set nosuch --autostart bogus
 run prlctl set nosuch --autostart on
 run prlctl delete vm7

@@ -352,6 +352,7 @@ CommandLine parse(int argc, char** argv, int first, const std::vector<OptionSpec
                 value = argv[++i];
             }
             cl.values[spec->name] = value;
+            cl.given.emplace_back(spec->name, value);
             continue;
         }
         if (!have_id) {

@@ -86,11 +86,19 @@ struct OptionSpec {
 struct CommandLine {
     std::string action, id;
     std::vector<std::string> args;              // further operands (exec's command)
-    std::map<std::string, std::string> values;  // by long name; "" for flags
+    std::map<std::string, std::string> values;  // by long name, the last given; "" for flags
+    std::vector<std::pair<std::string, std::string>> given;  // every option, in order
     bool has(const std::string& o) const { return values.count(o) != 0; }
     std::string get(const std::string& o) const {
         auto it = values.find(o);
         return it == values.end() ? std::string() : it->second;
+    }
+    // Every value of an option given more than once (--ipadd a --ipadd b).
+    std::vector<std::string> all(const std::string& o) const {
+        std::vector<std::string> v;
+        for (const auto& [name, value] : given)
+            if (name == o) v.push_back(value);
+        return v;
     }
 };
 // Parses argv[first..]; the first operand is the target, the rest go to

@@ -29,6 +29,10 @@ void usage(const char* me) {
         "         [--device-del <name ...>] [--device-bootorder \"<name ...>\"] [--tools-autoupdate <on|off>]\n"
         "         [--efi-boot <on|off>] [--select-boot-device <on|off>] [--ha-enable <yes|no>] [--ha-prio <N>]\n"
         "         [--template <on|off>]\n"
+        "         [--device-set <netN> [--network <id>] [--mac <mac|auto>] [--ipadd <addr[/mask]>] [--ipdel <addr|all>]\n"
+        "                              [--dhcp <yes|no>] [--dhcp6 <yes|no>] [--gw <addr>] [--gw6 <addr>]]\n"
+        "         [--device-set <cdromN> [--image <path>]] [--device-set <name> [--connect | --disconnect]\n"
+        "                                                    [--enable | --disable]]\n"
         "  clone <ID | NAME> -n,--name <NEW_NAME> [-t,--template] [--linked] [--dst <path>] [--changesid]\n"
         "  start | pause | resume | suspend | restart | reset | status | unregister | delete <ID | NAME>\n"
         "  stop <ID | NAME> [--kill | --noforce]\n"
@@ -67,7 +71,12 @@ const std::vector<OptionSpec> kSetOptions = {
     {"autostop", 0, true},      {"startup-view", 0, true},    {"on-crash", 0, true},
     {"on-shutdown", 0, true},   {"device-del", 0, true},      {"device-bootorder", 0, true},
     {"tools-autoupdate", 0, true}, {"efi-boot", 0, true},     {"select-boot-device", 0, true},
-    {"ha-enable", 0, true},     {"ha-prio", 0, true},         {"template", 0, true}};
+    {"ha-enable", 0, true},     {"ha-prio", 0, true},         {"template", 0, true},
+    {"device-set", 0, true},    {"network", 0, true},         {"mac", 0, true},
+    {"ipadd", 0, true},         {"ipdel", 0, true},           {"dhcp", 0, true},
+    {"dhcp6", 0, true},         {"gw", 0, true},              {"gw6", 0, true},
+    {"image", 0, true},         {"connect", 'c', false},      {"disconnect", 0, false},
+    {"enable", 0, false},       {"disable", 0, false}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -272,6 +272,18 @@ std::string tools_state(PRL_HANDLE cfg, std::string& version) {
 
 }  // namespace
 
+std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type) {
+    Report r(false);
+    switch (type) {
+        case PDE_HARD_DISK: hard_disk(r, dev, false); break;
+        case PDE_OPTICAL_DISK: optical(r, dev); break;
+        case PDE_GENERIC_NETWORK_ADAPTER: network(r, dev, false); break;
+        case PDE_USB_DEVICE: usb(r, dev); break;
+        default: break;
+    }
+    return r.text();
+}
+
 std::string home_dir(PRL_HANDLE cfg) {
     std::string h = text_of(PrlVmCfg_GetHomePath, cfg);
     const std::string tail = "config.pvs";

@@ -20,6 +20,10 @@ std::vector<std::string> addresses_of(PRL_HANDLE cfg);
 // The adapters' host interface names, comma-separated.
 std::string host_ifaces_of(PRL_HANDLE cfg);
 
+// A device's `list -i` line without its indentation ("net0 dev='' (+) ...\n"),
+// for hard disks, optical drives, network adapters and USB; "" for others.
+std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type);
+
 // The `list -i` block (`full`: with -f, High Availability and Network Shaping).
 void append_info(Report& r, const Vm& vm, bool full);
 

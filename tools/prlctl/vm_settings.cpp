@@ -4,7 +4,7 @@
 // each with its message; a failure is followed by "Failed to configure the
 // virtual machine."; the configuration is committed once.
 #include "commands.h"
-#include "vm_info.h"
+#include "vm_devices.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -16,12 +16,6 @@
 
 namespace prlctl {
 namespace {
-
-// A failure while applying: its message, then the product's closing line.
-struct ApplyError {
-    PRL_RESULT code;
-    std::string message;
-};
 
 std::optional<PRL_UINT32> unsigned_value(const std::string& v) {
     errno = 0;
@@ -73,6 +67,7 @@ struct VmSettings {
     std::optional<std::string> description, name;
     std::string distribution_name, autostart, autostop, startup_view, on_crash, on_shutdown;
     std::optional<std::vector<std::string>> boot_order, removed_devices;
+    std::optional<DeviceChange> device_change;
     int tools_autoupdate = -1, efi_boot = -1, select_boot_device = -1, ha_enable = -1, is_template = -1;
     bool list_distributions = false, bad_distribution = false;
 };
@@ -141,6 +136,7 @@ VmSettings read_settings(const CommandLine& cl) {
     s.on_shutdown = cl.get("on-shutdown");
     if (cl.has("name")) s.name = cl.get("name");
     if (cl.has("device-del")) s.removed_devices = words(cl.get("device-del"));
+    s.device_change = read_device_change(cl);
     if (cl.has("device-bootorder")) s.boot_order = words(cl.get("device-bootorder"));
     flag("tools-autoupdate", s.tools_autoupdate, "An invalid value was specified for --tools-autoupdate: ");
     flag("efi-boot", s.efi_boot, "An incorrect value for --efi-boot is specified: ");
@@ -161,107 +157,6 @@ void check(PRL_RESULT rc, const std::string& what) {
 // Setters whose failure the product reports with -1 (exit status 255).
 void check_minus_one(PRL_RESULT rc, const std::string& what) {
     if (PRL_FAILED(rc)) throw ApplyError{-1, what + ": " + result_text(rc)};
-}
-
-// A device of the VM by its prlctl name (hdd0, cdrom1, net0, usb...).
-struct VmDevice {
-    std::string name;
-    PRL_DEVICE_TYPE type;
-    PRL_UINT32 index;
-};
-
-const struct {
-    PRL_DEVICE_TYPE type;
-    const char* prefix;  // "usb" and "sound" have no index in their name
-    bool indexed;
-} kDeviceNames[] = {{PDE_FLOPPY_DISK, "fdd", true},       {PDE_HARD_DISK, "hdd", true},
-                    {PDE_OPTICAL_DISK, "cdrom", true},    {PDE_GENERIC_NETWORK_ADAPTER, "net", true},
-                    {PDE_SERIAL_PORT, "serial", true},    {PDE_PARALLEL_PORT, "parallel", true},
-                    {PDE_USB_DEVICE, "usb", false},       {PDE_SOUND_DEVICE, "sound", true}};
-
-std::vector<VmDevice> devices_of(PRL_HANDLE cfg) {
-    std::vector<VmDevice> list;
-    for (const auto& kind : kDeviceNames) {
-        PRL_UINT32 n = 0;
-        if (PRL_FAILED(PrlVmCfg_GetDevsCountByType(cfg, kind.type, &n))) continue;
-        for (PRL_UINT32 i = 0; i < n; ++i) {
-            Handle dev;
-            PRL_UINT32 index = 0;
-            if (PRL_FAILED(PrlVmCfg_GetDevByType(cfg, kind.type, i, dev.out()))) continue;
-            PrlVmDev_GetIndex(dev, &index);
-            list.push_back({kind.indexed ? kind.prefix + std::to_string(index) : kind.prefix, kind.type, index});
-        }
-    }
-    return list;
-}
-
-const VmDevice* device_named(const std::vector<VmDevice>& devices, const std::string& name) {
-    for (const VmDevice& d : devices)
-        if (d.name == name) return &d;
-    return nullptr;
-}
-
-Handle device_handle(PRL_HANDLE cfg, const VmDevice& d) {
-    PRL_UINT32 n = 0;
-    PrlVmCfg_GetDevsCountByType(cfg, d.type, &n);
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle dev;
-        PRL_UINT32 index = 0;
-        if (PRL_SUCCEEDED(PrlVmCfg_GetDevByType(cfg, d.type, i, dev.out())) &&
-            PRL_SUCCEEDED(PrlVmDev_GetIndex(dev, &index)) && index == d.index)
-            return dev;
-    }
-    return Handle();
-}
-
-void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names) {
-    for (const std::string& name : names) {
-        const std::vector<VmDevice> devices = devices_of(cfg);
-        const VmDevice* d = device_named(devices, name);
-        if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
-        say("Remove the " + name + " device.");
-        check(PrlVmDev_Remove(device_handle(cfg, *d)), "PrlVmDev_Remove");
-    }
-}
-
-// The boot list: the named devices in order, in use; the others that had a
-// boot entry after them, not in use (the product keeps every bootable
-// device listed).
-void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names) {
-    const std::vector<VmDevice> devices = devices_of(cfg);
-    std::vector<VmDevice> rest;  // the present entries, in the list's order
-    PRL_UINT32 n = 0;
-    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
-    std::vector<Handle> entries;
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle b;
-        check(PrlVmCfg_GetBootDev(cfg, i, b.out()), "PrlVmCfg_GetBootDev");
-        PRL_DEVICE_TYPE type;
-        PRL_UINT32 index = 0;
-        check(PrlBootDev_GetType(b, &type), "PrlBootDev_GetType");
-        check(PrlBootDev_GetIndex(b, &index), "PrlBootDev_GetIndex");
-        for (const VmDevice& d : devices)
-            if (d.type == type && d.index == index) rest.push_back(d);
-        entries.push_back(std::move(b));
-    }
-    for (const Handle& b : entries) check(PrlBootDev_Remove(b), "PrlBootDev_Remove");
-    PRL_UINT32 sequence = 0;
-    auto add = [&](const VmDevice& d, bool in_use) {
-        Handle b;
-        check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
-        check(PrlBootDev_SetType(b, d.type), "PrlBootDev_SetType");
-        check(PrlBootDev_SetIndex(b, d.index), "PrlBootDev_SetIndex");
-        check(PrlBootDev_SetSequenceIndex(b, ++sequence), "PrlBootDev_SetSequenceIndex");
-        check(PrlBootDev_SetInUse(b, in_use ? PRL_TRUE : PRL_FALSE), "PrlBootDev_SetInUse");
-    };
-    for (const std::string& name : names) {
-        const VmDevice* d = device_named(devices, name);
-        if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
-        rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const VmDevice& r) { return r.name == name; }),
-                   rest.end());
-        add(*d, true);
-    }
-    for (const VmDevice& d : rest) add(d, false);
 }
 
 void set_autostart(PRL_HANDLE cfg, const std::string& mode) {
@@ -376,6 +271,7 @@ void apply(PRL_HANDLE server, const Vm& vm, const VmSettings& s) {
         check(PrlVmCfg_SetName(cfg, s.name->c_str()), "PrlVmCfg_SetName");
     }
     if (s.removed_devices) remove_devices(cfg, *s.removed_devices);
+    if (s.device_change) configure_device(server, cfg, *s.device_change);
     if (s.boot_order) set_boot_order(cfg, *s.boot_order);
     if (s.tools_autoupdate != -1)  // the product names another setter in this message
         check(PrlVmCfg_SetToolsAutoUpdateEnabled(cfg, prl_bool(s.tools_autoupdate)), "PrlVmCfg_SetUseDefaultAnswers");
@@ -413,6 +309,10 @@ int set(PRL_HANDLE server, const CommandLine& cl) {
     if (const PRL_RESULT rc = wait(Handle(PrlVm_CommitEx(vm.cfg, 0)), err)) {
         report(rc, "Unable to commit " + kind + " configuration: " + err);
         return report(rc, "Failed to configure the virtual machine.");
+    }
+    if (settings.device_change) {
+        const std::string line = device_line(vm.cfg, settings.device_change->name);
+        if (!line.empty()) say("Configured " + line);
     }
     say("\nThe " + kind + " has been successfully configured.");
     return 0;

@@ -1,0 +1,337 @@
+#include "vm_devices.h"
+
+#include "vm_info.h"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+#include <arpa/inet.h>
+
+namespace prlctl {
+namespace {
+
+void check(PRL_RESULT rc, const std::string& what) {
+    if (PRL_FAILED(rc)) throw ApplyError{rc, what + ": " + result_text(rc)};
+}
+
+// A device of the VM by its prlctl name (hdd0, cdrom1, net0, usb...).
+struct VmDevice {
+    std::string name;
+    PRL_DEVICE_TYPE type;
+    PRL_UINT32 index;
+};
+
+const struct {
+    PRL_DEVICE_TYPE type;
+    const char* prefix;  // "usb" and "sound" have no index in their name
+    bool indexed;
+} kDeviceNames[] = {{PDE_FLOPPY_DISK, "fdd", true},       {PDE_HARD_DISK, "hdd", true},
+                    {PDE_OPTICAL_DISK, "cdrom", true},    {PDE_GENERIC_NETWORK_ADAPTER, "net", true},
+                    {PDE_SERIAL_PORT, "serial", true},    {PDE_PARALLEL_PORT, "parallel", true},
+                    {PDE_USB_DEVICE, "usb", false},       {PDE_SOUND_DEVICE, "sound", true}};
+
+std::vector<VmDevice> devices_of(PRL_HANDLE cfg) {
+    std::vector<VmDevice> list;
+    for (const auto& kind : kDeviceNames) {
+        PRL_UINT32 n = 0;
+        if (PRL_FAILED(PrlVmCfg_GetDevsCountByType(cfg, kind.type, &n))) continue;
+        for (PRL_UINT32 i = 0; i < n; ++i) {
+            Handle dev;
+            PRL_UINT32 index = 0;
+            if (PRL_FAILED(PrlVmCfg_GetDevByType(cfg, kind.type, i, dev.out()))) continue;
+            PrlVmDev_GetIndex(dev, &index);
+            list.push_back({kind.indexed ? kind.prefix + std::to_string(index) : kind.prefix, kind.type, index});
+        }
+    }
+    return list;
+}
+
+const VmDevice* device_named(const std::vector<VmDevice>& devices, const std::string& name) {
+    for (const VmDevice& d : devices)
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+Handle device_handle(PRL_HANDLE cfg, const VmDevice& d) {
+    PRL_UINT32 n = 0;
+    PrlVmCfg_GetDevsCountByType(cfg, d.type, &n);
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        Handle dev;
+        PRL_UINT32 index = 0;
+        if (PRL_SUCCEEDED(PrlVmCfg_GetDevByType(cfg, d.type, i, dev.out())) &&
+            PRL_SUCCEEDED(PrlVmDev_GetIndex(dev, &index)) && index == d.index)
+            return dev;
+    }
+    return Handle();
+}
+
+
+// "addr[/mask]" with an IPv6 address in its canonical form.
+std::string normalized_address(const std::string& text) {
+    const auto slash = text.find('/');
+    const std::string ip = text.substr(0, slash);
+    unsigned char bytes[16];
+    char canonical[INET6_ADDRSTRLEN];
+    if (ip.find(':') == std::string::npos || inet_pton(AF_INET6, ip.c_str(), bytes) != 1 ||
+        !inet_ntop(AF_INET6, bytes, canonical, sizeof canonical))
+        return text;
+    return canonical + (slash == std::string::npos ? std::string() : text.substr(slash));
+}
+
+std::string address_of(const std::string& text) { return text.substr(0, text.find('/')); }
+
+std::vector<std::string> addresses(PRL_HANDLE dev) {
+    std::vector<std::string> out;
+    Handle list;
+    PRL_UINT32 n = 0;
+    if (PRL_FAILED(PrlVmDevNet_GetNetAddresses(dev, list.out())) || PRL_FAILED(PrlStrList_GetItemsCount(list, &n)))
+        return out;
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        char buf[128] = "";
+        PRL_UINT32 len = sizeof buf;
+        if (PRL_SUCCEEDED(PrlStrList_GetItem(list, i, buf, &len))) out.push_back(normalized_address(buf));
+    }
+    return out;
+}
+
+// The adapter's addresses after the change: the present ones not named by
+// --ipadd or --ipdel (by address, whatever the mask), then --ipadd's.
+std::vector<std::string> new_addresses(PRL_HANDLE dev, const DeviceChange& c) {
+    std::vector<std::string> out;
+    auto named = [&](const std::string& a) {
+        for (const auto* list : {&c.ip_add, &c.ip_del})
+            for (const std::string& x : *list)
+                if (address_of(x) == address_of(a)) return true;
+        return false;
+    };
+    if (!c.delete_all_ips)
+        for (const std::string& a : addresses(dev))
+            if (!named(a)) out.push_back(a);
+    out.insert(out.end(), c.ip_add.begin(), c.ip_add.end());
+    return out;
+}
+
+bool network_exists(PRL_HANDLE server, const std::string& id) {
+    for (const Handle& net : wait_params(PrlSrv_GetVirtualNetworkList(server, 0), "PrlSrv_GetVirtualNetworkList"))
+        if (text_of(PrlVirtNet_GetNetworkId, net) == id) return true;
+    return false;
+}
+
+// The network settings of an adapter; true when any changed.
+bool configure_network(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c) {
+    bool changed = false;
+    if (c.network) {
+        if (!network_exists(server, *c.network))
+            say("Warning: The virtual network '" + *c.network + "' is not configured");
+        check(PrlVmDevNet_SetVirtualNetworkId(dev, c.network->c_str()), "PrlVmDevNet_SetVirtualNetworkId");
+        check(PrlVmDev_SetEmulatedType(dev, PRL_VM_DEV_EMULATION_TYPE(PNA_BRIDGED_ETHERNET)), "PrlVmDev_SetEmulatedType");
+        changed = true;
+    }
+    if (c.mac) {
+        if (*c.mac == "auto") check(PrlVmDevNet_GenerateMacAddr(dev), "PrlVmDevNet_GenerateMacAddr");
+        else check(PrlVmDevNet_SetMacAddress(dev, c.mac->c_str()), "PrlVmDevNet_SetMacAddress");
+        changed = true;
+    }
+    PRL_VM_DEV_EMULATION_TYPE emulation = PDT_ANY_TYPE;
+    PrlVmDev_GetEmulatedType(dev, &emulation);
+    if (emulation == PRL_VM_DEV_EMULATION_TYPE(PNA_ROUTED)) {
+        if (c.dhcp != -1 || c.dhcp6 != -1)
+            throw ApplyError{1, "This adapter is in the routed mode. Configuration via DHCP is not supported."};
+        if (!c.gateway.empty() || !c.gateway6.empty())
+            throw ApplyError{1, "This adapter is in the routed mode. Configuration of the default gateway is not supported."};
+    }
+    int updated = 0;
+    if (!c.ip_add.empty() || !c.ip_del.empty() || c.delete_all_ips) {
+        const std::vector<std::string> ips = new_addresses(dev, c);
+        Handle list;
+        PrlApi_CreateStringsList(list.out());
+        bool v4 = false, v6 = false;
+        std::string text;
+        for (const std::string& ip : ips) {
+            (ip.find(':') != std::string::npos ? v6 : v4) = true;
+            PrlStrList_AddItem(list, ip.c_str());
+            text += ip + " ";
+        }
+        if (const PRL_RESULT rc = PrlVmDevNet_SetNetAddresses(dev, list))
+            throw ApplyError{rc, rc == PRL_ERR_INVALID_ARG ? "The following IP addresses are invalid: '" + text + "'"
+                                                           : "PrlVmDevNet_SetNetAddresses: " + result_text(rc)};
+        // Without an IPv4 address the adapter is configured by DHCP.
+        check(PrlVmDevNet_SetConfigureWithDhcp(dev, v4 ? PRL_FALSE : PRL_TRUE), "PrlVmDevNet_SetConfigureWithDhcp");
+        if (v6) check(PrlVmDevNet_SetConfigureWithDhcpIPv6(dev, PRL_FALSE), "PrlVmDevNet_SetConfigureWithDhcp");
+        ++updated;
+    }
+    if (c.dhcp != -1) {
+        check(PrlVmDevNet_SetConfigureWithDhcp(dev, c.dhcp ? PRL_TRUE : PRL_FALSE), "PrlVmDevNet_SetConfigureWithDhcp");
+        ++updated;
+    }
+    if (c.dhcp6 != -1) {
+        check(PrlVmDevNet_SetConfigureWithDhcpIPv6(dev, c.dhcp6 ? PRL_TRUE : PRL_FALSE),
+              "PrlVmDevNet_SetConfigureWithDhcpIPv6");
+        ++updated;
+    }
+    for (const auto& [gw, setter, name] :
+         {std::make_tuple(c.gateway, PrlVmDevNet_SetDefaultGateway, "PrlVmDevNet_SetDefaultGateway"),
+          std::make_tuple(c.gateway6, PrlVmDevNet_SetDefaultGatewayIPv6, "PrlVmDevNet_SetDefaultGatewayIPv6")}) {
+        if (gw.empty()) continue;
+        const std::string value = gw == "x" ? "" : gw;
+        if (const PRL_RESULT rc = setter(dev, value.c_str()))
+            throw ApplyError{rc, rc == PRL_ERR_INVALID_ARG
+                                     ? "The following gateway is invalid: '" + value + "'"
+                                     : std::string(name) + "(" + value + "): " + result_text(rc)};
+        ++updated;
+    }
+    if (updated) {
+        PRL_BOOL auto_apply = PRL_FALSE;
+        check(PrlVmDevNet_IsAutoApply(dev, &auto_apply), "PrlVmDevNet_GetAutoApply");
+        if (!auto_apply) say("Enable automatic reconfiguration for this network adapter.");
+        check(PrlVmDevNet_SetAutoApply(dev, PRL_TRUE), "PrlVmDevNet_SetAutoApply");
+    }
+    return changed || updated;
+}
+
+}  // namespace
+
+std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
+    // Without --device-set, the product takes the network parameters for an
+    // adapter it then does not find by its (empty) name; other device
+    // options it refuses at once.
+    const bool network_parameters = cl.has("ipadd") || cl.has("ipdel") || cl.has("dhcp") || cl.has("dhcp6") ||
+                                    cl.has("gw") || cl.has("gw6");
+    if (!cl.has("device-set") && !network_parameters) {
+        for (const char* o : {"network", "mac", "image", "connect", "disconnect", "enable", "disable"})
+            if (cl.has(o)) throw Error{1, "The device is not specified."};
+        return std::nullopt;
+    }
+    DeviceChange c;
+    c.name = cl.get("device-set");
+    const std::string kind = c.name.substr(0, c.name.find_first_of("0123456789"));
+    static const char* const kKinds[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
+    if (cl.has("device-set") && std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
+        throw Error{1, "An incorrect parameter for --device-set is specified: " + c.name};
+    if (cl.has("enable") && cl.has("disable")) throw Error{1, "Unable to simultaneously use --enable and --disable"};
+    // The product refuses --connect after --disconnect only; in the other
+    // order both apply, and the adapter ends disconnected.
+    auto first = [&](const char* option) {
+        return std::find_if(cl.given.begin(), cl.given.end(), [&](const auto& o) { return o.first == option; });
+    };
+    if (cl.has("connect") && cl.has("disconnect") && first("disconnect") < first("connect"))
+        throw Error{1, "Unable to simultaneously use --connect and --disconnect"};
+    c.enable = cl.has("enable");
+    c.disable = cl.has("disable");
+    c.connect = cl.has("connect");
+    c.disconnect = cl.has("disconnect");
+    if (cl.has("network")) c.network = cl.get("network");
+    if (cl.has("image")) c.image = cl.get("image");
+    if (cl.has("mac")) {
+        // Pairs of hex digits, or "auto".
+        const std::string m = cl.get("mac");
+        bool ok = m == "auto" || (!m.empty() && m.size() % 2 == 0);
+        for (std::size_t i = 0; ok && m != "auto" && i < m.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(m[i]));
+        if (!ok) throw Error{1, "An incorrect value for --mac is specified: " + m};
+        c.mac = m;
+    }
+    for (const std::string& a : cl.all("ipadd")) c.ip_add.push_back(normalized_address(a));
+    for (const std::string& a : cl.all("ipdel")) {
+        if (a == "all") c.delete_all_ips = true;
+        else c.ip_del.push_back(normalized_address(a));
+    }
+    for (const auto& [option, field] : {std::make_pair("dhcp", &c.dhcp), std::make_pair("dhcp6", &c.dhcp6)}) {
+        if (!cl.has(option)) continue;
+        const std::string v = cl.get(option);
+        *field = v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1;
+        if (*field == -1) throw Error{1, std::string("An incorrect value for --") + option + " is specified: " + v};
+    }
+    if (cl.has("gw")) c.gateway = cl.get("gw").empty() ? "x" : cl.get("gw");
+    if (cl.has("gw6")) c.gateway6 = cl.get("gw6").empty() ? "x" : cl.get("gw6");
+    return c;
+}
+
+void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+        const std::vector<VmDevice> devices = devices_of(cfg);
+        const VmDevice* d = device_named(devices, name);
+        if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
+        say("Remove the " + name + " device.");
+        check(PrlVmDev_Remove(device_handle(cfg, *d)), "PrlVmDev_Remove");
+    }
+}
+
+// The boot list: the named devices in order, in use; the others that had a
+// boot entry after them, not in use (the product keeps every bootable
+// device listed).
+void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names) {
+    const std::vector<VmDevice> devices = devices_of(cfg);
+    std::vector<VmDevice> rest;  // the present entries, in the list's order
+    PRL_UINT32 n = 0;
+    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
+    std::vector<Handle> entries;
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        Handle b;
+        check(PrlVmCfg_GetBootDev(cfg, i, b.out()), "PrlVmCfg_GetBootDev");
+        PRL_DEVICE_TYPE type;
+        PRL_UINT32 index = 0;
+        check(PrlBootDev_GetType(b, &type), "PrlBootDev_GetType");
+        check(PrlBootDev_GetIndex(b, &index), "PrlBootDev_GetIndex");
+        for (const VmDevice& d : devices)
+            if (d.type == type && d.index == index) rest.push_back(d);
+        entries.push_back(std::move(b));
+    }
+    for (const Handle& b : entries) check(PrlBootDev_Remove(b), "PrlBootDev_Remove");
+    PRL_UINT32 sequence = 0;
+    auto add = [&](const VmDevice& d, bool in_use) {
+        Handle b;
+        check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
+        check(PrlBootDev_SetType(b, d.type), "PrlBootDev_SetType");
+        check(PrlBootDev_SetIndex(b, d.index), "PrlBootDev_SetIndex");
+        check(PrlBootDev_SetSequenceIndex(b, ++sequence), "PrlBootDev_SetSequenceIndex");
+        check(PrlBootDev_SetInUse(b, in_use ? PRL_TRUE : PRL_FALSE), "PrlBootDev_SetInUse");
+    };
+    for (const std::string& name : names) {
+        const VmDevice* d = device_named(devices, name);
+        if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
+        rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const VmDevice& r) { return r.name == name; }),
+                   rest.end());
+        add(*d, true);
+    }
+    for (const VmDevice& d : rest) add(d, false);
+}
+
+void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) {
+    const std::vector<VmDevice> devices = devices_of(cfg);
+    const VmDevice* d = device_named(devices, c.name);
+    if (!d) throw ApplyError{1, "The " + c.name + " device does not exist."};
+    if (d->type != PDE_GENERIC_NETWORK_ADAPTER && d->type != PDE_OPTICAL_DISK)
+        throw ApplyError{1, "--device-set of " + c.name + ": prlshim's prlctl configures network adapters and "
+                            "optical drives only."};
+    Handle dev = device_handle(cfg, *d);
+    bool changed = false;
+    auto toggle = [&](bool given, PRL_RESULT (*setter)(PRL_HANDLE, PRL_BOOL), bool value, const char* name) {
+        if (!given) return;
+        check(setter(dev, value ? PRL_TRUE : PRL_FALSE), name);
+        changed = true;
+    };
+    toggle(c.enable, PrlVmDev_SetEnabled, true, "PrlVmDev_SetEnabled");
+    toggle(c.disable, PrlVmDev_SetEnabled, false, "PrlVmDev_SetEnabled");
+    toggle(c.connect, PrlVmDev_SetConnected, true, "PrlVmDev_SetConnected");
+    toggle(c.disconnect, PrlVmDev_SetConnected, false, "PrlVmDev_SetConnected");
+    if (d->type == PDE_GENERIC_NETWORK_ADAPTER) {
+        if (configure_network(server, dev, c) || changed) say("Configure " + device_info_line(dev, d->type));
+    } else if (c.image) {
+        // The product says "Creating" here, for a new image in a drive.
+        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
+        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
+        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
+        say("Creating " + device_info_line(dev, d->type));
+    }
+}
+
+std::string device_line(PRL_HANDLE cfg, const std::string& name) {
+    const std::vector<VmDevice> devices = devices_of(cfg);
+    const VmDevice* d = device_named(devices, name);
+    if (!d) return {};
+    Handle dev = device_handle(cfg, *d);
+    return dev ? device_info_line(dev, d->type) : std::string();
+}
+
+}  // namespace prlctl

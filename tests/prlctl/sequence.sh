@@ -357,6 +357,30 @@ run prlctl set vm7 --network Bridged
 run prlctl set vm7 --ipadd 10.0.0.9
 run prlctl list -i vm7
 run prlctl list -i -j vm7
+# --device-add: adapters, a drive with an image, new disks (made on disk).
+run prlctl set vm7 --device-add net
+run prlctl set vm7 --device-add net --network Host-Only --mac 001C42AABBCD
+run prlctl set vm7 --device-add net --type routed
+run prlctl set vm7 --device-add net --type shared
+run prlctl set vm7 --device-add net --network Nope --ipadd 10.1.1.1/24
+run prlctl set vm7 --device-add cdrom
+run prlctl set vm7 --device-add cdrom --image "$PRLSHIM_HOME/disc.iso"
+run prlctl set vm7 --device-add hdd --size 2048
+run prlctl set vm7 --device-add hdd --size 1G
+run prlctl set vm7 --device-add hdd --size x
+run prlctl set vm7 --device-add floppy
+run prlctl set vm7 --device-add net --device-set net0
+run prlctl set vm7 --device-set net0 --device-add net
+run prlctl list -i vm7
+VM7_HOME=$("$BIN/prlctl" list -i vm7 2>/dev/null | sed -n 's/^Home: //p')
+for n in 1 2; do
+    f="${VM7_HOME}harddisk$n.hdd"
+    [ -f "$f" ] && on_disk "harddisk$n.hdd: $(stat -c %s "$f") bytes" || on_disk "harddisk$n.hdd: missing"
+done
+run prlctl set vm7 --device-del "hdd1 hdd2 net4"
+[ -e "${VM7_HOME}harddisk1.hdd" ] && on_disk "harddisk1.hdd kept after --device-del" \
+    || on_disk "harddisk1.hdd gone after --device-del"
+run prlctl list -i vm7
 run prlctl set nosuch --autostart bogus
 run prlctl set nosuch --autostart on
 run prlctl delete vm7

@@ -31,6 +31,8 @@ void usage(const char* me) {
         "         [--template <on|off>]\n"
         "         [--device-set <netN> [--network <id>] [--mac <mac|auto>] [--ipadd <addr[/mask]>] [--ipdel <addr|all>]\n"
         "                              [--dhcp <yes|no>] [--dhcp6 <yes|no>] [--gw <addr>] [--gw6 <addr>]]\n"
+        "         [--device-add net [--network <id> | --type routed] [--mac <mac|auto>] [--ipadd ...]]\n"
+        "         [--device-add hdd [--size <size>] [--image <path>]] [--device-add cdrom --image <path>]\n"
         "         [--device-set <cdromN> [--image <path>]] [--device-set <name> [--connect | --disconnect]\n"
         "                                                    [--enable | --disable]]\n"
         "  clone <ID | NAME> -n,--name <NEW_NAME> [-t,--template] [--linked] [--dst <path>] [--changesid]\n"
@@ -76,7 +78,8 @@ const std::vector<OptionSpec> kSetOptions = {
     {"ipadd", 0, true},         {"ipdel", 0, true},           {"dhcp", 0, true},
     {"dhcp6", 0, true},         {"gw", 0, true},              {"gw6", 0, true},
     {"image", 0, true},         {"connect", 'c', false},      {"disconnect", 0, false},
-    {"enable", 0, false},       {"disable", 0, false}};
+    {"enable", 0, false},       {"disable", 0, false},        {"device-add", 0, true},
+    {"type", 0, true},          {"size", 0, true}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
 #include <tuple>
 
 #include <arpa/inet.h>
@@ -198,12 +202,40 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     // options it refuses at once.
     const bool network_parameters = cl.has("ipadd") || cl.has("ipdel") || cl.has("dhcp") || cl.has("dhcp6") ||
                                     cl.has("gw") || cl.has("gw6");
-    if (!cl.has("device-set") && !network_parameters) {
+    if (cl.has("device-set") && cl.has("device-add"))
+        throw Error{1, std::string("The --") + (cl.given.front().first == "device-add" ? "device-set" : "device-add") +
+                           " option is specified  several times."};
+    if (!cl.has("device-set") && !cl.has("device-add") && !network_parameters) {
         for (const char* o : {"network", "mac", "image", "connect", "disconnect", "enable", "disable"})
             if (cl.has(o)) throw Error{1, "The device is not specified."};
         return std::nullopt;
     }
     DeviceChange c;
+    if (cl.has("device-add")) {
+        c.add = true;
+        c.kind = cl.get("device-add");
+        static const char* const kAddable[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
+        if (std::find(std::begin(kAddable), std::end(kAddable), c.kind) == std::end(kAddable))
+            throw Error{1, "An incorrect parameter for --device-add is specified: " + c.kind};
+        if (cl.has("type")) {
+            if (c.kind != "net" || cl.get("type") != "routed")
+                throw Error{1, "An invalid device type is specified for " + c.kind};
+            c.routed = true;
+        }
+        if (cl.has("size")) {
+            const std::string v = cl.get("size");
+            char* tail = nullptr;
+            errno = 0;
+            unsigned long long mb = std::strtoull(v.c_str(), &tail, 10);
+            static const std::string kUnits = "BbKkMmGgTt";
+            const auto unit = *tail ? kUnits.find(*tail) : std::string::npos;
+            if (errno == ERANGE || (*tail && (unit == std::string::npos || tail[1])))
+                throw Error{1, "An incorrect value for --size is specified: " + v};
+            if (*tail) mb = (mb << (10 * (unit / 2))) >> 20;  // B, K, M, G, T
+            if (mb > UINT_MAX) throw Error{1, "An incorrect value for --size is specified: " + v};
+            c.size = static_cast<PRL_UINT32>(mb);
+        }
+    }
     c.name = cl.get("device-set");
     const std::string kind = c.name.substr(0, c.name.find_first_of("0123456789"));
     static const char* const kKinds[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
@@ -247,13 +279,31 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     return c;
 }
 
+// A device by its name, else by its system name (an image path, an
+// interface name), as the product looks it up.
+const VmDevice* device_named_or_by_system_name(PRL_HANDLE cfg, const std::vector<VmDevice>& devices,
+                                               const std::string& name) {
+    if (const VmDevice* d = device_named(devices, name)) return d;
+    for (const VmDevice& d : devices)
+        if (text_of(PrlVmDev_GetSysName, device_handle(cfg, d)) == name) return &d;
+    return nullptr;
+}
+
 void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names) {
+    std::size_t removed = 0;
     for (const std::string& name : names) {
         const std::vector<VmDevice> devices = devices_of(cfg);
-        const VmDevice* d = device_named(devices, name);
-        if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
-        say("Remove the " + name + " device.");
+        const VmDevice* d = device_named_or_by_system_name(cfg, devices, name);
+        if (!d) {
+            // The product's search by system name also asks the devices it
+            // removed before, and reports each as removed.
+            for (std::size_t i = 0; i < removed; ++i)
+                report(0, "PrlVmDev_GetSysName: " + result_text(PRL_ERR_OBJECT_WAS_REMOVED));
+            throw ApplyError{1, "The " + name + " device does not exist."};
+        }
+        say("Remove the " + d->name + " device.");
         check(PrlVmDev_Remove(device_handle(cfg, *d)), "PrlVmDev_Remove");
+        ++removed;
     }
 }
 
@@ -324,6 +374,139 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
         check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
         say("Creating " + device_info_line(dev, d->type));
     }
+}
+
+namespace {
+
+// The configuration's own checks of a section (PrlVm_ValidateConfig): each
+// finding printed as the product prints it; the job's code returned.
+PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::string& kind) {
+    Handle job(PrlVm_ValidateConfig(cfg, section));
+    PRL_RESULT code = 0;
+    if (const PRL_RESULT rc = PrlJob_Wait(job, UINT32_MAX))
+        throw ApplyError{rc, "Unable to commit " + kind + " configuration: " + result_text(rc)};
+    PrlJob_GetRetCode(job, &code);
+    Handle result;
+    PRL_UINT32 n = 0;
+    if (PRL_FAILED(PrlJob_GetResult(job, result.out())) || PRL_FAILED(PrlResult_GetParamsCount(result, &n)) || !n)
+        return code;
+    say(kind + " configuration validation result(s) :");
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        Handle event;
+        if (PRL_FAILED(PrlResult_GetParamByIndex(result, i, event.out()))) break;
+        PRL_RESULT err = 0;
+        if (PRL_FAILED(PrlEvent_GetErrCode(event, &err))) continue;
+        std::string line = "* ";
+        for (PRL_BOOL brief : {PRL_TRUE, PRL_FALSE}) {
+            char buf[4096] = "";
+            PRL_UINT32 len = sizeof buf;
+            if (PRL_SUCCEEDED(PrlEvent_GetErrString(event, brief, PRL_FALSE, buf, &len))) line += buf;
+        }
+        say(line);
+    }
+    return code;
+}
+
+// The first "harddisk<N>.hdd" (N from 1) not in the VM's folder, as the
+// product names a new disk: it tries as many numbers as the folder has entries.
+std::string new_disk_path(const std::string& home) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(home, ec)) names.push_back(entry.path().filename());
+    for (std::size_t id = 1; id <= names.size(); ++id) {
+        const std::string name = "harddisk" + std::to_string(id) + ".hdd";
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            return home + (home.back() == '/' ? "" : "/") + name;
+    }
+    return {};
+}
+
+// The device at the end of the boot order, unless it is listed already.
+void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index) {
+    PRL_UINT32 n = 0, last = 0;
+    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        Handle b;
+        PRL_DEVICE_TYPE t;
+        PRL_UINT32 idx = 0, seq = 0;
+        check(PrlVmCfg_GetBootDev(cfg, i, b.out()), "PrlVmCfg_GetBootDev");
+        PrlBootDev_GetType(b, &t);
+        PrlBootDev_GetIndex(b, &idx);
+        PrlBootDev_GetSequenceIndex(b, &seq);
+        if (t == type && idx == index) return;
+        last = std::max(last, seq);
+    }
+    Handle b;
+    check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
+    check(PrlBootDev_SetType(b, type), "PrlBootDev_SetType");
+    check(PrlBootDev_SetIndex(b, index), "PrlBootDev_SetIndex");
+    check(PrlBootDev_SetSequenceIndex(b, last + 1), "PrlBootDev_SetSequenceIndex");
+    check(PrlBootDev_SetInUse(b, PRL_TRUE), "PrlBootDev_SetInUse");
+}
+
+void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
+    const std::string path = c.image ? *c.image : new_disk_path(home_dir(vm.cfg));
+    check(PrlVmDev_SetImagePath(dev, path.c_str()), "PrlVmDev_SetImagePath");
+    check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
+    check(PrlVmDev_SetFriendlyName(dev, path.c_str()), "PrlVmDev_SetFriendlyName");
+    check(PrlVmDev_SetSysName(dev, path.c_str()), "PrlVmDev_SetSysName");
+    if (c.image) {  // an existing image
+        say("Creating " + device_info_line(dev, PDE_HARD_DISK));
+    } else {
+        check(PrlVmDevHd_SetDiskType(dev, PHD_EXPANDING_HARD_DISK), "PrlVmDevHd_SetDiskType");
+        PRL_UINT32 size = c.size.value_or(0);
+        if (!size && (PRL_FAILED(PrlVmDevHd_GetDiskSize(dev, &size)) || !size)) size = 64;
+        PrlVmDevHd_SetDiskSize(dev, size);
+        say("Creating " + device_info_line(dev, PDE_HARD_DISK));
+        std::string err;
+        if (const PRL_RESULT rc = wait(Handle(PrlVmDev_CreateImage(dev, PRL_FALSE, PRL_TRUE)), err))
+            throw ApplyError{rc, "PrlVmDev_CreateImage: " + err};
+    }
+    if (const PRL_RESULT rc = validate(vm.cfg, PVC_HARD_DISK, vm.kind())) throw ApplyError{rc, ""};
+}
+
+}  // namespace
+
+void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
+    const PRL_DEVICE_TYPE type = c.kind == "net"     ? PDE_GENERIC_NETWORK_ADAPTER
+                                 : c.kind == "hdd"   ? PDE_HARD_DISK
+                                 : c.kind == "cdrom" ? PDE_OPTICAL_DISK
+                                                     : PDE_GENERIC_DEVICE;
+    if (type == PDE_GENERIC_DEVICE)
+        throw ApplyError{1, "--device-add " + c.kind + ": prlshim's prlctl adds net, hdd and cdrom devices only."};
+    if (type == PDE_OPTICAL_DISK && !c.image)
+        throw ApplyError{-1, "The device type is not specified. Use either the --device or --image option."};
+    Handle dev;
+    if (const PRL_RESULT rc = PrlVmCfg_AddDefaultDeviceEx(vm.cfg, server_config(server), type, dev.out()))
+        throw ApplyError{rc, "Failed to create the device: " + result_text(rc)};
+    PRL_UINT32 index = 0;
+    PrlVmDev_GetIndex(dev, &index);
+    c.name = c.kind + std::to_string(index);
+    if (!c.disable) check(PrlVmDev_SetEnabled(dev, PRL_TRUE), "PrlVmDev_SetEnabled");
+    if (c.disable) check(PrlVmDev_SetEnabled(dev, PRL_FALSE), "PrlVmDev_SetEnabled");
+    if (c.connect || c.disconnect) check(PrlVmDev_SetConnected(dev, c.disconnect ? PRL_FALSE : PRL_TRUE), "PrlVmDev_SetConnected");
+    if (type == PDE_GENERIC_NETWORK_ADAPTER) {
+        DeviceChange net = c;
+        if (c.routed) {
+            check(PrlVmDev_SetEmulatedType(dev, PRL_VM_DEV_EMULATION_TYPE(PNA_ROUTED)), "PrlVmDev_SetEmulatedType");
+        } else if (!net.network) {
+            net.network = "Bridged";  // the product's default
+        } else if (!network_exists(server, *net.network)) {
+            // The product sets a named network twice, and warns twice.
+            say("Warning: The virtual network '" + *net.network + "' is not configured");
+        }
+        configure_network(server, dev, net);
+        say("Creating " + device_info_line(dev, type));
+        validate(vm.cfg, PVC_NETWORK_ADAPTER, vm.kind());
+    } else if (type == PDE_OPTICAL_DISK) {
+        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
+        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
+        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
+        say("Creating " + device_info_line(dev, type));
+    } else {
+        add_disk(vm, dev, c);
+    }
+    append_to_boot_order(vm.cfg, type, index);
 }
 
 std::string device_line(PRL_HANDLE cfg, const std::string& name) {

@@ -18,9 +18,13 @@ struct ApplyError {
     std::string message;
 };
 
-// --device-set NAME and the options that go with it.
+// --device-set NAME or --device-add KIND and the options that go with them.
 struct DeviceChange {
-    std::string name;
+    bool add = false;
+    std::string kind;  // of --device-add: net, hdd, cdrom
+    std::string name;  // of --device-set, or the added device's once made
+    bool routed = false;                  // net: --type routed
+    std::optional<PRL_UINT32> size;       // hdd: MB
     bool enable = false, disable = false, connect = false, disconnect = false;
     std::optional<std::string> network, mac, image;
     std::vector<std::string> ip_add, ip_del;  // "addr[/mask]", IPv6 in canonical form
@@ -37,6 +41,9 @@ void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names);
 void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names);
 // Prints "Configure <device line>" when it changed something.
 void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& change);
+// Adds the device --device-add asks for (a new disk image made at once),
+// last in the boot order; prints "Creating <device line>"; sets change.name.
+void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& change);
 // The device's `list -i` line (ends with a newline), "" when there is none.
 std::string device_line(PRL_HANDLE cfg, const std::string& name);
 

@@ -243,7 +243,11 @@ std::string boot_order(PRL_HANDLE cfg) {
             continue;
         const char* prefix = type == PDE_HARD_DISK ? "hdd" : type == PDE_OPTICAL_DISK ? "cdrom"
                            : type == PDE_FLOPPY_DISK ? "fdd" : type == PDE_GENERIC_NETWORK_ADAPTER ? "net" : nullptr;
-        if (prefix) in_use.emplace_back(seq, prefix + std::to_string(index));
+        // An entry left by a removed device (the SDK keeps a network
+        // adapter's while another adapter remains) is not shown.
+        bool present = false;
+        for (const Handle& d : devices(cfg, type)) present = present || value_of<PRL_UINT32>(PrlVmDev_GetIndex, d) == index;
+        if (prefix && present) in_use.emplace_back(seq, prefix + std::to_string(index));
     }
     std::sort(in_use.begin(), in_use.end());
     std::string s;

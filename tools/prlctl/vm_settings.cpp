@@ -200,7 +200,7 @@ void set_startup_view(PRL_HANDLE cfg, const std::string& mode) {
 PRL_BOOL prl_bool(int b) { return b ? PRL_TRUE : PRL_FALSE; }
 
 // Every change of `s`, in the product's order.
-void apply(PRL_HANDLE server, const Vm& vm, const VmSettings& s) {
+void apply(PRL_HANDLE server, const Vm& vm, VmSettings& s) {
     PRL_HANDLE cfg = vm.cfg;
     const std::string kind = vm.kind();
     if (s.distribution) {
@@ -270,8 +270,9 @@ void apply(PRL_HANDLE server, const Vm& vm, const VmSettings& s) {
         say("Set name of " + kind + " to '" + *s.name + "'");
         check(PrlVmCfg_SetName(cfg, s.name->c_str()), "PrlVmCfg_SetName");
     }
+    if (s.device_change && s.device_change->add) add_device(server, vm, *s.device_change);
     if (s.removed_devices) remove_devices(cfg, *s.removed_devices);
-    if (s.device_change) configure_device(server, cfg, *s.device_change);
+    if (s.device_change && !s.device_change->add) configure_device(server, cfg, *s.device_change);
     if (s.boot_order) set_boot_order(cfg, *s.boot_order);
     if (s.tools_autoupdate != -1)  // the product names another setter in this message
         check(PrlVmCfg_SetToolsAutoUpdateEnabled(cfg, prl_bool(s.tools_autoupdate)), "PrlVmCfg_SetUseDefaultAnswers");
@@ -289,7 +290,7 @@ void apply(PRL_HANDLE server, const Vm& vm, const VmSettings& s) {
 }  // namespace
 
 int set(PRL_HANDLE server, const CommandLine& cl) {
-    const VmSettings settings = read_settings(cl);
+    VmSettings settings = read_settings(cl);
     Vm vm = find_vm(server, cl.id);
     const std::string kind = vm.kind();
     std::string err;
@@ -303,7 +304,7 @@ int set(PRL_HANDLE server, const CommandLine& cl) {
     try {
         apply(server, vm, settings);
     } catch (const ApplyError& e) {
-        report(e.code, e.message);
+        if (!e.message.empty()) report(e.code, e.message);
         return report(e.code, "Failed to configure the virtual machine.");
     }
     if (const PRL_RESULT rc = wait(Handle(PrlVm_CommitEx(vm.cfg, 0)), err)) {
@@ -312,7 +313,7 @@ int set(PRL_HANDLE server, const CommandLine& cl) {
     }
     if (settings.device_change) {
         const std::string line = device_line(vm.cfg, settings.device_change->name);
-        if (!line.empty()) say("Configured " + line);
+        if (!line.empty()) say((settings.device_change->add ? "Created " : "Configured ") + line);
     }
     say("\nThe " + kind + " has been successfully configured.");
     return 0;

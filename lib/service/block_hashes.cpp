@@ -1,9 +1,9 @@
 #include "block_hashes.h"
 
 #include "backup/thread_pool.h"
+#include "platform/unique_fd.h"
 #include "store/error.h"
 #include "store/shared_extents.h"
-#include "platform/unique_fd.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,8 +4,8 @@
 // committed external backups, and the per-block hashes a commit keeps.
 #pragma once
 #include "block_hashes.h"
-#include "store/registry.h"
 #include "store/file_ops.h"
+#include "store/registry.h"
 #include "store/vm_config.h"
 
 #include <cstdint>

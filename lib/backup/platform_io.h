@@ -24,10 +24,10 @@ decltype(auto) engine_io(F&& f) {
 }
 
 inline FileLock acquire_lock(const fs::path& file, FileLock::Mode mode) {
-    return engine_io([&] { return acquire_lock(file, mode); });
+    return engine_io([&] { return FileLock::acquire(file, mode); });
 }
 inline FileLock try_acquire_lock(const fs::path& file, FileLock::Mode mode) {
-    return engine_io([&] { return try_acquire_lock(file, mode); });
+    return engine_io([&] { return FileLock::try_acquire(file, mode); });
 }
 inline UniqueFd open_file(const fs::path& p, int flags, mode_t mode = 0644) {
     return engine_io([&] { return platform::open_file(p, flags, mode); });

@@ -97,7 +97,7 @@ PRL_RESULT PrlDisk_CreateDisk_Local(PRL_HANDLE_PTR pHandle, PRL_CONST_STR pDiskN
         } catch (const service::Error& e) {
             fail(PRL_ERR_DISK_FILE_CREATE_ERROR, e.what());
         }
-        service::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+        platform::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
         if (!fd) fail(PRL_ERR_DISK_FILE_OPEN_ERROR, "cannot open the new image");
         const std::uint64_t size = file_size(fd.get());
         give(std::make_shared<VirtualDisk>(std::move(fd), size, true, path), pHandle);
@@ -116,7 +116,7 @@ PRL_RESULT PrlDisk_OpenDisk_Local(PRL_HANDLE_PTR pHandle, PRL_CONST_STR pDiskNam
             require(list->size() == 0, PRL_ERR_UNIMPLEMENTED, "disk open policies");
         }
         const bool write = (OpenFlags & PRL_DISK_WRITE) != 0;
-        service::UniqueFd fd(::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC));
+        platform::UniqueFd fd(::open(path.c_str(), (write ? O_RDWR : O_RDONLY) | O_CLOEXEC));
         if (!fd) fail(PRL_ERR_DISK_FILE_OPEN_ERROR, "cannot open " + path + ": " + std::strerror(errno));
         const std::uint64_t size = file_size(fd.get());
         give(std::make_shared<VirtualDisk>(std::move(fd), size, write, path), pHandle);

@@ -25,7 +25,7 @@
 #include "core/server.h"
 #include "core/lists.h"
 #include "service/store/text_rules.h"
-#include "service/store/unique_fd.h"
+#include "platform/unique_fd.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -155,7 +155,7 @@ std::shared_ptr<FsInfo> list_directory(const std::string& path) {
     require(!path.empty(), PRL_ERR_NO_TARGET_PATH_SPECIFIED, "no path given");
     auto info = std::make_shared<FsInfo>();
     info->parent = directory_item(path);
-    service::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    platform::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) {
         if (errno == EACCES || errno == EPERM) fail(PRL_ERR_ACCESS_DENIED, "cannot read directory: " + path);
         fail(PRL_ERR_DIRECTORY_DOES_NOT_EXIST, "directory does not exist: " + path);

@@ -46,7 +46,7 @@ void edit_state_doc(const std::string& file, const std::string& root_name,
     edit(tree);
     const auto dir = service::StateRoot::resolve_path();
     service::make_directories(dir);
-    service::atomic_write_file(dir / file, service::serialize_tree(tree));
+    service::write_file_atomic(dir / file, service::serialize_tree(tree));
 }
 
 }  // namespace prl::abi

@@ -75,7 +75,7 @@ PRL_RESULT PrlVmBackup_GetDisk(PRL_HANDLE hBackup, PRL_UINT32 nDiskIndex, PRL_HA
         // The view lives only while the backup runs (the product's snapshot likewise).
         require(!b->finished(), PRL_ERR_INVALID_HANDLE, "the external backup has ended");
         const auto& disk = b->disk(nDiskIndex);
-        service::UniqueFd fd(::open(disk.view.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        platform::UniqueFd fd(::open(disk.view.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
         if (!fd) fail(PRL_ERR_DISK_FILE_OPEN_ERROR, "cannot open the backup view of " + disk.image.string());
         auto object = std::make_shared<VirtualDisk>(std::move(fd), disk.size, false, disk.image.string());
         object->backup = b;

@@ -5,7 +5,7 @@
 // (changed blocks, plus "zero" tombstones for blocks that became zero). Maps
 // are streamed in both directions, so memory stays flat for any disk size.
 #pragma once
-#include "file_io.h"
+#include "platform_io.h"
 #include "sha256.h"
 
 #include <memory>

@@ -45,7 +45,7 @@ Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::
         }
         cache_stale = true;
         try {
-            ElementMeta m = parse_element(read_small_file(it->path(), kMaxMetaBytes), it->path().string());
+            ElementMeta m = parse_element(read_file_bounded(it->path(), kMaxMetaBytes), it->path().string());
             fresh.emplace(number, CachedElement{print, std::move(m)});
         } catch (const Error&) {
             // Unreadable or damaged: not listed (and neither are its dependants, below).

@@ -151,7 +151,7 @@ ElementMeta get_meta(In& in) {
 std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) {
     std::map<uint32_t, CachedElement> out;
     try {
-        const std::string data = read_small_file(chain_dir / kCatalogCacheName, kMaxCacheBytes);
+        const std::string data = read_file_bounded(chain_dir / kCatalogCacheName, kMaxCacheBytes);
         if (data.size() < 8 + 32 || std::memcmp(data.data(), kCatalogMagic, 8) != 0) return {};
         const std::string body = data.substr(0, data.size() - 32);
         Sha256 sha;

@@ -6,7 +6,7 @@
 // means the XML is parsed instead, and failing to write it is harmless.
 #pragma once
 #include "element_meta.h"
-#include "file_io.h"
+#include "platform_io.h"
 
 #include <map>
 

@@ -1,6 +1,5 @@
 #include "error.h"
 
-#include <cerrno>
 #include <cstring>
 
 namespace prl::backup {
@@ -22,9 +21,18 @@ const char* errc_name(Errc c) noexcept {
 Error::Error(Errc code, const std::string& message)
     : std::runtime_error(message), code_(code) {}
 
+Error backup_error(const platform::SysError& e) {
+    switch (e.code()) {
+    case platform::SysErrc::no_space: return Error(Errc::no_space, e.what());
+    case platform::SysErrc::not_found: return Error(Errc::not_found, e.what());
+    case platform::SysErrc::bad_file: return Error(Errc::corrupted, e.what());
+    case platform::SysErrc::io_error: break;
+    }
+    return Error(Errc::io_error, e.what());
+}
+
 void throw_errno(int err, const std::string& what) {
-    const Errc code = (err == ENOSPC || err == EDQUOT) ? Errc::no_space : Errc::io_error;
-    throw Error(code, what + ": " + std::strerror(err));
+    throw backup_error(platform::SysError(platform::sys_errc_from_errno(err), err, what + ": " + std::strerror(err)));
 }
 
 void throw_error(Errc code, const std::string& message) { throw Error(code, message); }

@@ -1,5 +1,7 @@
 // The one exception type the backup engine lets escape (besides std::bad_alloc).
 #pragma once
+#include "platform/sys_error.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +29,9 @@ private:
     Errc code_;
 };
 
+// The engine's error for a platform failure: the same code for the same errno
+// (no_space, not_found), corrupted for a file that fails a bounded read.
+Error backup_error(const platform::SysError& e);
 // Throws io_error or no_space for errno `err`, naming what failed.
 [[noreturn]] void throw_errno(int err, const std::string& what);
 [[noreturn]] void throw_error(Errc code, const std::string& message);

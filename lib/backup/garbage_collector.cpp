@@ -36,7 +36,7 @@ void sweep_chain_dir(const fs::path& dir, const std::string& vm_uuid, const std:
         if (!parse_element_file_name(name, number)) continue;
         keep.insert(name);
         try {
-            ElementMeta m = parse_element(read_small_file(it->path(), kMaxMetaBytes), it->path().string());
+            ElementMeta m = parse_element(read_file_bounded(it->path(), kMaxMetaBytes), it->path().string());
             if (m.chain != chain_uuid || m.vm_uuid != vm_uuid || m.number != number) continue;
             for (const auto& d : m.disks) keep.insert(d.map_file);
             if (!m.tree_file.empty()) keep.insert(m.tree_file);

@@ -1,6 +1,6 @@
 // Where everything lives under the repository directory (see docs/backup-format.md).
 #pragma once
-#include "file_io.h"
+#include "platform_io.h"
 
 namespace prl::backup {
 

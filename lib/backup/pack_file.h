@@ -4,7 +4,7 @@
 // even when a pack is compacted, so block maps never need rewriting.
 #pragma once
 #include "block_map.h"
-#include "file_io.h"
+#include "platform_io.h"
 
 #include <atomic>
 #include <list>

@@ -32,10 +32,10 @@ FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid) {
     const fs::path dir = l.vm_dir(vm_uuid);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-        mkdir_p(dir);
+        make_directories(dir);
         fsync_dir(l.vms());
     }
-    FileLock lock = FileLock::try_acquire(l.vm_lock(vm_uuid), FileLock::Mode::exclusive);
+    FileLock lock = try_acquire_lock(l.vm_lock(vm_uuid), FileLock::Mode::exclusive);
     if (!lock) throw Error(Errc::locked, "VM " + vm_uuid + " is locked by another backup operation");
     return lock;
 }
@@ -66,7 +66,7 @@ void load_dedup_index(const Layout& l, DedupIndex& index) {
 }
 
 bool try_collect_garbage(const Layout& l) {
-    FileLock ex = FileLock::try_acquire(l.store_lock(), FileLock::Mode::exclusive);
+    FileLock ex = try_acquire_lock(l.store_lock(), FileLock::Mode::exclusive);
     if (!ex) return false;
     const GcStats st = collect_garbage(l);
     (void)st;
@@ -75,7 +75,7 @@ bool try_collect_garbage(const Layout& l) {
 }
 
 void unlink_durable(const fs::path& p) {
-    unlink_quiet(p);
+    unlink_if_exists(p);
     fsync_dir(p.parent_path());
 }
 
@@ -84,11 +84,11 @@ namespace {
 void prepare_repository(const fs::path& dir) {
     if (dir.empty()) throw Error(Errc::invalid_argument, "empty repository path");
     const Layout l{dir};
-    for (const fs::path& d : {l.root, l.packs(), l.txns(), l.vms()}) mkdir_p(d);
+    for (const fs::path& d : {l.root, l.packs(), l.txns(), l.vms()}) make_directories(d);
     std::error_code ec;
     if (!fs::exists(l.format_file(), ec)) {
         write_file_atomic(l.format_file(), kFormatText);
-    } else if (read_small_file(l.format_file(), 4096) != kFormatText) {
+    } else if (read_file_bounded(l.format_file(), 4096) != kFormatText) {
         throw Error(Errc::corrupted, dir.string() + " is not a backup repository of a known format");
     }
     // Leftovers of operations that died: only when nothing runs right now.

@@ -2,9 +2,9 @@
 #pragma once
 #include "catalog.h"
 #include "dedup_index.h"
-#include "file_lock.h"
 #include "ids.h"
 #include "layout.h"
+#include "platform_io.h"
 
 namespace prl::backup {
 

@@ -77,7 +77,7 @@ std::string create_element(const fs::path& root, const Source& src, const Create
     validate(src, opt);
 
     FileLock vm_lock = lock_vm_for_writing(l, vm);
-    FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+    FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
     TxnMarker txn(l);
 
     // Where the element goes: a new chain, or the latest chain of this VM.
@@ -116,7 +116,7 @@ std::string create_element(const fs::path& root, const Source& src, const Create
     const fs::path chain_dir = l.chain_dir(vm, m.chain);
     FileCleanup cleanup;
     if (!chain) {
-        mkdir_p(chain_dir);
+        make_directories(chain_dir);
         cleanup.created_dir(chain_dir);
     }
     const std::string tag = std::to_string(m.number) + "-" + random_hex(4);

@@ -27,7 +27,7 @@ ElementMeta rebase(const Chain& chain, uint32_t number, uint32_t new_parent) {
             write_delta(*from, *to, w);
             d.map_digest = w.finish();
         } catch (...) {
-            unlink_quiet(chain.dir / file);
+            unlink_if_exists(chain.dir / file);
             throw;
         }
         d.map_file = file;
@@ -54,7 +54,7 @@ void remove_element(const fs::path& root, const std::string& id_str, bool keep_c
     FileLock vm_lock = lock_vm_for_writing(l, found->vm_uuid);
     std::unique_ptr<TxnMarker> txn;
     {
-        FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+        FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
         txn = std::make_unique<TxnMarker>(l);
         txn->mark_dirty();  // unreferenced files stay until garbage collection runs
         // Re-read under the lock: another writer may have changed the chain.
@@ -94,7 +94,7 @@ void remove_vm(const fs::path& root, const std::string& vm_uuid) {
     FileLock vm_lock = lock_vm_for_writing(l, vm);
     std::unique_ptr<TxnMarker> txn;
     {
-        FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+        FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
         txn = std::make_unique<TxnMarker>(l);
         txn->mark_dirty();
         for (const Chain& c : load_vm_chains(l, vm)) remove_elements_from(c, 0);

@@ -42,7 +42,7 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
     const Layout l{root};
     const BackupId id = require_backup_id(id_str);
     // Shared: garbage collection cannot delete packs while we read them.
-    FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+    FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
     auto loc = find_chain(l, id.chain);
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     const Chain& chain = loc->chain;
@@ -118,7 +118,7 @@ namespace {
 std::optional<std::string> read_element_config(const fs::path& root, const std::string& id_str) {
     const Layout l{root};
     const BackupId id = require_backup_id(id_str);
-    FileLock store_lock = FileLock::acquire(l.store_lock(), FileLock::Mode::shared);
+    FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
     auto loc = find_chain(l, id.chain);
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     const ElementMeta& m = loc->chain.elements.at(id.number);
@@ -126,7 +126,7 @@ std::optional<std::string> read_element_config(const fs::path& root, const std::
     const std::string what = "backup " + id.str() + " configuration";
     std::string text;
     try {
-        text = read_small_file(loc->chain.dir / m.config_file, kMaxConfigBytes);
+        text = read_file_bounded(loc->chain.dir / m.config_file, kMaxConfigBytes);
     } catch (const Error& e) {
         throw Error(e.code() == Errc::not_found ? Errc::corrupted : e.code(), what + ": " + e.what());
     }

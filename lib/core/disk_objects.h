@@ -7,7 +7,7 @@
 #include "vm.h"
 
 #include "service/external_backup.h"
-#include "service/store/unique_fd.h"
+#include "platform/unique_fd.h"
 
 #include <cstdint>
 #include <memory>
@@ -26,10 +26,10 @@ public:
 
 class VirtualDisk : public Object {
 public:
-    VirtualDisk(service::UniqueFd f, std::uint64_t bytes, bool can_write, std::string image)
+    VirtualDisk(platform::UniqueFd f, std::uint64_t bytes, bool can_write, std::string image)
         : Object(PHT_VIRTUAL_DISK), fd(std::move(f)), size(bytes), writable(can_write), path(std::move(image)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_VIRTUAL_DISK; }
-    const service::UniqueFd fd;
+    const platform::UniqueFd fd;
     const std::uint64_t size;
     const bool writable;
     const std::string path;

@@ -11,23 +11,11 @@ namespace prl {
 namespace {
 
 PRL_RESULT service_code(service::Errc e) noexcept {
-    using service::Errc;
     switch (e) {
-        case Errc::invalid_argument: return PRL_ERR_INVALID_ARG;
-        case Errc::not_found: return PRL_ERR_VM_UUID_NOT_FOUND;
-        case Errc::name_taken: return PRL_ERR_VM_ALREADY_REGISTERED_VM_NAME;
-        case Errc::uuid_taken: return PRL_ERR_VM_ALREADY_REGISTERED_VM_UUID;
-        case Errc::path_taken: return PRL_ERR_VM_ALREADY_REGISTERED_VM_PATH;
-        case Errc::dir_exists: return PRL_ERR_VM_DIR_CONFIG_ALREADY_EXISTS;
-        case Errc::not_a_bundle: return PRL_ERR_VM_CONFIG_DOESNT_EXIST;
-        case Errc::edit_conflict: return PRL_ERR_VM_CONFIG_WAS_CHANGED;
-        case Errc::not_stopped: return PRL_ERR_DISP_VM_IS_NOT_STOPPED;
-        case Errc::restore_running: return PRL_ERR_BACKUP_RESTORE_VM_RUNNING;
-        case Errc::io_error: return PRL_ERR_FILE_WRITE_ERROR;
-        case Errc::corrupt: return PRL_ERR_PARSE_VM_CONFIG;
-        case Errc::busy: return PRL_ERR_VM_LOCKED_FOR_BACKUP;
-        case Errc::no_data: return PRL_ERR_NO_DATA;
-        case Errc::snapshot_not_found: return PRL_ERR_VM_SNAPSHOT_NOT_FOUND;
+#define PRLSHIM_ERRC_RESULT(code, result) \
+    case service::Errc::code: return result;
+        PRLSHIM_SERVICE_ERRC_LIST(PRLSHIM_ERRC_RESULT)
+#undef PRLSHIM_ERRC_RESULT
     }
     return PRL_ERR_UNEXPECTED;
 }

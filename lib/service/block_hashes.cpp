@@ -1,9 +1,9 @@
 #include "block_hashes.h"
 
 #include "backup/thread_pool.h"
+#include "platform/unique_fd.h"
 #include "store/error.h"
 #include "store/shared_extents.h"
-#include "store/unique_fd.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -45,8 +45,8 @@ std::vector<bool> data_blocks(int fd, std::uint64_t size, std::uint32_t g, std::
 
 constexpr std::uint64_t kRunBlocks = 16;  // one pread covers up to 16 neighbouring blocks
 
-UniqueFd open_image(const fs::path& image) {
-    UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+platform::UniqueFd open_image(const fs::path& image) {
+    platform::UniqueFd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) throw_errno("open " + image.string(), errno);
     return fd;
 }
@@ -154,7 +154,7 @@ BlockDigest zero_block_digest(std::uint32_t length) {
 
 std::vector<BlockDigest> hash_blocks(const fs::path& image, std::uint64_t size, std::uint32_t g) {
     const std::uint64_t count = block_count(size, g);
-    UniqueFd fd = open_image(image);
+    platform::UniqueFd fd = open_image(image);
     const std::vector<bool> data = data_blocks(fd.get(), size, g, count);
     std::vector<BlockDigest> out = zero_hashes_of_holes(data, size, g);
     hash_marked(fd.get(), -1, image, size, g, data, out);
@@ -180,8 +180,8 @@ HashedClone clone_and_hash(const fs::path& image, const fs::path& view, std::uin
 std::vector<BlockDigest> hash_blocks_since(const fs::path& image, std::uint64_t size, std::uint32_t g,
                                            const fs::path& base, const std::vector<BlockDigest>& base_hashes) {
     const std::uint64_t count = block_count(size, g);
-    UniqueFd fd = open_image(image);
-    UniqueFd base_fd = open_image(base);
+    platform::UniqueFd fd = open_image(image);
+    platform::UniqueFd base_fd = open_image(base);
     struct stat st {};
     if (::fstat(base_fd.get(), &st) != 0) throw_errno("stat " + base.string(), errno);
     // Another size: its last block hashed other bytes; read everything.

@@ -5,7 +5,6 @@
 #include "store/bundle_files.h"
 #include "store/error.h"
 #include "store/file_clone.h"
-#include "store/file_lock.h"
 #include "store/file_ops.h"
 #include "store/net_address.h"
 #include "store/tree_clone.h"
@@ -84,7 +83,7 @@ VmEntry clone_vm(Inventory& inventory, const CloneRequest& request) {
         // A snapshot switch rewrites the disks under the bundle's snapshot
         // lock: hold it (shared) so the copy sees them before or after.
         std::optional<FileLock> snapshot_lock;
-        if (is_directory_nofollow(from / "Snapshots")) snapshot_lock.emplace(from / "Snapshots" / ".lock", FileLock::Mode::shared);
+        if (is_directory_nofollow(from / "Snapshots")) snapshot_lock = acquire_lock(from / "Snapshots" / ".lock", FileLock::Mode::shared);
         // Everything else in the bundle (device files, a container's private
         // area), then each disk over the empty image made for it. Snapshots
         // stay with the source: theirs are its configurations (MACs, disks);

@@ -12,7 +12,6 @@
 #include <ctime>
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,12 +196,8 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
     make_directories(b->root_ / "committed");
 
     const fs::path lock = b->root_ / "lock";
-    b->lock_.reset(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!b->lock_) throw_errno("open " + lock.string(), errno);
-    if (::flock(b->lock_.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK) throw Error(Errc::busy, "an external backup of the VM is already running");
-        throw_errno("lock " + lock.string(), errno);
-    }
+    b->lock_ = try_acquire_lock(lock, FileLock::Mode::exclusive);
+    if (!b->lock_) throw Error(Errc::busy, "an external backup of the VM is already running");
     b->owner_ = true;
     // Whatever a process that died mid-backup left is dropped: nobody holds it.
     const fs::path active = b->root_ / "active";
@@ -224,7 +219,7 @@ std::shared_ptr<ExternalBackup> ExternalBackup::begin(const VmEntry& vm, const V
         b->hashes_.emplace_back();
         if (copy.method == CloneMethod::sparse_copy) b->hashes_.back() = std::move(copy.hashes);
     }
-    fsync_directory(active);
+    fsync_dir(active);
     return b;
 }
 
@@ -301,7 +296,7 @@ void ExternalBackup::commit() {
         for (std::size_t i = 0; i < disks_.size(); ++i)
             disks.push_back(DiskRecord{disks_[i].relative, disks_[i].before, hashes_locked(i)});
         // Durable before the backup counts as committed.
-        atomic_write_file(record_path(root_, uuid_), encode(kExternalBackupGranularity, disks));
+        write_file_atomic(record_path(root_, uuid_), encode(kExternalBackupGranularity, disks));
         keep_reflinked_views_locked();
     }
     drop_views_locked();
@@ -325,7 +320,7 @@ void ExternalBackup::keep_reflinked_views_locked() {
         const std::string name = entry.path().filename().string();
         if (std::find(kept.begin(), kept.end(), name) == kept.end()) fs::remove(entry.path(), ec);
     }
-    fsync_directory(views);
+    fsync_dir(views);
 }
 
 void ExternalBackup::rollback() {
@@ -337,7 +332,7 @@ void ExternalBackup::rollback() {
 void ExternalBackup::drop_views_locked() {
     finished_ = true;
     remove_tree(root_ / "active");
-    lock_.reset();  // closing the descriptor releases the flock
+    lock_.release();
 }
 
 }  // namespace prl::service

@@ -4,8 +4,8 @@
 // committed external backups, and the per-block hashes a commit keeps.
 #pragma once
 #include "block_hashes.h"
+#include "store/file_ops.h"
 #include "store/registry.h"
-#include "store/unique_fd.h"
 #include "store/vm_config.h"
 
 #include <cstdint>
@@ -84,7 +84,7 @@ private:
     mutable std::mutex mutex_;
     bool finished_ = false;
     bool owner_ = false;  // holds the lock: the views are this backup's
-    UniqueFd lock_;  // flock on root_/lock while the backup runs
+    FileLock lock_;  // on root_/lock while the backup runs
     std::vector<std::optional<std::vector<BlockDigest>>> hashes_;
 };
 

@@ -4,7 +4,6 @@
 #include "store/bundle_paths.h"
 #include "store/error.h"
 #include "store/file_clone.h"
-#include "store/file_lock.h"
 #include "store/file_ops.h"
 #include "store/host_identity.h"
 #include "store/text_rules.h"
@@ -73,10 +72,10 @@ SnapshotTree read_tree(const Layout& at) {
 void write_tree(const Layout& at, const SnapshotTree& tree) {
     if (tree.empty()) {
         if (::unlink(at.tree_file().c_str()) != 0 && errno != ENOENT) throw_errno("remove " + at.tree_file().string(), errno);
-        fsync_directory(at.bundle);
+        fsync_dir(at.bundle);
         return;
     }
-    atomic_write_file(at.tree_file(), tree.to_xml());
+    write_file_atomic(at.tree_file(), tree.to_xml());
 }
 
 // A hard disk's image path relative to the bundle (images never leave it).
@@ -90,8 +89,8 @@ fs::path relative_image(const fs::path& bundle, const HardDisk& disk) {
 void sync_tree_dirs(const fs::path& top) {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(top); it != fs::recursive_directory_iterator(); ++it)
-        if (it->is_directory(ec) && !it->is_symlink(ec)) fsync_directory(it->path());
-    fsync_directory(top);
+        if (it->is_directory(ec) && !it->is_symlink(ec)) fsync_dir(it->path());
+    fsync_dir(top);
 }
 
 // Brings the VM to snapshot `id`: each disk the snapshot holds replaces the
@@ -110,7 +109,7 @@ void apply_switch(Inventory& inventory, const std::string& vm_uuid, const Layout
             replace_with_clone(saved / rel, at.bundle / rel);
         else {
             clone_file(saved / rel, at.bundle / rel);
-            fsync_directory((at.bundle / rel).parent_path());
+            fsync_dir((at.bundle / rel).parent_path());
         }
     }
     inventory.replace_config(vm_uuid, std::move(config));
@@ -123,7 +122,7 @@ public:
     Session(Inventory& inventory, const std::string& vm_uuid)
         : inventory_(inventory), vm_uuid_(vm_uuid), layout_{inventory.get(vm_uuid).bundle} {
         make_directories(layout_.dir());
-        lock_.emplace(layout_.lock_file(), FileLock::Mode::exclusive);
+        lock_ = acquire_lock(layout_.lock_file(), FileLock::Mode::exclusive);
         tree_ = read_tree(layout_);
         recover();
     }
@@ -132,12 +131,12 @@ public:
     void save() { write_tree(layout_, tree_); }
 
     void switch_to(const std::string& id) {
-        atomic_write_file(layout_.switch_journal(), id);
+        write_file_atomic(layout_.switch_journal(), id);
         apply_switch(inventory_, vm_uuid_, layout_, id);
         tree_.make_current(id);
         save();
         ::unlink(layout_.switch_journal().c_str());
-        fsync_directory(layout_.dir());
+        fsync_dir(layout_.dir());
     }
 
 private:
@@ -205,10 +204,10 @@ std::string Snapshots::create(const std::string& vm_uuid, const std::string& nam
             make_directories((staging / rel).parent_path());
             clone_file(at.bundle / rel, staging / rel);
         }
-        atomic_write_file(staging / "config.pvs", text);
+        write_file_atomic(staging / "config.pvs", text);
         sync_tree_dirs(staging);
         if (::rename(staging.c_str(), at.of(node.id).c_str()) != 0) throw_errno("rename " + staging.string(), errno);
-        fsync_directory(at.dir());
+        fsync_dir(at.dir());
     } catch (...) {
         remove_tree(staging);
         throw;
@@ -240,7 +239,7 @@ std::vector<std::string> Snapshots::remove(const std::string& vm_uuid, const std
     if (removed.empty()) throw Error(Errc::snapshot_not_found, "no snapshot " + id);
     session.save();  // unlisted first; a crash before the files go leaves them to the next sweep
     for (const auto& gone : removed) remove_tree(session.layout().of(gone));
-    fsync_directory(session.layout().dir());
+    fsync_dir(session.layout().dir());
     return removed;
 }
 

@@ -252,7 +252,7 @@ VmConfig load_config_pvs(const std::filesystem::path& file) {
 }
 
 void save_config_pvs(const std::filesystem::path& file, const VmConfig& cfg) {
-    atomic_write_file(file, to_config_pvs(cfg), 0644);
+    write_file_atomic(file, to_config_pvs(cfg), 0644);
 }
 
 }  // namespace prl::service

@@ -1,7 +1,6 @@
 #include "disp_config.h"
 
 #include "error.h"
-#include "file_lock.h"
 #include "file_ops.h"
 #include "uuid_text.h"
 
@@ -47,7 +46,7 @@ std::optional<Loaded> read_doc(const fs::path& file) {
     return l;
 }
 
-void write_doc(const fs::path& file, const XmlTree& doc) { atomic_write_file(file, serialize_tree(doc), 0600); }
+void write_doc(const fs::path& file, const XmlTree& doc) { write_file_atomic(file, serialize_tree(doc), 0600); }
 
 const XmlTree* find_user(const XmlTree& doc, const std::string& key, bool by_uuid) {
     const XmlTree* users = doc.find(disp_xml::users);
@@ -115,10 +114,10 @@ XmlTree DispConfigStore::defaults() const {
 XmlTree DispConfigStore::load_or_create() const {
     const OsUser me = current_os_user();
     {
-        FileLock lock(root_.dispatcher_lock(), FileLock::Mode::shared);
+        FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::shared);
         if (auto l = read_doc(root_.dispatcher_file()); l && find_user(l->doc, me.name, false)) return l->doc;
     }
-    FileLock lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
     auto l = read_doc(root_.dispatcher_file());
     XmlTree doc = l ? l->doc : defaults();
     if (!find_user(doc, me.name, false)) {
@@ -131,7 +130,7 @@ XmlTree DispConfigStore::load_or_create() const {
 
 DispSection DispConfigStore::common_prefs() const {
     load_or_create();
-    FileLock lock(root_.dispatcher_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::shared);
     auto l = read_doc(root_.dispatcher_file());
     if (!l) throw Error(Errc::not_found, "dispatcher configuration missing");
     DispSection s;
@@ -152,7 +151,7 @@ DispSection DispConfigStore::common_prefs() const {
 bool DispConfigStore::update_common_prefs(const XmlTree& prefs, std::uint64_t based_on) {
     if (prefs.name != "CommonPreferences") throw Error(Errc::invalid_argument, "not a CommonPreferences element");
     load_or_create();
-    FileLock lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
     auto l = read_doc(root_.dispatcher_file());
     if (!l) throw Error(Errc::not_found, "dispatcher configuration missing");
     XmlTree& current = l->doc.ensure(disp_xml::common);
@@ -173,7 +172,7 @@ std::vector<XmlTree> DispConfigStore::users() const {
 DispSection DispConfigStore::current_user() const {
     const OsUser me = current_os_user();
     load_or_create();
-    FileLock lock(root_.dispatcher_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::shared);
     auto l = read_doc(root_.dispatcher_file());
     const XmlTree* u = l ? find_user(l->doc, me.name, false) : nullptr;
     if (!u) throw Error(Errc::not_found, "no user record for " + me.name);
@@ -183,7 +182,7 @@ DispSection DispConfigStore::current_user() const {
 bool DispConfigStore::update_user(const XmlTree& user, std::uint64_t based_on) {
     const std::string uuid = user.text_at("Uuid").value_or("");
     load_or_create();
-    FileLock lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.dispatcher_lock(), FileLock::Mode::exclusive);
     auto l = read_doc(root_.dispatcher_file());
     if (!l) throw Error(Errc::not_found, "dispatcher configuration missing");
     XmlTree* users = l->doc.find(disp_xml::users);

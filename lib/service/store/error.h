@@ -1,28 +1,47 @@
 // The one exception type the store lets escape (besides std::bad_alloc).
 #pragma once
+#include "platform/sys_error.h"
+
 #include <stdexcept>
 #include <string>
 
 namespace prl::service {
 
-// Each code names, in its comment, the PRL_RESULT the original product
-// returns for the same situation; the SDK layer maps Errc to that value.
+// Each code with the PRL_RESULT the original product returns for the same
+// situation: the one list the enum, the names below and the SDK layer's
+// mapping (lib/core/error.cpp) are all expanded from. X(code, PRL_RESULT).
+#define PRLSHIM_SERVICE_ERRC_LIST(X)                                                                   \
+    X(invalid_argument, PRL_ERR_INVALID_ARG)                                                           \
+    X(not_found, PRL_ERR_VM_UUID_NOT_FOUND)                                                            \
+    X(name_taken, PRL_ERR_VM_ALREADY_REGISTERED_VM_NAME)                                               \
+    X(uuid_taken, PRL_ERR_VM_ALREADY_REGISTERED_VM_UUID)                                               \
+    /* bundle already registered */                                                                    \
+    X(path_taken, PRL_ERR_VM_ALREADY_REGISTERED_VM_PATH)                                               \
+    /* new bundle's directory exists */                                                                \
+    X(dir_exists, PRL_ERR_VM_DIR_CONFIG_ALREADY_EXISTS)                                                \
+    /* no config.pvs in the directory */                                                               \
+    X(not_a_bundle, PRL_ERR_VM_CONFIG_DOESNT_EXIST)                                                    \
+    /* commit based on an older revision */                                                            \
+    X(edit_conflict, PRL_ERR_VM_CONFIG_WAS_CHANGED)                                                    \
+    /* unregister/delete of a running VM */                                                            \
+    X(not_stopped, PRL_ERR_DISP_VM_IS_NOT_STOPPED)                                                     \
+    /* restore over a VM that is not stopped */                                                        \
+    X(restore_running, PRL_ERR_BACKUP_RESTORE_VM_RUNNING)                                              \
+    /* the product says PRL_ERR_OPEN_VM_CONFIG_READ for some reads */                                  \
+    X(io_error, PRL_ERR_FILE_WRITE_ERROR)                                                              \
+    /* config.pvs or registry unreadable */                                                            \
+    X(corrupt, PRL_ERR_PARSE_VM_CONFIG)                                                                \
+    /* an external backup of the VM is running */                                                      \
+    X(busy, PRL_ERR_VM_LOCKED_FOR_BACKUP)                                                              \
+    /* no committed external backup with that UUID */                                                 \
+    X(no_data, PRL_ERR_NO_DATA)                                                                        \
+    /* no snapshot with that id in the VM's tree */                                                    \
+    X(snapshot_not_found, PRL_ERR_VM_SNAPSHOT_NOT_FOUND)
+
 enum class Errc {
-    invalid_argument,  // PRL_ERR_INVALID_ARG
-    not_found,         // PRL_ERR_VM_UUID_NOT_FOUND
-    name_taken,        // PRL_ERR_VM_ALREADY_REGISTERED_VM_NAME
-    uuid_taken,        // PRL_ERR_VM_ALREADY_REGISTERED_VM_UUID
-    path_taken,        // PRL_ERR_VM_ALREADY_REGISTERED_VM_PATH (bundle already registered)
-    dir_exists,        // PRL_ERR_VM_DIR_CONFIG_ALREADY_EXISTS (new bundle's directory exists)
-    not_a_bundle,      // PRL_ERR_VM_CONFIG_DOESNT_EXIST (no config.pvs in the directory)
-    edit_conflict,     // PRL_ERR_VM_CONFIG_WAS_CHANGED (commit based on an older revision)
-    not_stopped,       // PRL_ERR_DISP_VM_IS_NOT_STOPPED (unregister/delete of a running VM)
-    restore_running,   // PRL_ERR_BACKUP_RESTORE_VM_RUNNING (restore over a VM that is not stopped)
-    io_error,          // PRL_ERR_FILE_WRITE_ERROR (or PRL_ERR_OPEN_VM_CONFIG_READ on read)
-    corrupt,           // PRL_ERR_PARSE_VM_CONFIG (config.pvs or registry unreadable)
-    busy,              // PRL_ERR_VM_LOCKED_FOR_BACKUP (an external backup of the VM is running)
-    no_data,           // PRL_ERR_NO_DATA (no committed external backup with that UUID)
-    snapshot_not_found,// PRL_ERR_VM_SNAPSHOT_NOT_FOUND (no snapshot with that id in the VM's tree)
+#define PRLSHIM_ERRC_ENUM(code, result) code,
+    PRLSHIM_SERVICE_ERRC_LIST(PRLSHIM_ERRC_ENUM)
+#undef PRLSHIM_ERRC_ENUM
 };
 
 // The PRL_RESULT name (as in lib/abi/defs/constants.tsv) for an Errc.
@@ -37,6 +56,11 @@ public:
 private:
     Errc code_;
 };
+
+// The store's error for a platform failure: not_found (a missing file on a
+// bounded read), corrupt (a file that fails it), io_error for every other
+// system error, a full disk included.
+Error store_error(const platform::SysError& e);
 
 // Throws io_error with `what` and strerror(errno_value).
 [[noreturn]] void throw_errno(const std::string& what, int errno_value);

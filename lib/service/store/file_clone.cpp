@@ -2,7 +2,6 @@
 
 #include "error.h"
 #include "file_ops.h"
-#include "unique_fd.h"
 
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -124,7 +123,7 @@ const char* clone_method_name(CloneMethod method) noexcept {
 namespace {
 
 struct OpenedPair {
-    UniqueFd in, out;
+    platform::UniqueFd in, out;
     off_t size = 0;
 };
 
@@ -179,7 +178,7 @@ CloneMethod replace_with_clone(const fs::path& from, const fs::path& target, mod
         ::unlink(temp.c_str());
         throw_errno("replace " + target.string(), err);
     }
-    fsync_directory(target.parent_path());
+    fsync_dir(target.parent_path());
     return method;
 }
 

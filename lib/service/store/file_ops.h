@@ -1,18 +1,31 @@
-// Durable, no-surprise file primitives the store is built on. All failures
-// throw prl::service::Error (io_error unless stated).
+// The store's file primitives. The durable ones are the platform layer's
+// (lib/platform, docs/platform.md) under the same names, failing with
+// prl::service::Error: not_found for a missing file on a bounded read,
+// corrupt for a file that fails it, io_error for everything else. The rest
+// are the store's own.
 #pragma once
+#include "platform/file_lock.h"
+#include "platform/unique_fd.h"
+
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 namespace prl::service {
 
 namespace fs = std::filesystem;
+using platform::FileLock;
+using platform::UniqueFd;
 
-// Writes `data` to `path` so that readers see either the old or the new
-// content: temp file in the same directory, fsync, rename, fsync directory.
-void atomic_write_file(const fs::path& path, const std::string& data, mode_t mode = 0600);
+// FileLock::acquire / try_acquire (an unlocked FileLock when someone else holds it).
+FileLock acquire_lock(const fs::path& lock_file, FileLock::Mode mode);
+FileLock try_acquire_lock(const fs::path& lock_file, FileLock::Mode mode);
+
+// Readers see either the old or the new content: temp file in the same
+// directory, fsync, rename, fsync directory.
+void write_file_atomic(const fs::path& path, const std::string& data, mode_t mode = 0600);
 
 // Creates `path` with `data` only if it does not exist yet (link(2) never
 // replaces). Returns false when another writer got there first.
@@ -22,7 +35,7 @@ bool create_file_once(const fs::path& path, const std::string& data, mode_t mode
 // A missing file throws Errc::not_found.
 std::string read_file_bounded(const fs::path& path, std::size_t max_bytes);
 
-void fsync_directory(const fs::path& dir);
+void fsync_dir(const fs::path& dir);
 
 // mkdir -p; directories it creates get `mode`. Fails if a component exists
 // and is not a directory.

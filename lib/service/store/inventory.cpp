@@ -3,7 +3,6 @@
 #include "bundle_files.h"
 #include "bundle_paths.h"
 #include "error.h"
-#include "file_lock.h"
 #include "file_ops.h"
 #include "text_rules.h"
 #include "uuid_text.h"
@@ -104,7 +103,7 @@ Inventory::NewBundle Inventory::prepare_new(VmConfig cfg, const std::string& par
 VmEntry Inventory::create_filled(VmConfig config, const std::string& parent_arg, const Filler& fill) {
     const auto [cfg, parent, bundle] = prepare_new(std::move(config), parent_arg);
     {  // fail early, before any work, on a name or UUID already taken
-        FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+        FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::shared);
         Registry reg = load_registry(root_.inventory_file());
         check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
     }
@@ -120,14 +119,14 @@ VmEntry Inventory::create_filled(VmConfig config, const std::string& parent_arg,
         write_bundle_config(staging, staged);
         fill(staging, staged);
 
-        FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+        FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
         Registry reg = load_registry(root_.inventory_file());
         check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
         if (std::error_code ec; fs::exists(fs::symlink_status(bundle, ec)))
             throw Error(Errc::dir_exists, "directory already exists: " + bundle.string());
         fs::rename(staging, bundle);
         write_bundle_config(bundle, cfg);  // its identity and home as they are now
-        fsync_directory(parent);
+        fsync_dir(parent);
         VmEntry e = registry_entry(cfg, bundle);
         reg.entries.push_back(e);
         save_registry(root_.inventory_file(), reg);
@@ -144,7 +143,7 @@ VmEntry Inventory::create_filled(VmConfig config, const std::string& parent_arg,
 VmEntry Inventory::create(VmConfig config, const std::string& parent_arg) {
     const auto [cfg, parent, bundle] = prepare_new(std::move(config), parent_arg);
 
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     check_unique(reg, cfg.uuid, cfg.name, bundle, Clash::name_first);
     if (!make_new_directory(bundle, 0755))
@@ -155,7 +154,7 @@ VmEntry Inventory::create(VmConfig config, const std::string& parent_arg) {
         VmEntry e = registry_entry(cfg, bundle);
         reg.entries.push_back(e);
         save_registry(root_.inventory_file(), reg);
-        fsync_directory(parent);
+        fsync_dir(parent);
         return e;
     } catch (...) {
         try {
@@ -183,7 +182,7 @@ VmEntry Inventory::register_bundle(const std::string& path_arg, const RegisterOp
     }
     check_entry_name(name);
 
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     check_unique(reg, uuid, name, bundle, Clash::path_first);
     VmEntry e;
@@ -199,7 +198,7 @@ VmEntry Inventory::register_bundle(const std::string& path_arg, const RegisterOp
 
 void Inventory::unregister(const std::string& uuid_arg) {
     const std::string uuid = checked_uuid(uuid_arg);
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);
@@ -210,7 +209,7 @@ void Inventory::unregister(const std::string& uuid_arg) {
 
 void Inventory::remove(const std::string& uuid_arg) {
     const std::string uuid = checked_uuid(uuid_arg);
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);
@@ -222,11 +221,11 @@ void Inventory::remove(const std::string& uuid_arg) {
     // entry whose bundle is half gone.
     save_registry(root_.inventory_file(), reg);
     remove_tree(bundle);
-    fsync_directory(bundle.parent_path());
+    fsync_dir(bundle.parent_path());
 }
 
 std::vector<VmEntry> Inventory::list(std::optional<VmType> type) const {
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::shared);
     Registry reg = load_registry(root_.inventory_file());
     std::vector<VmEntry> out;
     for (auto& e : reg.entries)
@@ -237,14 +236,14 @@ std::vector<VmEntry> Inventory::list(std::optional<VmType> type) const {
 std::optional<VmEntry> Inventory::find_by_uuid(const std::string& uuid_arg) const {
     auto uuid = normalize_uuid(uuid_arg);
     if (!uuid) return std::nullopt;
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::shared);
     Registry reg = load_registry(root_.inventory_file());
     if (VmEntry* e = reg.find_uuid(*uuid)) return *e;
     return std::nullopt;
 }
 
 std::optional<VmEntry> Inventory::find_by_name(const std::string& name) const {
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::shared);
     Registry reg = load_registry(root_.inventory_file());
     if (VmEntry* e = reg.find_name(name)) return *e;
     return std::nullopt;
@@ -264,7 +263,7 @@ VmEntry Inventory::get(const std::string& uuid_arg) const {
 
 VmRecord Inventory::get_config(const std::string& uuid_arg) const {
     const std::string uuid = checked_uuid(uuid_arg);
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::shared);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::shared);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);
@@ -286,7 +285,7 @@ VmEntry Inventory::update_config(const std::string& uuid_arg, const VmConfig& in
         throw Error(Errc::invalid_argument, "the configuration's UUID differs from the VM's");
     cfg.uuid = uuid;
 
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);
@@ -331,7 +330,7 @@ VmState Inventory::power_state(const std::string& uuid) const { return get(uuid)
 void Inventory::set_power_state(const std::string& uuid_arg, VmState state) {
     const std::string uuid = checked_uuid(uuid_arg);
     if (!state_name(state)) throw Error(Errc::invalid_argument, "unknown VM state");
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);
@@ -342,7 +341,7 @@ void Inventory::set_power_state(const std::string& uuid_arg, VmState state) {
 bool Inventory::compare_and_set_power_state(const std::string& uuid_arg, VmState expected, VmState next) {
     const std::string uuid = checked_uuid(uuid_arg);
     if (!state_name(next)) throw Error(Errc::invalid_argument, "unknown VM state");
-    FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
     Registry reg = load_registry(root_.inventory_file());
     VmEntry* e = reg.find_uuid(uuid);
     if (!e) not_found(uuid);

@@ -4,7 +4,6 @@
 #include "bundle_files.h"
 #include "bundle_paths.h"
 #include "error.h"
-#include "file_lock.h"
 #include "file_ops.h"
 #include "tree_clone.h"
 #include "uuid_text.h"
@@ -63,7 +62,7 @@ VmEntry Inventory::move_bundle(const std::string& uuid_arg, const std::string& p
         }
         VmEntry moved;
         {
-            FileLock lock(root_.inventory_lock(), FileLock::Mode::exclusive);
+            FileLock lock = acquire_lock(root_.inventory_lock(), FileLock::Mode::exclusive);
             Registry reg = load_registry(root_.inventory_file());
             VmEntry* e = reg.find_uuid(*uuid);
             if (!e) throw Error(Errc::not_found, "no VM or container with UUID " + *uuid);
@@ -83,8 +82,8 @@ VmEntry Inventory::move_bundle(const std::string& uuid_arg, const std::string& p
                 throw_errno("move " + from.string() + " to " + target.string(), err);
             }
             staging.clear();
-            fsync_directory(parent);
-            fsync_directory(old.parent_path());
+            fsync_dir(parent);
+            fsync_dir(old.parent_path());
             // config.pvs names its own place (VmHome): rewrite it there. Readers
             // take the place from the bundle anyway, so a failure is no reason
             // to undo a move that happened.
@@ -100,7 +99,7 @@ VmEntry Inventory::move_bundle(const std::string& uuid_arg, const std::string& p
         }
         if (!same_fs) {
             remove_tree(old);
-            fsync_directory(old.parent_path());
+            fsync_dir(old.parent_path());
         }
         return moved;
     } catch (...) {

@@ -1,7 +1,6 @@
 #include "net_config.h"
 
 #include "error.h"
-#include "file_lock.h"
 #include "file_ops.h"
 #include "uuid_text.h"
 
@@ -155,12 +154,12 @@ XmlTree NetworkConfigFile::load_or_create() const {
 XmlTree NetworkConfigFile::read() const { return load_or_create(); }
 
 XmlTree NetworkConfigFile::update(const std::function<void(XmlTree&)>& change) {
-    FileLock lock(lock_, FileLock::Mode::exclusive);
+    FileLock lock = acquire_lock(lock_, FileLock::Mode::exclusive);
     XmlTree doc = load_or_create();
     change(doc);
     const std::string bytes = serialize_tree(doc);
     if (bytes.size() > kMaxBytes) throw Error(Errc::invalid_argument, "the network configuration would be too large");
-    atomic_write_file(file_, bytes);
+    write_file_atomic(file_, bytes);
     return doc;
 }
 

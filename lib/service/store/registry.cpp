@@ -116,7 +116,7 @@ Registry load_registry(const std::filesystem::path& file) {
 
 void save_registry(const std::filesystem::path& file, Registry& reg) {
     ++reg.generation;
-    atomic_write_file(file, to_registry_xml(reg), 0600);
+    write_file_atomic(file, to_registry_xml(reg), 0600);
 }
 
 std::string utc_now_text() {

@@ -42,7 +42,7 @@ void clone_dir(const fs::path& from, const fs::path& to, const fs::path& rel,
             if (ec) throw Error(Errc::io_error, "symlink " + dst.string() + ": " + ec.message());
         }
     }
-    fsync_directory(to);
+    fsync_dir(to);
 }
 
 }  // namespace

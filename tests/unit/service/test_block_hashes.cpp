@@ -2,9 +2,9 @@
 // sharing they lean on (store/shared_extents.h): a hashed copy, and skipping
 // the blocks a reflink copy still shares.
 #include "block_hashes.h"
+#include "platform/unique_fd.h"
 #include "reflink_dir.h"
 #include "store/shared_extents.h"
-#include "store/unique_fd.h"
 #include "store_test_util.h"
 #include "test_home.h"
 
@@ -24,7 +24,7 @@ namespace {
 constexpr std::uint32_t kG = 64 * 1024;
 
 void write_at(const fs::path& path, off_t at, const std::string& data) {
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT, 0600));
+    prl::platform::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT, 0600));
     REQUIRE(fd);
     REQUIRE(::pwrite(fd.get(), data.data(), data.size(), at) == static_cast<ssize_t>(data.size()));
     REQUIRE(::fsync(fd.get()) == 0);
@@ -74,7 +74,7 @@ TEST_CASE("blocks_sharing_extents: files that never shared extents share none", 
     prl::test::TempDir tmp;
     const fs::path a = make_image(tmp.path()), b = tmp.path() / "copy.hdd";
     write_at(b, 0, slurp(a.string()));
-    UniqueFd fa(::open(a.c_str(), O_RDONLY)), fb(::open(b.c_str(), O_RDONLY));
+    prl::platform::UniqueFd fa(::open(a.c_str(), O_RDONLY)), fb(::open(b.c_str(), O_RDONLY));
     const auto shared = blocks_sharing_extents(fa.get(), fb.get(), size_of(a), kG);
     CHECK(shared.size() == 65);
     for (bool s : shared) CHECK_FALSE(s);
@@ -103,7 +103,7 @@ TEST_CASE("on a reflink filesystem only the blocks written since the copy are re
     const fs::path view = dir.path() / "view.img";
     REQUIRE(clone_and_hash(image, view, kG).method == CloneMethod::reflink);
 
-    UniqueFd fv(::open(view.c_str(), O_RDONLY)), fb(::open(base.c_str(), O_RDONLY));
+    prl::platform::UniqueFd fv(::open(view.c_str(), O_RDONLY)), fb(::open(base.c_str(), O_RDONLY));
     const auto shared = blocks_sharing_extents(fv.get(), fb.get(), copy.size, kG);
     for (std::uint64_t b : {0, 1, 2, 4, 9}) CHECK(shared[b]);
     for (std::uint64_t b : {3, 30, 40, 20}) CHECK_FALSE(shared[b]);

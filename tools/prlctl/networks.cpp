@@ -4,6 +4,7 @@
 // first unknown word names the network, a second one is refused.
 #include "commands.h"
 #include "option_scanner.h"
+#include "option_values.h"
 #include "report.h"
 
 #include <algorithm>
@@ -52,8 +53,6 @@ const std::vector<OptionSpec> kNetOptions = {
     {"ip", 0, true},               {"ip6", 0, true},              {"dhcp-server", 0, true},
     {"dhcp6-server", 0, true},     {"dhcp-ip", 0, true},          {"dhcp-ip6", 0, true},
     {"json", 'j', false},          {"no-slave", 'j', false}};  // the product gave both 'j'; json wins
-
-int on_off(const std::string& v) { return v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1; }
 
 std::vector<std::string> split_commas(const std::string& text) {
     std::vector<std::string> parts;

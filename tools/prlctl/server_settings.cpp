@@ -5,10 +5,10 @@
 // configured."
 #include "commands.h"
 #include "option_scanner.h"
+#include "option_values.h"
 #include "remote_login.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -82,44 +82,16 @@ struct Settings {
     std::map<std::string, bool> require_password;  // by command name, as the product orders them
 };
 
-int on_off(const std::string& v) { return v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1; }
-
 int on_off_value(const std::string& v, const std::string& message) {
     const int b = on_off(v);
     if (b == -1) throw UsageError{message + v};
     return b;
 }
 
-// A size in MB: a number, or one with a B/K/M/G/T suffix (any case).
-std::optional<PRL_UINT32> megabytes(const std::string& v) {
-    errno = 0;
-    char* tail = nullptr;
-    unsigned long long n = std::strtoull(v.c_str(), &tail, 10);
-    if (errno == ERANGE) return std::nullopt;
-    if (*tail) {
-        unsigned long long unit = 1;
-        switch (*tail) {
-            case 'T': case 't': unit *= 1024; [[fallthrough]];
-            case 'G': case 'g': unit *= 1024; [[fallthrough]];
-            case 'M': case 'm': unit *= 1024; [[fallthrough]];
-            case 'K': case 'k': unit *= 1024; [[fallthrough]];
-            case 'B': case 'b': break;
-            default: return std::nullopt;
-        }
-        if (tail[1]) return std::nullopt;
-        n = n * unit / 1024 / 1024;
-    }
-    if (n > UINT_MAX) {
-        std::fprintf(stderr, "Valid range is [0;%u]\n", UINT_MAX);
-        return std::nullopt;
-    }
-    return static_cast<PRL_UINT32>(n);
-}
-
 void take_option(Settings& s, const std::string& name, const std::string& v) {
     if (name == "mem-limit") {
         if (v == "auto") s.mem_limit = UINT_MAX;
-        else if (!(s.mem_limit = megabytes(v))) throw UsageError{"An incorrect value for --memory-limit is specified: " + v};
+        else if (!(s.mem_limit = size_value(v, true))) throw UsageError{"An incorrect value for --memory-limit is specified: " + v};
     } else if (name == "vcmmd-policy") {
         if (v != "density" && v != "performance") throw UsageError{"An incorrect value for --vcmmd-policy is specified: " + v};
         s.vcmmd_policy = v;
@@ -139,12 +111,9 @@ void take_option(Settings& s, const std::string& name, const std::string& v) {
         else if (v == "push") s.backup_mode = PBM_PUSH;
         else throw UsageError{"Cannot recognize the backup mode"};
     } else if (name == "backup-timeout" || name == "idle-connection-timeout") {
-        char* tail = nullptr;
-        errno = 0;
-        const unsigned long n = std::strtoul(v.c_str(), &tail, 10);
-        if (*tail || errno == ERANGE || n > UINT_MAX)
-            throw UsageError{"An incorrect value for --idle-connection-timeout is specified: " + v};
-        s.backup_timeout = static_cast<PRL_UINT32>(n);
+        const std::optional<PRL_UINT32> n = unsigned_value(v);
+        if (!n) throw UsageError{"An incorrect value for --idle-connection-timeout is specified: " + v};
+        s.backup_timeout = *n;
     } else if (name == "backup-tmpdir") {
         s.backup_tmpdir = v;
     } else if (name == "vm-cpulimit-type") {

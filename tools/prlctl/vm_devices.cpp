@@ -1,5 +1,6 @@
 #include "vm_devices.h"
 
+#include "option_values.h"
 #include "vm_info.h"
 
 #include <algorithm>
@@ -222,19 +223,8 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
                 throw Error{1, "An invalid device type is specified for " + c.kind};
             c.routed = true;
         }
-        if (cl.has("size")) {
-            const std::string v = cl.get("size");
-            char* tail = nullptr;
-            errno = 0;
-            unsigned long long mb = std::strtoull(v.c_str(), &tail, 10);
-            static const std::string kUnits = "BbKkMmGgTt";
-            const auto unit = *tail ? kUnits.find(*tail) : std::string::npos;
-            if (errno == ERANGE || (*tail && (unit == std::string::npos || tail[1])))
-                throw Error{1, "An incorrect value for --size is specified: " + v};
-            if (*tail) mb = (mb << (10 * (unit / 2))) >> 20;  // B, K, M, G, T
-            if (mb > UINT_MAX) throw Error{1, "An incorrect value for --size is specified: " + v};
-            c.size = static_cast<PRL_UINT32>(mb);
-        }
+        if (cl.has("size") && !(c.size = size_value(cl.get("size"), true)))
+            throw Error{1, "An incorrect value for --size is specified: " + cl.get("size")};
     }
     c.name = cl.get("device-set");
     const std::string kind = c.name.substr(0, c.name.find_first_of("0123456789"));
@@ -271,7 +261,7 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     for (const auto& [option, field] : {std::make_pair("dhcp", &c.dhcp), std::make_pair("dhcp6", &c.dhcp6)}) {
         if (!cl.has(option)) continue;
         const std::string v = cl.get(option);
-        *field = v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1;
+        *field = on_off(v);
         if (*field == -1) throw Error{1, std::string("An incorrect value for --") + option + " is specified: " + v};
     }
     if (cl.has("gw")) c.gateway = cl.get("gw").empty() ? "x" : cl.get("gw");

@@ -4,11 +4,10 @@
 // each with its message; a failure is followed by "Failed to configure the
 // virtual machine."; the configuration is committed once.
 #include "commands.h"
+#include "option_values.h"
 #include "vm_devices.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -16,41 +15,6 @@
 
 namespace prlctl {
 namespace {
-
-std::optional<PRL_UINT32> unsigned_value(const std::string& v) {
-    errno = 0;
-    char* tail = nullptr;
-    const unsigned long n = std::strtoul(v.c_str(), &tail, 10);
-    if (v.empty() || *tail || errno == ERANGE || n > UINT_MAX) return std::nullopt;
-    return static_cast<PRL_UINT32>(n);
-}
-
-// A size with an optional B/K/M/G/T suffix, in MB (`in_mb`) or bytes.
-std::optional<PRL_UINT32> size_value(const std::string& v, bool in_mb) {
-    errno = 0;
-    char* tail = nullptr;
-    unsigned long long n = std::strtoull(v.c_str(), &tail, 10);
-    if (errno == ERANGE) return std::nullopt;
-    if (*tail) {
-        unsigned long long unit = 1;
-        switch (*tail) {
-            case 'T': case 't': unit *= 1024; [[fallthrough]];
-            case 'G': case 'g': unit *= 1024; [[fallthrough]];
-            case 'M': case 'm': unit *= 1024; [[fallthrough]];
-            case 'K': case 'k': unit *= 1024; [[fallthrough]];
-            case 'B': case 'b': break;
-            default: return std::nullopt;
-        }
-        if (tail[1]) return std::nullopt;
-        n = in_mb ? n * unit / 1024 / 1024 : n * unit;
-    } else if (!in_mb) {
-        n *= 1024 * 1024;
-    }
-    if (n > UINT_MAX) return std::nullopt;
-    return static_cast<PRL_UINT32>(n);
-}
-
-int on_off(const std::string& v) { return v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1; }
 
 std::vector<std::string> words(const std::string& text) {
     std::istringstream in(text);

@@ -1,0 +1,47 @@
+#include "option_values.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+namespace prlctl {
+
+int on_off(const std::string& v) { return v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1; }
+
+std::optional<PRL_UINT32> unsigned_value(const std::string& v) {
+    errno = 0;
+    char* tail = nullptr;
+    const unsigned long n = std::strtoul(v.c_str(), &tail, 10);
+    if (*tail || errno == ERANGE || n > UINT_MAX) return std::nullopt;  // "" reads as 0, as in the product
+    return static_cast<PRL_UINT32>(n);
+}
+
+std::optional<PRL_UINT32> size_value(const std::string& v, bool in_mb) {
+    errno = 0;
+    char* tail = nullptr;
+    unsigned long long n = std::strtoull(v.c_str(), &tail, 10);
+    if (errno == ERANGE) return std::nullopt;
+    if (*tail) {
+        unsigned long long unit = 1;
+        switch (*tail) {
+            case 'T': case 't': unit *= 1024; [[fallthrough]];
+            case 'G': case 'g': unit *= 1024; [[fallthrough]];
+            case 'M': case 'm': unit *= 1024; [[fallthrough]];
+            case 'K': case 'k': unit *= 1024; [[fallthrough]];
+            case 'B': case 'b': break;
+            default: return std::nullopt;
+        }
+        if (tail[1]) return std::nullopt;
+        n = in_mb ? n * unit / 1024 / 1024 : n * unit;
+    } else if (!in_mb) {
+        n *= 1024 * 1024;
+    }
+    if (n > UINT_MAX) {
+        std::fprintf(stderr, "Valid range is [0;%u]\n", in_mb ? UINT_MAX : UINT_MAX / 1024 / 1024);
+        return std::nullopt;
+    }
+    return static_cast<PRL_UINT32>(n);
+}
+
+}  // namespace prlctl

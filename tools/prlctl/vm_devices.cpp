@@ -72,6 +72,36 @@ Handle device_handle(PRL_HANDLE cfg, const VmDevice& d) {
 }
 
 
+// An entry of the VM's boot order.
+struct BootEntry {
+    Handle handle;
+    PRL_DEVICE_TYPE type;
+    PRL_UINT32 index, sequence;
+};
+
+std::vector<BootEntry> boot_entries(PRL_HANDLE cfg) {
+    PRL_UINT32 n = 0;
+    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
+    std::vector<BootEntry> entries(n);
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        BootEntry& e = entries[i];
+        check(PrlVmCfg_GetBootDev(cfg, i, e.handle.out()), "PrlVmCfg_GetBootDev");
+        check(PrlBootDev_GetType(e.handle, &e.type), "PrlBootDev_GetType");
+        check(PrlBootDev_GetIndex(e.handle, &e.index), "PrlBootDev_GetIndex");
+        check(PrlBootDev_GetSequenceIndex(e.handle, &e.sequence), "PrlBootDev_GetSequenceIndex");
+    }
+    return entries;
+}
+
+void add_boot_entry(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index, PRL_UINT32 sequence, bool in_use) {
+    Handle b;
+    check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
+    check(PrlBootDev_SetType(b, type), "PrlBootDev_SetType");
+    check(PrlBootDev_SetIndex(b, index), "PrlBootDev_SetIndex");
+    check(PrlBootDev_SetSequenceIndex(b, sequence), "PrlBootDev_SetSequenceIndex");
+    check(PrlBootDev_SetInUse(b, in_use ? PRL_TRUE : PRL_FALSE), "PrlBootDev_SetInUse");
+}
+
 // "addr[/mask]" with an IPv6 address in its canonical form.
 std::string normalized_address(const std::string& text) {
     const auto slash = text.find('/');
@@ -303,38 +333,20 @@ void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names) {
 void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names) {
     const std::vector<VmDevice> devices = devices_of(cfg);
     std::vector<VmDevice> rest;  // the present entries, in the list's order
-    PRL_UINT32 n = 0;
-    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
-    std::vector<Handle> entries;
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle b;
-        check(PrlVmCfg_GetBootDev(cfg, i, b.out()), "PrlVmCfg_GetBootDev");
-        PRL_DEVICE_TYPE type;
-        PRL_UINT32 index = 0;
-        check(PrlBootDev_GetType(b, &type), "PrlBootDev_GetType");
-        check(PrlBootDev_GetIndex(b, &index), "PrlBootDev_GetIndex");
+    std::vector<BootEntry> entries = boot_entries(cfg);
+    for (const BootEntry& e : entries)
         for (const VmDevice& d : devices)
-            if (d.type == type && d.index == index) rest.push_back(d);
-        entries.push_back(std::move(b));
-    }
-    for (const Handle& b : entries) check(PrlBootDev_Remove(b), "PrlBootDev_Remove");
+            if (d.type == e.type && d.index == e.index) rest.push_back(d);
+    for (const BootEntry& e : entries) check(PrlBootDev_Remove(e.handle), "PrlBootDev_Remove");
     PRL_UINT32 sequence = 0;
-    auto add = [&](const VmDevice& d, bool in_use) {
-        Handle b;
-        check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
-        check(PrlBootDev_SetType(b, d.type), "PrlBootDev_SetType");
-        check(PrlBootDev_SetIndex(b, d.index), "PrlBootDev_SetIndex");
-        check(PrlBootDev_SetSequenceIndex(b, ++sequence), "PrlBootDev_SetSequenceIndex");
-        check(PrlBootDev_SetInUse(b, in_use ? PRL_TRUE : PRL_FALSE), "PrlBootDev_SetInUse");
-    };
     for (const std::string& name : names) {
         const VmDevice* d = device_named(devices, name);
         if (!d) throw ApplyError{1, "The " + name + " device does not exist."};
         rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const VmDevice& r) { return r.name == name; }),
                    rest.end());
-        add(*d, true);
+        add_boot_entry(cfg, d->type, d->index, ++sequence, true);
     }
-    for (const VmDevice& d : rest) add(d, false);
+    for (const VmDevice& d : rest) add_boot_entry(cfg, d.type, d.index, ++sequence, false);
 }
 
 void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) {
@@ -413,25 +425,12 @@ std::string new_disk_path(const std::string& home) {
 
 // The device at the end of the boot order, unless it is listed already.
 void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index) {
-    PRL_UINT32 n = 0, last = 0;
-    check(PrlVmCfg_GetBootDevCount(cfg, &n), "PrlVmCfg_GetBootDevCount");
-    for (PRL_UINT32 i = 0; i < n; ++i) {
-        Handle b;
-        PRL_DEVICE_TYPE t;
-        PRL_UINT32 idx = 0, seq = 0;
-        check(PrlVmCfg_GetBootDev(cfg, i, b.out()), "PrlVmCfg_GetBootDev");
-        PrlBootDev_GetType(b, &t);
-        PrlBootDev_GetIndex(b, &idx);
-        PrlBootDev_GetSequenceIndex(b, &seq);
-        if (t == type && idx == index) return;
-        last = std::max(last, seq);
+    PRL_UINT32 last = 0;
+    for (const BootEntry& e : boot_entries(cfg)) {
+        if (e.type == type && e.index == index) return;
+        last = std::max(last, e.sequence);
     }
-    Handle b;
-    check(PrlVmCfg_CreateBootDev(cfg, b.out()), "PrlVmCfg_CreateBootDev");
-    check(PrlBootDev_SetType(b, type), "PrlBootDev_SetType");
-    check(PrlBootDev_SetIndex(b, index), "PrlBootDev_SetIndex");
-    check(PrlBootDev_SetSequenceIndex(b, last + 1), "PrlBootDev_SetSequenceIndex");
-    check(PrlBootDev_SetInUse(b, PRL_TRUE), "PrlBootDev_SetInUse");
+    add_boot_entry(cfg, type, index, last + 1, true);
 }
 
 void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {

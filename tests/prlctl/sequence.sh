@@ -514,6 +514,28 @@ run prlctl backup vm5
 run prlctl backup-list vm5 -H
 run prlctl delete vm5
 
+# Containers through prlctl, and a VM made from a template.
+run prlctl create t1 -d ubuntu
+run prlctl set t1 --template on
+run prlctl create v2 --ostemplate t1
+run prlctl create v3 --ostemplate nosuch
+run prlctl create v4 --ostemplate v2
+run prlctl create v5 --ostemplate t1 --dst "$PRLSHIM_HOME/sub/dir"
+run prlctl create c1 --vmtype x
+run prlctl create c1 --vmtype all
+run prlctl create c1 --vmtype ct
+run prlctl create c1 --vmtype ct
+run prlctl create c2 --vmtype c --ostemplate centos-7-x86_64
+run prlctl create c3 --vmtype ct --config nosuch
+run prlctl create c4 --vmtype ct --dst "$PRLSHIM_HOME/sub/dir"
+run prlctl list -a
+run prlctl list -i c2
+run prlctl start c1
+run prlctl status c1
+run prlctl stop c1
+run prlctl delete c1
+run prlctl list -a -o name,type,ostemplate
+
 # Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
 # dates, uptimes, EnvIDs.
 python3 - "$RAW" "$PRLSHIM_HOME" <<'PY'

@@ -150,14 +150,14 @@ Vm vm_from(Handle cfg) {
     return vm;
 }
 
-Vm find_vm(PRL_HANDLE server, const std::string& id) {
+Vm find_vm(PRL_HANDLE server, const std::string& id, bool retry_by_name) {
     // As the product: the UUID or name first; when no VM has that UUID, the
     // name as given.
     const std::string key = braced_uuid(id);
     Handle job(PrlSrv_GetVmConfig(server, key.c_str(), PGVC_SEARCH_BY_UUID | PGVC_SEARCH_BY_NAME));
     std::string err;
     PRL_RESULT rc = wait(job, err);
-    if (rc == PRL_ERR_VM_UUID_NOT_FOUND) {
+    if (rc == PRL_ERR_VM_UUID_NOT_FOUND && retry_by_name) {
         job.reset(PrlSrv_GetVmConfig(server, id.c_str(), PGVC_SEARCH_BY_NAME));
         rc = wait(job, err);
     }

@@ -58,8 +58,10 @@ struct Vm {
     VIRTUAL_MACHINE_STATE state() const;  // from the configuration's VM info
 };
 Vm vm_from(Handle cfg);
-// By UUID or name; throws Error("Failed to get VM config: ...").
-Vm find_vm(PRL_HANDLE server, const std::string& id);
+// By UUID or name; throws Error("Failed to get VM config: ..."). With
+// `retry_by_name`, a name that looks like no UUID is searched again by name
+// alone, as the product's VM actions do.
+Vm find_vm(PRL_HANDLE server, const std::string& id, bool retry_by_name = true);
 // Every VM and container with its state information.
 std::vector<Vm> all_vms(PRL_HANDLE server, PRL_UINT32 flags);
 

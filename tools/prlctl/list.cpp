@@ -61,6 +61,15 @@ const std::vector<Field>& fields() {
              return or_dash(distribution_name(ver));
          },
          nullptr},
+        {"ostemplate", "OSTEMPLATE", true, "%-24s ",
+         [](const Vm& v, bool) {
+             // A VM shows its distribution, a container its OS template.
+             if (v.type == PVT_CT) return text_of(PrlVmCfg_GetOsTemplate, v.cfg);
+             PRL_UINT32 ver = 0;
+             PrlVmCfg_GetOsVersion(v.cfg, &ver);
+             return distribution_name(ver);
+         },
+         nullptr},
         {"owner", "OWNER", false, "%-32s ", [](const Vm& v, bool) { return owner_of(v.cfg); }, nullptr},
         {"system-flags", "SYSTEM_FLAGS", false, "%-32s ",
          [](const Vm& v, bool) { return text_of(PrlVmCfg_GetSystemFlags, v.cfg); }, nullptr},

@@ -25,11 +25,80 @@ std::string location_option(const CommandLine& cl) {
     return full;
 }
 
+// A copy of `vm` named `name` (a template with PCVF_CLONE_TO_TEMPLATE).
+int clone_to(const Vm& vm, const std::string& name, const std::string& dst, PRL_UINT32 flags) {
+    const std::string kind = vm.kind();
+    if (name.empty()) return report(1, "Failed to clone the " + kind + "; the --name option is not specified.");
+    say("Clone the " + vm.name + " " + kind + " to " + (flags & PCVF_CLONE_TO_TEMPLATE ? "template" : kind) + " " +
+        name + "...");
+    Handle job(PrlVm_CloneWithUuid(vm.cfg, name.c_str(), "", dst.c_str(), flags));
+    std::string err;
+    if (const PRL_RESULT rc = wait(job, err)) return report(rc, "\nFailed to clone the " + kind + ": " + err);
+    say("\nThe " + kind + " has been successfully cloned.");
+    return 0;
+}
+
+// create --vmtype ct: the server's default container, named, registered.
+int create_container(PRL_HANDLE server, const CommandLine& cl, const std::string& dst) {
+    say("Creating the Container...");
+    const std::string sample = cl.get("config");
+    PRL_GET_VM_CONFIG_PARAM_DATA param{};
+    param.nVmType = PVT_CT;
+    param.sConfigSample = sample.c_str();
+    param.nOsVersion = 0;
+    Handle ct;
+    try {
+        ct = wait_param(PrlSrv_GetDefaultVmConfig(server, &param, 0), "PrlSrv_GetDefaultVmConfig");
+    } catch (const Error& e) {
+        return report(e.code, "Failed to get Container configuration: " + result_text(e.code));
+    }
+    PRL_RESULT rc = PrlVmCfg_SetVmType(ct, PVT_CT);
+    if (rc) return report(rc, "PrlVmCfg_SetVmType: " + result_text(rc));
+    if (cl.has("ostemplate")) PrlVmCfg_SetOsTemplate(ct, cl.get("ostemplate").c_str());
+    if (!sample.empty()) PrlVmCfg_ApplyConfigSample(ct, sample.c_str());
+    if ((rc = PrlVmCfg_SetName(ct, cl.id.c_str())))
+        return report(rc, "PrlVmCfg_SetName returned the following error: " + result_text(rc));
+    PRL_UINT32 flags = PACF_NON_INTERACTIVE_MODE;
+    if (cl.has("no-hdd")) {
+        PRL_UINT32 n = 0;
+        PrlVmCfg_GetHardDisksCount(ct, &n);
+        while (n-- > 0) {
+            Handle hd;
+            if (PRL_SUCCEEDED(PrlVmCfg_GetHardDisk(ct, n, hd.out()))) {
+                say("Remove the hdd" + std::to_string(n) + " device.");
+                PrlVmDev_Remove(hd);
+            }
+        }
+        flags |= PRNVM_PRESERVE_DISK;
+    }
+    std::string err;
+    if ((rc = wait(Handle(PrlVm_RegEx(ct, dst.c_str(), flags)), err))) {
+        report(rc, "Failed to register the CT: " + err);
+        return report(rc, "Failed to create the virtual machine.");
+    }
+    say("The Container has been successfully created.");
+    return 0;
+}
+
+// create --ostemplate for a VM: a clone of that template.
+int create_from_template(PRL_HANDLE server, const CommandLine& cl, const std::string& dst) {
+    const std::string name = cl.get("ostemplate");
+    say("Creating the VM on the basis of the " + name + " template...");
+    const Vm vm = find_vm(server, name, false);
+    PRL_BOOL is_template = PRL_FALSE;
+    PrlVmCfg_IsTemplate(vm.cfg, &is_template);
+    if (!is_template) return report(1, "Failed to find the " + name + " template.");
+    return clone_to(vm, cl.id, dst, 0);
+}
+
 }  // namespace
 
 int create(PRL_HANDLE server, const CommandLine& cl) {
-    if (cl.has("vmtype") && cl.get("vmtype") == "ct")
-        return report(PRL_ERR_UNIMPLEMENTED, "Containers are created with 'prlshim create --ct' (see prlctl(8))");
+    const std::string type = cl.get("vmtype");
+    if (cl.has("vmtype") && type != "ct" && type != "c" && type != "vm" && type != "v")
+        return report(1, "An incorrect value for --vmtype is specified: " + type);
+    if (type == "ct" || type == "c") return create_container(server, cl, location_option(cl));
+    if (cl.has("ostemplate")) return create_from_template(server, cl, location_option(cl));
     // The option checks in the product's order: a bad --ostype stops at
     // once with the family names; a bad --distribution is reported, and after
     // the other options are checked, the server's list is printed instead.
@@ -135,16 +204,7 @@ int clone(PRL_HANDLE server, const CommandLine& cl) {
         else flags ^= PCVF_DETACH_EXTERNAL_VIRTUAL_HDD;
     }
     const std::string dst = location_option(cl);
-    Vm vm = find_vm(server, cl.id);
-    const std::string kind = vm.kind();
-    const std::string name = cl.get("name");
-    if (name.empty()) return report(1, "Failed to clone the " + kind + "; the --name option is not specified.");
-    say("Clone the " + vm.name + " " + kind + " to " + (cl.has("template") ? "template" : kind) + " " + name + "...");
-    Handle job(PrlVm_CloneWithUuid(vm.cfg, name.c_str(), "", dst.c_str(), flags));
-    std::string err;
-    if (const PRL_RESULT rc = wait(job, err)) return report(rc, "\nFailed to clone the " + kind + ": " + err);
-    say("\nThe " + kind + " has been successfully cloned.");
-    return 0;
+    return clone_to(find_vm(server, cl.id), cl.get("name"), dst, flags);
 }
 
 }  // namespace prlctl

@@ -20,6 +20,8 @@ void usage(const char* me) {
         "  list -i,--info [-f,--full] [-j,--json] [<ID | NAME>]\n"
         "  create <NAME> [-o,--ostype <name> | -d,--distribution <name>] [--dst <path>] [--no-hdd]\n"
         "         [--chipset piix|q35] [--uuid <UUID>]\n"
+        "  create <NAME> --vmtype ct [--ostemplate <name>] [--config <sample>] [--dst <path>] [--no-hdd]\n"
+        "  create <NAME> --ostemplate <VM template> [--dst <path>]\n"
         "  register <PATH> [--preserve-uuid | --uuid <UUID>] [--regenerate-src-uuid] [--force]\n"
         "  set <ID | NAME> [--name <name>] [--cpus <N>] [--cpu-sockets <N>] [--memsize <MB>] [--videosize <MB>]\n"
         "         [--description <desc>] [-d,--distribution <name>] [--cpuunits <N>] [--cpulimit <N[%%|m]>]\n"
@@ -61,7 +63,7 @@ const std::vector<OptionSpec> kListOptions = {
 const std::vector<OptionSpec> kCreateOptions = {
     {"ostype", 'o', true}, {"distribution", 'd', true}, {"vmtype", 0, true}, {"dst", 0, true},
     {"no-hdd", 0, false},  {"chipset", 0, true},        {"uuid", 0, true},   {"changesid", 0, false},
-    {"location", 0, true}};
+    {"location", 0, true}, {"ostemplate", 't', true},   {"config", 'c', true}};
 const std::vector<OptionSpec> kRegisterOptions = {
     {"preserve-uuid", 0, false}, {"uuid", 0, true}, {"regenerate-src-uuid", 0, false}, {"force", 0, false}};
 const std::vector<OptionSpec> kSetOptions = {

@@ -55,11 +55,6 @@ struct Request {
     Remote storage, login;
 };
 
-// A usage error: the message on stderr, exit status 1.
-struct UsageError {
-    std::string message;
-};
-
 PRL_UINT32 security_level(const std::string& name) {
     if (name == "low") return PSL_LOW_SECURITY;
     if (name == "normal") return PSL_NORMAL_SECURITY;

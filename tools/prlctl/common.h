@@ -20,6 +20,12 @@ struct Error {
     std::string message;
 };
 
+// A usage error: the message (if any) on stderr, exit status 1, before any
+// session is opened.
+struct UsageError {
+    std::string message;
+};
+
 // The exit status for a result (0; 254 frozen; 253 no service; 1..255 else).
 int exit_status(PRL_RESULT rc);
 // A line on stdout, flushed (so it precedes what follows on stderr).

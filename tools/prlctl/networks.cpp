@@ -13,8 +13,6 @@
 #include <cstring>
 #include <optional>
 
-#include <arpa/inet.h>
-
 namespace prlctl {
 namespace {
 
@@ -36,11 +34,6 @@ struct NetRequest {
     bool shared = false, no_slave = false, json = false;
     std::vector<NatRule> nat_add[2];      // by PRL_PORT_FORWARDING_TYPE: TCP, UDP
     std::vector<std::string> nat_del[2];
-};
-
-// A usage error: the message (if any) on stderr, exit status 1.
-struct UsageError {
-    std::string message;
 };
 
 const std::vector<OptionSpec> kNetOptions = {
@@ -87,10 +80,7 @@ Address address(const std::string& text) {
     a.ip = text.substr(0, slash);
     if (slash != std::string::npos) a.mask = text.substr(slash + 1);
     if (a.ip.find(':') == std::string::npos) return a;
-    unsigned char bytes[16];
-    char canonical[INET6_ADDRSTRLEN];
-    if (inet_pton(AF_INET6, a.ip.c_str(), bytes) == 1 && inet_ntop(AF_INET6, bytes, canonical, sizeof canonical))
-        a.ip = canonical;
+    a.ip = canonical_ip(a.ip);
     if (slash != std::string::npos) a.mask = ip6_mask(a.mask);
     return a;
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <arpa/inet.h>
+
 namespace prlctl {
 
 int on_off(const std::string& v) { return v == "on" || v == "yes" ? 1 : v == "off" || v == "no" ? 0 : -1; }
@@ -42,6 +44,15 @@ std::optional<PRL_UINT32> size_value(const std::string& v, bool in_mb) {
         return std::nullopt;
     }
     return static_cast<PRL_UINT32>(n);
+}
+
+std::string canonical_ip(const std::string& ip) {
+    unsigned char bytes[16];
+    char canonical[INET6_ADDRSTRLEN];
+    if (ip.find(':') == std::string::npos || inet_pton(AF_INET6, ip.c_str(), bytes) != 1 ||
+        !inet_ntop(AF_INET6, bytes, canonical, sizeof canonical))
+        return ip;
+    return canonical;
 }
 
 }  // namespace prlctl

@@ -18,4 +18,8 @@ std::optional<PRL_UINT32> unsigned_value(const std::string& v);
 // Past 32 bits it says the valid range on stderr, as the product does.
 std::optional<PRL_UINT32> size_value(const std::string& v, bool in_mb);
 
+// An IPv6 address in its canonical form ("fd00:0::1" -> "fd00::1");
+// anything else (IPv4, not an address) unchanged.
+std::string canonical_ip(const std::string& ip);
+
 }  // namespace prlctl

@@ -63,11 +63,6 @@ const std::vector<OptionSpec> kSetOptions = {
     {"vm-cpulimit-type", 0, true},
     {"vcmmd-policy", 0, true}};
 
-// A usage error: the message on stderr, exit status 1.
-struct UsageError {
-    std::string message;
-};
-
 // What one command line asks for; unset fields are left as they are.
 struct Settings {
     std::optional<PRL_UINT32> mem_limit;  // MB; UINT_MAX: "auto"

@@ -11,14 +11,13 @@
 #include <filesystem>
 #include <tuple>
 
-#include <arpa/inet.h>
-
 namespace prlctl {
-namespace {
 
 void check(PRL_RESULT rc, const std::string& what) {
     if (PRL_FAILED(rc)) throw ApplyError{rc, what + ": " + result_text(rc)};
 }
+
+namespace {
 
 // A device of the VM by its prlctl name (hdd0, cdrom1, net0, usb...).
 struct VmDevice {
@@ -105,13 +104,7 @@ void add_boot_entry(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index, PRL_
 // "addr[/mask]" with an IPv6 address in its canonical form.
 std::string normalized_address(const std::string& text) {
     const auto slash = text.find('/');
-    const std::string ip = text.substr(0, slash);
-    unsigned char bytes[16];
-    char canonical[INET6_ADDRSTRLEN];
-    if (ip.find(':') == std::string::npos || inet_pton(AF_INET6, ip.c_str(), bytes) != 1 ||
-        !inet_ntop(AF_INET6, bytes, canonical, sizeof canonical))
-        return text;
-    return canonical + (slash == std::string::npos ? std::string() : text.substr(slash));
+    return canonical_ip(text.substr(0, slash)) + (slash == std::string::npos ? std::string() : text.substr(slash));
 }
 
 std::string address_of(const std::string& text) { return text.substr(0, text.find('/')); }

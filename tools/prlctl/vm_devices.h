@@ -18,6 +18,9 @@ struct ApplyError {
     std::string message;
 };
 
+// A setter's failure while applying: ApplyError("<what>: <text>").
+void check(PRL_RESULT rc, const std::string& what);
+
 // --device-set NAME or --device-add KIND and the options that go with them.
 struct DeviceChange {
     bool add = false;

@@ -115,9 +115,6 @@ VmSettings read_settings(const CommandLine& cl) {
 
 // ---- applying ----
 
-void check(PRL_RESULT rc, const std::string& what) {
-    if (PRL_FAILED(rc)) throw ApplyError{rc, what + ": " + result_text(rc)};
-}
 // Setters whose failure the product reports with -1 (exit status 255).
 void check_minus_one(PRL_RESULT rc, const std::string& what) {
     if (PRL_FAILED(rc)) throw ApplyError{-1, what + ": " + result_text(rc)};

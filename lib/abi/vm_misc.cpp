@@ -142,13 +142,15 @@ PRL_HANDLE PrlSrv_GetDefaultVmConfig(PRL_HANDLE hServer, PRL_CONST_GET_VM_CONFIG
         return give_job(server->start_job(PJOC_SRV_GET_DEFAULT_VM_CONFIG, [server, type, os](Job&) -> ResultPtr {
             server->service();  // needs a login
             // A new, unregistered VM or container with the product's defaults
-            // for the guest OS; a container keeps only its disk. There are no
-            // vzctl configuration samples on this host to apply.
+            // for the guest OS; a container keeps its disk and gets the venet0
+            // adapter every product container has (prlctl counts on a device
+            // beside the disk). There are no vzctl configuration samples on
+            // this host to apply.
             service::VmConfig cfg = service::make_default_config(os, true);
             cfg.uuid = service::new_braced_uuid();
             if (type == PVT_CT) {
                 cfg.type = service::VmType::ct;
-                cfg.devices.clear();
+                cfg.devices = {service::venet_adapter()};
             }
             auto vm = server->new_vm();
             vm->edit([&](service::VmConfig& c) { c = std::move(cfg); });

@@ -55,7 +55,7 @@ VmConfig clone_config(const VmRecord& source, const CloneRequest& request, std::
                           "Identification/VmUptimeStartDateTime"})
         cfg.extra.erase(p);
     for (Device& d : cfg.devices) {
-        if (d.kind != DeviceKind::network_adapter) continue;
+        if (d.kind != DeviceKind::network_adapter || is_venet(d)) continue;
         std::string mac;
         do mac = random_mac();
         while (!macs_in_use.insert(mac).second);

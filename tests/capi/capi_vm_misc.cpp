@@ -110,11 +110,43 @@ TEST_CASE("PrlSrv_GetDefaultVmConfig: the prlctl create --vmtype ct flow", "[vm_
     PRL_UINT32 n = 0;
     REQUIRE_PRL_OK(PrlVmCfg_GetHardDisksCount(ct, &n));
     CHECK(n == 1);
+    // venet0, as in every product container: routed, index 0xFFFFFFFF, no MAC.
+    REQUIRE_PRL_OK(PrlVmCfg_GetNetAdaptersCount(ct, &n));
+    REQUIRE(n == 1);
+    auto check_venet = [](PRL_HANDLE cfg) {
+        Handle venet;
+        REQUIRE_PRL_OK(PrlVmCfg_GetNetAdapter(cfg, 0, venet.out()));
+        PRL_UINT32 index = 0;
+        REQUIRE_PRL_OK(PrlVmDev_GetIndex(venet, &index));
+        CHECK(index == 0xFFFFFFFFu);
+        PRL_VM_DEV_EMULATION_TYPE emulated = PDT_ANY_TYPE;
+        REQUIRE_PRL_OK(PrlVmDev_GetEmulatedType(venet, &emulated));
+        CHECK(emulated == static_cast<PRL_VM_DEV_EMULATION_TYPE>(PNA_ROUTED));
+        CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetSysName(venet, b, l); }) ==
+              "venet0");
+        CHECK(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDevNet_GetMacAddress(venet, b, l); })
+                  .empty());
+    };
+    check_venet(ct);
     REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct101"));
     REQUIRE_PRL_OK(capi::job_code(PrlVm_Reg(ct, "", PRL_TRUE)));
     Handle found = capi::job_param(PrlSrv_GetVmConfig(s.server, "ct101", PGVC_SEARCH_BY_NAME));
     REQUIRE_PRL_OK(PrlVmCfg_GetVmType(found, &type));
     CHECK(type == PVT_CT);
+    check_venet(found);  // kept through config.pvs
+
+    // prlctl create --vmtype ct --no-hdd removes the disk and registers the rest.
+    Handle bare = capi::job_param(PrlSrv_GetDefaultVmConfig(s.server, &param, 0));
+    Handle disk;
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(bare, 0, disk.out()));
+    REQUIRE_PRL_OK(PrlVmDev_Remove(disk));
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisksCount(bare, &n));
+    CHECK(n == 0);
+    PRL_UINT32 devices = 0;
+    REQUIRE_PRL_OK(PrlVmCfg_GetDevsCount(bare, &devices));
+    CHECK(devices == 1);
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(bare, "ct102"));
+    REQUIRE_PRL_OK(capi::job_code(PrlVm_RegEx(bare, "", PRNVM_PRESERVE_DISK)));
 
     param.nVmType = PVT_VM;
     param.sConfigSample = nullptr;

@@ -528,8 +528,13 @@ run prlctl create c1 --vmtype ct
 run prlctl create c2 --vmtype c --ostemplate centos-7-x86_64
 run prlctl create c3 --vmtype ct --config nosuch
 run prlctl create c4 --vmtype ct --dst "$PRLSHIM_HOME/sub/dir"
+run prlctl create c5 --vmtype ct --no-hdd
+c5_disks=$(find "$PRLSHIM_HOME" -path "*c5*" -name "*.hdd" | wc -l)
+on_disk "c5: $c5_disks disk images"
 run prlctl list -a
 run prlctl list -i c2
+run prlctl list -i c5
+run prlctl list -i -j c2
 run prlctl start c1
 run prlctl status c1
 run prlctl stop c1

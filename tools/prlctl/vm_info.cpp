@@ -134,9 +134,10 @@ std::string string_list(PRL_RESULT (*getter)(PRL_HANDLE, PRL_HANDLE_PTR), PRL_HA
     return out;
 }
 
-void network(Report& r, PRL_HANDLE dev, bool full) {
+void network(Report& r, PRL_HANDLE dev, bool full, bool in_ct = false) {
     const auto type = static_cast<PRL_NET_ADAPTER_EMULATED_TYPE>(value_of<PRL_VM_DEV_EMULATION_TYPE>(PrlVmDev_GetEmulatedType, dev));
-    r.device(dev_id("net", dev));
+    // A container's routed adapter is its venet0, whatever its index.
+    r.device(in_ct && type == PNA_ROUTED ? "venet0" : dev_id("net", dev));
     r.str("dev", text_of(PrlVmDevNet_GetHostInterfaceName, dev), true, Report::kQuoted);
     r.enabled(on(PrlVmDev_IsEnabled, dev));
     const std::string ifname = text_of(PrlVmDev_GetSysName, dev);
@@ -162,8 +163,9 @@ void network(Report& r, PRL_HANDLE dev, bool full) {
         default: r.str("type", "unknown", true);
     }
     if (type != PNA_DIRECT_ASSIGN) {
-        const std::string mac = text_of(PrlVmDevNet_GetMacAddress, dev);
-        if (PRL_SUCCEEDED(PrlVmDevNet_GetMacAddress(dev, nullptr, nullptr)) || !mac.empty()) r.str("mac", mac, true);
+        char mac[64] = "";
+        PRL_UINT32 len = sizeof mac;
+        if (PRL_SUCCEEDED(PrlVmDevNet_GetMacAddress(dev, mac, &len))) r.str("mac", mac, true);
     }
     PRL_VM_NET_ADAPTER_TYPE card = PNT_UNDEFINED;
     if (PRL_SUCCEEDED(PrlVmDevNet_GetAdapterType(dev, &card)) && card != PNT_UNDEFINED)
@@ -491,7 +493,7 @@ void append_info(Report& r, const Vm& vm, bool full) {
     for (const auto& d : devices(cfg, PDE_HARD_DISK)) hard_disk(r, d, full);
     for (const auto& d : devices(cfg, PDE_OPTICAL_DISK)) optical(r, d);
     for (const auto& d : devices(cfg, PDE_USB_DEVICE)) usb(r, d);
-    for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) network(r, d, full);
+    for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) network(r, d, full, vm.type == PVT_CT);
     r.end(false);
 
     if (vm.type == PVT_CT) {

@@ -79,16 +79,20 @@ long long int_in(const xmlNode* parent, const char* name, long long fallback, lo
     return *v;
 }
 
-unsigned device_index(const xmlNode* n) {
+// Indexes are small, but for a container's venet0 (venet_index), which only
+// a network adapter may have.
+bool valid_index(long long v, bool network) { return (v >= 0 && v <= 65535) || (network && v == venet_index); }
+
+unsigned device_index(const xmlNode* n, bool network = false) {
     if (auto v = xml::child_int(n, "Index")) {
-        if (*v < 0 || *v > 65535) throw Error(Errc::corrupt, "device Index out of range");
+        if (!valid_index(*v, network)) throw Error(Errc::corrupt, "device Index out of range");
         return static_cast<unsigned>(*v);
     }
     for (const char* attr : {"id", "index"}) {  // current files use id=, older ones index=
         if (auto a = xml::attribute(n, attr)) {
             try {
-                long v = std::stol(*a);
-                if (v >= 0 && v <= 65535) return static_cast<unsigned>(v);
+                long long v = std::stoll(*a);
+                if (valid_index(v, network)) return static_cast<unsigned>(v);
             } catch (const std::exception&) {
             }
             throw Error(Errc::corrupt, "device index attribute is not a small number");
@@ -116,7 +120,7 @@ HardDisk read_hdd(const xmlNode* n) {
 Device read_device(const xmlNode* n, DeviceKind kind) {
     Device d;
     d.kind = kind;
-    d.index = device_index(n);
+    d.index = device_index(n, kind == DeviceKind::network_adapter);
     d.enabled = int_in(n, "Enabled", 1, 0, 1) != 0;
     d.connected = int_in(n, "Connected", 1, 0, 1) != 0;
     d.emulated_type = static_cast<int>(int_in(n, "EmulatedType", 0, 0, 255));

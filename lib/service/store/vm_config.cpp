@@ -132,6 +132,18 @@ VmConfig make_default_config(unsigned os_version, bool with_devices) {
     return cfg;
 }
 
+Device venet_adapter() {
+    Device venet;
+    venet.kind = DeviceKind::network_adapter;
+    venet.index = venet_index;
+    venet.emulated_type = pvs::net_routed;
+    venet.system_name = "venet0";
+    venet.extra.set_text_at("HostInterfaceName", "venet0");
+    return venet;
+}
+
+bool is_venet(const Device& d) noexcept { return d.kind == DeviceKind::network_adapter && d.index == venet_index; }
+
 void validate(const VmConfig& cfg) {
     if (!cfg.uuid.empty() && !normalize_uuid(cfg.uuid)) throw Error(Errc::invalid_argument, "invalid VM UUID");
     if (!cfg.server_uuid.empty() && !normalize_uuid(cfg.server_uuid))

@@ -25,6 +25,7 @@ constexpr int iface_sata = 2;                    // PMS_SATA_DEVICE
 constexpr int iface_virtio_block = 3;            // PMS_VIRTIO_BLOCK_DEVICE
 constexpr int disk_expanding = 1;                // PHD_EXPANDING_HARD_DISK
 constexpr int net_bridged = 2;                   // PNA_BRIDGED_NETWORK
+constexpr int net_routed = 5;                    // PNA_ROUTED
 }  // namespace pvs
 
 // <Hdd> in config.pvs.
@@ -93,6 +94,13 @@ inline bool operator!=(const VmConfig& a, const VmConfig& b) { return !(a == b);
 // memory, video, and (if `with_devices`) a hard disk, CD-ROM, network
 // adapter and USB controller. Identity is left empty.
 VmConfig make_default_config(unsigned os_version, bool with_devices = true);
+
+// A container's venet0: the routed adapter every product container has, at
+// index 0xFFFFFFFF (prlctl names it "venet0", its id "net4294967295"). It has
+// no MAC and no boot entry.
+constexpr unsigned venet_index = 0xFFFFFFFFu;
+Device venet_adapter();
+bool is_venet(const Device& d) noexcept;
 
 // Throws invalid_argument when a field could not be stored faithfully
 // (non-UTF-8 or control characters, bad UUID, absurd sizes).

@@ -77,6 +77,23 @@ TEST_CASE_METHOD(Fixture, "clone_config: identity, template mark, MACs, relative
     CHECK_FALSE(is_template(clone_config(trec, request("n"), macs)));
 }
 
+TEST_CASE_METHOD(Fixture, "clone_config: a container's venet0 keeps no MAC and its interface name") {
+    VmRecord rec = inv.get_config(src.uuid);
+    rec.config.type = VmType::ct;
+    rec.config.devices = {venet_adapter()};
+    std::set<std::string> macs;
+    const VmConfig c = clone_config(rec, request("ct"), macs);
+    REQUIRE(c.devices.size() == 1);
+    CHECK(is_venet(c.devices[0]));
+    CHECK(c.devices[0].mac.empty());
+    CHECK(c.devices[0].extra.text_at("HostInterfaceName") == std::optional<std::string>("venet0"));
+    CHECK(macs.empty());
+    // And config.pvs keeps its index, which no other device may have.
+    const VmConfig back = from_config_pvs(to_config_pvs(c));
+    REQUIRE(back.devices.size() == 1);
+    CHECK(is_venet(back.devices[0]));
+}
+
 TEST_CASE_METHOD(Fixture, "clone_vm: a registered copy with the same bytes, built aside") {
     // The source's external-backup history is its own: a clone starts without.
     fs::create_directories(src.bundle / kExternalBackupDir / "committed");

@@ -332,6 +332,16 @@ TEST_CASE("config.pvs: wrong root and bad numbers and bad UUIDs are corrupt") {
     REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><Hdd id=\"x\"/></Hardware>"
                                  "</VirtuozzoVirtualMachine>"),
                  Errc::corrupt);
+    // Only a network adapter may be a container's venet0, at index 0xFFFFFFFF.
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><CdRom><Index>4294967295</Index></CdRom>"
+                                 "</Hardware></VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+    REQUIRE_ERRC(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><NetworkAdapter><Index>4294967294</Index>"
+                                 "</NetworkAdapter></Hardware></VirtuozzoVirtualMachine>"),
+                 Errc::corrupt);
+    CHECK(is_venet(from_config_pvs("<VirtuozzoVirtualMachine><Hardware><NetworkAdapter id=\"4294967295\"/>"
+                                   "</Hardware></VirtuozzoVirtualMachine>")
+                       .devices.at(0)));
 }
 
 TEST_CASE("config.pvs: a value written among child elements reads back the same") {

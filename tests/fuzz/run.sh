@@ -1,13 +1,16 @@
 #!/bin/sh
 # usage: run.sh build SOURCE_DIR FUZZ_BUILD_DIR
 #        run.sh run   SOURCE_DIR FUZZ_BUILD_DIR TARGET SECONDS [fresh|keep]
-# `build` configures and builds the fuzz tree (clang, -DPRLSHIM_FUZZ=ON);
+#        run.sh probe
+# `build` configures and builds a fuzz tree of its own (clang,
+# -DPRLSHIM_FUZZ=ON), for long runs; under ctest the fuzz tree is the ASan
+# tree (tests/sanitizers/run.sh). `probe` exits 0 when libFuzzer is there.
 # `run` runs one target from its committed seed corpus (tests/fuzz/corpus/
 # TARGET, read only) into a working corpus below the fuzz tree; any crash,
 # leak, sanitizer report or timeout fails it. Exit 77 (skipped) when clang's
 # libFuzzer runtime is missing (Debian: libclang-rt-14-dev).
 set -eu
-what=$1 src=$2 dir=$3
+what=$1
 
 have_fuzzer() {
   command -v clang >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1 || return 1
@@ -20,7 +23,11 @@ have_fuzzer() {
 }
 
 case "$what" in
+probe)
+  have_fuzzer
+  ;;
 build)
+  src=$2 dir=$3
   if ! have_fuzzer; then
     echo "SKIP: clang with the libFuzzer runtime is not installed (apt-get install clang libclang-rt-14-dev)"
     exit 77
@@ -35,11 +42,11 @@ build)
   echo "fuzz tree built in $(( $(date +%s) - start )) s: $dir"
   ;;
 run)
-  target=$4 seconds=$5 mode=${6:-fresh}
+  src=$2 dir=$3 target=$4 seconds=$5 mode=${6:-fresh}
   bin="$dir/tests/fuzz/$target"
   if [ ! -x "$bin" ]; then
     have_fuzzer || { echo "SKIP: no libFuzzer runtime"; exit 77; }
-    echo "missing $bin (run the fuzz.build test first)"; exit 1
+    echo "missing $bin (build the fuzz tree first: sanitizer.asan.build under ctest)"; exit 1
   fi
   seeds="$src/tests/fuzz/corpus/$target"
   work="$dir/corpus/$target"

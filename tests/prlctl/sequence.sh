@@ -385,6 +385,72 @@ run prlctl set nosuch --autostart bogus
 run prlctl set nosuch --autostart on
 run prlctl delete vm7
 
+# prlctl set's VM settings: CPU and memory options, display, the guest's
+# network, remote display, rates, password-protected commands, on/off
+# settings; each bad value's message; all of them seen in list -i (and -j).
+run prlctl create vm8 -d ubuntu
+run prlctl set vm8 --numa-nodes x
+run prlctl set vm8 --numa-nodes 2
+run prlctl set vm8 --cpu-hotplug maybe
+run prlctl set vm8 --cpu-hotplug on --mem-hotplug yes
+run prlctl set vm8 --mem-hotplug maybe
+run prlctl set vm8 --cpumask 0
+run prlctl set vm8 --cpumask bogus
+run prlctl set vm8 --cpumask all --nodemask 0
+run prlctl set vm8 --3d-accelerate bogus
+run prlctl set vm8 --3d-accelerate highest --vertical-sync off
+run prlctl set vm8 --vertical-sync yes
+run prlctl set vm8 --high-resolution on
+run prlctl set vm8 --high-resolution x
+run prlctl set vm8 --memquota 10
+run prlctl set vm8 --memguarantee 50
+run prlctl set vm8 --memguarantee lots
+run prlctl list -i vm8
+run prlctl set vm8 --memguarantee auto
+run prlctl set vm8 --on-window-close ask
+run prlctl set vm8 --on-window-close bogus
+run prlctl set vm8 --system-flags "vm.flag=1"
+run prlctl set vm8 --features nfs:on
+run prlctl set vm8 --hostname guest1 --nameserver "8.8.8.8,1.1.1.1" --searchdomain "a.example b.example"
+run prlctl set vm8 --apply-iponly on
+run prlctl set vm8 --apply-iponly x
+run prlctl set vm8 --searchdomain ""
+run prlctl set vm8 --vnc-mode bogus
+run prlctl set vm8 --vnc-port x
+run prlctl set vm8 --vnc-mode auto
+run prlctl set vm8 --vnc-mode manual --vnc-nopasswd
+run prlctl set vm8 --vnc-mode manual --vnc-passwd secret --vnc-port 5901 --vnc-address 127.0.0.1
+run prlctl set vm8 --vnc-mode auto --vnc-nopasswd
+run prlctl set vm8 --vnc-mode off
+run prlctl set vm8 --rate 1:100 --rate 2:200 --ratebound on
+run prlctl set vm8 --rate x
+run prlctl set vm8 --rate 1:2:3
+run prlctl set vm8 --require-pwd exit-fullscreen:on --require-pwd manage-snapshots:on
+run prlctl set vm8 --require-pwd manage-snapshots:off
+run prlctl set vm8 --require-pwd create-vm:on
+run prlctl set vm8 --external-boot-device cdrom0
+run prlctl set vm8 --smart-guard on --sg-notify-before-create on --sg-interval 10 --sg-max-snapshots 5
+run prlctl set vm8 --sg-interval x
+run prlctl set vm8 --usedefanswers on --lock-on-suspend on --isolate-vm on --faster-vm on
+run prlctl set vm8 --usedefanswers maybe
+run prlctl set vm8 --adaptive-hypervisor on --auto-compress on --nested-virt on --pmu-virt on
+run prlctl set vm8 --longer-battery-life on --battery-status off
+run prlctl set vm8 --nested-virt maybe
+run prlctl set vm8 --smart-mount on
+run prlctl set vm8 --userpasswd root
+run prlctl set vm8 --userpasswd root:secret
+run prlctl list -i vm8
+run prlctl list -i -j vm8
+run prlctl delete vm8
+run prlctl create ct9 --vmtype ct
+run prlctl set ct9 --features nfs:on,sysfs:off
+run prlctl set ct9 --features "ppp:on bridge:on"
+run prlctl set ct9 --features nfs
+run prlctl set ct9 --features bogus:on
+run prlctl set ct9 --features nfs:maybe
+run prlctl list -i ct9
+run prlctl delete ct9
+
 # prlsrvctl net, on the networks that do not depend on this host's adapters:
 # the default "Bridged" one is bound to the adapter with the default route
 # (the "host" forms above), so it goes first, unrecorded.

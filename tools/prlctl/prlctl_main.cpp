@@ -67,6 +67,22 @@ const std::vector<OptionSpec> kCreateOptions = {
 const std::vector<OptionSpec> kRegisterOptions = {
     {"preserve-uuid", 0, false}, {"uuid", 0, true}, {"regenerate-src-uuid", 0, false}, {"force", 0, false}};
 const std::vector<OptionSpec> kSetOptions = {
+    // VM settings (vm_settings.cpp, vm_toggles.cpp, vm_vnc.cpp)
+    {"numa-nodes", 0, true},    {"cpu-hotplug", 0, true},     {"cpumask", 0, true},
+    {"nodemask", 0, true},      {"3d-accelerate", 0, true},   {"vertical-sync", 0, true},
+    {"high-resolution", 0, true}, {"mem-hotplug", 0, true},   {"memquota", 0, true},
+    {"memguarantee", 0, true},  {"on-window-close", 0, true}, {"system-flags", 0, true},
+    {"features", 0, true},      {"hostname", 0, true},        {"nameserver", 0, true},
+    {"searchdomain", 0, true},  {"apply-iponly", 0, true},    {"vnc-mode", 0, true},
+    {"vnc-port", 0, true},      {"vnc-address", 0, true},     {"vnc-passwd", 0, true},
+    {"vnc-nopasswd", 0, false}, {"rate", 0, true},            {"ratebound", 0, true},
+    {"require-pwd", 0, true},   {"external-boot-device", 0, true}, {"sg-interval", 0, true},
+    {"sg-max-snapshots", 0, true}, {"userpasswd", 0, true},   {"crypted", 0, false},
+    {"usedefanswers", 0, true}, {"smart-mount", 0, true},     {"lock-on-suspend", 0, true},
+    {"isolate-vm", 0, true},    {"smart-guard", 0, true},     {"sg-notify-before-create", 0, true},
+    {"faster-vm", 0, true},     {"adaptive-hypervisor", 0, true}, {"auto-compress", 0, true},
+    {"nested-virt", 0, true},   {"pmu-virt", 0, true},        {"longer-battery-life", 0, true},
+    {"battery-status", 0, true},
     {"name", 0, true},          {"cpus", 0, true},            {"memsize", 0, true},
     {"description", 0, true},   {"distribution", 'd', true},  {"cpu-sockets", 0, true},
     {"cpuunits", 0, true},      {"cpulimit", 0, true},        {"ioprio", 0, true},

@@ -4,6 +4,7 @@
 // of the preferences, committed with "The Server has been successfully
 // configured."
 #include "commands.h"
+#include "confirmations.h"
 #include "option_scanner.h"
 #include "option_values.h"
 #include "remote_login.h"
@@ -194,21 +195,9 @@ void set_confirmations(PRL_HANDLE prefs, const std::map<std::string, bool>& chan
         {"clone-vm", PAR_VM_CLONE_ACCESS}};
     Handle list;
     check(PrlDispCfg_GetConfirmationsList(prefs, list.out()), "PrlDispCfg_GetConfirmationsList");
-    PRL_UINT32 n = 0;
-    check(PrlOpTypeList_GetItemsCount(list, &n), "PrlOpTypeList_GetItemsCount");
-    std::vector<PRL_ALLOWED_VM_COMMAND> present(n);
-    for (PRL_UINT32 i = 0; i < n; ++i) check(PrlOpTypeList_GetItem(list, i, &present[i]), "PrlOpTypeList_GetItem");
-    std::vector<PRL_UINT32> removed;
-    for (const auto& [name, on] : changes) {
-        PRL_ALLOWED_VM_COMMAND command = kCommands.at(name);
-        const auto at = std::find(present.begin(), present.end(), command);
-        if (on && at == present.end())
-            check(PrlOpTypeList_AddItem(list, &command), "PrlOpTypeList_AddItem");
-        else if (!on && at != present.end())
-            removed.push_back(static_cast<PRL_UINT32>(at - present.begin()));
-    }
-    std::sort(removed.rbegin(), removed.rend());  // from the end, so the indexes stay valid
-    for (PRL_UINT32 i : removed) check(PrlOpTypeList_RemoveItem(list, i), "PrlOpTypeList_RemoveItem");
+    std::vector<std::pair<PRL_ALLOWED_VM_COMMAND, bool>> edits;
+    for (const auto& [name, on] : changes) edits.emplace_back(kCommands.at(name), on);
+    edit_confirmations(list, edits);
     check(PrlDispCfg_SetConfirmationsList(prefs, list), "PrlDispCfg_SetConfirmationsList");
 }
 

@@ -371,10 +371,6 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
     }
 }
 
-namespace {
-
-// The configuration's own checks of a section (PrlVm_ValidateConfig): each
-// finding printed as the product prints it; the job's code returned.
 PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::string& kind) {
     Handle job(PrlVm_ValidateConfig(cfg, section));
     PRL_RESULT code = 0;
@@ -401,6 +397,8 @@ PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::s
     }
     return code;
 }
+
+namespace {
 
 // The first "harddisk<N>.hdd" (N from 1) not in the VM's folder, as the
 // product names a new disk: it tries as many numbers as the folder has entries.

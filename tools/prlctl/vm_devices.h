@@ -47,6 +47,9 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& cha
 // Adds the device --device-add asks for (a new disk image made at once),
 // last in the boot order; prints "Creating <device line>"; sets change.name.
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& change);
+// The configuration's own checks of a section (PrlVm_ValidateConfig): each
+// finding printed as the product prints it; the job's code returned.
+PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::string& kind);
 // The device's `list -i` line (ends with a newline), "" when there is none.
 std::string device_line(PRL_HANDLE cfg, const std::string& name);
 

@@ -1,5 +1,7 @@
 #include "vm_info.h"
 
+#include "ct_features.h"
+
 #include <cstring>
 #include <sstream>
 
@@ -497,7 +499,10 @@ void append_info(Report& r, const Vm& vm, bool full) {
     r.end(false);
 
     if (vm.type == PVT_CT) {
-        r.str("Features", "");
+        CtFeatures features;
+        PRL_UINT32 off = 0;
+        if (PRL_SUCCEEDED(PrlVmCfg_GetFeaturesMask(cfg, &features.on, &off))) features.known = features.on | off;
+        r.str("Features", ct_features_text(features));
     } else {
         r.switch_section("SmartMount", false);
         r.end(false);
@@ -511,6 +516,11 @@ void append_info(Report& r, const Vm& vm, bool full) {
     }
     const std::string hostname = text_of(PrlVmCfg_GetHostname, cfg);
     if (!hostname.empty()) r.str("Hostname", hostname);
+    bool listed = false;
+    const std::string dns = string_list(PrlVmCfg_GetDnsServers, cfg, listed);
+    if (!dns.empty()) r.str("DNS Servers", dns);
+    const std::string domains = string_list(PrlVmCfg_GetSearchDomains, cfg, listed);
+    if (!domains.empty()) r.str("Search Domains", domains);
     if (full) {
         r.group("High Availability");
         r.str("enabled", on(PrlVmCfg_IsHighAvailabilityEnabled, cfg) ? "yes" : "no", true);

@@ -437,6 +437,11 @@ run prlctl set vm8 --adaptive-hypervisor on --auto-compress on --nested-virt on 
 run prlctl set vm8 --longer-battery-life on --battery-status off
 run prlctl set vm8 --nested-virt maybe
 run prlctl set vm8 --smart-mount on
+run prlctl set vm8 --keyboard-optimize on --smart-mouse-optimize auto --sticky-mouse off --support-usb30 on
+run prlctl set vm8 --sticky-mouse maybe
+run prlctl set vm8 --sync-host-printers yes
+run prlctl set vm8 --swappages 1G
+run prlctl set vm8 --capability chown:on
 run prlctl set vm8 --userpasswd root
 run prlctl set vm8 --userpasswd root:secret
 run prlctl list -i vm8
@@ -448,6 +453,16 @@ run prlctl set ct9 --features "ppp:on bridge:on"
 run prlctl set ct9 --features nfs
 run prlctl set ct9 --features bogus:on
 run prlctl set ct9 --features nfs:maybe
+run prlctl set ct9 --swappages 512M:1G --quotaugidlimit 100
+run prlctl set ct9 --swap 1G --swappages 10
+run prlctl set ct9 --swappages lots
+run prlctl set ct9 --swap 1G:2X
+run prlctl set ct9 --quotaugidlimit x
+run prlctl set ct9 --capability net_admin:on,sys_time:off
+run prlctl set ct9 --capability bogus:on
+run prlctl set ct9 --capability chown
+run prlctl set ct9 --capability chown:maybe
+run prlctl set ct9 --apptemplate php --apptemplate mysql
 run prlctl list -i ct9
 run prlctl delete ct9
 

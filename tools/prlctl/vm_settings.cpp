@@ -237,6 +237,8 @@ void apply(PRL_HANDLE server, const Vm& vm, VmSettings& s) {
               "PrlVmCfg_SetFeaturesMask");
         say("set features: " + ct_features_text(*s.features));
     }
+    apply_capabilities(vm, s.ct);
+    apply_resources(vm, s.ct);
     set_guest_network(cfg, s);
     if (s.device_change && s.device_change->add) add_device(server, vm, *s.device_change);
     if (s.removed_devices) remove_devices(cfg, *s.removed_devices);
@@ -245,9 +247,13 @@ void apply(PRL_HANDLE server, const Vm& vm, VmSettings& s) {
     apply_vnc(cfg, s.vnc);
     for (const char* option : {"usedefanswers", "tools-autoupdate", "smart-mount"}) apply_toggle(cfg, s.toggles, option);
     if (s.rates) set_rates(cfg, *s.rates);
-    for (const char* option : {"ratebound", "efi-boot", "select-boot-device"}) apply_toggle(cfg, s.toggles, option);
+    apply_toggle(cfg, s.toggles, "ratebound");
+    if (s.keyboard_optimize)
+        check(PrlVmCfg_SetOptimizeModifiersMode(cfg, *s.keyboard_optimize), "PrlVmCfg_SetOptimizeModifiersMode");
+    for (const char* option : {"efi-boot", "select-boot-device"}) apply_toggle(cfg, s.toggles, option);
     if (!s.external_boot_device.empty())
         check(PrlVmCfg_SetExternalBootDevice(cfg, s.external_boot_device.c_str()), "PrlVmCfg_SetExternalBootDevice");
+    apply_app_templates(cfg, s.ct);
     if (s.ha_enable != -1)
         check(PrlVmCfg_SetHighAvailabilityEnabled(cfg, prl_bool(s.ha_enable)), "PrlVmCfg_SetHighAvailabilityEnabled");
     if (s.ha_priority)

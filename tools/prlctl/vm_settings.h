@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "ct_features.h"
+#include "ct_settings.h"
 #include "vm_devices.h"
 #include "vm_toggles.h"
 #include "vm_vnc.h"
@@ -32,7 +33,9 @@ struct VmSettings {
     std::optional<DeviceChange> device_change;
     std::optional<CtFeatures> features;
     VncChange vnc;
+    CtSettings ct;
     Toggles toggles;
+    std::optional<PRL_OPTIMIZE_MODIFIERS_MODE> keyboard_optimize;
     int vertical_sync = -1, mem_hotplug = -1, apply_ip_only = -1, ha_enable = -1;
     bool list_distributions = false, bad_distribution = false, crypted_password = false;
 };

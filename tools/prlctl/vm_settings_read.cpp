@@ -157,6 +157,20 @@ VmSettings read_settings(const CommandLine& cl) {
         if (s.user_password.find(':') == std::string::npos) throw bad("userpasswd", s.user_password);
     }
     s.crypted_password = cl.has("crypted");
+    s.ct = read_ct_settings(cl);
+    if (cl.has("keyboard-optimize")) {
+        const int b = on_off(cl.get("keyboard-optimize"));
+        if (b == -1) throw bad("keyboard-optimize", cl.get("keyboard-optimize"));
+        s.keyboard_optimize = static_cast<PRL_OPTIMIZE_MODIFIERS_MODE>(b);
+    }
+    // Desktop options the product checks and then never applies.
+    for (const char* option : {"sticky-mouse", "auto-share-camera", "auto-share-bluetooth", "support-usb30"})
+        if (cl.has(option) && on_off(cl.get(option)) == -1) throw bad(option, cl.get(option));
+    for (const char* option : {"sync-host-printers", "sync-default-printer", "smart-mouse-optimize"}) {
+        const std::string v = cl.get(option);
+        if (cl.has(option) && v != "on" && v != "off" && (v != "auto" || std::string(option) != "smart-mouse-optimize"))
+            throw bad(option, v);
+    }
     if (cl.has("memsize")) s.memsize = static_cast<PRL_UINT32>(std::strtoul(cl.get("memsize").c_str(), nullptr, 10));
     if (cl.has("videosize")) {
         s.videosize = size_value(cl.get("videosize"), true);

@@ -447,6 +447,23 @@ run prlctl set vm8 --userpasswd root:secret
 run prlctl list -i vm8
 run prlctl list -i -j vm8
 run prlctl delete vm8
+# backup --abackup-mode: the product's sample of the external backup API.
+# Each disk's changes map and blocks land in the folder; checked on disk.
+run prlctl create vm9 -d ubuntu --no-hdd
+run prlctl set vm9 --device-add hdd --size 64
+VM9_DISK=$("$BIN/prlctl" list -i vm9 2>/dev/null | sed -n "s/.*hdd0 .*image='\([^']*\)'.*/\1/p")
+printf 'first backup' | dd of="$VM9_DISK" bs=1 seek=1048576 conv=notrunc status=none
+mkdir -p "$PRLSHIM_HOME/ab1" "$PRLSHIM_HOME/ab2"
+run prlctl backup vm9 --abackup-mode --backup-path "$PRLSHIM_HOME/ab1" -f
+for f in 0.cbt 0.full 0.delta; do on_disk "ab1/$f: $(stat -c '%s %a' "$PRLSHIM_HOME/ab1/$f") bytes, mode"; done
+cmp -s "$VM9_DISK" "$PRLSHIM_HOME/ab1/0.full" && on_disk "ab1/0.full holds the disk's bytes" || on_disk "ab1/0.full differs from the disk"
+printf 'second' | dd of="$VM9_DISK" bs=1 seek=33554432 conv=notrunc status=none
+run prlctl backup vm9 --abackup-mode --backup-path "$PRLSHIM_HOME/ab2" --uuid "$(cat "$PRLSHIM_HOME/ab1/uuid")"
+cmp -s "$VM9_DISK" "$PRLSHIM_HOME/ab2/0.full" && on_disk "ab2/0.full holds the disk's bytes" || on_disk "ab2/0.full differs from the disk"
+on_disk "ab2/0.delta non-zero bytes: $(tr -d '\000' < "$PRLSHIM_HOME/ab2/0.delta" | wc -c)"
+on_disk "ab2/0.cbt blocks changed: $(od -An -tu1 -v "$PRLSHIM_HOME/ab2/0.cbt" | tr ' ' '\n' | grep -cv '^0*$')"
+run prlctl backup vm9 --abackup-mode --backup-path "$PRLSHIM_HOME/nosuch" -f
+run prlctl delete vm9
 run prlctl create ct9 --vmtype ct
 run prlctl set ct9 --features nfs:on,sysfs:off
 run prlctl set ct9 --features "ppp:on bridge:on"

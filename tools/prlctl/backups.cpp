@@ -5,6 +5,7 @@
 // them, backup-list takes the last one as the VM, restore and backup-delete
 // take one and refuse a second.
 #include "commands.h"
+#include "abackup.h"
 #include "option_scanner.h"
 #include "remote_login.h"
 #include "xml_reader.h"
@@ -28,7 +29,7 @@ const std::vector<OptionSpec> kBackupOptions = {
     {"incremental", 'i', false},    {"differental", 'd', false},   {"storage", 's', true},
     {"securitylevel", 0, true},     {"description", 0, true},      {"uncompressed", 'u', false},
     {"no-compression", 0, false},   {"no-tunnel", 0, false},       {"no-reversed-delta", 0, false},
-    {"backup-path", 0, true},       {"uuid", 0, true}};
+    {"backup-path", 0, true},       {"uuid", 0, true},             {"abackup-mode", 'd', false}};
 const std::vector<OptionSpec> kRestoreOptions = {
     GLOBAL_OPTIONS,
     {"storage", 's', true},       {"tag", 't', true},      {"id", 'i', true},        {"vm", 'e', true},
@@ -49,6 +50,8 @@ struct Request {
     std::string action;  // backup, backup-list, restore, backup-delete
     std::string vm;      // the VM as given (name or UUID)
     std::string backup_id, description, new_name, location, backup_path;
+    std::string since;     // backup --uuid: the earlier backup --abackup-mode compares with
+    bool abackup = false;  // backup --abackup-mode
     PRL_UINT32 flags = 0, security = 0;
     PRL_UINT32 vmtypes = PVTF_VM | PVTF_CT;
     bool full_list = false, no_header = false, local_vms_only = false;
@@ -98,8 +101,11 @@ Request parse_backup(int argc, char** argv) {
         else if (name == "uncompressed" || name == "no-compression") rq.flags |= PBT_UNCOMPRESSED;
         else if (name == "no-tunnel") rq.flags |= PBT_DIRECT_DATA_CONNECTION;
         else if (name == "no-reversed-delta") rq.flags |= PBT_DIRECT_DELTA;
-        else if (name == "uuid" && !prlshim::looks_like_uuid(v))  // used only by the product's --abackup-mode
-            throw UsageError{"An invalid value was specified for --uuid: " + v};
+        else if (name == "abackup-mode") rq.abackup = true;
+        else if (name == "uuid") {
+            if (!prlshim::looks_like_uuid(v)) throw UsageError{"An invalid value was specified for --uuid: " + v};
+            rq.since = braced_uuid(v);
+        }
     }
     // "[user@]node/VM": the VM of another node.
     const std::string word = argv[2];
@@ -375,6 +381,11 @@ int list_backups(PRL_HANDLE server, const Request& rq) {
 
 int backup(PRL_HANDLE server, const Request& rq) {
     const Vm vm = find_vm(server, rq.vm);
+    if (rq.abackup) {
+        // The product would write to "/" without --backup-path; prlshim refuses.
+        if (rq.backup_path.empty()) return report(1, "--abackup-mode needs --backup-path FOLDER");
+        return abackup(vm, rq.backup_path, rq.since, rq.flags == PBT_FULL);
+    }
     const Storage storage = open_storage(rq);
     say(std::string("Backing up the ") + vm.kind() + " " + vm.name);
     PRL_BACKUP_PARAM extra = extra_of(rq);

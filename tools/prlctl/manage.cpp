@@ -9,6 +9,20 @@
 namespace prlctl {
 namespace {
 
+// --no-hdd: every disk of the new configuration goes, as the product says.
+void remove_disks(PRL_HANDLE cfg) {
+    PRL_UINT32 n = 0;
+    PrlVmCfg_GetHardDisksCount(cfg, &n);
+    while (n-- > 0) {
+        Handle hd;
+        PRL_UINT32 index = 0;
+        if (PRL_FAILED(PrlVmCfg_GetHardDisk(cfg, n, hd.out()))) continue;
+        PrlVmDev_GetIndex(hd, &index);
+        say("Remove the hdd" + std::to_string(index) + " device.");
+        PrlVmDev_Remove(hd);
+    }
+}
+
 std::string absolute(const std::string& p) {
     return p.empty() ? p : std::filesystem::absolute(p).lexically_normal().string();
 }
@@ -60,15 +74,7 @@ int create_container(PRL_HANDLE server, const CommandLine& cl, const std::string
         return report(rc, "PrlVmCfg_SetName returned the following error: " + result_text(rc));
     PRL_UINT32 flags = PACF_NON_INTERACTIVE_MODE;
     if (cl.has("no-hdd")) {
-        PRL_UINT32 n = 0;
-        PrlVmCfg_GetHardDisksCount(ct, &n);
-        while (n-- > 0) {
-            Handle hd;
-            if (PRL_SUCCEEDED(PrlVmCfg_GetHardDisk(ct, n, hd.out()))) {
-                say("Remove the hdd" + std::to_string(n) + " device.");
-                PrlVmDev_Remove(hd);
-            }
-        }
+        remove_disks(ct);
         flags |= PRNVM_PRESERVE_DISK;
     }
     std::string err;
@@ -143,14 +149,7 @@ int create(PRL_HANDLE server, const CommandLine& cl) {
         return report(rc, "PrlVmCfg_SetDefaultConfig: " + result_text(rc));
     if ((rc = PrlVmCfg_SetName(vm, cl.id.c_str())))
         return report(rc, "PrlVmCfg_SetName returned the following error: " + result_text(rc));
-    if (cl.has("no-hdd")) {
-        PRL_UINT32 n = 0;
-        PrlVmCfg_GetHardDisksCount(vm, &n);
-        while (n-- > 0) {
-            Handle hd;
-            if (PRL_SUCCEEDED(PrlVmCfg_GetHardDisk(vm, n, hd.out()))) PrlVmDev_Remove(hd);
-        }
-    }
+    if (cl.has("no-hdd")) remove_disks(vm);
     if (cl.has("uuid")) PrlVmCfg_SetUuid(vm, braced_uuid(cl.get("uuid")).c_str());
     say("set chipset type = " + std::to_string(chipset));
     if ((rc = PrlVmCfg_SetChipsetType(vm, static_cast<PRL_CHIPSET_TYPE>(chipset)))) return report(rc, ":PrlVmCfg_SetChipsetType " + result_text(rc));

@@ -81,7 +81,13 @@ const std::vector<OptionSpec> kSetOptions = {
     {"dhcp6", 0, true},         {"gw", 0, true},              {"gw6", 0, true},
     {"image", 0, true},         {"connect", 'c', false},      {"disconnect", 0, false},
     {"enable", 0, false},       {"disable", 0, false},        {"device-add", 0, true},
-    {"type", 0, true},          {"size", 0, true}};
+    {"type", 0, true},          {"size", 0, true},
+    // Device kinds: floppy drives, ports, sound, USB; disk changes (vm_devices_extra.cpp).
+    {"device", 0, true},        {"output", 0, true},          {"socket", 0, true},
+    {"socket-mode", 0, true},   {"mixer", 0, true},           {"input", 0, true},
+    {"iface", 0, true},         {"subtype", 0, true},         {"position", 0, true},
+    {"passthr", 0, true},       {"recreate", 0, false},       {"offline", 0, false},
+    {"no-fs-resize", 0, false}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -34,6 +34,12 @@ struct DeviceChange {
     bool delete_all_ips = false;
     int dhcp = -1, dhcp6 = -1;
     std::string gateway, gateway6;  // "x": clear
+    // Floppy drives, ports, sound, USB and disks (vm_devices_extra.cpp).
+    std::optional<std::string> device;   // --device: a host device
+    std::string output, socket, mixer, iface, subtype;
+    int socket_mode = -1;                // PRL_SERIAL_PORT_SOCKET_OPERATION_MODE
+    int position = -1, passthr = -1;
+    bool recreate = false, offline = false, no_fs_resize = false;
 };
 // The device options of a command line, checked as the product checks them
 // (Error, exit status 1); nullopt without --device-set.
@@ -49,5 +55,27 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& cha
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& change);
 // The device's `list -i` line (ends with a newline), "" when there is none.
 std::string device_line(PRL_HANDLE cfg, const std::string& name);
+
+// ---- shared by vm_devices.cpp and vm_devices_extra.cpp ----
+
+// The prlctl kind of a device name's prefix ("fdd" -> PDE_FLOPPY_DISK);
+// PDE_GENERIC_DEVICE when it names none.
+PRL_DEVICE_TYPE device_kind(const std::string& prefix);
+// The options of floppy drives, ports, sound, USB and disks, read and checked
+// as the product reads them (Error, exit status 1), into `c`.
+void read_more_device_options(const CommandLine& cl, DeviceChange& c);
+// The device at the end of the boot order, unless it is listed already.
+void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index);
+// PrlVm_ValidateConfig of a section, its findings printed; the job's code.
+PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::string& kind);
+// --device-add of fdd, serial, parallel, sound, usb: `dev` is the default
+// device just added; prints the product's "Creating ..." lines.
+void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);
+// --device-set of a disk, floppy drive, port, sound or USB controller (and
+// the interface options of an optical drive).
+void configure_more_device(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, PRL_DEVICE_TYPE type,
+                           const DeviceChange& c);
+// An optical drive's or disk's --iface, --subtype, --position, --passthr.
+void set_storage_options(PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);
 
 }  // namespace prlctl

@@ -551,6 +551,14 @@ run prlctl set vm8 --device-add hdd --mixer x
 run prlctl set vm8 --device-add net --output x
 run prlctl set vm8 --device-add cdrom --image x --recreate
 run prlctl set vm8 --device-add usb
+run prlctl set vm8 --device-add pci
+run prlctl set vm8 --device-add pci --device nosuch
+run prlctl set vm8 --device-add fdd --type expand
+run prlctl set vm8 --device-add hdd --type routed
+run prlctl set vm8 --device-add hdd --type bogus
+run prlctl set vm8 --device-add net --type routed --network Bridged
+run prlctl set vm8 --device-add cdrom --device nosuch
+run prlctl set vm8 --device-set cdrom0 --device nosuch
 run prlctl set vm8 --device-del usb
 run prlctl set vm8 --device-add usb --disable
 run prlctl set vm8 --device-set usb --enable

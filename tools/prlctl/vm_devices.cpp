@@ -245,8 +245,8 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
         static const char* const kAddable[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
         if (std::find(std::begin(kAddable), std::end(kAddable), c.kind) == std::end(kAddable))
             throw Error{1, "An incorrect parameter for --device-add is specified: " + c.kind};
-        if (cl.has("type")) {
-            if (c.kind != "net" || cl.get("type") != "routed")
+        if (cl.has("type") && c.kind == "net") {  // others: read_more_device_options
+            if (cl.get("type") != "routed")
                 throw Error{1, "An invalid device type is specified for " + c.kind};
             c.routed = true;
         }
@@ -364,12 +364,8 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
     if (d->type == PDE_OPTICAL_DISK) set_storage_options(dev, d->type, c);
     if (d->type == PDE_GENERIC_NETWORK_ADAPTER) {
         if (configure_network(server, dev, c) || changed) say("Configure " + device_info_line(dev, d->type));
-    } else if (c.image) {
-        // The product says "Creating" here, for a new image in a drive.
-        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
-        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
-        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
-        say("Creating " + device_info_line(dev, d->type));
+    } else {
+        optical_source(server, dev, c);  // the product says "Creating" here too
     }
 }
 
@@ -463,9 +459,8 @@ void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
 
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
     const PRL_DEVICE_TYPE type = device_kind(c.kind);
-    if (type == PDE_GENERIC_DEVICE)
-        throw ApplyError{1, "--device-add " + c.kind + ": prlshim's prlctl does not add PCI devices."};
-    if (type == PDE_OPTICAL_DISK && !c.image)
+    if (type == PDE_GENERIC_DEVICE) return add_pci_device(server, c);
+    if (type == PDE_OPTICAL_DISK && !c.image && !c.device)
         throw ApplyError{-1, "The device type is not specified. Use either the --device or --image option."};
     Handle dev;
     if (const PRL_RESULT rc = PrlVmCfg_AddDefaultDeviceEx(vm.cfg, server_config(server), type, dev.out()))
@@ -493,10 +488,7 @@ void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
         validate(vm.cfg, PVC_NETWORK_ADAPTER, vm.kind());
     } else if (type == PDE_OPTICAL_DISK) {
         set_storage_options(dev, type, c);
-        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
-        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
-        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
-        say("Creating " + device_info_line(dev, type));
+        optical_source(server, dev, c);
     } else {
         set_storage_options(dev, type, c);
         add_disk(vm, dev, c);

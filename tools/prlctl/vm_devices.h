@@ -71,10 +71,15 @@ PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::s
 // --device-add of fdd, serial, parallel, sound, usb: `dev` is the default
 // device just added; prints the product's "Creating ..." lines.
 void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);
+// --device-add pci: the host device looked up as the product does (prlshim
+// assigns none).
+void add_pci_device(PRL_HANDLE server, const DeviceChange& c);
 // --device-set of a disk, floppy drive, port, sound or USB controller (and
 // the interface options of an optical drive).
 void configure_more_device(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, PRL_DEVICE_TYPE type,
                            const DeviceChange& c);
+// An optical drive's --device (a host drive) or --image; prints "Creating ...".
+void optical_source(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c);
 // An optical drive's or disk's --iface, --subtype, --position, --passthr.
 void set_storage_options(PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);
 

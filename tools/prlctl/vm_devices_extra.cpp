@@ -6,6 +6,7 @@
 #include "vm_devices.h"
 #include "vm_info.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 
@@ -35,6 +36,9 @@ std::string host_device(PRL_HANDLE server, PRL_DEVICE_TYPE type, const std::stri
     PRL_RESULT (*get)(PRL_HANDLE, PRL_UINT32, PRL_HANDLE_PTR) = nullptr;
     switch (type) {
         case PDE_FLOPPY_DISK: count = PrlSrvCfg_GetFloppyDisksCount, get = PrlSrvCfg_GetFloppyDisk; break;
+        case PDE_GENERIC_PCI_DEVICE:
+            count = PrlSrvCfg_GetGenericPciDevicesCount, get = PrlSrvCfg_GetGenericPciDevice;
+            break;
         case PDE_OPTICAL_DISK: count = PrlSrvCfg_GetOpticalDisksCount, get = PrlSrvCfg_GetOpticalDisk; break;
         case PDE_SERIAL_PORT: count = PrlSrvCfg_GetSerialPortsCount, get = PrlSrvCfg_GetSerialPort; break;
         case PDE_PARALLEL_PORT: count = PrlSrvCfg_GetParallelPortsCount, get = PrlSrvCfg_GetParallelPort; break;
@@ -237,6 +241,10 @@ void read_more_device_options(const CommandLine& cl, DeviceChange& c) {
             image = image || option == "image";
         } else if (option == "mixer" || option == "input") {
             c.mixer = value;
+        } else if (option == "type") {
+            static const char* const kModes[] = {"expand", "host", "host-only", "bridged", "shared", "routed", "bridge"};
+            if (std::find(std::begin(kModes), std::end(kModes), value) == std::end(kModes))
+                throw Error{1, "An incorrect value for --type is specified: " + value};
         }
     }
     c.output = cl.get("output");
@@ -250,6 +258,16 @@ void read_more_device_options(const CommandLine& cl, DeviceChange& c) {
     c.no_fs_resize = cl.has("no-fs-resize");
     // Then checked as a whole.
     const PRL_DEVICE_TYPE kind = named_kind(cl);
+    if (cl.has("type")) {
+        if (kind == PDE_HARD_DISK) {
+            if (cl.get("type") != "expand") throw Error{1, "An invalid device type for hdd is specified."};
+        } else if (kind == PDE_GENERIC_NETWORK_ADAPTER) {
+            if (cl.has("network"))
+                throw Error{1, "The '--type' parameter cannot be used with the '--network' parameter."};
+        } else {
+            throw Error{1, "The --type option is used incorrectly. It can be used with 'hdd' or 'net' devices only."};
+        }
+    }
     if (!c.output.empty() && !is_one_of(kind, {PDE_SERIAL_PORT, PDE_PARALLEL_PORT, PDE_SOUND_DEVICE}))
         throw Error{1, "The --output option is used incorrectly."};
     if (!c.socket.empty() && kind != PDE_SERIAL_PORT) throw Error{1, "The --socket option is used incorrectly."};
@@ -293,6 +311,22 @@ void set_storage_options(PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChang
         if (disk) check(rc, "PrlVmDev_SetPassthrough");
         else if (PRL_FAILED(rc)) throw ApplyError{rc, ""};
     }
+}
+
+void optical_source(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c) {
+    if (!c.device && !c.image) return;
+    const std::string path = c.device ? host_path_or_fail(server, PDE_OPTICAL_DISK, *c.device) : *c.image;
+    check(PrlVmDev_SetImagePath(dev, path.c_str()), "PrlVmDev_SetImagePath");
+    check(PrlVmDev_SetEmulatedType(dev, c.device ? PDT_USE_REAL_DEVICE : PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
+    check(PrlVmDev_SetFriendlyName(dev, path.c_str()), "PrlVmDev_SetFriendlyName");
+    say("Creating " + device_info_line(dev, PDE_OPTICAL_DISK));
+}
+
+void add_pci_device(PRL_HANDLE server, const DeviceChange& c) {
+    const std::string name = c.device.value_or("");
+    if (host_device(server, PDE_GENERIC_PCI_DEVICE, name).empty())
+        throw ApplyError{-1, "No such device: " + name + " "};
+    throw ApplyError{-1, "--device-add pci: prlshim's prlctl does not assign host PCI devices."};
 }
 
 void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c) {

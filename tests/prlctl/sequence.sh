@@ -566,10 +566,12 @@ run prlctl set vm8 --output x
 run prlctl set vm8 --size 80G
 [ -f "${VM8_HOME}harddisk.hdd" ] && on_disk "harddisk.hdd: $(stat -c %s "${VM8_HOME}harddisk.hdd") bytes" || on_disk "harddisk.hdd: missing"
 run prlctl set vm8 --iface ide
+run prlctl set vm8 --enable
 run prlctl list -i vm8
 run prlctl list -i -j vm8
 run prlctl set vm8 --device-set hdd0 --size 90G
 [ -f "${VM8_HOME}harddisk.hdd" ] && on_disk "harddisk.hdd: $(stat -c %s "${VM8_HOME}harddisk.hdd") bytes" || on_disk "harddisk.hdd: missing"
+run prlctl set vm8 --device-set hdd0 --size 95G --offline --no-fs-resize
 run prlctl set vm8 --device-set hdd0 --size 1G
 run prlctl set vm8 --device-set hdd0 --size x
 run prlctl set vm8 --device-set hdd0 --iface ide --position 1

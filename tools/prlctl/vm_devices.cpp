@@ -234,7 +234,7 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     // The product's legacy "--size N" alone resizes hdd0.
     const bool resize_first_disk = !cl.has("device-set") && !cl.has("device-add") && c.size && *c.size;
     if (!cl.has("device-set") && !cl.has("device-add") && !network_parameters && !resize_first_disk) {
-        for (const char* o : {"network", "mac", "image", "connect", "disconnect", "enable", "disable", "size",
+        for (const char* o : {"network", "mac", "image", "connect", "disconnect", "size",
                               "iface", "position", "passthr"})
             if (cl.has(o)) throw Error{1, "The device is not specified."};
         return std::nullopt;
@@ -459,7 +459,7 @@ void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
 
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
     const PRL_DEVICE_TYPE type = device_kind(c.kind);
-    if (type == PDE_GENERIC_DEVICE) return add_pci_device(server, c);
+    if (type == PDE_GENERIC_DEVICE) return add_pci_device(server, vm, c);
     if (type == PDE_OPTICAL_DISK && !c.image && !c.device)
         throw ApplyError{-1, "The device type is not specified. Use either the --device or --image option."};
     Handle dev;

@@ -73,7 +73,7 @@ PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::s
 void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);
 // --device-add pci: the host device looked up as the product does (prlshim
 // assigns none).
-void add_pci_device(PRL_HANDLE server, const DeviceChange& c);
+void add_pci_device(PRL_HANDLE server, const Vm& vm, const DeviceChange& c);
 // --device-set of a disk, floppy drive, port, sound or USB controller (and
 // the interface options of an optical drive).
 void configure_more_device(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, PRL_DEVICE_TYPE type,

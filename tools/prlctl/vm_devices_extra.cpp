@@ -30,8 +30,8 @@ PRL_DEVICE_TYPE named_kind(const CommandLine& cl) {
 }
 
 // A host device of a kind, by its name or id, as the product looks it up
-// (its host device list); its name, or "" when the host has none such.
-std::string host_device(PRL_HANDLE server, PRL_DEVICE_TYPE type, const std::string& name) {
+// (its host device list); its handle, or none when the host has none such.
+Handle host_device_handle(PRL_HANDLE server, PRL_DEVICE_TYPE type, const std::string& name) {
     PRL_RESULT (*count)(PRL_HANDLE, PRL_UINT32_PTR) = nullptr;
     PRL_RESULT (*get)(PRL_HANDLE, PRL_UINT32, PRL_HANDLE_PTR) = nullptr;
     switch (type) {
@@ -43,18 +43,23 @@ std::string host_device(PRL_HANDLE server, PRL_DEVICE_TYPE type, const std::stri
         case PDE_SERIAL_PORT: count = PrlSrvCfg_GetSerialPortsCount, get = PrlSrvCfg_GetSerialPort; break;
         case PDE_PARALLEL_PORT: count = PrlSrvCfg_GetParallelPortsCount, get = PrlSrvCfg_GetParallelPort; break;
         case PDE_SOUND_DEVICE: count = PrlSrvCfg_GetSoundOutputDevsCount, get = PrlSrvCfg_GetSoundOutputDev; break;
-        default: return {};
+        default: return Handle();
     }
     Handle cfg = server_config(server);
     PRL_UINT32 n = 0;
-    if (PRL_FAILED(count(cfg, &n))) return {};
+    if (PRL_FAILED(count(cfg, &n))) return Handle();
     for (PRL_UINT32 i = 0; i < n; ++i) {
         Handle d;
         if (PRL_FAILED(get(cfg, i, d.out()))) continue;
-        const std::string dev_name = text_of(PrlSrvCfgDev_GetName, d);
-        if (dev_name == name || text_of(PrlSrvCfgDev_GetId, d) == name) return dev_name;
+        if (text_of(PrlSrvCfgDev_GetName, d) == name || text_of(PrlSrvCfgDev_GetId, d) == name) return d;
     }
-    return {};
+    return Handle();
+}
+
+// Its name, or "" when the host has none such.
+std::string host_device(PRL_HANDLE server, PRL_DEVICE_TYPE type, const std::string& name) {
+    Handle d = host_device_handle(server, type, name);
+    return d ? text_of(PrlSrvCfgDev_GetName, d) : std::string();
 }
 
 void set_names(PRL_HANDLE dev, const std::string& path) {
@@ -322,10 +327,20 @@ void optical_source(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c) {
     say("Creating " + device_info_line(dev, PDE_OPTICAL_DISK));
 }
 
-void add_pci_device(PRL_HANDLE server, const DeviceChange& c) {
+void add_pci_device(PRL_HANDLE server, const Vm& vm, const DeviceChange& c) {
     const std::string name = c.device.value_or("");
-    if (host_device(server, PDE_GENERIC_PCI_DEVICE, name).empty())
-        throw ApplyError{-1, "No such device: " + name + " "};
+    Handle host = host_device_handle(server, PDE_GENERIC_PCI_DEVICE, name);
+    if (!host) throw ApplyError{-1, "No such device: " + name + " "};
+    PRL_GENERIC_PCI_DEVICE_CLASS pci_class = PGD_PCI_OTHER;
+    if (const PRL_RESULT rc = PrlSrvCfgPci_GetDeviceClass(host, &pci_class))
+        throw ApplyError{-1, "PrlSrvCfgPci_GetDeviceClass: " + result_text(rc)};
+    // The device of the class's kind, as the product adds it.
+    const PRL_DEVICE_TYPE type = pci_class == PGD_PCI_NETWORK   ? PDE_GENERIC_NETWORK_ADAPTER
+                                 : pci_class == PGD_PCI_DISPLAY ? PDE_PCI_VIDEO_ADAPTER
+                                                                : PDE_GENERIC_PCI_DEVICE;
+    Handle dev;
+    if (const PRL_RESULT rc = PrlVmCfg_AddDefaultDeviceEx(vm.cfg, server_config(server), type, dev.out()))
+        throw ApplyError{rc, "Failed to create the device: " + result_text(rc)};
     throw ApplyError{-1, "--device-add pci: prlshim's prlctl does not assign host PCI devices."};
 }
 

@@ -581,6 +581,8 @@ run prlctl set vm8 --device-set hdd0 --subtype other
 run prlctl set vm8 --device-set hdd0 --disable
 run prlctl set vm8 --device-set hdd0 --enable --connect
 run prlctl set vm8 --device-add hdd --position 2
+run prlctl set vm8 --device-add hdd --device /dev/nosuch
+run prlctl set vm8 --device-set hdd0 --device /dev/nosuch
 run prlctl set vm8 --device-add hdd --iface virtio --position 3 --size 1G
 truncate -s 10M "${VM8_HOME}other.hdd"
 run prlctl set vm8 --device-set hdd1 --image "${VM8_HOME}other.hdd"

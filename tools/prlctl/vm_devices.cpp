@@ -491,7 +491,8 @@ void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
         optical_source(server, dev, c);
     } else {
         set_storage_options(dev, type, c);
-        add_disk(vm, dev, c);
+        if (c.device) attach_host_disk(server, vm.cfg, dev, c);
+        else add_disk(vm, dev, c);
     }
     append_to_boot_order(vm.cfg, type, index);
 }

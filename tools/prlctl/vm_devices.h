@@ -78,6 +78,9 @@ void add_pci_device(PRL_HANDLE server, const Vm& vm, const DeviceChange& c);
 // the interface options of an optical drive).
 void configure_more_device(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, PRL_DEVICE_TYPE type,
                            const DeviceChange& c);
+// A disk on a host disk (--device), as the product attaches one; prints
+// "Creating ...".
+void attach_host_disk(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c);
 // An optical drive's --device (a host drive) or --image; prints "Creating ...".
 void optical_source(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c);
 // An optical drive's or disk's --iface, --subtype, --position, --passthr.

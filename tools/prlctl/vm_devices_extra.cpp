@@ -187,10 +187,15 @@ bool first_taken(PRL_HANDLE cfg, PRL_HANDLE dev, PRL_DEVICE_TYPE type) {
     return zeros > (index_of(dev) == 0 ? 1u : 0u);
 }
 
+void validate_disks(PRL_HANDLE cfg) {
+    PRL_VM_TYPE vm_type = PVT_VM;
+    PrlVmCfg_GetVmType(cfg, &vm_type);
+    if (const PRL_RESULT rc = validate(cfg, PVC_HARD_DISK, vm_type == PVT_CT ? "CT" : "VM")) throw ApplyError{rc, ""};
+}
+
 // A disk's new image (--image), or its resize (--size).
-void disk_source(PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c) {
-    if (c.device)
-        throw ApplyError{-1, "--device-set hdd --device: prlshim's prlctl does not attach host disks."};
+void disk_source(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c) {
+    if (c.device) return attach_host_disk(server, cfg, dev, c);
     if (c.image) {
         check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
         check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
@@ -208,10 +213,7 @@ void disk_source(PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c) {
         } else {
             say("Creating " + disk_line_without_type_and_size(dev));
         }
-        PRL_VM_TYPE vm_type = PVT_VM;
-        PrlVmCfg_GetVmType(cfg, &vm_type);
-        if (const PRL_RESULT rc = validate(cfg, PVC_HARD_DISK, vm_type == PVT_CT ? "CT" : "VM"))
-            throw ApplyError{rc, ""};
+        validate_disks(cfg);
         return;
     }
     if (!c.size) return;
@@ -227,6 +229,28 @@ void disk_source(PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c) {
 }
 
 }  // namespace
+
+void attach_host_disk(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, const DeviceChange& c) {
+    // A host disk by its name or id is used by its id; any other name as it is.
+    std::string path = *c.device;
+    Handle host_cfg = server_config(server);
+    PRL_UINT32 n = 0;
+    PrlSrvCfg_GetHardDisksCount(host_cfg, &n);
+    for (PRL_UINT32 i = 0; i < n; ++i) {
+        Handle d;
+        if (PRL_FAILED(PrlSrvCfg_GetHardDisk(host_cfg, i, d.out()))) continue;
+        const std::string id = text_of(PrlSrvCfgDev_GetId, d);
+        if (text_of(PrlSrvCfgHdd_GetDevName, d) == *c.device || id == *c.device) {
+            path = id;
+            break;
+        }
+    }
+    check(PrlVmDev_SetImagePath(dev, path.c_str()), "PrlVmDev_SetImagePath");
+    check(PrlVmDev_SetEmulatedType(dev, PDT_USE_REAL_HDD), "PrlVmDev_SetEmulatedType");
+    set_names(dev, path);
+    say("Creating " + disk_line_without_type_and_size(dev));
+    validate_disks(cfg);
+}
 
 void read_more_device_options(const CommandLine& cl, DeviceChange& c) {
     // Read in the command line's order, as the product reads them.
@@ -371,7 +395,7 @@ void configure_more_device(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, PR
     switch (type) {
         case PDE_HARD_DISK:
             set_storage_options(dev, type, c);
-            disk_source(cfg, dev, c);
+            disk_source(server, cfg, dev, c);
             break;
         case PDE_FLOPPY_DISK:
             floppy_source(server, dev, c);

@@ -538,6 +538,10 @@ run prlctl set vm8 --device-add serial --device nosuch
 run prlctl set vm8 --device-set serial1 --socket-mode server
 run prlctl set vm8 --device-set serial0 --socket-mode server
 run prlctl set vm8 --device-set serial0 --output "$PRLSHIM_HOME/other.log" --disconnect
+run prlctl set vm8 --device-add serial --socket-tcp 127.0.0.1:x
+run prlctl set vm8 --device-add serial --socket-tcp 127.0.0.1:4555 --socket-mode client
+run prlctl set vm8 --device-set serial3 --socket-udp 127.0.0.1:4556
+run prlctl set vm8 --device-set serial3 --socket-mode server
 run prlctl set vm8 --device-add parallel
 run prlctl set vm8 --device-add parallel --output "$PRLSHIM_HOME/lpt.out"
 run prlctl set vm8 --device-add parallel --socket x

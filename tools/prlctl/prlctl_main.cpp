@@ -38,7 +38,8 @@ void usage(const char* me) {
         "         [--device-set <cdromN> [--image <path>]] [--device-set <name> [--connect | --disconnect]\n"
         "                                                    [--enable | --disable]]\n"
         "         [--device-add fdd [--image <path> [--recreate] | --device <name>]]\n"
-        "         [--device-add serial {--output <file> | --socket <path> [--socket-mode server|client]}]\n"
+        "         [--device-add serial {--output <file> | --socket <path> | --socket-tcp <host:port>\n"
+        "                               | --socket-udp <host:port>} [--socket-mode server|client]]\n"
         "         [--device-add parallel --output <file>] [--device-add sound | usb]\n"
         "         [--device-set <hddN> [--size <size>] [--image <path> [--recreate]] [--iface ide|scsi|virtio]\n"
         "                              [--subtype <type>] [--position <n>]]\n"
@@ -92,7 +93,7 @@ const std::vector<OptionSpec> kSetOptions = {
     {"socket-mode", 0, true},   {"mixer", 0, true},           {"input", 0, true},
     {"iface", 0, true},         {"subtype", 0, true},         {"position", 0, true},
     {"passthr", 0, true},       {"recreate", 0, false},       {"offline", 0, false},
-    {"no-fs-resize", 0, false}};
+    {"no-fs-resize", 0, false}, {"socket-tcp", 0, true},      {"socket-udp", 0, true}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -36,7 +36,7 @@ struct DeviceChange {
     std::string gateway, gateway6;  // "x": clear
     // Floppy drives, ports, sound, USB and disks (vm_devices_extra.cpp).
     std::optional<std::string> device;   // --device: a host device
-    std::string output, socket, mixer, iface, subtype;
+    std::string output, socket, socket_tcp, socket_udp, mixer, iface, subtype;
     int socket_mode = -1;                // PRL_SERIAL_PORT_SOCKET_OPERATION_MODE
     int position = -1, passthr = -1;
     bool recreate = false, offline = false, no_fs_resize = false;

@@ -7,6 +7,7 @@
 #include "vm_info.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 
@@ -120,6 +121,12 @@ void serial_source(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c) {
     } else if (!c.socket.empty()) {
         type = PDT_USE_SERIAL_PORT_SOCKET_MODE;
         path = c.socket;
+    } else if (!c.socket_tcp.empty()) {
+        type = PDT_USE_SERIAL_PORT_TCP_MODE;
+        path = c.socket_tcp;
+    } else if (!c.socket_udp.empty()) {
+        type = PDT_USE_SERIAL_PORT_UDP_MODE;
+        path = c.socket_udp;
     } else if (c.socket_mode != -1) {
         PrlVmDev_GetEmulatedType(dev, &type);
         if (type != PDT_USE_SERIAL_PORT_SOCKET_MODE && type != PDT_USE_SERIAL_PORT_TCP_MODE)
@@ -268,6 +275,18 @@ void read_more_device_options(const CommandLine& cl, DeviceChange& c) {
                 throw Error{1, "Unable to simultaneously use --device and --image"};
             if (option == "device") c.device = value;
             image = image || option == "image";
+        } else if (option == "socket-tcp") {
+            // host:port, the port a number
+            const auto colon = value.find_last_of(':');
+            char* end = nullptr;
+            errno = 0;
+            if (colon == std::string::npos || colon + 1 == value.size() ||
+                (std::strtoul(value.c_str() + colon + 1, &end, 10), *end != '\0' || errno == ERANGE))
+                throw Error{1, "An incorrect value for --socket-tcp is specified: " + value +
+                                   ".\nThe value must be specified as host:port."};
+            c.socket_tcp = value;
+        } else if (option == "socket-udp") {
+            c.socket_udp = value;
         } else if (option == "mixer" || option == "input") {
             c.mixer = value;
         } else if (option == "type") {
@@ -380,7 +399,8 @@ void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE
         throw ApplyError{-1, "The fdd0 device already exists."};
     if (type == PDE_SOUND_DEVICE && first_taken(vm.cfg, dev, type))
         throw ApplyError{-1, "The sound0 device already exists."};
-    if (type == PDE_SERIAL_PORT && !c.device && c.output.empty() && c.socket.empty())
+    if (type == PDE_SERIAL_PORT && !c.device && c.output.empty() && c.socket.empty() && c.socket_tcp.empty() &&
+        c.socket_udp.empty())
         throw ApplyError{-1, "The serial port type is not specified. Use one of the following options: "
                              "--device, --output, or --socket."};
     if (type == PDE_PARALLEL_PORT && !c.device && c.output.empty())

@@ -414,7 +414,6 @@ std::string new_disk_path(const std::string& home) {
     return {};
 }
 
-
 }  // namespace
 
 void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index) {

@@ -1,6 +1,8 @@
-// prlctl set's device options: --device-del, --device-bootorder and
-// --device-set for network adapters and optical drives, as the product's
-// prlctl applies them (docs/prlctl.md).
+// prlctl set's device options: --device-del, --device-bootorder,
+// --device-add and --device-set, as the product's prlctl applies them
+// (docs/prlctl.md). Network adapters, optical drives and new disks are in
+// vm_devices.cpp; floppy drives, ports, sound, USB and disk changes in
+// vm_devices_extra.cpp.
 #pragma once
 
 #include "common.h"
@@ -24,7 +26,7 @@ void check(PRL_RESULT rc, const std::string& what);
 // --device-set NAME or --device-add KIND and the options that go with them.
 struct DeviceChange {
     bool add = false;
-    std::string kind;  // of --device-add: net, hdd, cdrom
+    std::string kind;  // of --device-add: net, hdd, cdrom, fdd, serial, parallel, sound, usb, pci
     std::string name;  // of --device-set, or the added device's once made
     bool routed = false;                  // net: --type routed
     std::optional<PRL_UINT32> size;       // hdd: MB

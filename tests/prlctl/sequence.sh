@@ -612,6 +612,91 @@ run prlctl backup vm5
 run prlctl backup-list vm5 -H
 run prlctl delete vm5
 
+# Device kinds: floppy, serial, parallel, sound, USB; disk changes.
+run prlctl create vm8 -d ubuntu
+VM8_HOME=$("$BIN/prlctl" list -i vm8 2>/dev/null | sed -n 's/^Home: //p')
+truncate -s 1474560 "${VM8_HOME}boot.fdd"
+run prlctl set vm8 --device-add fdd
+run prlctl set vm8 --device-add fdd
+run prlctl set vm8 --device-del fdd0
+run prlctl set vm8 --device-add fdd --image "${VM8_HOME}new.fdd" --recreate
+[ -f "${VM8_HOME}new.fdd" ] && on_disk "new.fdd: $(stat -c %s "${VM8_HOME}new.fdd") bytes" || on_disk "new.fdd: missing"
+(cd "$VM8_HOME" && run prlctl set vm8 --device-set fdd0 --image boot.fdd --disconnect)
+run prlctl set vm8 --device-set fdd0 --image nosuch.fdd
+run prlctl set vm8 --device-set fdd0 --device nosuch
+run prlctl set vm8 --device-set fdd0 --device x --image "${VM8_HOME}boot.fdd"
+run prlctl set vm8 --device-set fdd0 --recreate
+run prlctl set vm8 --device-set fdd0 --connect
+run prlctl set vm8 --device-add serial
+run prlctl set vm8 --device-add serial --output "$PRLSHIM_HOME/serial.log"
+run prlctl set vm8 --device-add serial --socket "$PRLSHIM_HOME/serial.sock" --socket-mode client
+run prlctl set vm8 --device-add serial --socket "$PRLSHIM_HOME/s2.sock" --disable
+run prlctl set vm8 --device-add serial --socket x --socket-mode both
+run prlctl set vm8 --device-add serial --device nosuch
+run prlctl set vm8 --device-set serial1 --socket-mode server
+run prlctl set vm8 --device-set serial0 --socket-mode server
+run prlctl set vm8 --device-set serial0 --output "$PRLSHIM_HOME/other.log" --disconnect
+run prlctl set vm8 --device-add serial --socket-tcp 127.0.0.1:x
+run prlctl set vm8 --device-add serial --socket-tcp 127.0.0.1:4555 --socket-mode client
+run prlctl set vm8 --device-set serial3 --socket-udp 127.0.0.1:4556
+run prlctl set vm8 --device-set serial3 --socket-mode server
+run prlctl set vm8 --device-add parallel
+run prlctl set vm8 --device-add parallel --output "$PRLSHIM_HOME/lpt.out"
+run prlctl set vm8 --device-add parallel --socket x
+run prlctl set vm8 --device-set parallel0 --output "$PRLSHIM_HOME/lpt2.out" --enable
+run prlctl set vm8 --device-add sound
+run prlctl set vm8 --device-add sound
+run prlctl set vm8 --device-add sound --output nosuch
+run prlctl set vm8 --device-set sound0 --mixer nosuch
+run prlctl set vm8 --device-set sound0 --disable
+run prlctl set vm8 --device-add hdd --mixer x
+run prlctl set vm8 --device-add net --output x
+run prlctl set vm8 --device-add cdrom --image x --recreate
+run prlctl set vm8 --device-add usb
+run prlctl set vm8 --device-add pci
+run prlctl set vm8 --device-add pci --device nosuch
+run prlctl set vm8 --device-add fdd --type expand
+run prlctl set vm8 --device-add hdd --type routed
+run prlctl set vm8 --device-add hdd --type bogus
+run prlctl set vm8 --device-add net --type routed --network Bridged
+run prlctl set vm8 --device-add cdrom --device nosuch
+run prlctl set vm8 --device-set cdrom0 --device nosuch
+run prlctl set vm8 --device-del usb
+run prlctl set vm8 --device-add usb --disable
+run prlctl set vm8 --device-set usb --enable
+run prlctl set vm8 --output x
+run prlctl set vm8 --size 80G
+[ -f "${VM8_HOME}harddisk.hdd" ] && on_disk "harddisk.hdd: $(stat -c %s "${VM8_HOME}harddisk.hdd") bytes" || on_disk "harddisk.hdd: missing"
+run prlctl set vm8 --iface ide
+run prlctl set vm8 --enable
+run prlctl list -i vm8
+run prlctl list -i -j vm8
+run prlctl set vm8 --device-set hdd0 --size 90G
+[ -f "${VM8_HOME}harddisk.hdd" ] && on_disk "harddisk.hdd: $(stat -c %s "${VM8_HOME}harddisk.hdd") bytes" || on_disk "harddisk.hdd: missing"
+run prlctl set vm8 --device-set hdd0 --size 95G --offline --no-fs-resize
+run prlctl set vm8 --device-set hdd0 --size 1G
+run prlctl set vm8 --device-set hdd0 --size x
+run prlctl set vm8 --device-set hdd0 --iface ide --position 1
+run prlctl set vm8 --device-set hdd0 --iface floppy
+run prlctl set vm8 --device-set hdd0 --iface scsi --subtype hyperv --disconnect
+run prlctl set vm8 --device-set hdd0 --subtype other
+run prlctl set vm8 --device-set hdd0 --disable
+run prlctl set vm8 --device-set hdd0 --enable --connect
+run prlctl set vm8 --device-add hdd --position 2
+run prlctl set vm8 --device-add hdd --device /dev/nosuch
+run prlctl set vm8 --device-set hdd0 --device /dev/nosuch
+run prlctl set vm8 --device-add hdd --iface virtio --position 3 --size 1G
+truncate -s 10M "${VM8_HOME}other.hdd"
+run prlctl set vm8 --device-set hdd1 --image "${VM8_HOME}other.hdd"
+run prlctl set vm8 --device-set hdd1 --image "${VM8_HOME}fresh.hdd" --recreate --size 2G
+[ -f "${VM8_HOME}fresh.hdd" ] && on_disk "fresh.hdd: $(stat -c %s "${VM8_HOME}fresh.hdd") bytes" || on_disk "fresh.hdd: missing"
+run prlctl set vm8 --device-add hdd --image "${VM8_HOME}other.hdd"
+run prlctl set vm8 --device-set cdrom0 --iface ide --position 3
+run prlctl set vm8 --device-set cdrom0 --iface virtio
+run prlctl list -i vm8
+[ -f "${VM8_HOME}harddisk.hdd" ] && on_disk "harddisk.hdd: $(stat -c %s "${VM8_HOME}harddisk.hdd") bytes" || on_disk "harddisk.hdd: missing"
+run prlctl delete vm8
+
 # Containers through prlctl, and a VM made from a template.
 run prlctl create t1 -d ubuntu
 run prlctl set t1 --template on

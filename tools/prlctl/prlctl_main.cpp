@@ -37,6 +37,12 @@ void usage(const char* me) {
         "         [--device-add hdd [--size <size>] [--image <path>]] [--device-add cdrom --image <path>]\n"
         "         [--device-set <cdromN> [--image <path>]] [--device-set <name> [--connect | --disconnect]\n"
         "                                                    [--enable | --disable]]\n"
+        "         [--device-add fdd [--image <path> [--recreate] | --device <name>]]\n"
+        "         [--device-add serial {--output <file> | --socket <path> | --socket-tcp <host:port>\n"
+        "                               | --socket-udp <host:port>} [--socket-mode server|client]]\n"
+        "         [--device-add parallel --output <file>] [--device-add sound | usb]\n"
+        "         [--device-set <hddN> [--size <size>] [--image <path> [--recreate]] [--iface ide|scsi|virtio]\n"
+        "                              [--subtype <type>] [--position <n>]]\n"
         "  clone <ID | NAME> -n,--name <NEW_NAME> [-t,--template] [--linked] [--dst <path>] [--changesid]\n"
         "  start | pause | resume | suspend | restart | reset | status | unregister | delete <ID | NAME>\n"
         "  stop <ID | NAME> [--kill | --noforce]\n"
@@ -101,7 +107,13 @@ const std::vector<OptionSpec> kSetOptions = {
     {"dhcp6", 0, true},         {"gw", 0, true},              {"gw6", 0, true},
     {"image", 0, true},         {"connect", 'c', false},      {"disconnect", 0, false},
     {"enable", 0, false},       {"disable", 0, false},        {"device-add", 0, true},
-    {"type", 0, true},          {"size", 0, true}};
+    {"type", 0, true},          {"size", 0, true},
+    // Device kinds: floppy drives, ports, sound, USB; disk changes (vm_devices_extra.cpp).
+    {"device", 0, true},        {"output", 0, true},          {"socket", 0, true},
+    {"socket-mode", 0, true},   {"mixer", 0, true},           {"input", 0, true},
+    {"iface", 0, true},         {"subtype", 0, true},         {"position", 0, true},
+    {"passthr", 0, true},       {"recreate", 0, false},       {"offline", 0, false},
+    {"no-fs-resize", 0, false}, {"socket-tcp", 0, true},      {"socket-udp", 0, true}};
 const std::vector<OptionSpec> kCloneOptions = {
     {"name", 'n', true},     {"template", 't', false},           {"changesid", 's', false}, {"linked", 0, false},
     {"dst", 0, true},        {"location", 0, true},              {"online", 0, false},

@@ -229,27 +229,29 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     if (cl.has("device-set") && cl.has("device-add"))
         throw Error{1, std::string("The --") + (cl.given.front().first == "device-add" ? "device-set" : "device-add") +
                            " option is specified  several times."};
-    if (!cl.has("device-set") && !cl.has("device-add") && !network_parameters) {
-        for (const char* o : {"network", "mac", "image", "connect", "disconnect", "enable", "disable"})
+    DeviceChange c;
+    read_more_device_options(cl, c);
+    // The product's legacy "--size N" alone resizes hdd0.
+    const bool resize_first_disk = !cl.has("device-set") && !cl.has("device-add") && c.size && *c.size;
+    if (!cl.has("device-set") && !cl.has("device-add") && !network_parameters && !resize_first_disk) {
+        for (const char* o : {"network", "mac", "image", "connect", "disconnect", "size",
+                              "iface", "position", "passthr"})
             if (cl.has(o)) throw Error{1, "The device is not specified."};
         return std::nullopt;
     }
-    DeviceChange c;
     if (cl.has("device-add")) {
         c.add = true;
         c.kind = cl.get("device-add");
         static const char* const kAddable[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
         if (std::find(std::begin(kAddable), std::end(kAddable), c.kind) == std::end(kAddable))
             throw Error{1, "An incorrect parameter for --device-add is specified: " + c.kind};
-        if (cl.has("type")) {
-            if (c.kind != "net" || cl.get("type") != "routed")
+        if (cl.has("type") && c.kind == "net") {  // others: read_more_device_options
+            if (cl.get("type") != "routed")
                 throw Error{1, "An invalid device type is specified for " + c.kind};
             c.routed = true;
         }
-        if (cl.has("size") && !(c.size = size_value(cl.get("size"), true)))
-            throw Error{1, "An incorrect value for --size is specified: " + cl.get("size")};
     }
-    c.name = cl.get("device-set");
+    c.name = resize_first_disk ? "hdd0" : cl.get("device-set");
     const std::string kind = c.name.substr(0, c.name.find_first_of("0123456789"));
     static const char* const kKinds[] = {"hdd", "cdrom", "net", "fdd", "serial", "parallel", "usb", "sound", "pci"};
     if (cl.has("device-set") && std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
@@ -267,7 +269,7 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     c.connect = cl.has("connect");
     c.disconnect = cl.has("disconnect");
     if (cl.has("network")) c.network = cl.get("network");
-    if (cl.has("image")) c.image = cl.get("image");
+    if (cl.has("image") && !c.image) c.image = cl.get("image");
     if (cl.has("mac")) {
         // Pairs of hex digits, or "auto".
         const std::string m = cl.get("mac");
@@ -346,10 +348,9 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
     const std::vector<VmDevice> devices = devices_of(cfg);
     const VmDevice* d = device_named(devices, c.name);
     if (!d) throw ApplyError{1, "The " + c.name + " device does not exist."};
-    if (d->type != PDE_GENERIC_NETWORK_ADAPTER && d->type != PDE_OPTICAL_DISK)
-        throw ApplyError{1, "--device-set of " + c.name + ": prlshim's prlctl configures network adapters and "
-                            "optical drives only."};
     Handle dev = device_handle(cfg, *d);
+    if (d->type != PDE_GENERIC_NETWORK_ADAPTER && d->type != PDE_OPTICAL_DISK)
+        return configure_more_device(server, cfg, dev, d->type, c);
     bool changed = false;
     auto toggle = [&](bool given, PRL_RESULT (*setter)(PRL_HANDLE, PRL_BOOL), bool value, const char* name) {
         if (!given) return;
@@ -360,14 +361,11 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
     toggle(c.disable, PrlVmDev_SetEnabled, false, "PrlVmDev_SetEnabled");
     toggle(c.connect, PrlVmDev_SetConnected, true, "PrlVmDev_SetConnected");
     toggle(c.disconnect, PrlVmDev_SetConnected, false, "PrlVmDev_SetConnected");
+    if (d->type == PDE_OPTICAL_DISK) set_storage_options(dev, d->type, c);
     if (d->type == PDE_GENERIC_NETWORK_ADAPTER) {
         if (configure_network(server, dev, c) || changed) say("Configure " + device_info_line(dev, d->type));
-    } else if (c.image) {
-        // The product says "Creating" here, for a new image in a drive.
-        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
-        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
-        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
-        say("Creating " + device_info_line(dev, d->type));
+    } else {
+        optical_source(server, dev, c);  // the product says "Creating" here too
     }
 }
 
@@ -414,7 +412,8 @@ std::string new_disk_path(const std::string& home) {
     return {};
 }
 
-// The device at the end of the boot order, unless it is listed already.
+}  // namespace
+
 void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index) {
     PRL_UINT32 last = 0;
     for (const BootEntry& e : boot_entries(cfg)) {
@@ -424,6 +423,14 @@ void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index
     add_boot_entry(cfg, type, index, last + 1, true);
 }
 
+PRL_DEVICE_TYPE device_kind(const std::string& prefix) {
+    for (const auto& kind : kDeviceNames)
+        if (prefix == kind.prefix) return kind.type;
+    return PDE_GENERIC_DEVICE;
+}
+
+namespace {
+
 void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
     const std::string path = c.image ? *c.image : new_disk_path(home_dir(vm.cfg));
     check(PrlVmDev_SetImagePath(dev, path.c_str()), "PrlVmDev_SetImagePath");
@@ -431,7 +438,7 @@ void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
     check(PrlVmDev_SetFriendlyName(dev, path.c_str()), "PrlVmDev_SetFriendlyName");
     check(PrlVmDev_SetSysName(dev, path.c_str()), "PrlVmDev_SetSysName");
     if (c.image) {  // an existing image
-        say("Creating " + device_info_line(dev, PDE_HARD_DISK));
+        say("Creating " + disk_line_without_type_and_size(dev));
     } else {
         check(PrlVmDevHd_SetDiskType(dev, PHD_EXPANDING_HARD_DISK), "PrlVmDevHd_SetDiskType");
         PRL_UINT32 size = c.size.value_or(0);
@@ -448,20 +455,18 @@ void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
 }  // namespace
 
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
-    const PRL_DEVICE_TYPE type = c.kind == "net"     ? PDE_GENERIC_NETWORK_ADAPTER
-                                 : c.kind == "hdd"   ? PDE_HARD_DISK
-                                 : c.kind == "cdrom" ? PDE_OPTICAL_DISK
-                                                     : PDE_GENERIC_DEVICE;
-    if (type == PDE_GENERIC_DEVICE)
-        throw ApplyError{1, "--device-add " + c.kind + ": prlshim's prlctl adds net, hdd and cdrom devices only."};
-    if (type == PDE_OPTICAL_DISK && !c.image)
+    const PRL_DEVICE_TYPE type = device_kind(c.kind);
+    if (type == PDE_GENERIC_DEVICE) return add_pci_device(server, vm, c);
+    if (type == PDE_OPTICAL_DISK && !c.image && !c.device)
         throw ApplyError{-1, "The device type is not specified. Use either the --device or --image option."};
     Handle dev;
     if (const PRL_RESULT rc = PrlVmCfg_AddDefaultDeviceEx(vm.cfg, server_config(server), type, dev.out()))
         throw ApplyError{rc, "Failed to create the device: " + result_text(rc)};
     PRL_UINT32 index = 0;
     PrlVmDev_GetIndex(dev, &index);
-    c.name = c.kind + std::to_string(index);
+    c.name = type == PDE_USB_DEVICE ? c.kind : c.kind + std::to_string(index);
+    if (type != PDE_GENERIC_NETWORK_ADAPTER && type != PDE_HARD_DISK && type != PDE_OPTICAL_DISK)
+        return add_more_device(server, vm, dev, type, c);
     if (!c.disable) check(PrlVmDev_SetEnabled(dev, PRL_TRUE), "PrlVmDev_SetEnabled");
     if (c.disable) check(PrlVmDev_SetEnabled(dev, PRL_FALSE), "PrlVmDev_SetEnabled");
     if (c.connect || c.disconnect) check(PrlVmDev_SetConnected(dev, c.disconnect ? PRL_FALSE : PRL_TRUE), "PrlVmDev_SetConnected");
@@ -479,12 +484,12 @@ void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& c) {
         say("Creating " + device_info_line(dev, type));
         validate(vm.cfg, PVC_NETWORK_ADAPTER, vm.kind());
     } else if (type == PDE_OPTICAL_DISK) {
-        check(PrlVmDev_SetImagePath(dev, c.image->c_str()), "PrlVmDev_SetImagePath");
-        check(PrlVmDev_SetEmulatedType(dev, PDT_USE_IMAGE_FILE), "PrlVmDev_SetEmulatedType");
-        check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
-        say("Creating " + device_info_line(dev, type));
+        set_storage_options(dev, type, c);
+        optical_source(server, dev, c);
     } else {
-        add_disk(vm, dev, c);
+        set_storage_options(dev, type, c);
+        if (c.device) attach_host_disk(server, vm.cfg, dev, c);
+        else add_disk(vm, dev, c);
     }
     append_to_boot_order(vm.cfg, type, index);
 }

@@ -64,7 +64,7 @@ void scsi_and_compact(Report& r, PRL_HANDLE dev) {
     if (PRL_SUCCEEDED(PrlVmDevHd_IsAutoCompressEnabled(dev, &compress)) && !compress) r.str("autocompact", "off", true);
 }
 
-void hard_disk(Report& r, PRL_HANDLE dev, bool full) {
+void hard_disk(Report& r, PRL_HANDLE dev, bool full, bool type_and_size = true) {
     r.device(dev_id("hdd", dev));
     r.enabled(on(PrlVmDev_IsEnabled, dev));
     storage_port(r, dev, "");
@@ -72,7 +72,7 @@ void hard_disk(Report& r, PRL_HANDLE dev, bool full) {
     const bool image = value_of<PRL_VM_DEV_EMULATION_TYPE>(PrlVmDev_GetEmulatedType, dev) == PDT_USE_IMAGE_FILE;
     r.str(image || !url.empty() ? "image" : "real", text_of(PrlVmDev_GetFriendlyName, dev), true, Report::kQuoted);
     if (!url.empty()) r.str("url", url, true, Report::kQuoted);
-    if (image) {
+    if (image && type_and_size) {
         PRL_HARD_DISK_INTERNAL_FORMAT fmt;
         if (PRL_SUCCEEDED(PrlVmDevHd_GetDiskType(dev, &fmt)))
             r.str("type", fmt == PHD_PLAIN_HARD_DISK ? "plain" : "expanded", true, Report::kQuoted);
@@ -104,6 +104,57 @@ void optical(Report& r, PRL_HANDLE dev) {
 void usb(Report& r, PRL_HANDLE dev) {
     r.device("usb");
     r.enabled(on(PrlVmDev_IsEnabled, dev));
+    r.str("state", on(PrlVmDev_IsConnected, dev) ? "connected" : "disconnected", true);
+    r.end(true);
+}
+
+void floppy(Report& r, PRL_HANDLE dev) {
+    r.device(dev_id("fdd", dev));
+    r.enabled(on(PrlVmDev_IsEnabled, dev));
+    const bool real = value_of<PRL_VM_DEV_EMULATION_TYPE>(PrlVmDev_GetEmulatedType, dev) == PDT_USE_REAL_DEVICE;
+    r.str(real ? "real" : "image", text_of(PrlVmDev_GetFriendlyName, dev), true, Report::kQuoted);
+    r.str("state", on(PrlVmDev_IsConnected, dev) ? "connected" : "disconnected", true);
+    r.end(true);
+}
+
+void serial_port(Report& r, PRL_HANDLE dev) {
+    r.device(dev_id("serial", dev));
+    r.enabled(on(PrlVmDev_IsEnabled, dev));
+    const auto type = value_of<PRL_VM_DEV_EMULATION_TYPE>(PrlVmDev_GetEmulatedType, dev, PDT_ANY_TYPE);
+    const char* word = type == PDT_USE_REAL_DEVICE                ? "real"
+                       : type == PDT_USE_OUTPUT_FILE              ? "output"
+                       : type == PDT_USE_SERIAL_PORT_SOCKET_MODE  ? "socket"
+                       : type == PDT_USE_SERIAL_PORT_TCP_MODE     ? "tcp"
+                       : type == PDT_USE_SERIAL_PORT_UDP_MODE     ? "udp"
+                                                                  : "unknown";
+    r.str(word, text_of(PrlVmDev_GetFriendlyName, dev), true, Report::kQuoted);
+    if (type == PDT_USE_SERIAL_PORT_SOCKET_MODE || type == PDT_USE_SERIAL_PORT_TCP_MODE) {
+        const auto mode = value_of<PRL_SERIAL_PORT_SOCKET_OPERATION_MODE>(PrlVmDevSerial_GetSocketMode, dev,
+                                                                          PSP_SERIAL_SOCKET_SERVER);
+        if (mode == PSP_SERIAL_SOCKET_SERVER) r.str("mode", "server", true);
+        if (mode == PSP_SERIAL_SOCKET_CLIENT) r.str("mode", "client", true);
+    }
+    r.str("state", on(PrlVmDev_IsConnected, dev) ? "connected" : "disconnected", true);
+    r.end(true);
+}
+
+void parallel_port(Report& r, PRL_HANDLE dev) {
+    r.device(dev_id("parallel", dev));
+    r.enabled(on(PrlVmDev_IsEnabled, dev));
+    const bool real = value_of<PRL_VM_DEV_EMULATION_TYPE>(PrlVmDev_GetEmulatedType, dev) == PDT_USE_REAL_DEVICE;
+    r.str(real ? "real" : "output", text_of(PrlVmDev_GetFriendlyName, dev), true, Report::kQuoted);
+    r.str("state", on(PrlVmDev_IsConnected, dev) ? "connected" : "disconnected", true);
+    r.end(true);
+}
+
+void sound(Report& r, PRL_HANDLE dev) {
+    r.device(dev_id("sound", dev));
+    r.enabled(on(PrlVmDev_IsEnabled, dev));
+    char buf[512];
+    PRL_UINT32 len = sizeof buf;
+    if (PRL_SUCCEEDED(PrlVmDevSound_GetOutputDev(dev, buf, &len))) r.str("output", buf, true, Report::kQuoted);
+    len = sizeof buf;
+    if (PRL_SUCCEEDED(PrlVmDevSound_GetMixerDev(dev, buf, &len))) r.str("mixer", buf, true, Report::kQuoted);
     r.str("state", on(PrlVmDev_IsConnected, dev) ? "connected" : "disconnected", true);
     r.end(true);
 }
@@ -287,8 +338,18 @@ std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type) {
         case PDE_OPTICAL_DISK: optical(r, dev); break;
         case PDE_GENERIC_NETWORK_ADAPTER: network(r, dev, false); break;
         case PDE_USB_DEVICE: usb(r, dev); break;
+        case PDE_FLOPPY_DISK: floppy(r, dev); break;
+        case PDE_SERIAL_PORT: serial_port(r, dev); break;
+        case PDE_PARALLEL_PORT: parallel_port(r, dev); break;
+        case PDE_SOUND_DEVICE: sound(r, dev); break;
         default: break;
     }
+    return r.text();
+}
+
+std::string disk_line_without_type_and_size(PRL_HANDLE dev) {
+    Report r(false);
+    hard_disk(r, dev, false, false);
     return r.text();
 }
 
@@ -492,10 +553,15 @@ void append_info(Report& r, const Vm& vm, bool full) {
         r.num("value", mg.value, "%", true, true);
     r.end(true);
 
+    // The SDK's order of devices (PrlVmCfg_GetDevsList).
+    for (const auto& d : devices(cfg, PDE_FLOPPY_DISK)) floppy(r, d);
     for (const auto& d : devices(cfg, PDE_HARD_DISK)) hard_disk(r, d, full);
     for (const auto& d : devices(cfg, PDE_OPTICAL_DISK)) optical(r, d);
+    for (const auto& d : devices(cfg, PDE_SERIAL_PORT)) serial_port(r, d);
+    for (const auto& d : devices(cfg, PDE_PARALLEL_PORT)) parallel_port(r, d);
     for (const auto& d : devices(cfg, PDE_USB_DEVICE)) usb(r, d);
     for (const auto& d : devices(cfg, PDE_GENERIC_NETWORK_ADAPTER)) network(r, d, full, vm.type == PVT_CT);
+    for (const auto& d : devices(cfg, PDE_SOUND_DEVICE)) sound(r, d);
     r.end(false);
 
     if (vm.type == PVT_CT) {

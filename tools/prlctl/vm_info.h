@@ -23,6 +23,9 @@ std::string host_ifaces_of(PRL_HANDLE cfg);
 // A device's `list -i` line without its indentation ("net0 dev='' (+) ...\n"),
 // for hard disks, optical drives, network adapters and USB; "" for others.
 std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type);
+// A disk's line without its image type and size (the product's line for a
+// disk given an existing image).
+std::string disk_line_without_type_and_size(PRL_HANDLE dev);
 
 // The `list -i` block (`full`: with -f, High Availability and Network Shaping).
 void append_info(Report& r, const Vm& vm, bool full);

@@ -444,8 +444,23 @@ run prlctl set vm8 --swappages 1G
 run prlctl set vm8 --capability chown:on
 run prlctl set vm8 --userpasswd root
 run prlctl set vm8 --userpasswd root:secret
+run prlctl set vm8 --device-set net0 --adapter-type e1000 --macfilter on --preventpromisc off --ipfilter on
+run prlctl set vm8 --device-set net0 --adapter-type foo
+run prlctl set vm8 --device-set net0 --ipfilter maybe
+run prlctl set vm8 --device-set net0 --nameserver "9.9.9.9 8.8.4.4" --searchdomain corp.example
+run prlctl set vm8 --device-set net0 --configure off
+run prlctl set vm8 --device-set net0 --fw on --fw-policy deny --fw-direction in
+run prlctl set vm8 --device-set net0 --fw-policy accept
+run prlctl set vm8 --device-set net0 --fw-direction in --fw-rule "tcp * 22 * *" --fw-rule "udp 10.0.0.1 53 * *"
+run prlctl set vm8 --device-set net0 --fw-rule "tcp * 80 * *"
+run prlctl set vm8 --device-set net0 --fw-rule "tcp 22"
+run prlctl set vm8 --device-set net0 --fw-policy bogus
+run prlctl set vm8 --device-set net0 --fw-direction sideways
+run prlctl set vm8 --device-set net0 --fw-direction out
+run prlctl set vm8 --macfilter off
 run prlctl list -i vm8
 run prlctl list -i -j vm8
+run prlctl list -i -f vm8
 run prlctl delete vm8
 # backup --abackup-mode: the product's sample of the external backup API.
 # Each disk's changes map and blocks land in the folder; checked on disk.
@@ -480,6 +495,7 @@ run prlctl set ct9 --capability bogus:on
 run prlctl set ct9 --capability chown
 run prlctl set ct9 --capability chown:maybe
 run prlctl set ct9 --apptemplate php --apptemplate mysql
+run prlctl set ct9 --ipadd 10.1.2.3 --nameserver 10.1.2.1
 run prlctl list -i ct9
 run prlctl delete ct9
 

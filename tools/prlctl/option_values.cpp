@@ -55,4 +55,19 @@ std::string canonical_ip(const std::string& ip) {
     return canonical;
 }
 
+std::vector<std::string> split_words(const std::string& text, const std::string& separators) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : text) {
+        if (separators.find(c) == std::string::npos) {
+            word += c;
+        } else if (!word.empty()) {
+            out.push_back(word);
+            word.clear();
+        }
+    }
+    if (!word.empty()) out.push_back(word);
+    return out;
+}
+
 }  // namespace prlctl

@@ -93,6 +93,10 @@ const std::vector<OptionSpec> kSetOptions = {
     {"sync-host-printers", 0, true}, {"sync-default-printer", 0, true}, {"smart-mouse-optimize", 0, true},
     {"swappages", 0, true},     {"swap", 0, true},            {"quotaugidlimit", 0, true},
     {"capability", 0, true},    {"apptemplate", 0, true},
+    // Network adapters' own options (vm_devices.cpp)
+    {"adapter-type", 0, true},  {"configure", 0, true},       {"ipfilter", 0, true},
+    {"macfilter", 0, true},     {"preventpromisc", 0, true},  {"fw", 0, true},
+    {"fw-policy", 0, true},     {"fw-direction", 0, true},    {"fw-rule", 0, true},
     {"name", 0, true},          {"cpus", 0, true},            {"memsize", 0, true},
     {"description", 0, true},   {"distribution", 'd', true},  {"cpu-sockets", 0, true},
     {"cpuunits", 0, true},      {"cpulimit", 0, true},        {"ioprio", 0, true},

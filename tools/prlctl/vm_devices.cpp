@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <tuple>
@@ -54,6 +55,21 @@ std::vector<VmDevice> devices_of(PRL_HANDLE cfg) {
 const VmDevice* device_named(const std::vector<VmDevice>& devices, const std::string& name) {
     for (const VmDevice& d : devices)
         if (d.name == name) return &d;
+    return nullptr;
+}
+
+bool in_container(PRL_HANDLE cfg) {
+    PRL_VM_TYPE type = PVT_VM;
+    PrlVmCfg_GetVmType(cfg, &type);
+    return type == PVT_CT;
+}
+
+// Network options without --device-set: a container's venet0, a VM's first
+// adapter, as the product picks them.
+const VmDevice* default_adapter(PRL_HANDLE cfg, const std::vector<VmDevice>& devices) {
+    if (in_container(cfg)) return device_named(devices, "net4294967295");
+    for (const VmDevice& d : devices)
+        if (d.type == PDE_GENERIC_NETWORK_ADAPTER) return &d;
     return nullptr;
 }
 
@@ -147,8 +163,125 @@ bool network_exists(PRL_HANDLE server, const std::string& id) {
 }
 
 // The network settings of an adapter; true when any changed.
+// The adapter's own options: card, DNS lists, automatic configuration,
+// packet filters, firewall; checked as the product checks them.
+void read_adapter_options(const CommandLine& cl, DeviceChange& c) {
+    auto bad = [](const std::string& option, const std::string& v) {
+        return Error{1, "An incorrect value for --" + option + " is specified: " + v};
+    };
+    if (cl.has("adapter-type")) {
+        const std::string v = cl.get("adapter-type");
+        if (v == "virtio") c.adapter_type = PNT_VIRTIO;
+        else if (v == "e1000") c.adapter_type = PNT_E1000;
+        else if (v == "hyperv") c.adapter_type = PNT_HYPERV;
+        else if (v == "rtl") c.adapter_type = PNT_RTL;
+        else throw Error{1, "An incorrect value for --adapter-type is specified: " + v};
+    }
+    if (sets_network_adapter(cl)) {
+        if (cl.has("nameserver")) c.nameservers = split_words(cl.get("nameserver"), " ,");
+        if (cl.has("searchdomain")) c.search_domains = split_words(cl.get("searchdomain"), " ,");
+    }
+    for (const auto& [option, field] : {std::make_pair("configure", &c.configure),
+                                        std::make_pair("ipfilter", &c.ip_filter),
+                                        std::make_pair("macfilter", &c.mac_filter),
+                                        std::make_pair("preventpromisc", &c.prevent_promisc)}) {
+        if (cl.has(option) && (*field = on_off(cl.get(option))) == -1)
+            throw Error{1, std::string("An invalid value was specified for --") + option + ": " + cl.get(option)};
+    }
+    if (cl.has("fw") && (c.firewall = on_off(cl.get("fw"))) == -1) throw bad("fw", cl.get("fw"));
+    if (cl.has("fw-policy")) {
+        const std::string v = cl.get("fw-policy");
+        c.firewall_policy = v == "accept" ? PFP_ACCEPT : v == "deny" ? PFP_DENY : -1;
+        if (c.firewall_policy == -1) throw bad("fw-policy", v);
+    }
+    if (cl.has("fw-direction")) {
+        const std::string v = cl.get("fw-direction");
+        c.firewall_direction = v == "in" ? PFD_INCOMING : v == "out" ? PFD_OUTGOING : -1;
+        if (c.firewall_direction == -1) throw bad("fw-direction", v);
+    }
+    for (const std::string& v : cl.all("fw-rule")) {
+        // "PROTO LOCAL_IP LOCAL_PORT REMOTE_IP REMOTE_PORT", "*" for any, read
+        // with the product's field widths.
+        char proto[11], local_ip[46], local_port[6], remote_ip[46], remote_port[6];
+        if (std::sscanf(v.c_str(), "%10s %45s %5s %45s %5s", proto, local_ip, local_port, remote_ip, remote_port) != 5)
+            throw Error{1, "An incorrect firewall rule syntax: " + v};
+        auto any = [](const char* field) { return std::string(field) == "*"; };
+        DeviceChange::FirewallRule r;
+        if (!any(proto)) r.protocol = proto;
+        if (!any(local_ip)) r.local_ip = local_ip;
+        if (!any(local_port)) r.local_port = static_cast<PRL_UINT32>(std::atoi(local_port));
+        if (!any(remote_ip)) r.remote_ip = remote_ip;
+        if (!any(remote_port)) r.remote_port = static_cast<PRL_UINT32>(std::atoi(remote_port));
+        c.firewall_rules.push_back(r);
+    }
+}
+
+Handle string_list(const std::vector<std::string>& items) {
+    Handle list;
+    PrlApi_CreateStringsList(list.out());
+    for (const std::string& item : items) PrlStrList_AddItem(list, item.c_str());
+    return list;
+}
+
+// The firewall options; true when something was set.
+bool configure_firewall(PRL_HANDLE dev, const DeviceChange& c) {
+    bool changed = false;
+    if (c.firewall != -1) {
+        check(PrlVmDevNet_SetFirewallEnabled(dev, c.firewall ? PRL_TRUE : PRL_FALSE), "PrlVmDevNet_SetFirewallEnabled");
+        changed = true;
+    }
+    if (c.firewall_policy != -1) {
+        const auto policy = static_cast<PRL_FIREWALL_POLICY>(c.firewall_policy);
+        // Without a direction, both.
+        PRL_RESULT rc = 0;
+        if (c.firewall_direction == -1) {
+            rc = PrlVmDevNet_SetFirewallDefaultPolicy(dev, PFD_INCOMING, policy);
+            if (!rc) rc = PrlVmDevNet_SetFirewallDefaultPolicy(dev, PFD_OUTGOING, policy);
+        } else {
+            rc = PrlVmDevNet_SetFirewallDefaultPolicy(dev, static_cast<PRL_FIREWALL_DIRECTION>(c.firewall_direction), policy);
+        }
+        check(rc, "PrlVmDevNet_SetFirewallDefaultPolicy");
+        changed = true;
+    }
+    if (!c.firewall_rules.empty()) {
+        auto fail = [](const char* what, PRL_RESULT rc) { throw ApplyError{-1, std::string(what) + ": " + result_text(rc)}; };
+        Handle list;
+        PrlApi_CreateHandlesList(list.out());
+        for (const DeviceChange::FirewallRule& r : c.firewall_rules) {
+            Handle rule;
+            // The product names another setter when the rule cannot be made.
+            if (const PRL_RESULT rc = PrlFirewallRule_Create(rule.out())) fail("PrlFirewallRule_SetLocalPort", rc);
+            if (!r.protocol.empty())
+                if (const PRL_RESULT rc = PrlFirewallRule_SetProtocol(rule, r.protocol.c_str()))
+                    fail("PrlFirewallRule_SetProtocol", rc);
+            if (r.local_port)
+                if (const PRL_RESULT rc = PrlFirewallRule_SetLocalPort(rule, r.local_port))
+                    fail("PrlFirewallRule_SetLocalPort", rc);
+            if (!r.local_ip.empty())
+                if (const PRL_RESULT rc = PrlFirewallRule_SetLocalNetAddress(rule, r.local_ip.c_str()))
+                    fail("PrlFirewallRule_SetLocalNetAddress", rc);
+            if (r.remote_port)
+                if (const PRL_RESULT rc = PrlFirewallRule_SetRemotePort(rule, r.remote_port))
+                    fail("PrlFirewallRule_SetRemotePort", rc);
+            if (!r.remote_ip.empty())
+                if (const PRL_RESULT rc = PrlFirewallRule_SetRemoteNetAddress(rule, r.remote_ip.c_str()))
+                    fail("PrlFirewallRule_SetRemoteNetAddress", rc);
+            if (const PRL_RESULT rc = PrlHndlList_AddItem(list, rule)) fail("PrlHndlList_AddItem", rc);
+        }
+        if (const PRL_RESULT rc = PrlVmDevNet_SetFirewallRuleList(
+                dev, static_cast<PRL_FIREWALL_DIRECTION>(c.firewall_direction), list))
+            fail("PrlVmDevNet_SetFirewallRuleList", rc);
+        changed = true;
+    }
+    return changed;
+}
+
 bool configure_network(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c) {
     bool changed = false;
+    if (c.adapter_type) {
+        check(PrlVmDevNet_SetAdapterType(dev, *c.adapter_type), "PrlVmDevNet_SetAdapterType");
+        changed = true;
+    }
     if (c.network) {
         if (!network_exists(server, *c.network))
             say("Warning: The virtual network '" + *c.network + "' is not configured");
@@ -170,6 +303,14 @@ bool configure_network(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c)
             throw ApplyError{1, "This adapter is in the routed mode. Configuration of the default gateway is not supported."};
     }
     int updated = 0;
+    if (c.nameservers && !c.nameservers->empty()) {
+        check(PrlVmDevNet_SetDnsServers(dev, string_list(*c.nameservers)), "PrlVmDevNet_SetDnsServers");
+        ++updated;
+    }
+    if (c.search_domains) {  // an empty list removes them
+        check(PrlVmDevNet_SetSearchDomains(dev, string_list(*c.search_domains)), "PrlVmDevNet_SetSearchDomains");
+        ++updated;
+    }
     if (!c.ip_add.empty() || !c.ip_del.empty() || c.delete_all_ips) {
         const std::vector<std::string> ips = new_addresses(dev, c);
         Handle list;
@@ -209,23 +350,46 @@ bool configure_network(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c)
                                      : std::string(name) + "(" + value + "): " + result_text(rc)};
         ++updated;
     }
-    if (updated) {
-        PRL_BOOL auto_apply = PRL_FALSE;
-        check(PrlVmDevNet_IsAutoApply(dev, &auto_apply), "PrlVmDevNet_GetAutoApply");
-        if (!auto_apply) say("Enable automatic reconfiguration for this network adapter.");
-        check(PrlVmDevNet_SetAutoApply(dev, PRL_TRUE), "PrlVmDevNet_SetAutoApply");
+    if (updated || c.configure != -1) {
+        PRL_BOOL enable = PRL_TRUE;
+        if (c.configure != -1) {
+            enable = c.configure ? PRL_TRUE : PRL_FALSE;
+        } else {
+            PRL_BOOL auto_apply = PRL_FALSE;
+            check(PrlVmDevNet_IsAutoApply(dev, &auto_apply), "PrlVmDevNet_GetAutoApply");
+            if (!auto_apply) say("Enable automatic reconfiguration for this network adapter.");
+        }
+        check(PrlVmDevNet_SetAutoApply(dev, enable), "PrlVmDevNet_SetAutoApply");
+        ++updated;
     }
+    for (const auto& [value, setter, name] :
+         {std::make_tuple(c.mac_filter, PrlVmDevNet_SetPktFilterPreventMacSpoof, "PrlVmDevNet_SetPktFilterPreventMacSpoof"),
+          std::make_tuple(c.prevent_promisc, PrlVmDevNet_SetPktFilterPreventPromisc,
+                          "PrlVmDevNet_SetPktFilterPreventPromisc"),
+          std::make_tuple(c.ip_filter, PrlVmDevNet_SetPktFilterPreventIpSpoof, "PrlVmDevNet_SetPktFilterPreventIpSpoof")}) {
+        if (value == -1) continue;
+        check(setter(dev, value ? PRL_TRUE : PRL_FALSE), name);
+        ++updated;
+    }
+    if (configure_firewall(dev, c)) changed = true;
     return changed || updated;
 }
 
 }  // namespace
 
+bool sets_network_adapter(const CommandLine& cl) {
+    const std::string name = cl.get("device-set");
+    return cl.has("device-set") && (name.rfind("net", 0) == 0 || name == "venet0");
+}
+
 std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     // Without --device-set, the product takes the network parameters for an
     // adapter it then does not find by its (empty) name; other device
     // options it refuses at once.
-    const bool network_parameters = cl.has("ipadd") || cl.has("ipdel") || cl.has("dhcp") || cl.has("dhcp6") ||
-                                    cl.has("gw") || cl.has("gw6");
+    bool network_parameters = false;
+    for (const char* o : {"ipadd", "ipdel", "dhcp", "dhcp6", "gw", "gw6", "ipfilter", "preventpromisc", "macfilter",
+                          "configure", "adapter-type", "fw", "fw-policy"})
+        network_parameters = network_parameters || cl.has(o);
     if (cl.has("device-set") && cl.has("device-add"))
         throw Error{1, std::string("The --") + (cl.given.front().first == "device-add" ? "device-set" : "device-add") +
                            " option is specified  several times."};
@@ -291,6 +455,11 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl) {
     }
     if (cl.has("gw")) c.gateway = cl.get("gw").empty() ? "x" : cl.get("gw");
     if (cl.has("gw6")) c.gateway6 = cl.get("gw6").empty() ? "x" : cl.get("gw6");
+    read_adapter_options(cl, c);
+    if (c.firewall_direction != -1 && c.firewall_policy == -1 && c.firewall_rules.empty())
+        throw Error{1, "The --fw-direction option must be used either with the --fw-policy or --fw-rule option."};
+    if (!c.firewall_rules.empty() && c.firewall_direction == -1)
+        throw Error{1, "You must specify the --fw-direction option."};
     return c;
 }
 
@@ -344,10 +513,11 @@ void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names) {
     for (const VmDevice& d : rest) add_boot_entry(cfg, d.type, d.index, ++sequence, false);
 }
 
-void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) {
+void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, DeviceChange& c) {
     const std::vector<VmDevice> devices = devices_of(cfg);
-    const VmDevice* d = device_named(devices, c.name);
+    const VmDevice* d = c.name.empty() ? default_adapter(cfg, devices) : device_named(devices, c.name);
     if (!d) throw ApplyError{1, "The " + c.name + " device does not exist."};
+    c.name = d->name;  // for the "Configured" line after the commit
     Handle dev = device_handle(cfg, *d);
     if (d->type != PDE_GENERIC_NETWORK_ADAPTER && d->type != PDE_OPTICAL_DISK)
         return configure_more_device(server, cfg, dev, d->type, c);
@@ -363,7 +533,8 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& c) 
     toggle(c.disconnect, PrlVmDev_SetConnected, false, "PrlVmDev_SetConnected");
     if (d->type == PDE_OPTICAL_DISK) set_storage_options(dev, d->type, c);
     if (d->type == PDE_GENERIC_NETWORK_ADAPTER) {
-        if (configure_network(server, dev, c) || changed) say("Configure " + device_info_line(dev, d->type));
+        if (configure_network(server, dev, c) || changed)
+            say("Configure " + device_info_line(dev, d->type, in_container(cfg)));
     } else {
         optical_source(server, dev, c);  // the product says "Creating" here too
     }
@@ -499,7 +670,7 @@ std::string device_line(PRL_HANDLE cfg, const std::string& name) {
     const VmDevice* d = device_named(devices, name);
     if (!d) return {};
     Handle dev = device_handle(cfg, *d);
-    return dev ? device_info_line(dev, d->type) : std::string();
+    return dev ? device_info_line(dev, d->type, in_container(cfg)) : std::string();
 }
 
 }  // namespace prlctl

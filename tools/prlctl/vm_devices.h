@@ -36,6 +36,16 @@ struct DeviceChange {
     bool delete_all_ips = false;
     int dhcp = -1, dhcp6 = -1;
     std::string gateway, gateway6;  // "x": clear
+    // Network adapters: card, DNS, automatic configuration, packet filters, firewall.
+    std::optional<PRL_VM_NET_ADAPTER_TYPE> adapter_type;
+    std::optional<std::vector<std::string>> nameservers, search_domains;
+    int configure = -1, mac_filter = -1, prevent_promisc = -1, ip_filter = -1;
+    int firewall = -1, firewall_policy = -1, firewall_direction = -1;  // -1: not given
+    struct FirewallRule {
+        std::string protocol, local_ip, remote_ip;  // "" for "*"
+        PRL_UINT32 local_port = 0, remote_port = 0;  // 0 for "*"
+    };
+    std::vector<FirewallRule> firewall_rules;
     // Floppy drives, ports, sound, USB and disks (vm_devices_extra.cpp).
     std::optional<std::string> device;   // --device: a host device
     std::string output, socket, socket_tcp, socket_udp, mixer, iface, subtype;
@@ -43,6 +53,9 @@ struct DeviceChange {
     int position = -1, passthr = -1;
     bool recreate = false, offline = false, no_fs_resize = false;
 };
+// Whether --device-set names a network adapter (netN, venet0): then
+// --nameserver and --searchdomain are the adapter's, else the VM's.
+bool sets_network_adapter(const CommandLine& cl);
 // The device options of a command line, checked as the product checks them
 // (Error, exit status 1); nullopt without --device-set.
 std::optional<DeviceChange> read_device_change(const CommandLine& cl);
@@ -50,8 +63,9 @@ std::optional<DeviceChange> read_device_change(const CommandLine& cl);
 // Each applies to the configuration being edited; throw ApplyError.
 void remove_devices(PRL_HANDLE cfg, const std::vector<std::string>& names);
 void set_boot_order(PRL_HANDLE cfg, const std::vector<std::string>& names);
-// Prints "Configure <device line>" when it changed something.
-void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, const DeviceChange& change);
+// Prints "Configure <device line>" when it changed something; sets
+// change.name to the device it configured.
+void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, DeviceChange& change);
 // Adds the device --device-add asks for (a new disk image made at once),
 // last in the boot order; prints "Creating <device line>"; sets change.name.
 void add_device(PRL_HANDLE server, const Vm& vm, DeviceChange& change);

@@ -331,12 +331,12 @@ std::string tools_state(PRL_HANDLE cfg, std::string& version) {
 
 }  // namespace
 
-std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type) {
+std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type, bool in_container) {
     Report r(false);
     switch (type) {
         case PDE_HARD_DISK: hard_disk(r, dev, false); break;
         case PDE_OPTICAL_DISK: optical(r, dev); break;
-        case PDE_GENERIC_NETWORK_ADAPTER: network(r, dev, false); break;
+        case PDE_GENERIC_NETWORK_ADAPTER: network(r, dev, false, in_container); break;
         case PDE_USB_DEVICE: usb(r, dev); break;
         case PDE_FLOPPY_DISK: floppy(r, dev); break;
         case PDE_SERIAL_PORT: serial_port(r, dev); break;
@@ -596,7 +596,22 @@ void append_info(Report& r, const Vm& vm, bool full) {
         if (PRL_SUCCEEDED(PrlVmCfg_IsRateBound(cfg, &bound))) {
             r.switch_section("Network Shaping", false);
             r.str("ratebound", bound ? "on" : "off");
-            r.str("rate", "");
+            // The VM's own rates, "CLASS:RATE ..."; without them the product
+            // shows the server's shaping rates, of which prlshim has none.
+            std::string rates;
+            Handle list;
+            PRL_UINT32 n = 0;
+            if (PRL_SUCCEEDED(PrlVmCfg_GetNetworkRateList(cfg, list.out())) &&
+                PRL_SUCCEEDED(PrlHndlList_GetItemsCount(list, &n)))
+                for (PRL_UINT32 i = 0; i < n; ++i) {
+                    Handle rate;
+                    PRL_UINT32 id = 0, value = 0;
+                    if (PRL_FAILED(PrlHndlList_GetItem(list, i, rate.out())) ||
+                        PRL_FAILED(PrlNetworkRate_GetClassId(rate, &id)) || PRL_FAILED(PrlNetworkRate_GetRate(rate, &value)))
+                        break;
+                    rates += (i ? " " : "") + std::to_string(id) + ":" + std::to_string(value);
+                }
+            r.str("rate", rates);
             r.end(false);
         }
     }

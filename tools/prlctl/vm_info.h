@@ -22,7 +22,7 @@ std::string host_ifaces_of(PRL_HANDLE cfg);
 
 // A device's `list -i` line without its indentation ("net0 dev='' (+) ...\n"),
 // for hard disks, optical drives, network adapters and USB; "" for others.
-std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type);
+std::string device_info_line(PRL_HANDLE dev, PRL_DEVICE_TYPE type, bool in_container = false);
 // A disk's line without its image type and size (the product's line for a
 // disk given an existing image).
 std::string disk_line_without_type_and_size(PRL_HANDLE dev);

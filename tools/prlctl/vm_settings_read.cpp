@@ -15,21 +15,6 @@ std::vector<std::string> words(const std::string& text) {
     return out;
 }
 
-// " ," separated words, as the product splits --nameserver and --searchdomain.
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::string word;
-    for (char c : text + ' ') {
-        if (c == ' ' || c == ',') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    return out;
-}
-
 // --require-pwd COMMAND:on|off for a VM: the commands it names.
 std::vector<PRL_ALLOWED_VM_COMMAND> password_commands(const std::string& name) {
     if (name == "exit-fullscreen") return {PAR_VM_GUI_VIEW_MODE_CHANGE_ACCESS};
@@ -122,8 +107,10 @@ VmSettings read_settings(const CommandLine& cl) {
     if (cl.has("system-flags")) s.system_flags = cl.get("system-flags");
     if (cl.has("features") && !cl.get("features").empty()) s.features = read_ct_features(cl.get("features"));
     if (cl.has("hostname")) s.hostname = cl.get("hostname");
-    if (cl.has("nameserver")) s.nameservers = split_list(cl.get("nameserver"));
-    if (cl.has("searchdomain")) s.search_domains = split_list(cl.get("searchdomain"));
+    if (!sets_network_adapter(cl)) {  // else they are the adapter's (vm_devices.cpp)
+        if (cl.has("nameserver")) s.nameservers = split_words(cl.get("nameserver"), " ,");
+        if (cl.has("searchdomain")) s.search_domains = split_words(cl.get("searchdomain"), " ,");
+    }
     if (cl.has("apply-iponly") && (s.apply_ip_only = on_off(cl.get("apply-iponly"))) == -1)
         throw Error{1, "An invalid value was specified for --apply-iponly: " + cl.get("apply-iponly")};
     s.vnc = read_vnc(cl);

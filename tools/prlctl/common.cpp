@@ -391,4 +391,11 @@ int run_command(const std::function<PRL_RESULT(PRL_HANDLE server)>& command) {
     return exit_status(rc);
 }
 
+Handle string_list(const std::vector<std::string>& items) {
+    Handle list;
+    PrlApi_CreateStringsList(list.out());
+    for (const std::string& item : items) PrlStrList_AddItem(list, item.c_str());
+    return list;
+}
+
 }  // namespace prlctl

@@ -52,6 +52,8 @@ Handle server_config(PRL_HANDLE server);
 
 // "{uuid}" for a bare UUID, anything else unchanged.
 std::string braced_uuid(const std::string& id);
+// A new PrlStrList holding `items`.
+Handle string_list(const std::vector<std::string>& items);
 // A string getter of the SDK's (buf, len) form; empty on failure.
 std::string text_of(PRL_RESULT (*getter)(PRL_HANDLE, PRL_STR, PRL_UINT32_PTR), PRL_HANDLE h);
 

@@ -167,14 +167,10 @@ void apply_resources(const Vm& vm, const CtSettings& s) {
 
 void apply_app_templates(PRL_HANDLE cfg, const CtSettings& s) {
     if (s.app_templates.empty()) return;
-    Handle list;
-    PrlApi_CreateStringsList(list.out());
     std::string text;
-    for (const std::string& t : s.app_templates) {
-        PrlStrList_AddItem(list, t.c_str());
-        text += t + " ";
-    }
-    if (const PRL_RESULT rc = PrlVmCfg_SetAppTemplateList(cfg, list)) throw ApplyError{rc, "PrlVmCfg_SetAppTemplates"};
+    for (const std::string& t : s.app_templates) text += t + " ";
+    if (const PRL_RESULT rc = PrlVmCfg_SetAppTemplateList(cfg, string_list(s.app_templates)))
+        throw ApplyError{rc, "PrlVmCfg_SetAppTemplates"};
     say("Configure Templates: " + text);
 }
 

@@ -216,13 +216,6 @@ void read_adapter_options(const CommandLine& cl, DeviceChange& c) {
     }
 }
 
-Handle string_list(const std::vector<std::string>& items) {
-    Handle list;
-    PrlApi_CreateStringsList(list.out());
-    for (const std::string& item : items) PrlStrList_AddItem(list, item.c_str());
-    return list;
-}
-
 // The firewall options; true when something was set.
 bool configure_firewall(PRL_HANDLE dev, const DeviceChange& c) {
     bool changed = false;
@@ -313,16 +306,13 @@ bool configure_network(PRL_HANDLE server, PRL_HANDLE dev, const DeviceChange& c)
     }
     if (!c.ip_add.empty() || !c.ip_del.empty() || c.delete_all_ips) {
         const std::vector<std::string> ips = new_addresses(dev, c);
-        Handle list;
-        PrlApi_CreateStringsList(list.out());
         bool v4 = false, v6 = false;
         std::string text;
         for (const std::string& ip : ips) {
             (ip.find(':') != std::string::npos ? v6 : v4) = true;
-            PrlStrList_AddItem(list, ip.c_str());
             text += ip + " ";
         }
-        if (const PRL_RESULT rc = PrlVmDevNet_SetNetAddresses(dev, list))
+        if (const PRL_RESULT rc = PrlVmDevNet_SetNetAddresses(dev, string_list(ips)))
             throw ApplyError{rc, rc == PRL_ERR_INVALID_ARG ? "The following IP addresses are invalid: '" + text + "'"
                                                            : "PrlVmDevNet_SetNetAddresses: " + result_text(rc)};
         // Without an IPv4 address the adapter is configured by DHCP.
@@ -540,6 +530,17 @@ void configure_device(PRL_HANDLE server, PRL_HANDLE cfg, DeviceChange& c) {
     }
 }
 
+void make_disk_image(PRL_HANDLE dev, std::optional<PRL_UINT32> size_mb, bool replace) {
+    check(PrlVmDevHd_SetDiskType(dev, PHD_EXPANDING_HARD_DISK), "PrlVmDevHd_SetDiskType");
+    PRL_UINT32 size = size_mb.value_or(0);
+    if (!size && (PRL_FAILED(PrlVmDevHd_GetDiskSize(dev, &size)) || !size)) size = 64;
+    PrlVmDevHd_SetDiskSize(dev, size);
+    say("Creating " + device_info_line(dev, PDE_HARD_DISK));
+    std::string err;
+    if (const PRL_RESULT rc = wait(Handle(PrlVmDev_CreateImage(dev, replace ? PRL_TRUE : PRL_FALSE, PRL_TRUE)), err))
+        throw ApplyError{rc, "PrlVmDev_CreateImage: " + err};
+}
+
 PRL_RESULT validate(PRL_HANDLE cfg, PRL_VM_CONFIG_SECTIONS section, const std::string& kind) {
     Handle job(PrlVm_ValidateConfig(cfg, section));
     PRL_RESULT code = 0;
@@ -611,14 +612,7 @@ void add_disk(const Vm& vm, PRL_HANDLE dev, const DeviceChange& c) {
     if (c.image) {  // an existing image
         say("Creating " + disk_line_without_type_and_size(dev));
     } else {
-        check(PrlVmDevHd_SetDiskType(dev, PHD_EXPANDING_HARD_DISK), "PrlVmDevHd_SetDiskType");
-        PRL_UINT32 size = c.size.value_or(0);
-        if (!size && (PRL_FAILED(PrlVmDevHd_GetDiskSize(dev, &size)) || !size)) size = 64;
-        PrlVmDevHd_SetDiskSize(dev, size);
-        say("Creating " + device_info_line(dev, PDE_HARD_DISK));
-        std::string err;
-        if (const PRL_RESULT rc = wait(Handle(PrlVmDev_CreateImage(dev, PRL_FALSE, PRL_TRUE)), err))
-            throw ApplyError{rc, "PrlVmDev_CreateImage: " + err};
+        make_disk_image(dev, c.size, false);
     }
     if (const PRL_RESULT rc = validate(vm.cfg, PVC_HARD_DISK, vm.kind())) throw ApplyError{rc, ""};
 }

@@ -85,6 +85,10 @@ PRL_DEVICE_TYPE device_kind(const std::string& prefix);
 void read_more_device_options(const CommandLine& cl, DeviceChange& c);
 // The device at the end of the boot order, unless it is listed already.
 void append_to_boot_order(PRL_HANDLE cfg, PRL_DEVICE_TYPE type, PRL_UINT32 index);
+// A new expanding image for disk `dev` (`size_mb`, else its size, else
+// 64 MB), made at once; prints "Creating <device line>". `replace`: over an
+// existing file.
+void make_disk_image(PRL_HANDLE dev, std::optional<PRL_UINT32> size_mb, bool replace);
 // --device-add of fdd, serial, parallel, sound, usb: `dev` is the default
 // device just added; prints the product's "Creating ..." lines.
 void add_more_device(PRL_HANDLE server, const Vm& vm, PRL_HANDLE dev, PRL_DEVICE_TYPE type, const DeviceChange& c);

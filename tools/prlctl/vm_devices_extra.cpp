@@ -209,14 +209,7 @@ void disk_source(PRL_HANDLE server, PRL_HANDLE cfg, PRL_HANDLE dev, const Device
         check(PrlVmDev_SetFriendlyName(dev, c.image->c_str()), "PrlVmDev_SetFriendlyName");
         check(PrlVmDev_SetSysName(dev, c.image->c_str()), "PrlVmDev_SetSysName");
         if (c.recreate) {
-            check(PrlVmDevHd_SetDiskType(dev, PHD_EXPANDING_HARD_DISK), "PrlVmDevHd_SetDiskType");
-            PRL_UINT32 size = c.size.value_or(0);
-            if (!size && (PRL_FAILED(PrlVmDevHd_GetDiskSize(dev, &size)) || !size)) size = 64;
-            PrlVmDevHd_SetDiskSize(dev, size);
-            say("Creating " + device_info_line(dev, PDE_HARD_DISK));
-            std::string err;
-            if (const PRL_RESULT rc = wait(Handle(PrlVmDev_CreateImage(dev, PRL_TRUE, PRL_TRUE)), err))
-                throw ApplyError{rc, "PrlVmDev_CreateImage: " + err};
+            make_disk_image(dev, c.size, true);
         } else {
             say("Creating " + disk_line_without_type_and_size(dev));
         }

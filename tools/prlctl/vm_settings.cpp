@@ -80,13 +80,6 @@ void set_on_window_close(PRL_HANDLE cfg, const std::string& mode) {
     check(PrlVmCfg_SetActionOnWindowClose(cfg, action), "PrlVmCfg_SetActionOnWindowClose");
 }
 
-Handle string_list(const std::vector<std::string>& items) {
-    Handle list;
-    PrlApi_CreateStringsList(list.out());
-    for (const std::string& item : items) PrlStrList_AddItem(list, item.c_str());
-    return list;
-}
-
 // The guest's own network settings: host name, DNS servers and search
 // domains, apply-IP-only.
 void set_guest_network(PRL_HANDLE cfg, const VmSettings& s) {

@@ -441,6 +441,8 @@ run prlctl set vm8 --keyboard-optimize on --smart-mouse-optimize auto --sticky-m
 run prlctl set vm8 --sticky-mouse maybe
 run prlctl set vm8 --sync-host-printers yes
 run prlctl set vm8 --swappages 1G
+run prlctl set vm8 --applyconfig basic
+run prlctl set vm8 --applyconfig ../../etc/passwd
 run prlctl set vm8 --capability chown:on
 run prlctl set vm8 --userpasswd root
 run prlctl set vm8 --userpasswd root:secret

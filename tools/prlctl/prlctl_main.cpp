@@ -30,9 +30,29 @@ void usage(const char* me) {
         "         [--on-shutdown <window|close|quit>] [--startup-view <same|window|fullscreen>]\n"
         "         [--device-del <name ...>] [--device-bootorder \"<name ...>\"] [--tools-autoupdate <on|off>]\n"
         "         [--efi-boot <on|off>] [--select-boot-device <on|off>] [--ha-enable <yes|no>] [--ha-prio <N>]\n"
-        "         [--template <on|off>]\n"
+        "         [--template <on|off>] [--numa-nodes <N>] [--cpu-hotplug <on|off>] [--mem-hotplug <on|off>]\n"
+        "         [--cpumask <mask|all>] [--nodemask <mask|all>] [--memguarantee <auto|percent>]\n"
+        "         [--3d-accelerate <off|highest|dx9>] [--vertical-sync <on|off>] [--high-resolution <on|off>]\n"
+        "         [--on-window-close <suspend|shutdown|stop|ask|keep-running>] [--system-flags <flags>]\n"
+        "         [--hostname <name>] [--nameserver <addr ...>] [--searchdomain <name ...>] [--apply-iponly <on|off>]\n"
+        "         [--vnc-mode <off|auto|manual>] [--vnc-port <port>] [--vnc-address <addr>]\n"
+        "         [--vnc-passwd <passwd|-> | --vnc-nopasswd] [--rate <class:rate>] [--ratebound <on|off>]\n"
+        "         [--require-pwd <exit-fullscreen|change-vm-state|manage-snapshots|change-guest-pwd>:<on|off>]\n"
+        "         [--external-boot-device <name>] [--applyconfig <sample>] [--userpasswd <user:passwd> [--crypted]]\n"
+        "         [--smart-guard <on|off>] [--sg-notify-before-create <on|off>] [--sg-interval <N>]\n"
+        "         [--sg-max-snapshots <N>] [--usedefanswers <on|off>] [--lock-on-suspend <on|off>]\n"
+        "         [--isolate-vm <on|off>] [--faster-vm <on|off>] [--adaptive-hypervisor <on|off>]\n"
+        "         [--auto-compress <on|off>] [--nested-virt <on|off>] [--pmu-virt <on|off>]\n"
+        "         [--longer-battery-life <on|off>] [--battery-status <on|off>] [--keyboard-optimize <on|off>]\n"
+        "         [--features <name:on|off>[,...]] [--swappages <barrier[:limit]>] [--swap <size[:size]>]\n"
+        "         [--quotaugidlimit <N>] [--capability <name:on|off>[,...]] [--apptemplate <name>]\n"
         "         [--device-set <netN> [--network <id>] [--mac <mac|auto>] [--ipadd <addr[/mask]>] [--ipdel <addr|all>]\n"
-        "                              [--dhcp <yes|no>] [--dhcp6 <yes|no>] [--gw <addr>] [--gw6 <addr>]]\n"
+        "                              [--dhcp <yes|no>] [--dhcp6 <yes|no>] [--gw <addr>] [--gw6 <addr>]\n"
+        "                              [--adapter-type <virtio|e1000|hyperv|rtl>] [--configure <on|off>]\n"
+        "                              [--nameserver <addr ...>] [--searchdomain <name ...>]\n"
+        "                              [--ipfilter <on|off>] [--macfilter <on|off>] [--preventpromisc <on|off>]\n"
+        "                              [--fw <on|off>] [--fw-policy <accept|deny>] [--fw-direction <in|out>]\n"
+        "                              [--fw-rule \"<proto> <local ip> <local port> <remote ip> <remote port>\"]]\n"
         "         [--device-add net [--network <id> | --type routed] [--mac <mac|auto>] [--ipadd ...]]\n"
         "         [--device-add hdd [--size <size>] [--image <path>]] [--device-add cdrom --image <path>]\n"
         "         [--device-set <cdromN> [--image <path>]] [--device-set <name> [--connect | --disconnect]\n"
@@ -55,6 +75,7 @@ void usage(const char* me) {
         "  snapshot-switch <ID | NAME> -i,--id <snapid> [--skip-resume]\n"
         "  backup <ID | NAME> [-f,--full | -i,--incremental] [--description <desc>] [-u,--no-compression]\n"
         "         [--no-tunnel] [-s,--storage <user[[:passwd]@server[:port]>] [--backup-path <path>]\n"
+        "  backup <ID | NAME> --abackup-mode --backup-path <path> [-f | --uuid <backup id>]\n"
         "  backup-list [ID | NAME] [-f,--full] [-H,--no-header] [--vmtype ct|vm|all] [--localvms]\n"
         "  backup-delete {<ID | NAME> | -t,--tag <backupid>} [--keep-chain]\n"
         "  restore {<ID | NAME> | -t,--tag <backupid>} [-n,--name <new_name>] [--dst <path>] [--list [-f]]\n"
@@ -92,7 +113,7 @@ const std::vector<OptionSpec> kSetOptions = {
     {"auto-share-camera", 0, true}, {"auto-share-bluetooth", 0, true}, {"support-usb30", 0, true},
     {"sync-host-printers", 0, true}, {"sync-default-printer", 0, true}, {"smart-mouse-optimize", 0, true},
     {"swappages", 0, true},     {"swap", 0, true},            {"quotaugidlimit", 0, true},
-    {"capability", 0, true},    {"apptemplate", 0, true},
+    {"capability", 0, true},    {"apptemplate", 0, true},     {"applyconfig", 0, true},
     // Network adapters' own options (vm_devices.cpp)
     {"adapter-type", 0, true},  {"configure", 0, true},       {"ipfilter", 0, true},
     {"macfilter", 0, true},     {"preventpromisc", 0, true},  {"fw", 0, true},

@@ -289,6 +289,12 @@ int set(PRL_HANDLE server, const CommandLine& cl) {
         report(rc, "failed to apply settings " + err);
         return report(rc, "Failed to configure the virtual machine.");
     }
+    if (!settings.config_sample.empty()) {  // a configuration sample first, as the product applies it
+        if (const PRL_RESULT rc = PrlVmCfg_ApplyConfigSample(vm.cfg, settings.config_sample.c_str())) {
+            report(rc, "PrlVmCfg_ApplyConfigSample: " + result_text(rc));
+            return report(rc, "Failed to configure the virtual machine.");
+        }
+    }
     if (settings.list_distributions) {
         if (settings.bad_distribution) report(1, "Failed to configure the virtual machine.");
         std::fputs(distribution_list(server).c_str(), stdout);

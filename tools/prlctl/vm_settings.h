@@ -26,7 +26,7 @@ struct VmSettings {
     std::optional<PRL_VIDEO_3D_ACCELERATION> acceleration_3d;
     std::optional<std::string> description, name, cpu_mask, node_mask, system_flags, hostname;
     std::string distribution_name, autostart, autostop, startup_view, on_crash, on_shutdown, on_window_close,
-        cpu_hotplug, external_boot_device, user_password;
+        cpu_hotplug, external_boot_device, user_password, config_sample;
     std::optional<std::vector<std::string>> boot_order, removed_devices, nameservers, search_domains;
     std::optional<std::vector<std::pair<PRL_UINT32, PRL_UINT32>>> rates;  // class id, rate
     std::vector<std::pair<PRL_ALLOWED_VM_COMMAND, bool>> require_password;

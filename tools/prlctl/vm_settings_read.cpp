@@ -144,6 +144,7 @@ VmSettings read_settings(const CommandLine& cl) {
         if (s.user_password.find(':') == std::string::npos) throw bad("userpasswd", s.user_password);
     }
     s.crypted_password = cl.has("crypted");
+    s.config_sample = cl.get("applyconfig");
     s.ct = read_ct_settings(cl);
     if (cl.has("keyboard-optimize")) {
         const int b = on_off(cl.get("keyboard-optimize"));

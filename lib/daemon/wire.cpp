@@ -1,0 +1,49 @@
+#include "wire.h"
+
+namespace prl::daemon {
+namespace {
+
+constexpr std::size_t kHeader = 5;  // length (4) + kind (1)
+
+std::uint32_t read_be32(const std::string& b) {
+    return (std::uint32_t{static_cast<unsigned char>(b[0])} << 24) | (std::uint32_t{static_cast<unsigned char>(b[1])} << 16) |
+           (std::uint32_t{static_cast<unsigned char>(b[2])} << 8) | std::uint32_t{static_cast<unsigned char>(b[3])};
+}
+
+}  // namespace
+
+std::string encode_frame(FrameKind kind, std::string_view payload) {
+    if (payload.size() > max_frame_payload) throw FrameError("frame payload too large");
+    // The length counts the kind byte and the payload.
+    const auto length = static_cast<std::uint32_t>(payload.size() + 1);
+    std::string out;
+    out.reserve(kHeader + payload.size());
+    for (int shift : {24, 16, 8, 0}) out += static_cast<char>((length >> shift) & 0xFF);
+    out += static_cast<char>(kind);
+    out.append(payload);
+    return out;
+}
+
+void FrameReader::feed(std::string_view bytes) {
+    buffer_.append(bytes);
+    for (;;) {
+        if (buffer_.size() < kHeader) return;
+        const std::uint32_t length = read_be32(buffer_);
+        const auto kind = static_cast<unsigned char>(buffer_[4]);
+        if (length == 0 || length - 1 > max_frame_payload) throw FrameError("bad frame length");
+        if (kind != static_cast<unsigned char>(FrameKind::control) && kind != static_cast<unsigned char>(FrameKind::data))
+            throw FrameError("unknown frame kind");
+        if (buffer_.size() < 4 + std::size_t{length}) return;
+        ready_.push_back(Frame{static_cast<FrameKind>(kind), buffer_.substr(kHeader, length - 1)});
+        buffer_.erase(0, 4 + std::size_t{length});
+    }
+}
+
+std::optional<Frame> FrameReader::next() {
+    if (ready_.empty()) return std::nullopt;
+    Frame f = std::move(ready_.front());
+    ready_.pop_front();
+    return f;
+}
+
+}  // namespace prl::daemon

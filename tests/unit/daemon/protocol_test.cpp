@@ -1,0 +1,130 @@
+// prlshimd's framing and control packets (docs/protocol.md).
+#include "daemon/packet.h"
+#include "daemon/wire.h"
+#include "store/error.h"
+
+#include <catch2/catch.hpp>
+
+using namespace prl::daemon;
+using prl::service::Errc;
+using prl::service::Error;
+
+namespace {
+
+Errc errc_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    FAIL("no error");
+    return Errc::io_error;
+}
+
+}  // namespace
+
+TEST_CASE("frames: encoded, then read back whole however the bytes arrive") {
+    const std::string control = "<packet/>";
+    const std::string bulk(70000, '\xAB');
+    const std::string stream = encode_frame(FrameKind::control, control) + encode_frame(FrameKind::data, bulk) +
+                               encode_frame(FrameKind::data, "");
+    CHECK(stream.substr(0, 5) == std::string("\x00\x00\x00\x0A\x01", 5));  // length counts the kind byte
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, stream.size()}) {
+        FrameReader reader;
+        for (std::size_t at = 0; at < stream.size(); at += chunk) reader.feed(std::string_view(stream).substr(at, chunk));
+        auto a = reader.next(), b = reader.next(), c = reader.next();
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(c);
+        CHECK((a->kind == FrameKind::control && a->payload == control));
+        CHECK((b->kind == FrameKind::data && b->payload == bulk));
+        CHECK(c->payload.empty());
+        CHECK_FALSE(reader.next());
+        CHECK(reader.pending_bytes() == 0);
+    }
+}
+
+TEST_CASE("frames: a bad header is refused before its payload is buffered") {
+    FrameReader huge;
+    CHECK_THROWS_AS(huge.feed(std::string("\x7F\xFF\xFF\xFF\x02", 5)), FrameError);  // 2 GiB announced
+    FrameReader zero;
+    CHECK_THROWS_AS(zero.feed(std::string("\x00\x00\x00\x00\x01", 5)), FrameError);
+    FrameReader kind;
+    CHECK_THROWS_AS(kind.feed(std::string("\x00\x00\x00\x01\x09", 5)), FrameError);
+    CHECK_THROWS_AS(encode_frame(FrameKind::data, std::string(max_frame_payload + 1, 'x')), FrameError);
+    FrameReader partial;  // a header alone waits for its payload
+    partial.feed(std::string("\x00\x00\x00\x04\x02" "ab", 7));
+    CHECK_FALSE(partial.next());
+    CHECK(partial.pending_bytes() == 7);
+}
+
+TEST_CASE("packets: the Agent envelope, with progress and log on request") {
+    Packet p;
+    p.id = "2";
+    p.progress = true;
+    p.log = true;
+    p.target = "backupm";
+    p.data = "<backupm><backup_env><env_list><eid>{1234}</eid></env_list></backup_env></backupm>";
+    const std::string text = packet_xml(p);
+    CHECK(text.find("progress=\"on\"") != std::string::npos);
+    CHECK(text.find("version=\"4.0.0\"") != std::string::npos);
+    const Packet back = parse_packet(text);
+    CHECK(back.id == "2");
+    CHECK(back.progress);
+    CHECK(back.log);
+    CHECK(back.target == "backupm");
+    CHECK(back.data == p.data);
+    // Without the attributes, no progress is asked for.
+    p.progress = p.log = false;
+    const Packet quiet = parse_packet(packet_xml(p));
+    CHECK_FALSE(quiet.progress);
+    CHECK_FALSE(quiet.log);
+}
+
+TEST_CASE("packets: anything else is corrupt") {
+    for (const std::string& text :
+         {std::string("not xml"), std::string("<other id='1' version='4.0.0'><target>x</target></other>"),
+          std::string("<packet version='4.0.0'><target>x</target></packet>"),       // no id
+          std::string("<packet id='1' version='3.0'><target>x</target></packet>"),  // another version
+          std::string("<packet id='1' version='4.0.0'/>"),                          // no target
+          "<packet id='" + std::string(65, '1') + "' version='4.0.0'><target>x</target></packet>",
+          std::string("<!DOCTYPE packet [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
+                      "<packet id='1' version='4.0.0'><target>&e;</target></packet>"),
+          "<packet id='1' version='4.0.0'><target>x</target><data>" + std::string(2u << 20, 'a') + "</data></packet>"})
+        CHECK(errc_of([&] { parse_packet(text); }) == Errc::corrupt);
+    Packet bad;
+    bad.id = "1";
+    bad.target = "x";
+    bad.data = "<unclosed>";
+    CHECK(errc_of([&] { packet_xml(bad); }) == Errc::corrupt);
+}
+
+TEST_CASE("progress: percent, status and a message whose parameters travel in base64") {
+    Progress p;
+    p.op = "backupm.backup_env";
+    p.percent = 42;
+    p.status = 1;
+    p.message = "Operation %op_name% is %status%";
+    p.parameters = {{"op_name", "backup_env"}, {"status", "started <&> \xC3\xA9"}};
+    const std::string data = progress_data(p);
+    CHECK(data.find("started") == std::string::npos);  // encoded, not in clear
+    const Progress back = parse_progress_data(data);
+    CHECK(back.op == p.op);
+    CHECK(back.percent == 42u);
+    CHECK(back.status == 1);
+    CHECK(back.parameters == p.parameters);
+    CHECK(back.text() == "Operation backup_env is started <&> \xC3\xA9");
+    // A packet with only a percent, and a template naming an unknown parameter.
+    Progress bare;
+    bare.op = "vm.clone";
+    bare.percent = 100;
+    CHECK(parse_progress_data(progress_data(bare)).percent == 100u);
+    bare.message = "%unknown% at 100%";
+    CHECK(bare.text() == "%unknown% at 100%");
+    CHECK(errc_of([] { parse_progress_data("<progress><op>x</op><percent>101</percent></progress>"); }) == Errc::corrupt);
+    CHECK(errc_of([] {
+              parse_progress_data("<progress><op>x</op><message><message>m</message><parameter><name>a</name>"
+                                  "<message>@@@</message></parameter></message></progress>");
+          }) == Errc::corrupt);
+    CHECK(errc_of([] { parse_progress_data("<nothing/>"); }) == Errc::corrupt);
+}

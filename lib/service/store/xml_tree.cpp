@@ -181,8 +181,12 @@ xmlNode* append_xml(xmlDoc* doc, xmlNode* parent, const XmlTree& tree) {
     else xmlDocSetRootElement(doc, n);
     for (const auto& [k, v] : tree.attributes) xmlSetProp(n, X(k.c_str()), X(v.c_str()));
     // Mixed content keeps its text (before the children): readers take an
-    // element's direct text whatever else it holds.
-    if (!tree.text.empty()) xmlNodeAddContent(n, X(tree.text.c_str()));
+    // element's direct text whatever else it holds. Whitespace alone beside
+    // children is layout, as tree_from_xml reads it (an element that had only
+    // whitespace may have gained children since): writing it would turn off
+    // the indentation, and the file would not read back to the same bytes.
+    const bool layout = !tree.children.empty() && tree.text.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (!tree.text.empty() && !layout) xmlNodeAddContent(n, X(tree.text.c_str()));
     for (const auto& c : tree.children) append_xml(doc, n, c);
     return n;
 }

@@ -344,6 +344,16 @@ TEST_CASE("config.pvs: wrong root and bad numbers and bad UUIDs are corrupt") {
                        .devices.at(0)));
 }
 
+TEST_CASE("config.pvs: whitespace alone in an element that gains children is layout (a fixed point)") {
+    // Found by fuzz_config_pvs: the root's "\n" was kept as text beside the
+    // children written into it, which turned off indentation for one write.
+    const VmConfig c = from_config_pvs("<?xml version=\"1.0\"?>\n<VirtuozzoVirtualMachine schemaVersion=\"1.0\">\n"
+                                       "</VirtuozzoVirtualMachine>\n");
+    const std::string once = to_config_pvs(c);
+    CHECK(to_config_pvs(from_config_pvs(once)) == once);
+    CHECK(once.find("\n  <Hardware>") != std::string::npos);  // indented
+}
+
 TEST_CASE("config.pvs: a value written among child elements reads back the same") {
     // Found by fuzz_config_pvs: readers take an element's direct text even
     // when it also holds elements; the writer used to drop such text.

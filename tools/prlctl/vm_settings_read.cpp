@@ -97,7 +97,7 @@ VmSettings read_settings(const CommandLine& cl) {
         g.type = PRL_MEMGUARANTEE_AUTO;
         if (v != "auto") {
             const auto percent = unsigned_value(v);
-            if (!percent || v.empty()) throw bad("memguarantee", v);
+            if (!percent) throw bad("memguarantee", v);  // "" is 0, as the product reads it
             g.type = PRL_MEMGUARANTEE_PERCENTS;
             g.value = *percent;
         }

@@ -498,6 +498,8 @@ run prlctl set ct9 --capability chown
 run prlctl set ct9 --capability chown:maybe
 run prlctl set ct9 --apptemplate php --apptemplate mysql
 run prlctl set ct9 --ipadd 10.1.2.3 --nameserver 10.1.2.1
+run prlctl list -a -o name,type,features
+run prlctl list -L
 run prlctl list -i ct9
 run prlctl delete ct9
 

@@ -1,5 +1,6 @@
 // prlctl list: the table, -o fields, -H, -j, -s, -L, and -i/--info.
 #include "commands.h"
+#include "ct_features.h"
 #include "report.h"
 #include "vm_info.h"
 
@@ -81,6 +82,16 @@ const std::vector<Field>& fields() {
          nullptr},
         {"netif", "NETIF", false, "%-16s ", [](const Vm& v, bool) { return or_dash(joined(netifs_of(v.cfg))); }, nullptr},
         {"mac", "MAC", false, "%-36s ", [](const Vm& v, bool) { return or_dash(joined(macs_of(v.cfg))); }, nullptr},
+        {"features", "FEATURES", false, "%-256s ",
+         [](const Vm& v, bool) {
+             // A container's features; a VM has none of these.
+             CtFeatures features;
+             PRL_UINT32 off = 0;
+             if (v.type == PVT_CT && PRL_SUCCEEDED(PrlVmCfg_GetFeaturesMask(v.cfg, &features.on, &off)))
+                 features.known = features.on | off;
+             return ct_features_text(features);
+         },
+         nullptr},
         {"location", "LOCATION", false, "%-39s ",
          [](const Vm& v, bool) {
              PRL_VM_LOCATION l = PVL_UNKNOWN;

@@ -1,12 +1,12 @@
 #include "event_xml.h"
 
 #include "error.h"
+#include "platform/base64.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
-#include <openssl/evp.h>
 
 #include <cerrno>
 #include <climits>
@@ -98,7 +98,7 @@ xmlNode* add_text(xmlNode* parent, const char* name, std::string_view value) {
     xmlNode* n = xmlNewChild(parent, nullptr, X(name), nullptr);
     if (!n) throw std::bad_alloc();
     xmlNewProp(n, X("encoding"), X("base64"));
-    xmlNodeAddContent(n, X(base64_encode(value).c_str()));
+    xmlNodeAddContent(n, X(platform::base64_encode(value).c_str()));
     return n;
 }
 
@@ -128,7 +128,7 @@ void write_param(xmlNode* list, const EventParam& p, int depth) {
         add_text(e, "Value", value);
     }
     if (f.binary || !f.data.empty() || f.wire_type == wire::CData || f.wire_type == wire::VmConfiguration)
-        add_text(e, "Data", base64_encode(f.data));
+        add_text(e, "Data", platform::base64_encode(f.data));
 }
 
 DocPtr new_doc(xmlNode*& root) {
@@ -280,7 +280,7 @@ std::string text_of(const xmlNode* n) {
     std::string s = v ? std::string(C(v.get())) : std::string();
     if (attribute(n, "encoding") == "base64") {
         std::string raw;
-        if (!base64_decode(s, raw)) bad(std::string("bad base64 in <") + C(n->name) + ">");
+        if (!platform::base64_decode(s, raw)) bad(std::string("bad base64 in <") + C(n->name) + ">");
         return raw;
     }
     return s;
@@ -371,7 +371,7 @@ EventParamPtr read_param(const xmlNode* e, int nesting) {
         }
     }
     if (const xmlNode* n = child(e, "Data")) {
-        if (!base64_decode(text_of(n), f.data)) bad("bad base64 in <Data>");
+        if (!platform::base64_decode(text_of(n), f.data)) bad("bad base64 in <Data>");
     } else if (const xmlNode* c = child(e, "CData")) {
         f.data = text_of(c);  // older documents carry the CDATA text itself
     }
@@ -440,38 +440,6 @@ std::vector<Result::Param> result_from_xml(std::string_view text) {
         else params.emplace_back(p->text());
     }
     return params;
-}
-
-std::string base64_encode(std::string_view bytes) {
-    if (bytes.empty()) return {};
-    if (bytes.size() > (INT_MAX / 4) * 3 - 3) throw std::bad_alloc();
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-bool base64_decode(std::string_view text, std::string& out) {
-    std::string clean;
-    clean.reserve(text.size());
-    for (char c : text)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') clean.push_back(c);
-    out.clear();
-    if (clean.empty()) return true;
-    if (clean.size() % 4 != 0 || clean.size() > INT_MAX) return false;
-    std::string raw(clean.size() / 4 * 3 + 1, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(raw.data()),
-                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-    if (n < 0) return false;
-    std::size_t pad = 0;
-    if (clean[clean.size() - 1] == '=') ++pad;
-    if (clean[clean.size() - 2] == '=') ++pad;
-    // '=' only at the very end.
-    if (clean.find('=') < clean.size() - pad) return false;
-    raw.resize(static_cast<std::size_t>(n) - pad);
-    out = std::move(raw);
-    return true;
 }
 
 }  // namespace prl::xml

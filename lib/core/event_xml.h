@@ -37,9 +37,4 @@ std::string object_to_xml(const Object& object);
 EventData event_from_xml(std::string_view xml);
 std::vector<Result::Param> result_from_xml(std::string_view xml);
 
-// Base64 as used for <Data> (no line breaks); decode skips whitespace and
-// returns false on anything else that is not base64.
-std::string base64_encode(std::string_view bytes);
-bool base64_decode(std::string_view text, std::string& out);
-
 }  // namespace prl::xml

@@ -1,12 +1,10 @@
 #include "packet.h"
 
+#include "platform/base64.h"
 #include "store/error.h"
 #include "store/xml_doc.h"
 
 #include <libxml/parser.h>
-#include <openssl/evp.h>
-
-#include <algorithm>
 
 namespace prl::daemon {
 namespace {
@@ -21,23 +19,9 @@ const xml::Limits kPacketLimits{1u << 20, 32};
 
 [[noreturn]] void corrupt(const std::string& why) { throw Error(Errc::corrupt, "packet: " + why); }
 
-std::string base64(const std::string& b) {
-    std::string out(4 * ((b.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(b.data()), static_cast<int>(b.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 std::string unbase64(const std::string& text) {
-    if (text.size() % 4 != 0) corrupt("parameter is not base64");
-    std::string out(text.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0) corrupt("parameter is not base64");
-    std::size_t pad = 0;
-    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) ++pad;
-    out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, 2));
+    std::string out;
+    if (!platform::base64_decode(text, out)) corrupt("parameter is not base64");
     return out;
 }
 
@@ -137,7 +121,7 @@ std::string progress_data(const Progress& p) {
         for (const auto& [name, value] : p.parameters) {
             xmlNode* parameter = xml::add(message, "parameter");
             xml::add(parameter, "name", name);
-            xml::add(parameter, "message", base64(value));
+            xml::add(parameter, "message", platform::base64_encode(value));
         }
     }
     if (p.percent) xml::add(progress, "percent", static_cast<long long>(*p.percent));

@@ -1,5 +1,6 @@
 #include "user_db.h"
 
+#include "platform/base64.h"
 #include "platform/durable_io.h"
 #include "platform/sys_error.h"
 
@@ -8,6 +9,7 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <cstdint>
 #include <sstream>
 #include <vector>
@@ -25,22 +27,15 @@ constexpr std::size_t kMaxFileBytes = 4u << 20;
 using Bytes = std::vector<unsigned char>;
 
 std::string base64(const Bytes& b) {
-    std::string out(4 * ((b.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), b.data(), static_cast<int>(b.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
+    return platform::base64_encode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
 // Strict: only what base64() writes, decoding to exactly `expected` bytes.
 bool unbase64(const std::string& text, std::size_t expected, Bytes& out) {
-    if (text.empty() || text.size() % 4 != 0 || text.size() != 4 * ((expected + 2) / 3)) return false;
-    for (char c : text)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=') return false;
-    out.assign(text.size() / 4 * 3, 0);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) return false;
-    out.resize(expected);  // EVP_DecodeBlock counts the padding as zero bytes
+    std::string raw;
+    if (text.size() != 4 * ((expected + 2) / 3) || !platform::base64_decode(text, raw) || raw.size() != expected)
+        return false;
+    out.assign(raw.begin(), raw.end());
     return true;
 }
 

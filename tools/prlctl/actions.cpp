@@ -3,7 +3,10 @@
 // capture (which need the guest tools).
 #include "commands.h"
 
+#include "platform/base64.h"
+
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -22,31 +25,6 @@ int job_action(PRL_HANDLE job, const Vm& vm, const char* doing, const char* verb
     return 0;
 }
 
-std::string base64_decode(const std::string& in) {
-    auto val = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
-    std::string out;
-    unsigned bits = 0;
-    int n = 0;
-    for (char c : in) {
-        const int v = val(c);
-        if (v < 0) continue;
-        bits = bits << 6 | static_cast<unsigned>(v);
-        n += 6;
-        if (n >= 8) {
-            n -= 8;
-            out += static_cast<char>(bits >> n & 0xff);
-        }
-    }
-    return out;
-}
-
 int capture(const Vm& vm, const CommandLine& cl) {
     Handle job(PrlVm_CaptureScreen(vm.cfg, 0, 0, 0));
     std::string err;
@@ -61,7 +39,10 @@ int capture(const Vm& vm, const CommandLine& cl) {
     PrlResult_GetParamAsString(result, nullptr, &len);
     std::string data(len, '\0');
     PrlResult_GetParamAsString(result, data.data(), &len);
-    const std::string image = base64_decode(data);
+    data.resize(std::strlen(data.c_str()));
+    std::string image;
+    if (!prl::platform::base64_decode(data, image))
+        return report(-1, "Failed to capture a screenshot: " + result_text(PRL_ERR_NO_DATA));
     if (cl.has("file")) {
         std::ofstream f(cl.get("file"), std::ios::binary);
         if (!f || !f.write(image.data(), static_cast<std::streamsize>(image.size())))

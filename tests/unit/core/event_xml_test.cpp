@@ -2,6 +2,8 @@
 #include "core/error.h"
 #include "core/event_xml.h"
 
+#include "platform/base64.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -336,22 +338,22 @@ TEST_CASE("object_to_xml writes events and results only", "[xml]") {
 }
 
 TEST_CASE("base64", "[xml]") {
-    CHECK(xml::base64_encode("") == "");
-    CHECK(xml::base64_encode("f") == "Zg==");
-    CHECK(xml::base64_encode("fo") == "Zm8=");
-    CHECK(xml::base64_encode("foo") == "Zm9v");
+    CHECK(prl::platform::base64_encode("") == "");
+    CHECK(prl::platform::base64_encode("f") == "Zg==");
+    CHECK(prl::platform::base64_encode("fo") == "Zm8=");
+    CHECK(prl::platform::base64_encode("foo") == "Zm9v");
     std::string out;
-    CHECK(xml::base64_decode("Zm9v", out));
+    CHECK(prl::platform::base64_decode("Zm9v", out));
     CHECK(out == "foo");
-    CHECK(xml::base64_decode(" Zm\n8= ", out));
+    CHECK(prl::platform::base64_decode(" Zm\n8= ", out));
     CHECK(out == "fo");
-    CHECK(xml::base64_decode("Zg==", out));
+    CHECK(prl::platform::base64_decode("Zg==", out));
     CHECK(out == "f");
-    CHECK(xml::base64_decode("", out));
+    CHECK(prl::platform::base64_decode("", out));
     CHECK(out.empty());
-    CHECK(!xml::base64_decode("Zg=", out));
-    CHECK(!xml::base64_decode("Z=g=", out));
-    CHECK(!xml::base64_decode("Zm9v!!!!", out));
-    CHECK(xml::base64_decode(xml::base64_encode(all_bytes()), out));
+    CHECK(!prl::platform::base64_decode("Zg=", out));
+    CHECK(!prl::platform::base64_decode("Z=g=", out));
+    CHECK(!prl::platform::base64_decode("Zm9v!!!!", out));
+    CHECK(prl::platform::base64_decode(prl::platform::base64_encode(all_bytes()), out));
     CHECK(out == all_bytes());
 }

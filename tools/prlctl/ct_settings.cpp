@@ -84,6 +84,18 @@ void add_resource(std::vector<CtResource>& list, const CtResource& r) {
     list.push_back(r);
 }
 
+// "NAME:on,NAME:off" in bit order, as the product prints what it sets.
+std::string capabilities_text(PRL_UINT32 on, PRL_UINT32 off) {
+    std::string text;
+    for (std::size_t i = 0; i < std::size(kCapabilities); ++i) {
+        const PRL_UINT32 bit = 1u << i;
+        if (!((on | off) & bit)) continue;
+        if (!text.empty()) text += ",";
+        text += std::string(kCapabilities[i]) + (on & bit ? ":on" : ":off");
+    }
+    return text;
+}
+
 }  // namespace
 
 CtSettings read_ct_settings(const CommandLine& cl) {
@@ -126,20 +138,13 @@ CtSettings read_ct_settings(const CommandLine& cl) {
                     throw Error{1, "An incorrect mode ('" + mode + "') is specified for the capability '" + name + "'."};
                 }
             }
-            s.capabilities_text.clear();
-            for (std::size_t i = 0; i < std::size(kCapabilities); ++i) {
-                const PRL_UINT32 bit = 1u << i;
-                if (!((s.capabilities_on | s.capabilities_off) & bit)) continue;
-                if (!s.capabilities_text.empty()) s.capabilities_text += ",";
-                s.capabilities_text += std::string(kCapabilities[i]) + (s.capabilities_on & bit ? ":on" : ":off");
-            }
         }
     }
     return s;
 }
 
 void apply_capabilities(const Vm& vm, const CtSettings& s) {
-    if (s.capabilities_text.empty()) return;
+    if (!(s.capabilities_on | s.capabilities_off)) return;
     if (vm.type != PVT_CT) throw ApplyError{-1, "Capabilities can be set for Containers only."};
     if (vm.state() != VMS_STOPPED) throw ApplyError{-1, "Unable to set the capability for the running Container."};
     PRL_UINT32 os = 0;
@@ -150,7 +155,7 @@ void apply_capabilities(const Vm& vm, const CtSettings& s) {
     check(PrlVmCfg_GetCapabilitiesMask(vm.cfg, &mask), "PrlVmCfg_GetCapabilitiesMask");
     check(PrlVmCfg_SetCapabilitiesMask(vm.cfg, (mask | s.capabilities_on) & ~s.capabilities_off),
           "PrlVmCfg_SetCapabilitiesMask");
-    say("Set capabilities: " + s.capabilities_text);
+    say("Set capabilities: " + capabilities_text(s.capabilities_on, s.capabilities_off));
 }
 
 void apply_resources(const Vm& vm, const CtSettings& s) {

@@ -18,7 +18,6 @@ struct CtResource {
 struct CtSettings {
     std::vector<CtResource> resources;
     PRL_UINT32 capabilities_on = 0, capabilities_off = 0;
-    std::string capabilities_text;  // "NAME:on,NAME:off", as the product prints it
     std::vector<std::string> app_templates;
 };
 

@@ -13,7 +13,6 @@ struct VncChange {
     PRL_UINT32 port = 0;
     std::string address, password;
     bool no_password = false;
-    bool given() const { return mode != -1 || port || !address.empty() || !password.empty() || no_password; }
 };
 
 // The options' values, checked as the product checks them (throws Error).

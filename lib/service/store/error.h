@@ -36,7 +36,19 @@ namespace prl::service {
     /* no committed external backup with that UUID */                                                 \
     X(no_data, PRL_ERR_NO_DATA)                                                                        \
     /* no snapshot with that id in the VM's tree */                                                    \
-    X(snapshot_not_found, PRL_ERR_VM_SNAPSHOT_NOT_FOUND)
+    X(snapshot_not_found, PRL_ERR_VM_SNAPSHOT_NOT_FOUND)                                               \
+    /* prlshimd: no daemon answers at that address */                                                  \
+    X(cant_connect, PRL_ERR_CANT_CONNECT_TO_DISPATCHER)                                                \
+    /* prlshimd: the connection broke or the daemon went away */                                       \
+    X(connection_lost, PRL_ERR_SERVER_GOES_DOWN)                                                       \
+    /* prlshimd: wrong user name or password */                                                        \
+    X(auth_failed, PRL_ERR_AUTHENTICATION_FAILED)                                                      \
+    /* prlshimd: the server's certificate is not the one trusted */                                    \
+    X(certificate_invalid, PRL_ERR_CONN_SERVER_CERTIFICATE_INVALID)                                    \
+    /* prlshimd: the session may not do that */                                                        \
+    X(access_denied, PRL_ERR_ACCESS_DENIED)                                                            \
+    /* prlshimd: the daemon does not serve that operation */                                           \
+    X(unimplemented, PRL_ERR_UNIMPLEMENTED)
 
 enum class Errc {
 #define PRLSHIM_ERRC_ENUM(code, result) code,

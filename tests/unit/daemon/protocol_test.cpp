@@ -1,11 +1,11 @@
 // prlshimd's framing and control packets (docs/protocol.md).
-#include "daemon/packet.h"
-#include "daemon/wire.h"
+#include "remote/packet.h"
+#include "remote/wire.h"
 #include "store/error.h"
 
 #include <catch2/catch.hpp>
 
-using namespace prl::daemon;
+using namespace prl::remote;
 using prl::service::Errc;
 using prl::service::Error;
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace prl::daemon {
+namespace prl::remote {
 
 constexpr const char* protocol_version = "4.0.0";
 
@@ -43,4 +43,4 @@ struct Progress {
 std::string progress_data(const Progress& progress);
 Progress parse_progress_data(const std::string& data_xml);
 
-}  // namespace prl::daemon
+}  // namespace prl::remote

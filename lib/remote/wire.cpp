@@ -1,6 +1,6 @@
 #include "wire.h"
 
-namespace prl::daemon {
+namespace prl::remote {
 namespace {
 
 constexpr std::size_t kHeader = 5;  // length (4) + kind (1)
@@ -46,4 +46,4 @@ std::optional<Frame> FrameReader::next() {
     return f;
 }
 
-}  // namespace prl::daemon
+}  // namespace prl::remote

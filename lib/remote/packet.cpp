@@ -6,7 +6,7 @@
 
 #include <libxml/parser.h>
 
-namespace prl::daemon {
+namespace prl::remote {
 namespace {
 
 namespace xml = service::xml;
@@ -150,4 +150,4 @@ Progress parse_progress_data(const std::string& data) {
     return p;
 }
 
-}  // namespace prl::daemon
+}  // namespace prl::remote

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace prl::daemon {
+namespace prl::remote {
 
 enum class FrameKind : std::uint8_t { control = 1, data = 2 };
 
@@ -46,4 +46,4 @@ private:
     std::deque<Frame> ready_;
 };
 
-}  // namespace prl::daemon
+}  // namespace prl::remote

@@ -1,0 +1,74 @@
+#include "channel.h"
+
+#include "store/error.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace prl::remote {
+namespace {
+
+[[noreturn]] void lost(const char* what, int err) {
+    throw service::Error(service::Errc::connection_lost, std::string(what) + ": " + std::strerror(err));
+}
+
+class PlainChannel final : public Channel {
+public:
+    explicit PlainChannel(platform::UniqueFd fd) : fd_(std::move(fd)) {}
+
+    void write_all(std::string_view bytes) override {
+        while (!bytes.empty()) {
+            // MSG_NOSIGNAL: a closed peer is an error here, not a SIGPIPE.
+            const ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                lost("send", errno);
+            }
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+
+    std::size_t read_some(char* buffer, std::size_t max) override {
+        for (;;) {
+            const ssize_t n = ::recv(fd_.get(), buffer, max, 0);
+            if (n >= 0) return static_cast<std::size_t>(n);
+            if (errno == EINTR) continue;
+            lost("recv", errno);
+        }
+    }
+
+    void shut_down() noexcept override { ::shutdown(fd_.get(), SHUT_RDWR); }
+
+private:
+    platform::UniqueFd fd_;
+};
+
+}  // namespace
+
+std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd) {
+    return std::make_unique<PlainChannel>(std::move(fd));
+}
+
+void FramedChannel::send(FrameKind kind, std::string_view payload) {
+    const std::string frame = encode_frame(kind, payload);
+    std::lock_guard lock(send_mutex_);
+    channel_->write_all(frame);
+}
+
+std::optional<Frame> FramedChannel::receive() {
+    char buffer[64 * 1024];
+    for (;;) {
+        if (auto frame = reader_.next()) return frame;
+        const std::size_t n = channel_->read_some(buffer, sizeof buffer);
+        if (n == 0) {
+            if (reader_.pending_bytes() != 0) throw FrameError("the stream ended inside a frame");
+            return std::nullopt;
+        }
+        reader_.feed(std::string_view(buffer, n));
+    }
+}
+
+}  // namespace prl::remote

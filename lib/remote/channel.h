@@ -1,0 +1,51 @@
+// A byte stream to the other end of a prlshimd connection: a Unix socket
+// (plain_channel) or TLS over TCP (tls.h). FramedChannel puts the protocol's
+// frames (wire.h) on top of one.
+#pragma once
+#include "wire.h"
+
+#include "platform/unique_fd.h"
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+
+namespace prl::remote {
+
+class Channel {
+public:
+    virtual ~Channel() = default;
+    // Sends every byte or throws service::Error(connection_lost).
+    virtual void write_all(std::string_view bytes) = 0;
+    // Waits for at least one byte and returns how many were read (≤ max);
+    // 0 at the peer's orderly end of stream. Throws service::Error(connection_lost).
+    virtual std::size_t read_some(char* buffer, std::size_t max) = 0;
+    // Makes blocked and later reads and writes return (0 / throw), from any
+    // thread; idempotent. The descriptor is closed by the destructor.
+    virtual void shut_down() noexcept = 0;
+};
+
+// A connected stream socket used as it is (the Unix socket: the kernel
+// vouches for the peer, there is nothing to encrypt).
+std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd);
+
+// Frames over a channel. send() may be called from several threads at once
+// (an answer and a progress packet); receive() from one reader thread.
+class FramedChannel {
+public:
+    explicit FramedChannel(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
+    void send(FrameKind kind, std::string_view payload);
+    // The next whole frame; nullopt at the end of the stream. Throws
+    // FrameError on a stream that breaks the framing.
+    std::optional<Frame> receive();
+    void shut_down() noexcept { channel_->shut_down(); }
+
+private:
+    std::unique_ptr<Channel> channel_;
+    std::mutex send_mutex_;
+    FrameReader reader_;
+};
+
+}  // namespace prl::remote

@@ -1,0 +1,15 @@
+// The daemon's side of RemoteService (lib/remote/remote_service.cpp): a call
+// record in, the Service method it names run, the answer record out.
+#pragma once
+#include "remote/record.h"
+
+#include "service/service.h"
+
+namespace prl::daemon {
+
+// Runs the call on `service` and returns its "result" record. Throws what
+// the method throws, and service::Error(unimplemented) for an unknown op,
+// service::Error(corrupt) for missing or malformed fields.
+remote::Record dispatch(service::Service& service, const remote::Record& call, const backup::Progress& progress);
+
+}  // namespace prl::daemon

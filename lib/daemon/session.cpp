@@ -1,0 +1,203 @@
+#include "session.h"
+
+#include "dispatch.h"
+#include "user_db.h"
+
+#include "remote/error_record.h"
+#include "remote/packet.h"
+
+#include "store/error.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace prl::daemon {
+namespace {
+
+using remote::Frame;
+using remote::FramedChannel;
+using remote::FrameKind;
+using remote::Packet;
+using remote::Record;
+using service::Errc;
+using service::Error;
+
+void send(FramedChannel& channel, const std::string& id, const char* target, const std::string& data) {
+    channel.send(FrameKind::control, remote::packet_xml(Packet{id, remote::protocol_version, false, false, target, "prlshimd", data}));
+}
+
+// Sends, ignoring a client that is gone: its calls still finish.
+void send_quietly(FramedChannel& channel, const std::string& id, const char* target, const std::string& data) noexcept {
+    try {
+        send(channel, id, target, data);
+    } catch (...) {
+    }
+}
+
+std::string user_name(uid_t uid) {
+    std::string buffer(16384, '\0');
+    passwd pw{};
+    passwd* found = nullptr;
+    if (getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 && found) return found->pw_name;
+    return "uid " + std::to_string(uid);
+}
+
+// The login record checked: the user it logs in as, or an exception.
+std::string authenticate(const Record& login, const Peer& peer, const SessionContext& context) {
+    if (login.element() != "login") throw Error(Errc::access_denied, "log in first");
+    if (peer.uid) {
+        // The socket is the daemon user's: its owner and root may use it.
+        if (*peer.uid != geteuid() && *peer.uid != 0)
+            throw Error(Errc::access_denied, "the local socket serves only " + user_name(geteuid()) + " and root");
+        return user_name(*peer.uid);
+    }
+    const std::string user = login.get("user"), password = login.get("password");
+    if (context.users_file.empty()) throw Error(Errc::auth_failed, "this prlshimd has no users (prlshimd --add-user)");
+    // Read at every login, so users added or removed apply at once.
+    const UserDb users = UserDb::load(context.users_file);
+    if (!users.verify(user, password)) throw Error(Errc::auth_failed, "wrong user name or password");
+    return user;
+}
+
+// Closes the connection if no login completes in time.
+class LoginWatchdog {
+public:
+    LoginWatchdog(FramedChannel& channel, std::chrono::milliseconds timeout)
+        : thread_([this, &channel, timeout] {
+              std::unique_lock lock(mutex_);
+              if (!cv_.wait_for(lock, timeout, [this] { return done_; })) channel.shut_down();
+          }) {}
+    ~LoginWatchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
+// The calls of one connection in flight, each with its cancel flag.
+class Calls {
+public:
+    bool start(const std::string& id, std::shared_ptr<std::atomic<bool>> cancel, std::size_t limit) {
+        std::lock_guard lock(mutex_);
+        if (running_.size() >= limit || running_.count(id)) return false;
+        running_[id] = std::move(cancel);
+        return true;
+    }
+    void finish(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        running_.erase(id);
+        cv_.notify_all();
+    }
+    void cancel(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        if (auto it = running_.find(id); it != running_.end()) *it->second = true;
+    }
+    void cancel_all_and_wait() {
+        std::unique_lock lock(mutex_);
+        for (auto& [id, flag] : running_) *flag = true;
+        cv_.wait(lock, [this] { return running_.empty(); });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
+};
+
+void run_call(FramedChannel& channel, Calls& calls, const SessionContext& context, Packet request,
+              std::shared_ptr<std::atomic<bool>> cancel) {
+    backup::Progress progress;
+    progress.cancel = cancel.get();
+    if (request.progress) {
+        progress.on_percent = [&channel, &request](unsigned percent) {
+            remote::Progress step;
+            step.op = "service." + Record::parse(request.data).op();
+            step.percent = percent;
+            send_quietly(channel, request.id, "progress", remote::progress_data(step));
+        };
+    }
+    std::string answer;
+    try {
+        answer = dispatch(*context.service, Record::parse(request.data), progress).xml();
+    } catch (...) {
+        answer = remote::current_error_record().xml();
+    }
+    send_quietly(channel, request.id, "reply", answer);
+    calls.finish(request.id);
+}
+
+}  // namespace
+
+void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const SessionContext& context) {
+    FramedChannel channel(std::move(raw));
+    try {
+        std::optional<Frame> frame;
+        {
+            LoginWatchdog watchdog(channel, context.login_timeout);
+            frame = channel.receive();
+        }
+        if (!frame || frame->kind != FrameKind::control) return;
+        const Packet login = remote::parse_packet(frame->payload);
+        try {
+            if (login.target != "login") throw Error(Errc::access_denied, "log in first");
+            const std::string user = authenticate(Record::parse(login.data), peer, context);
+            context.throttle->succeeded(peer.address);
+            Record ok("result");
+            ok.add("session", context.service->new_session()).add("user", user);
+            send(channel, login.id, "reply", ok.xml());
+        } catch (const Error& e) {
+            if (e.code() == Errc::auth_failed) std::this_thread::sleep_for(context.throttle->failed(peer.address));
+            send_quietly(channel, login.id, "reply", remote::current_error_record().xml());
+            return;
+        }
+    } catch (const std::exception&) {
+        return;  // a broken or hostile stream before login: just close it
+    }
+
+    Calls calls;
+    try {
+        while (auto frame = channel.receive()) {
+            if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");
+            Packet request = remote::parse_packet(frame->payload);
+            if (request.target == "cancel") {
+                calls.cancel(request.id);
+                continue;
+            }
+            if (request.target != "service") {
+                send(channel, request.id, "reply",
+                     (Record("error").add("domain", "service").add("code", "unimplemented")
+                          .add("message", "no module '" + request.target + "'")).xml());
+                continue;
+            }
+            auto cancel = std::make_shared<std::atomic<bool>>(false);
+            if (!calls.start(request.id, cancel, context.max_calls_in_flight)) {
+                send(channel, request.id, "reply",
+                     (Record("error").add("domain", "service").add("code", "busy")
+                          .add("message", "too many calls in flight, or a duplicate id")).xml());
+                continue;
+            }
+            std::thread(run_call, std::ref(channel), std::ref(calls), std::cref(context), std::move(request), cancel).detach();
+        }
+    } catch (const std::exception&) {
+        // A broken stream ends the session; its calls are cancelled below.
+    }
+    channel.shut_down();
+    calls.cancel_all_and_wait();
+}
+
+}  // namespace prl::daemon

@@ -1,0 +1,37 @@
+// One client connection of prlshimd: its login, then its calls, each run on
+// a thread of its own so a long one (a backup) does not hold up the others
+// and can be cancelled (docs/protocol.md, docs/daemon.md).
+#pragma once
+#include "login_throttle.h"
+
+#include "remote/channel.h"
+#include "service/service.h"
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace prl::daemon {
+
+struct Peer {
+    std::string address;       // the client's IP address, or "unix"
+    std::optional<uid_t> uid;  // on the Unix socket, the kernel's word for who connects
+};
+
+struct SessionContext {
+    std::shared_ptr<service::Service> service;
+    std::filesystem::path users_file;  // --users; empty: no password logins
+    LoginThrottle* throttle = nullptr;
+    std::chrono::milliseconds login_timeout{10000};  // an idle unauthenticated connection is dropped
+    std::size_t max_calls_in_flight = 64;
+};
+
+// Serves the connection until the client leaves or breaks the protocol;
+// returns once every call it started has finished.
+void serve(std::unique_ptr<remote::Channel> channel, const Peer& peer, const SessionContext& context);
+
+}  // namespace prl::daemon

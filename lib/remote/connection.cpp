@@ -1,0 +1,150 @@
+#include "connection.h"
+
+#include "error_record.h"
+#include "packet.h"
+
+#include "store/error.h"
+
+#include <chrono>
+
+namespace prl::remote {
+namespace {
+
+using service::Errc;
+using service::Error;
+
+// How often a waiting call looks at its cancel flag.
+constexpr auto kCancelPoll = std::chrono::milliseconds(100);
+
+void send_packet(FramedChannel& channel, const Packet& p) { channel.send(FrameKind::control, packet_xml(p)); }
+
+Packet receive_packet(FramedChannel& channel) {
+    auto frame = channel.receive();
+    if (!frame) throw Error(Errc::connection_lost, "prlshimd closed the connection");
+    if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "prlshimd sent data where a packet was due");
+    return parse_packet(frame->payload);
+}
+
+Record answer_of(const Packet& p) {
+    Record r = Record::parse(p.data);
+    if (r.element() == "error") throw_error_record(r);
+    if (r.element() != "result") throw Error(Errc::corrupt, "prlshimd answered with <" + r.element() + ">");
+    return r;
+}
+
+}  // namespace
+
+std::shared_ptr<Connection> Connection::start(std::unique_ptr<Channel> channel, const Record& login) {
+    std::shared_ptr<Connection> c(new Connection(std::move(channel)));
+    send_packet(c->channel_, Packet{"login", protocol_version, false, false, "login", {}, login.xml()});
+    const Record answer = answer_of(receive_packet(c->channel_));
+    c->session_ = answer.get("session");
+    c->user_ = answer.get("user");
+    c->reader_ = std::thread([raw = c.get()] { raw->read_loop(); });
+    return c;
+}
+
+Connection::~Connection() {
+    channel_.shut_down();
+    // The last owner may be a progress listener running on the reader itself.
+    if (reader_.get_id() == std::this_thread::get_id())
+        reader_.detach();
+    else if (reader_.joinable())
+        reader_.join();
+}
+
+bool Connection::alive() const {
+    std::lock_guard lock(mutex_);
+    return !broken_;
+}
+
+std::string Connection::next_id() { return "c" + std::to_string(next_id_++); }
+
+Record Connection::call(const Record& request, const CallOptions& options) {
+    std::string id;
+    {
+        std::lock_guard lock(mutex_);
+        if (broken_) throw Error(Errc::connection_lost, *broken_);
+        id = next_id();
+        pending_[id].on_percent = options.on_percent;
+    }
+    Packet p{id, protocol_version, static_cast<bool>(options.on_percent), false, "service", {}, request.xml()};
+    try {
+        send_packet(channel_, p);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        pending_.erase(id);
+        throw;
+    }
+    bool cancel_sent = false;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        auto it = pending_.find(id);
+        if (it->second.answer) {
+            Record answer = std::move(*it->second.answer);
+            pending_.erase(it);
+            lock.unlock();
+            if (answer.element() == "error") throw_error_record(answer);
+            return answer;
+        }
+        if (broken_) {
+            pending_.erase(it);
+            throw Error(Errc::connection_lost, *broken_);
+        }
+        if (!cancel_sent && options.cancel && options.cancel->load()) {
+            cancel_sent = true;
+            lock.unlock();
+            try {
+                send_packet(channel_, Packet{id, protocol_version, false, false, "cancel", {}, {}});
+            } catch (const Error&) {
+                // The reader sees the broken connection and ends the wait.
+            }
+            lock.lock();
+            continue;
+        }
+        answered_.wait_for(lock, kCancelPoll);
+    }
+}
+
+void Connection::read_loop() {
+    try {
+        for (;;) {
+            const Packet p = receive_packet(channel_);
+            if (p.target == "progress") {
+                const Progress progress = parse_progress_data(p.data);
+                std::function<void(unsigned)> on_percent;
+                {
+                    std::lock_guard lock(mutex_);
+                    auto it = pending_.find(p.id);
+                    if (it != pending_.end()) on_percent = it->second.on_percent;
+                }
+                if (on_percent && progress.percent) {
+                    try {
+                        on_percent(*progress.percent);
+                    } catch (...) {
+                        // A listener's failure is not the connection's.
+                    }
+                }
+                continue;
+            }
+            Record answer = Record::parse(p.data);
+            if (answer.element() != "result" && answer.element() != "error")
+                throw Error(Errc::corrupt, "prlshimd answered with <" + answer.element() + ">");
+            std::lock_guard lock(mutex_);
+            auto it = pending_.find(p.id);
+            if (it == pending_.end()) continue;  // a call that gave up (its connection broke)
+            it->second.answer = std::move(answer);
+            answered_.notify_all();
+        }
+    } catch (const std::exception& e) {
+        fail_all(e.what());
+    }
+}
+
+void Connection::fail_all(const std::string& why) {
+    std::lock_guard lock(mutex_);
+    broken_ = "the connection to prlshimd ended: " + why;
+    answered_.notify_all();
+}
+
+}  // namespace prl::remote

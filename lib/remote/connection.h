@@ -1,0 +1,67 @@
+// The client's end of one prlshimd connection (docs/protocol.md): it logs in,
+// then carries calls. Several threads may call at once; a reader thread
+// hands each answer and progress packet to the call whose id it echoes.
+#pragma once
+#include "channel.h"
+#include "record.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace prl::remote {
+
+struct CallOptions {
+    // When set, the call asks for progress (progress="on") and gets each percent.
+    std::function<void(unsigned percent)> on_percent;
+    // When it becomes true, the daemon is asked to cancel the call.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+class Connection {
+public:
+    // Sends `login` (a "login" record) first, and waits for its answer: a
+    // refused login throws its error (auth_failed, access_denied, ...).
+    static std::shared_ptr<Connection> start(std::unique_ptr<Channel> channel, const Record& login);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // The answer's "result" record; an "error" answer is thrown as the
+    // service::Error or backup::Error the daemon's service threw. A broken
+    // connection throws service::Error(connection_lost).
+    Record call(const Record& request, const CallOptions& options = {});
+
+    const std::string& session() const { return session_; }
+    const std::string& user() const { return user_; }
+    bool alive() const;
+
+private:
+    struct Pending {
+        std::optional<Record> answer;
+        std::function<void(unsigned)> on_percent;
+    };
+
+    explicit Connection(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
+    void read_loop();
+    void fail_all(const std::string& why);
+    std::string next_id();
+
+    FramedChannel channel_;
+    std::string session_, user_;
+    mutable std::mutex mutex_;
+    std::condition_variable answered_;
+    std::map<std::string, Pending> pending_;
+    std::optional<std::string> broken_;  // why the connection ended
+    std::uint64_t next_id_ = 1;
+    std::thread reader_;
+};
+
+}  // namespace prl::remote

@@ -24,15 +24,29 @@ void check_session_uuid(PRL_CONST_STR previous) {
             "a previous session id must be a {UUID}");
 }
 
-PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR previous, PRL_JOB_OPERATION_CODE op,
+std::string bounded_text(PRL_CONST_STR s, std::size_t max, const char* what) {
+    std::string value = string_arg(s);
+    require(!value.empty() && value.size() <= max, PRL_ERR_INVALID_ARG, std::string("a ") + what + " of 1 to " + std::to_string(max) + " bytes");
+    return value;
+}
+
+// A login names a host: this host (with no port: PrlSrv_LoginLocal's
+// service) or a prlshimd at host:port over TLS (docs/daemon.md).
+PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR user, PRL_CONST_STR password,
+                 PRL_CONST_STR previous, PRL_UINT32 port, PRL_UINT32 timeout_ms, PRL_JOB_OPERATION_CODE op,
                  PRL_UINT32 flags) {
     return async(op, [&] {
         auto server = handle_cast<Server>(hServer);
         check_session_uuid(previous);
-        if (!is_local_host(host))
-            fail(PRL_ERR_CANT_CONNECT_TO_DISPATCHER, "only the embedded service on this host is available");
+        require(port <= 65535, PRL_ERR_INVALID_ARG, "a port is at most 65535");
         auto self = server.share();
-        return give_job(self->start_job(op, [self, flags](Job&) { return self->login_local(flags); }));
+        if (is_local_host(host) && port == 0)
+            return give_job(self->start_job(op, [self, flags](Job&) { return self->login_local(flags); }));
+        const std::string h = bounded_text(host, 255, "host name"), u = bounded_text(user, 256, "user name"),
+                          p = bounded_text(password, 4096, "password");
+        return give_job(self->start_job(op, [=](Job&) {
+            return self->login_remote(h, static_cast<std::uint16_t>(port), u, p, timeout_ms, flags);
+        }));
     });
 }
 
@@ -41,23 +55,23 @@ PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR previous,
 extern "C" {
 
 PRL_HANDLE PrlSrv_LoginLocal(PRL_HANDLE hServer, PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_SECURITY_LEVEL) {
-    return login(hServer, nullptr, sPrevSessionUuid, PJOC_SRV_LOGIN_LOCAL, 0);
+    return login(hServer, nullptr, nullptr, nullptr, sPrevSessionUuid, 0, 0, PJOC_SRV_LOGIN_LOCAL, 0);
 }
 
 PRL_HANDLE PrlSrv_LoginLocalEx(PRL_HANDLE hServer, PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_SECURITY_LEVEL,
                                PRL_UINT32 flags) {
-    return login(hServer, nullptr, sPrevSessionUuid, PJOC_SRV_LOGIN_LOCAL, flags);
+    return login(hServer, nullptr, nullptr, nullptr, sPrevSessionUuid, 0, 0, PJOC_SRV_LOGIN_LOCAL, flags);
 }
 
-PRL_HANDLE PrlSrv_Login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR, PRL_CONST_STR,
-                        PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_UINT32, PRL_SECURITY_LEVEL) {
-    return login(hServer, host, sPrevSessionUuid, PJOC_SRV_LOGIN, 0);
+PRL_HANDLE PrlSrv_Login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR user, PRL_CONST_STR password,
+                        PRL_CONST_STR sPrevSessionUuid, PRL_UINT32 port, PRL_UINT32 timeout, PRL_SECURITY_LEVEL) {
+    return login(hServer, host, user, password, sPrevSessionUuid, port, timeout, PJOC_SRV_LOGIN, 0);
 }
 
-PRL_HANDLE PrlSrv_LoginEx(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR, PRL_CONST_STR,
-                          PRL_CONST_STR sPrevSessionUuid, PRL_UINT32, PRL_UINT32, PRL_SECURITY_LEVEL,
+PRL_HANDLE PrlSrv_LoginEx(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR user, PRL_CONST_STR password,
+                          PRL_CONST_STR sPrevSessionUuid, PRL_UINT32 port, PRL_UINT32 timeout, PRL_SECURITY_LEVEL,
                           PRL_UINT32 flags) {
-    return login(hServer, host, sPrevSessionUuid, PJOC_SRV_LOGIN, flags);
+    return login(hServer, host, user, password, sPrevSessionUuid, port, timeout, PJOC_SRV_LOGIN, flags);
 }
 
 PRL_HANDLE PrlSrv_Logoff(PRL_HANDLE hServer) {
@@ -76,7 +90,8 @@ PRL_RESULT PrlSrv_IsConnected(PRL_HANDLE hServer, PRL_BOOL_PTR pbConnected, PRL_
         auto server = handle_cast<Server>(hServer);
         const bool connected = server->connected();
         *out_ptr(pbConnected) = connected ? PRL_TRUE : PRL_FALSE;
-        if (pbIsConnectionLocal) *pbIsConnectionLocal = connected ? PRL_TRUE : PRL_FALSE;
+        if (pbIsConnectionLocal)
+            *pbIsConnectionLocal = connected && server->connection_local() ? PRL_TRUE : PRL_FALSE;
         return PRL_ERR_SUCCESS;
     });
 }

@@ -9,7 +9,13 @@
 
 #include <PrlCommandsFlags.h>
 
+#include "remote/dial.h"
+#include "remote/remote_service.h"
+#include "service/store/state_root.h"
+
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 
 namespace prl {
 
@@ -43,13 +49,39 @@ std::string Server::session_uuid() const {
 }
 
 ResultPtr Server::login_local(std::uint32_t flags) {
+    if (auto daemon = remote::dial_local_daemon(service::StateRoot::resolve_path())) {
+        const std::string session = daemon->session();
+        return open_session(remote::remote_service(std::move(daemon)), session, true, flags);
+    }
     auto service = service::local_service();
     const std::string session = service->new_session();
+    return open_session(std::move(service), session, true, flags);
+}
+
+ResultPtr Server::login_remote(const std::string& host, std::uint16_t port, const std::string& user,
+                               const std::string& password, std::uint32_t timeout_ms, std::uint32_t flags) {
+    remote::TrustPolicy trust;
+    trust.known_hosts = service::StateRoot::resolve_path() / "known_hosts";
+    if (const char* ca = std::getenv("PRLSHIM_CA_FILE"); ca && *ca) trust.ca_file = ca;
+    const auto timeout = std::chrono::milliseconds(timeout_ms ? timeout_ms : 30000);
+    auto daemon = remote::dial_tls(host, port, user, password, trust, timeout);
+    const std::string session = daemon->session();
+    return open_session(remote::remote_service(std::move(daemon)), session, false, flags);
+}
+
+bool Server::connection_local() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return local_;
+}
+
+ResultPtr Server::open_session(std::shared_ptr<service::Service> service, std::string session, bool local,
+                               std::uint32_t flags) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!service_) ++g_open_sessions;
         service_ = service;
         session_uuid_ = session;
+        local_ = local;
         if (flags & PACF_NON_INTERACTIVE_MODE) non_interactive_ = true;
     }
     auto response = std::make_shared<LoginResponse>(session, service->host_facts(), TaskRegistry::instance().running());

@@ -34,9 +34,16 @@ public:
     std::shared_ptr<service::Service> service() const;
     bool connected() const;
     std::string session_uuid() const;
-    // Opens a session with the embedded service; the result holds the
-    // PHT_LOGIN_RESPONSE (session, server identity, tasks still running).
+    // Opens a session with the daemon serving the state root when one
+    // answers on its socket, else with the embedded service; the result
+    // holds the PHT_LOGIN_RESPONSE (session, server identity, tasks still running).
     std::shared_ptr<class Result> login_local(std::uint32_t flags);
+    // Opens a session with the prlshimd at host:port over TLS (docs/daemon.md).
+    std::shared_ptr<class Result> login_remote(const std::string& host, std::uint16_t port, const std::string& user,
+                                               const std::string& password, std::uint32_t timeout_ms,
+                                               std::uint32_t flags);
+    // False for a session with a daemon over the network (PrlSrv_IsConnected).
+    bool connection_local() const;
     void logoff();  // PRL_ERR_NOT_CONNECTED_TO_DISPATCHER when not logged in
 
     // Sessions logged in through this process (PrlUsrInfo_GetSessionCount).
@@ -66,10 +73,14 @@ public:
     void emit(EventData data);
 
 private:
+    std::shared_ptr<class Result> open_session(std::shared_ptr<service::Service> service, std::string session,
+                                               bool local, std::uint32_t flags);
+
     const HandlerRegistryPtr handlers_;
     mutable std::mutex mutex_;
     std::shared_ptr<service::Service> service_;
     std::string session_uuid_;
+    bool local_ = true;
     bool non_interactive_ = false;
     std::map<std::string, std::weak_ptr<Vm>> vms_;
 };

@@ -3,6 +3,7 @@
 #include "dispatch.h"
 #include "user_db.h"
 
+#include "remote/deadline.h"
 #include "remote/error_record.h"
 #include "remote/packet.h"
 
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -60,34 +62,16 @@ std::string authenticate(const Record& login, const Peer& peer, const SessionCon
     const std::string user = login.get("user"), password = login.get("password");
     if (context.users_file.empty()) throw Error(Errc::auth_failed, "this prlshimd has no users (prlshimd --add-user)");
     // Read at every login, so users added or removed apply at once.
-    const UserDb users = UserDb::load(context.users_file);
-    if (!users.verify(user, password)) throw Error(Errc::auth_failed, "wrong user name or password");
+    bool verified = false;
+    try {
+        verified = UserDb::load(context.users_file).verify(user, password);
+    } catch (const std::exception& e) {
+        // Told to the administrator, not to a client who may be guessing.
+        std::fprintf(stderr, "prlshimd: the users file %s: %s\n", context.users_file.c_str(), e.what());
+    }
+    if (!verified) throw Error(Errc::auth_failed, "wrong user name or password");
     return user;
 }
-
-// Closes the connection if no login completes in time.
-class LoginWatchdog {
-public:
-    LoginWatchdog(FramedChannel& channel, std::chrono::milliseconds timeout)
-        : thread_([this, &channel, timeout] {
-              std::unique_lock lock(mutex_);
-              if (!cv_.wait_for(lock, timeout, [this] { return done_; })) channel.shut_down();
-          }) {}
-    ~LoginWatchdog() {
-        {
-            std::lock_guard lock(mutex_);
-            done_ = true;
-        }
-        cv_.notify_all();
-        thread_.join();
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool done_ = false;
-    std::thread thread_;
-};
 
 // The calls of one connection in flight, each with its cancel flag.
 class Calls {
@@ -148,7 +132,7 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
     try {
         std::optional<Frame> frame;
         {
-            LoginWatchdog watchdog(channel, context.login_timeout);
+            remote::ChannelDeadline deadline(channel, context.login_timeout);
             frame = channel.receive();
         }
         if (!frame || frame->kind != FrameKind::control) return;

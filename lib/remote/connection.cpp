@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "deadline.h"
 #include "error_record.h"
 #include "packet.h"
 
@@ -34,10 +35,16 @@ Record answer_of(const Packet& p) {
 
 }  // namespace
 
-std::shared_ptr<Connection> Connection::start(std::unique_ptr<Channel> channel, const Record& login) {
+std::shared_ptr<Connection> Connection::start(std::unique_ptr<Channel> channel, const Record& login,
+                                              std::chrono::milliseconds timeout) {
     std::shared_ptr<Connection> c(new Connection(std::move(channel)));
-    send_packet(c->channel_, Packet{"login", protocol_version, false, false, "login", {}, login.xml()});
-    const Record answer = answer_of(receive_packet(c->channel_));
+    Packet answer_packet;
+    {
+        ChannelDeadline deadline(c->channel_, timeout);
+        send_packet(c->channel_, Packet{"login", protocol_version, false, false, "login", {}, login.xml()});
+        answer_packet = receive_packet(c->channel_);
+    }
+    const Record answer = answer_of(answer_packet);
     c->session_ = answer.get("session");
     c->user_ = answer.get("user");
     c->reader_ = std::thread([raw = c.get()] { raw->read_loop(); });

@@ -6,6 +6,7 @@
 #include "record.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -29,7 +30,9 @@ class Connection {
 public:
     // Sends `login` (a "login" record) first, and waits for its answer: a
     // refused login throws its error (auth_failed, access_denied, ...).
-    static std::shared_ptr<Connection> start(std::unique_ptr<Channel> channel, const Record& login);
+    // No answer within `timeout`: service::Error(connection_lost).
+    static std::shared_ptr<Connection> start(std::unique_ptr<Channel> channel, const Record& login,
+                                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;

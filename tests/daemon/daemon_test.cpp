@@ -1,0 +1,221 @@
+// prlshimd with real clients of the C API: a local process reaching the
+// daemon of its state root over the Unix socket, a remote one over TLS with
+// a user of the daemon's, and what the daemon refuses (docs/daemon.md).
+#include "capi.h"
+#include "daemon_process.h"
+
+#include "test_home.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using capi::Handle;
+using capi::run;
+using daemon_test::DaemonProcess;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string vm_uuid(PRL_HANDLE vm) {
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm, b, l); });
+}
+
+// Registers a VM with one 8 MiB disk through `server`.
+Handle make_vm(PRL_HANDLE server, const char* name) {
+    Handle result = run(PrlSrv_GetSrvConfig(server));
+    Handle srv_cfg, vm, disk;
+    REQUIRE_PRL_OK(PrlResult_GetParam(result, srv_cfg.out()));
+    REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_SetDefaultConfig(vm, srv_cfg, PVS_GUEST_VER_LIN_OTHER, PRL_FALSE));
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(vm, name));
+    REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, disk.out()));
+    REQUIRE_PRL_OK(PrlVmDevHd_SetDiskSize(disk, 8));
+    REQUIRE_PRL_OK(PrlVmDev_SetImagePath(disk, "disk0.hdd"));
+    run(PrlVm_Reg(vm, "", PRL_TRUE));
+    return vm;
+}
+
+std::size_t vm_count(PRL_HANDLE server) {
+    Handle result = run(PrlSrv_GetVmList(server));
+    PRL_UINT32 n = 0;
+    REQUIRE_PRL_OK(PrlResult_GetParamsCount(result, &n));
+    return n;
+}
+
+PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password) {
+    return capi::wait_code(Handle(PrlSrv_Login(server, "127.0.0.1", user, password, nullptr, port, 20000,
+                                               PSL_HIGH_SECURITY)), 60000);
+}
+
+// A raw connection to the daemon's Unix socket.
+int connect_socket(const fs::path& path) {
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+std::string frame(const std::string& packet) {
+    const std::uint32_t n = static_cast<std::uint32_t>(packet.size() + 1);
+    std::string out{static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                    static_cast<char>(n), '\x01'};
+    return out + packet;
+}
+
+// Everything the daemon sends until it closes the connection.
+std::string read_to_end(int fd) {
+    std::string all;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) all.append(buf, static_cast<std::size_t>(n));
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("a local client goes through the daemon serving its state root", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    DaemonProcess daemon(home.path());
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_CreateHandle(server.out()));
+    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    make_vm(server, "through-the-socket");
+    CHECK(vm_count(server) == 1);
+    CHECK(fs::exists(home.path() / "vms" / "through-the-socket.pvm" / "config.pvs"));
+
+    // A second process-level session sees the same inventory at once.
+    Handle other;
+    REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+    run(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+    CHECK(vm_count(other) == 1);
+
+    // The session is the daemon's: when it dies, calls fail with a connection error.
+    daemon.kill_hard();
+    run(PrlSrv_GetVmList(server), PRL_ERR_SERVER_GOES_DOWN);
+    // A new login finds no daemon and runs the embedded service on the same root.
+    Handle after;
+    REQUIRE_PRL_OK(PrlSrv_Create(after.out()));
+    run(PrlSrv_LoginLocal(after, nullptr, 0, PSL_HIGH_SECURITY));
+    CHECK(vm_count(after) == 1);
+}
+
+TEST_CASE("a remote client logs in over TLS as a user of the daemon's", "[daemon]") {
+    prl::test::TestHome client_home;
+    prl::test::TempDir daemon_home;
+    capi::Api api;
+    daemon_test::add_user(daemon_home.path(), "alice", "correct horse");
+    DaemonProcess daemon(daemon_home.path());
+
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    CHECK(login(server, daemon.port(), "alice", "wrong horse") == PRL_ERR_AUTHENTICATION_FAILED);
+    CHECK(login(server, daemon.port(), "mallory", "correct horse") == PRL_ERR_AUTHENTICATION_FAILED);
+    REQUIRE(login(server, daemon.port(), "alice", "correct horse") == PRL_ERR_SUCCESS);
+
+    PRL_BOOL connected = PRL_FALSE, local = PRL_TRUE;
+    REQUIRE_PRL_OK(PrlSrv_IsConnected(server, &connected, &local));
+    CHECK(connected == PRL_TRUE);
+    CHECK(local == PRL_FALSE);
+
+    // What the client does is done on the daemon's host, in its state root.
+    Handle vm = make_vm(server, "made-remotely");
+    CHECK(fs::exists(daemon_home.path() / "vms" / "made-remotely.pvm" / "config.pvs"));
+    CHECK(!fs::exists(client_home.path() / "vms"));
+    CHECK(vm_count(server) == 1);
+
+    // The server's certificate is pinned in the client's known hosts.
+    const std::string pins = slurp(client_home.path() / "known_hosts");
+    CHECK(pins.find("127.0.0.1:" + std::to_string(daemon.port()) + " SHA256:") != std::string::npos);
+    CHECK((fs::status(client_home.path() / "known_hosts").permissions() & fs::perms::group_all) == fs::perms::none);
+
+    // A backup through the daemon: progress reaches the client, the data the daemon's repository.
+    std::atomic<int> progress_events{0};
+    auto on_event = [](PRL_HANDLE h, PRL_VOID_PTR data) -> PRL_RESULT {
+        PRL_HANDLE_TYPE type;
+        PRL_EVENT_TYPE event;
+        if (PRL_SUCCEEDED(PrlHandle_GetType(h, &type)) && type == PHT_EVENT &&
+            PRL_SUCCEEDED(PrlEvent_GetType(h, &event)) && event == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED)
+            ++*static_cast<std::atomic<int>*>(data);
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    };
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(server, on_event, &progress_events));
+    run(PrlSrv_CreateVmBackup(server, vm_uuid(vm).c_str(), "", 0, "", "through prlshimd", PBT_FULL, 0, PRL_TRUE));
+    Handle tree_result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
+    const std::string tree = capi::get_string(
+        [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree_result, b, l); });
+    CHECK(tree.find(vm_uuid(vm)) != std::string::npos);
+    CHECK(tree.find("through prlshimd") != std::string::npos);
+    CHECK(fs::exists(daemon_home.path() / "backups"));
+    CHECK(progress_events.load() > 0);
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(server, on_event, &progress_events));
+    run(PrlSrv_Logoff(server));
+}
+
+TEST_CASE("a server whose certificate changed is refused", "[daemon]") {
+    prl::test::TestHome client_home;
+    prl::test::TempDir first_home, second_home;
+    capi::Api api;
+    daemon_test::add_user(first_home.path(), "bob", "pw-one-two");
+    daemon_test::add_user(second_home.path(), "bob", "pw-one-two");
+    std::uint16_t port = 0;
+    {
+        DaemonProcess first(first_home.path());
+        port = first.port();
+        Handle server;
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        REQUIRE(login(server, port, "bob", "pw-one-two") == PRL_ERR_SUCCESS);
+    }
+    // Another daemon (another key) at the same address: not the pinned server.
+    DaemonProcess second(second_home.path(), "127.0.0.1:" + std::to_string(port));
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    CHECK(login(server, port, "bob", "pw-one-two") == PRL_ERR_CONN_SERVER_CERTIFICATE_INVALID);
+}
+
+TEST_CASE("nothing but a login is served before one, and a hostile frame closes only its connection", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    DaemonProcess daemon(home.path());
+    const fs::path socket_path = home.path() / "prlshimd.sock";
+
+    // A call before logging in: refused, and the connection closed.
+    int fd = connect_socket(socket_path);
+    const std::string call =
+        frame("<packet id=\"1\" version=\"4.0.0\"><target>service</target><data><call op=\"list\"/></data></packet>");
+    REQUIRE(write(fd, call.data(), call.size()) == static_cast<ssize_t>(call.size()));
+    const std::string answer = read_to_end(fd);
+    close(fd);
+    CHECK(answer.find("<target>reply</target>") != std::string::npos);
+    CHECK(answer.find("<vms>") == std::string::npos);
+
+    // A frame announcing 1 GiB: the daemon closes the connection without reading it.
+    fd = connect_socket(socket_path);
+    const std::string huge{'\x40', '\0', '\0', '\0', '\x01'};
+    REQUIRE(write(fd, huge.data(), huge.size()) == 5);
+    CHECK(read_to_end(fd).empty());
+    close(fd);
+
+    // Other clients are still served.
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    CHECK(vm_count(server) == 0);
+}

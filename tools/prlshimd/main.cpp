@@ -1,0 +1,191 @@
+// prlshimd: the service of one state root as a daemon (docs/daemon.md). It
+// serves the state root's Unix socket (local clients, known by the kernel)
+// and TLS on TCP (users of --users), and runs the same Service the
+// embedded mode runs.
+#include "daemon/session.h"
+#include "daemon/user_db.h"
+
+#include "platform/file_lock.h"
+#include "remote/dial.h"
+#include "remote/sockets.h"
+#include "remote/tls.h"
+#include "service/store/state_root.h"
+
+#include <CLI/CLI.hpp>
+
+#include <netdb.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+namespace {
+
+using namespace prl;
+
+struct Options {
+    std::string home, listen = "127.0.0.1:64000", users;
+    bool foreground = false;
+    std::string add_user, del_user;
+};
+
+// Connections served at once; more are closed at accept, so a flood of
+// connections cannot exhaust the daemon's threads.
+constexpr int kMaxConnections = 4096;
+std::atomic<int> g_connections{0};
+
+void log(const std::string& line) { std::fprintf(stderr, "prlshimd: %s\n", line.c_str()); }
+
+std::string read_password() {
+    std::string password;
+    if (!std::getline(std::cin, password)) throw std::runtime_error("no password on standard input");
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    return password;
+}
+
+int edit_users(const Options& o, const std::filesystem::path& file) {
+    auto users = daemon::UserDb::load(file);
+    if (!o.add_user.empty()) {
+        users.set_password(o.add_user, read_password());
+        users.save(file);
+        log("user " + o.add_user + " set in " + file.string());
+    } else {
+        if (!users.remove(o.del_user)) {
+            log("no user " + o.del_user + " in " + file.string());
+            return 1;
+        }
+        users.save(file);
+        log("user " + o.del_user + " removed from " + file.string());
+    }
+    return 0;
+}
+
+std::string peer_address(const sockaddr_storage& addr) {
+    char host[NI_MAXHOST] = "?";
+    getnameinfo(reinterpret_cast<const sockaddr*>(&addr), sizeof addr, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
+    return host;
+}
+
+// Runs one connection on its own thread (counted against kMaxConnections).
+template <class Serve>
+void spawn(platform::UniqueFd fd, Serve serve) {
+    if (g_connections.fetch_add(1) >= kMaxConnections) {
+        g_connections.fetch_sub(1);
+        return;  // fd closes: the client sees the connection end
+    }
+    std::thread([fd = std::move(fd), serve]() mutable {
+        try {
+            serve(std::move(fd));
+        } catch (const std::exception& e) {
+            log(std::string("connection ended: ") + e.what());
+        }
+        g_connections.fetch_sub(1);
+    }).detach();
+}
+
+void accept_tcp(int listener, const remote::TlsServer& tls, const daemon::SessionContext& context) {
+    for (;;) {
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        platform::UniqueFd fd(accept4(listener, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC));
+        if (!fd) continue;
+        const std::string address = peer_address(addr);
+        spawn(std::move(fd), [&tls, &context, address](platform::UniqueFd conn) {
+            auto channel = tls.accept(std::move(conn), context.login_timeout);
+            daemon::serve(std::move(channel), daemon::Peer{address, std::nullopt}, context);
+        });
+    }
+}
+
+void accept_unix(int listener, const daemon::SessionContext& context) {
+    for (;;) {
+        platform::UniqueFd fd(accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        if (!fd) continue;
+        spawn(std::move(fd), [&context](platform::UniqueFd conn) {
+            const uid_t uid = remote::peer_credentials(conn.get()).uid;
+            daemon::serve(remote::plain_channel(std::move(conn)), daemon::Peer{"unix", uid}, context);
+        });
+    }
+}
+
+int run(const Options& o) {
+    if (!o.home.empty()) ::setenv("PRLSHIM_HOME", o.home.c_str(), 1);
+    const std::filesystem::path home = service::StateRoot::resolve_path();
+    const std::filesystem::path users_file = o.users.empty() ? home / "users" : std::filesystem::path(o.users);
+    if (!o.add_user.empty() || !o.del_user.empty()) return edit_users(o, users_file);
+
+    const auto [address, port] = remote::parse_listen_address(o.listen);
+    std::filesystem::create_directories(home);
+    // One daemon per state root: a second would take the socket from the first.
+    auto instance = platform::FileLock::try_acquire(home / "prlshimd.lock", platform::FileLock::Mode::exclusive);
+    if (!instance) {
+        log("another prlshimd serves " + home.string());
+        return 1;
+    }
+    const remote::TlsServer tls(home / "tls");
+    auto tcp = remote::listen_tcp(address, port);
+    const auto socket_path = remote::daemon_socket(home);
+    auto local = remote::listen_unix(socket_path);
+
+    daemon::LoginThrottle throttle;
+    daemon::SessionContext context;
+    context.service = service::local_service();
+    context.users_file = users_file;
+    context.throttle = &throttle;
+
+    std::printf("prlshimd: serving %s on %s:%u and %s, certificate %s\n", home.c_str(), address.c_str(),
+                static_cast<unsigned>(remote::local_port(tcp.get())), socket_path.c_str(), tls.fingerprint().c_str());
+    std::fflush(stdout);
+    if (!o.foreground && ::daemon(1, 0) != 0) {
+        log("cannot detach from the terminal");
+        return 1;
+    }
+
+    // Signals are taken by sigwait below, not by the serving threads.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    std::thread(accept_tcp, tcp.get(), std::cref(tls), std::cref(context)).detach();
+    std::thread(accept_unix, local.get(), std::cref(context)).detach();
+    int signal = 0;
+    sigwait(&stop, &signal);
+    // Stopping is as abrupt as a crash, and as safe: whatever was being
+    // written is only visible once complete. Clients see the connection end.
+    std::error_code ignored;
+    std::filesystem::remove(socket_path, ignored);
+    log("stopped by signal " + std::to_string(signal));
+    std::fflush(nullptr);
+    _exit(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"prlshimd: the prlshim service as a daemon, for local and remote SDK clients"};
+    Options o;
+    app.add_option("--home", o.home, "state root (default: $PRLSHIM_HOME, else ~/.local/share/prlshim)");
+    app.add_option("--listen", o.listen, "TLS address and port (default 127.0.0.1:64000)");
+    app.add_option("--users", o.users, "users file for password logins (default: HOME/users)");
+    app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
+    auto* add = app.add_option("--add-user", o.add_user, "set a user's password (read from standard input) and exit");
+    app.add_option("--del-user", o.del_user, "remove a user and exit")->excludes(add);
+    CLI11_PARSE(app, argc, argv);
+    try {
+        return run(o);
+    } catch (const std::exception& e) {
+        log(e.what());
+        return 1;
+    }
+}

@@ -8,6 +8,7 @@
 #include "core/server.h"
 #include "core/tasks.h"
 
+#include <cctype>
 #include <cstring>
 
 using namespace prl;
@@ -26,7 +27,25 @@ void check_session_uuid(PRL_CONST_STR previous) {
 
 std::string bounded_text(PRL_CONST_STR s, std::size_t max, const char* what) {
     std::string value = string_arg(s);
-    require(!value.empty() && value.size() <= max, PRL_ERR_INVALID_ARG, std::string("a ") + what + " of 1 to " + std::to_string(max) + " bytes");
+    if (value.empty() || value.size() > max)
+        fail(PRL_ERR_INVALID_ARG, std::string("a ") + what + " of 1 to " + std::to_string(max) + " bytes");
+    return value;
+}
+
+// A host or user name goes into messages and logs: no control characters.
+std::string printable_text(PRL_CONST_STR s, std::size_t max, const char* what) {
+    std::string value = bounded_text(s, max, what);
+    for (unsigned char c : value)
+        if (c < 0x20 || c == 0x7f) fail(PRL_ERR_INVALID_ARG, std::string("a ") + what + " with a control character");
+    return value;
+}
+
+// A DNS name or an IPv4/IPv6 literal, checked before any lookup is made.
+std::string host_name(PRL_CONST_STR s) {
+    std::string value = bounded_text(s, 255, "host name");
+    for (unsigned char c : value)
+        if (!std::isalnum(c) && c != '.' && c != '-' && c != ':' && c != '_')
+            fail(PRL_ERR_INVALID_ARG, "not a host name or address");
     return value;
 }
 
@@ -42,7 +61,7 @@ PRL_HANDLE login(PRL_HANDLE hServer, PRL_CONST_STR host, PRL_CONST_STR user, PRL
         auto self = server.share();
         if (is_local_host(host) && port == 0)
             return give_job(self->start_job(op, [self, flags](Job&) { return self->login_local(flags); }));
-        const std::string h = bounded_text(host, 255, "host name"), u = bounded_text(user, 256, "user name"),
+        const std::string h = host_name(host), u = printable_text(user, 256, "user name"),
                           p = bounded_text(password, 4096, "password");
         return give_job(self->start_job(op, [=](Job&) {
             return self->login_remote(h, static_cast<std::uint16_t>(port), u, p, timeout_ms, flags);

@@ -42,7 +42,9 @@ Addrinfo resolve(const std::string& host, std::uint16_t port, bool passive, std:
     const std::string service = std::to_string(port);
     const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
     if (rc != 0) {
-        error = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
+        // One text for every way a name fails to resolve: the resolver's own
+        // words differ between machines (no DNS server, NXDOMAIN, ...).
+        error = rc == EAI_SYSTEM ? std::strerror(errno) : "the host name is not known";
         return nullptr;
     }
     return Addrinfo(found);

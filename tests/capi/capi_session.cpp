@@ -92,13 +92,17 @@ TEST_CASE("calls on a server that is not logged in fail with the not-connected c
     }
 }
 
-TEST_CASE("another host cannot be reached without the daemon", "[session]") {
+TEST_CASE("a host where no daemon answers cannot be reached; this host without a port is the local service", "[session]") {
     prl::test::TestHome home;
     capi::Api api;
     Handle server;
     REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    Handle remote(PrlSrv_Login(server, "10.1.2.3", "user", "secret", nullptr, 0, 0, PSL_HIGH_SECURITY));
+    // Nothing listens on port 1 of this host: refused at once.
+    Handle remote(PrlSrv_Login(server, "127.0.0.1", "user", "secret", nullptr, 1, 5000, PSL_HIGH_SECURITY));
     REQUIRE_PRL(capi::wait_code(remote, 10000), PRL_ERR_CANT_CONNECT_TO_DISPATCHER);
+    // Not a host name at all: refused before any lookup.
+    Handle junk(PrlSrv_Login(server, "../etc/passwd", "user", "secret", nullptr, 0, 5000, PSL_HIGH_SECURITY));
+    REQUIRE_PRL(capi::wait_code(junk, 10000), PRL_ERR_INVALID_ARG);
     for (const char* host : {"localhost", "127.0.0.1", "::1", ""}) {
         Handle local(PrlSrv_LoginEx(server, host, "user", "secret", nullptr, 0, 0, PSL_HIGH_SECURITY, 0));
         REQUIRE_PRL_OK(capi::wait_code(local, 10000));

@@ -94,7 +94,7 @@ TEST_CASE("a local client goes through the daemon serving its state root", "[dae
     capi::Api api;
     DaemonProcess daemon(home.path());
     Handle server;
-    REQUIRE_PRL_OK(PrlSrv_CreateHandle(server.out()));
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
     run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
     make_vm(server, "through-the-socket");
     CHECK(vm_count(server) == 1);

@@ -655,18 +655,21 @@ std::vector<Case> cases() {
     const std::string lh = "127.0.0.1";
     for (const char* f : {"PrlSrv_Login", "PrlSrv_LoginEx"}) {
         const bool ex = std::string(f) == "PrlSrv_LoginEx";
-        auto login = [ex](const char* host, const char* user, const char* pw, const char* prev) {
+        // A login with a port goes to a prlshimd there (the canary listener
+        // here): a hostile host must not get that far. Credentials do go to
+        // a daemon: tests/daemon sends hostile ones to a real one; here they
+        // go with port 0, to this host's own service.
+        auto login = [ex](const char* host, const char* user, const char* pw, const char* prev, PRL_UINT32 port) {
             return with_server([&](PRL_HANDLE srv) {
-                return job(ex ? PrlSrv_LoginEx(srv, host, user, pw, prev, static_cast<PRL_UINT32>(C.port), 5000,
-                                               PSL_HIGH_SECURITY, 0)
-                              : PrlSrv_Login(srv, host, user, pw, prev, static_cast<PRL_UINT32>(C.port), 5000,
-                                             PSL_HIGH_SECURITY));
+                return job(ex ? PrlSrv_LoginEx(srv, host, user, pw, prev, port, 5000, PSL_HIGH_SECURITY, 0)
+                              : PrlSrv_Login(srv, host, user, pw, prev, port, 5000, PSL_HIGH_SECURITY));
             });
         };
-        add(f, "host", c_host, [login](const char* x) { return login(x, "u", "p", nullptr); });
-        add(f, "user", c_free, [login, lh](const char* x) { return login(lh.c_str(), x, "p", nullptr); });
-        add(f, "passwd", c_free, [login, lh](const char* x) { return login(lh.c_str(), "u", x, nullptr); });
-        add(f, "sPrevSessionUuid", c_id, [login, lh](const char* x) { return login(lh.c_str(), "u", "p", x); });
+        const auto port = static_cast<PRL_UINT32>(C.port);
+        add(f, "host", c_host, [login, port](const char* x) { return login(x, "u", "p", nullptr, port); });
+        add(f, "user", c_free, [login, lh](const char* x) { return login(lh.c_str(), x, "p", nullptr, 0); });
+        add(f, "passwd", c_free, [login, lh](const char* x) { return login(lh.c_str(), "u", x, nullptr, 0); });
+        add(f, "sPrevSessionUuid", c_id, [login, lh](const char* x) { return login(lh.c_str(), "u", "p", x, 0); });
     }
     add("PrlSrv_LoginLocal", "sPrevSessionUuid", c_id, [](const char* x) {
         return with_server([&](PRL_HANDLE srv) { return job(PrlSrv_LoginLocal(srv, x, 0, PSL_HIGH_SECURITY)); });

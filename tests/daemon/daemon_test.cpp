@@ -219,3 +219,36 @@ TEST_CASE("nothing but a login is served before one, and a hostile frame closes 
     run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
     CHECK(vm_count(server) == 0);
 }
+
+TEST_CASE("hostile user names and passwords reach a daemon and are only refused", "[daemon]") {
+    prl::test::TestHome client_home;
+    prl::test::TempDir daemon_home;
+    capi::Api api;
+    daemon_test::add_user(daemon_home.path(), "carol", "good password");
+    DaemonProcess daemon(daemon_home.path());
+    const std::string huge(1 << 20, 'A');
+    const std::string nul_truncated("ok\0../../etc/passwd", 19);
+    const char* hostile[] = {"../../../../etc/passwd", "/etc/shadow", "\xff\xfe\xc0\xaf-bad", "%s%s%s%n%x",
+                             "a\nb\rc\x01\x1b[2J", huge.c_str(), nul_truncated.c_str(), "carol' OR '1'='1"};
+    for (const char* value : hostile) {
+        Handle server;
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        const PRL_RESULT as_user = login(server, daemon.port(), value, "good password");
+        const PRL_RESULT as_password = login(server, daemon.port(), "carol", value);
+        INFO("value: " << std::string(value).substr(0, 40));
+        CHECK((as_user == PRL_ERR_AUTHENTICATION_FAILED || as_user == PRL_ERR_INVALID_ARG));
+        CHECK((as_password == PRL_ERR_AUTHENTICATION_FAILED || as_password == PRL_ERR_INVALID_ARG));
+    }
+    // The daemon still serves, and wrote nothing but its own files.
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    REQUIRE(login(server, daemon.port(), "carol", "good password") == PRL_ERR_SUCCESS);
+    for (const auto& entry : fs::directory_iterator(daemon_home.path())) {
+        const std::string name = entry.path().filename().string();
+        INFO(name);
+        CHECK((name == "users" || name == "tls" || name == "prlshimd.sock" || name == "prlshimd.lock" ||
+               name == "server-uuid" || name == "inventory.xml" || name == "inventory.lock" ||
+               name == "vms" || name == "cts" || name == "dispatcher.xml" || name == "network.xml" ||
+               name.rfind(".", 0) == 0));
+    }
+}

@@ -139,6 +139,7 @@ public:
     // the stream, as on the Unix socket: the framing above catches a stream
     // cut inside a frame, and between frames there is nothing to lose.
     std::size_t read_some(char* buffer, std::size_t max) override {
+        if (max == 0) return 0;
         const int want = static_cast<int>(std::min<std::size_t>(max, INT_MAX));
         for (;;) {
             int err;

@@ -224,6 +224,46 @@ TEST_CASE("tls: a client that never handshakes does not hold the server") {
     CHECK(took < 2s);
 }
 
+TEST_CASE("tls: a client that does not speak TLS is dropped") {
+    prl::test::TempDir tmp;
+    const TlsServer server(tmp.path() / "tls");
+    UniqueFd listener = listen_tcp("127.0.0.1", 0);
+    auto client = plain_channel(connect_tcp("127.0.0.1", local_port(listener.get()), 2s));
+    client->write_all("GET / HTTP/1.0\r\n\r\n");
+    UniqueFd accepted(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    REQUIRE(accepted);
+    CHECK(errc_of([&] { server.accept(std::move(accepted), 2s); }) == Errc::connection_lost);
+}
+
+TEST_CASE("tls: frames sent from two threads while a third reads") {
+    prl::test::TempDir tmp;
+    const TlsServer server(tmp.path() / "tls");
+    EchoServer echo;
+    echo.serve_one(server);
+    TrustPolicy trust;
+    trust.known_hosts = tmp.path() / "known_hosts";
+    FramedChannel framed(connect_to(echo, "127.0.0.1", trust));
+    constexpr int per_sender = 200;
+    const auto send = [&](char tag) {
+        for (int i = 0; i < per_sender; ++i) framed.send(FrameKind::data, std::string(1000 + i * 37, tag));
+    };
+    std::thread a(send, 'a'), b(send, 'b');
+    int count_a = 0, count_b = 0;
+    for (int i = 0; i < 2 * per_sender; ++i) {
+        auto frame = framed.receive();
+        REQUIRE(frame);
+        const char tag = frame->payload.front();
+        CHECK(frame->payload == std::string(frame->payload.size(), tag));
+        CHECK(frame->payload.size() == static_cast<std::size_t>(1000 + (tag == 'a' ? count_a++ : count_b++) * 37));
+    }
+    a.join();
+    b.join();
+    CHECK(count_a == per_sender);
+    CHECK(count_b == per_sender);
+    framed.shut_down();
+    echo.finish();
+}
+
 TEST_CASE("tls: shut_down from another thread ends a blocked read") {
     prl::test::TempDir tmp;
     const TlsServer server(tmp.path() / "tls");

@@ -37,7 +37,7 @@ Addrinfo resolve(const std::string& host, std::uint16_t port, bool passive, std:
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = passive ? AI_PASSIVE : AI_ADDRCONFIG;
+    hints.ai_flags = passive ? AI_PASSIVE : 0;  // every address is tried in turn
     addrinfo* found = nullptr;
     const std::string service = std::to_string(port);
     const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);

@@ -25,8 +25,9 @@ std::uint16_t local_port(int fd);
 // is left alone and is an error (io_error).
 platform::UniqueFd listen_unix(const std::filesystem::path& path);
 
-// A connected TCP socket (blocking, TCP_NODELAY). Refused, unreachable,
-// unresolvable or not answering within `timeout`: service::Error(cant_connect).
+// A connected TCP socket (blocking, TCP_NODELAY), trying each address of
+// `host` in turn, each for up to `timeout`. Refused, unreachable,
+// unresolvable or not answering: service::Error(cant_connect).
 platform::UniqueFd connect_tcp(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout);
 // A connected Unix socket; no daemon there: service::Error(cant_connect).
 platform::UniqueFd connect_unix(const std::filesystem::path& path);

@@ -89,9 +89,13 @@ bool wait_for(int fd, int ssl_error, int timeout_ms) {
 }
 
 [[noreturn]] void lost(int rc, int ssl_error, const std::string& what) {
-    if (ssl_error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
-        throw Error(Errc::connection_lost, what + ": " + (rc == 0 || errno == 0 ? "the peer closed the connection"
-                                                                                  : std::strerror(errno)));
+    // An end of stream where one is not expected (in the handshake, or under
+    // a write) has no OpenSSL error to tell.
+    if ((ssl_error == SSL_ERROR_SYSCALL || ssl_error == SSL_ERROR_ZERO_RETURN) && ERR_peek_error() == 0) {
+        const int err = errno;
+        const bool closed = rc == 0 || err == 0 || ssl_error == SSL_ERROR_ZERO_RETURN;
+        throw Error(Errc::connection_lost, what + ": " + (closed ? "the peer closed the connection" : std::strerror(err)));
+    }
     throw Error(Errc::connection_lost, openssl_error(what));
 }
 
@@ -139,6 +143,7 @@ public:
     // the stream, as on the Unix socket: the framing above catches a stream
     // cut inside a frame, and between frames there is nothing to lose.
     std::size_t read_some(char* buffer, std::size_t max) override {
+        if (max == 0) return 0;
         const int want = static_cast<int>(std::min<std::size_t>(max, INT_MAX));
         for (;;) {
             int err;

@@ -2,6 +2,8 @@
 #include "vm_locks.h"
 
 #include "error.h"
+#include "event_xml.h"
+#include "log.h"
 #include "info_objects.h"
 #include "result.h"
 #include "tasks.h"
@@ -51,7 +53,7 @@ std::string Server::session_uuid() const {
 ResultPtr Server::login_local(std::uint32_t flags) {
     if (auto daemon = remote::dial_local_daemon(service::StateRoot::resolve_path())) {
         const std::string session = daemon->session();
-        return open_session(remote::remote_service(std::move(daemon)), session, true, flags);
+        return open_session(remote::remote_service(daemon), session, true, flags, daemon);
     }
     auto service = service::local_service();
     const std::string session = service->new_session();
@@ -66,7 +68,7 @@ ResultPtr Server::login_remote(const std::string& host, std::uint16_t port, cons
     const auto timeout = std::chrono::milliseconds(timeout_ms ? timeout_ms : 30000);
     auto daemon = remote::dial_tls(host, port, user, password, trust, timeout);
     const std::string session = daemon->session();
-    return open_session(remote::remote_service(std::move(daemon)), session, false, flags);
+    return open_session(remote::remote_service(daemon), session, false, flags, daemon);
 }
 
 bool Server::connection_local() const {
@@ -75,11 +77,22 @@ bool Server::connection_local() const {
 }
 
 ResultPtr Server::open_session(std::shared_ptr<service::Service> service, std::string session, bool local,
-                               std::uint32_t flags) {
+                               std::uint32_t flags, std::shared_ptr<remote::Connection> daemon) {
+    if (daemon) {
+        std::weak_ptr<Server> self = std::static_pointer_cast<Server>(shared_from_this());
+        daemon->set_listeners(
+            [self](const std::string& xml) {
+                if (auto s = self.lock()) s->receive_published(xml);
+            },
+            [self](const std::string& why) {
+                if (auto s = self.lock()) s->connection_closed(why);
+            });
+    }
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!service_) ++g_open_sessions;
         service_ = service;
+        daemon_ = std::move(daemon);
         session_uuid_ = session;
         local_ = local;
         if (flags & PACF_NON_INTERACTIVE_MODE) non_interactive_ = true;
@@ -92,6 +105,7 @@ void Server::logoff() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
     service_.reset();
+    daemon_.reset();
     --g_open_sessions;
     VmLocks::instance().release_session(session_uuid_);  // a session's VM locks end with it
     session_uuid_.clear();
@@ -143,12 +157,44 @@ std::shared_ptr<Vm> Server::new_vm() {
     return std::make_shared<Vm>(std::static_pointer_cast<Server>(shared_from_this()));
 }
 
-void Server::emit(EventData data) {
+std::shared_ptr<Event> Server::post(EventData data) {
     std::shared_ptr<Vm> vm = std::dynamic_pointer_cast<Vm>(data.vm);
     data.server = shared_from_this();
     auto event = std::make_shared<Event>(std::move(data));
     EventBus::instance().post(handlers_, event);
     if (vm) EventBus::instance().post(vm->handlers(), event);
+    return event;
+}
+
+void Server::emit(EventData data) {
+    auto event = post(std::move(data));
+    std::shared_ptr<remote::Connection> daemon;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        daemon = daemon_;
+    }
+    if (!daemon) return;
+    try {
+        daemon->publish(xml::to_xml(*event));
+    } catch (const std::exception& e) {
+        log::error(std::string("an event could not be sent to prlshimd: ") + e.what());
+    }
+}
+
+void Server::receive_published(const std::string& event_xml) {
+    EventData data = xml::event_from_xml(event_xml);
+    if (data.issuer_type == PIE_VIRTUAL_MACHINE && !data.issuer_id.empty()) data.vm = existing_vm(data.issuer_id);
+    post(std::move(data));
+}
+
+// The daemon went away (or cut this session off): the product's event, once.
+void Server::connection_closed(const std::string& why) {
+    EventData data;
+    data.type = PET_DSP_EVT_DISP_CONNECTION_CLOSED;
+    data.issuer_type = PIE_DISPATCHER;
+    data.error_code = PRL_ERR_SERVER_GOES_DOWN;
+    data.error_text = why;
+    post(std::move(data));
 }
 
 }  // namespace prl

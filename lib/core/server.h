@@ -20,6 +20,9 @@
 #include <string>
 
 namespace prl {
+namespace remote {
+class Connection;
+}
 
 class Vm;
 
@@ -69,16 +72,24 @@ public:
     void adopt(const std::shared_ptr<Vm>& vm, const std::string& uuid);
 
     // Delivers an event to the server's handlers and, for an event about a
-    // VM, to that VM object's handlers too.
+    // VM, to that VM object's handlers too; in a session with a prlshimd,
+    // also to every other session of the daemon (docs/daemon.md).
     void emit(EventData data);
 
 private:
     std::shared_ptr<class Result> open_session(std::shared_ptr<service::Service> service, std::string session,
-                                               bool local, std::uint32_t flags);
+                                               bool local, std::uint32_t flags,
+                                               std::shared_ptr<remote::Connection> daemon = nullptr);
+    // Posts to this process's handlers only.
+    std::shared_ptr<class Event> post(EventData data);
+    // An event another session of the daemon published.
+    void receive_published(const std::string& event_xml);
+    void connection_closed(const std::string& why);
 
     const HandlerRegistryPtr handlers_;
     mutable std::mutex mutex_;
     std::shared_ptr<service::Service> service_;
+    std::shared_ptr<remote::Connection> daemon_;  // set in a session with a prlshimd
     std::string session_uuid_;
     bool local_ = true;
     bool non_interactive_ = false;

@@ -1,11 +1,16 @@
 #include "session.h"
 
 #include "dispatch.h"
+#include "outbox.h"
 #include "user_db.h"
 
 #include "remote/deadline.h"
 #include "remote/error_record.h"
 #include "remote/packet.h"
+
+#include "store/xml_doc.h"
+
+#include <libxml/tree.h>
 
 #include "store/error.h"
 
@@ -30,8 +35,12 @@ using remote::Record;
 using service::Errc;
 using service::Error;
 
+std::string packet(const std::string& id, const char* target, const std::string& data) {
+    return remote::packet_xml(Packet{id, remote::protocol_version, false, false, target, "prlshimd", data});
+}
+
 void send(FramedChannel& channel, const std::string& id, const char* target, const std::string& data) {
-    channel.send(FrameKind::control, remote::packet_xml(Packet{id, remote::protocol_version, false, false, target, "prlshimd", data}));
+    channel.send(FrameKind::control, packet(id, target, data));
 }
 
 // Sends, ignoring a client that is gone: its calls still finish.
@@ -103,26 +112,44 @@ private:
     std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
 };
 
-void run_call(FramedChannel& channel, Calls& calls, const SessionContext& context, Packet request,
+void run_call(Outbox& outbox, Calls& calls, const SessionContext& context, Packet request,
               std::shared_ptr<std::atomic<bool>> cancel) {
     backup::Progress progress;
     progress.cancel = cancel.get();
-    if (request.progress) {
-        progress.on_percent = [&channel, &request](unsigned percent) {
-            remote::Progress step;
-            step.op = "service." + Record::parse(request.data).op();
-            step.percent = percent;
-            send_quietly(channel, request.id, "progress", remote::progress_data(step));
-        };
-    }
+    std::string op;
     std::string answer;
     try {
-        answer = dispatch(*context.service, Record::parse(request.data), progress).xml();
+        const Record call = Record::parse(request.data);
+        op = call.op();
+        if (request.progress) {
+            progress.on_percent = [&outbox, &request, &op](unsigned percent) {
+                remote::Progress step;
+                step.op = "service." + op;
+                step.percent = percent;
+                outbox.send(packet(request.id, "progress", remote::progress_data(step)));
+            };
+        }
+        answer = dispatch(*context.service, call, progress).xml();
     } catch (...) {
         answer = remote::current_error_record().xml();
     }
-    send_quietly(channel, request.id, "reply", answer);
+    outbox.send(packet(request.id, "reply", answer));
     calls.finish(request.id);
+}
+
+// A client's event, checked before it goes to the others: the product's
+// event document, small, well-formed, no DTD.
+bool is_event_document(const std::string& text) {
+    try {
+        const service::xml::Doc doc = service::xml::parse(text, service::xml::Limits{1u << 20, 32}, "event");
+        return service::xml::is(xmlDocGetRootElement(doc.get()), "ParallelsEvent");
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::string error_answer(const char* code, const std::string& message) {
+    return Record("error").add("domain", "service").add("code", code).add("message", message).xml();
 }
 
 }  // namespace
@@ -153,33 +180,34 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         return;  // a broken or hostile stream before login: just close it
     }
 
+    Outbox outbox(channel, context.max_queued_events);
     Calls calls;
+    context.hub->join(&outbox);
     try {
         while (auto frame = channel.receive()) {
             if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");
             Packet request = remote::parse_packet(frame->payload);
             if (request.target == "cancel") {
                 calls.cancel(request.id);
-                continue;
+            } else if (request.target == "publish") {
+                if (is_event_document(request.data))
+                    context.hub->publish(&outbox, packet(request.id, "event", request.data));
+            } else if (request.target != "service") {
+                outbox.send(packet(request.id, "reply", error_answer("unimplemented", "no module '" + request.target + "'")));
+            } else {
+                auto cancel = std::make_shared<std::atomic<bool>>(false);
+                if (!calls.start(request.id, cancel, context.max_calls_in_flight)) {
+                    outbox.send(packet(request.id, "reply", error_answer("busy", "too many calls in flight, or a duplicate id")));
+                    continue;
+                }
+                std::thread(run_call, std::ref(outbox), std::ref(calls), std::cref(context), std::move(request), cancel)
+                    .detach();
             }
-            if (request.target != "service") {
-                send(channel, request.id, "reply",
-                     (Record("error").add("domain", "service").add("code", "unimplemented")
-                          .add("message", "no module '" + request.target + "'")).xml());
-                continue;
-            }
-            auto cancel = std::make_shared<std::atomic<bool>>(false);
-            if (!calls.start(request.id, cancel, context.max_calls_in_flight)) {
-                send(channel, request.id, "reply",
-                     (Record("error").add("domain", "service").add("code", "busy")
-                          .add("message", "too many calls in flight, or a duplicate id")).xml());
-                continue;
-            }
-            std::thread(run_call, std::ref(channel), std::ref(calls), std::cref(context), std::move(request), cancel).detach();
         }
     } catch (const std::exception&) {
         // A broken stream ends the session; its calls are cancelled below.
     }
+    context.hub->leave(&outbox);
     channel.shut_down();
     calls.cancel_all_and_wait();
 }

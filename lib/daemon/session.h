@@ -2,6 +2,7 @@
 // a thread of its own so a long one (a backup) does not hold up the others
 // and can be cancelled (docs/protocol.md, docs/daemon.md).
 #pragma once
+#include "event_hub.h"
 #include "login_throttle.h"
 
 #include "remote/channel.h"
@@ -26,6 +27,8 @@ struct SessionContext {
     std::shared_ptr<service::Service> service;
     std::filesystem::path users_file;  // --users; empty: no password logins
     LoginThrottle* throttle = nullptr;
+    EventHub* hub = nullptr;
+    std::size_t max_queued_events = 4096;  // per session; past it the client is disconnected
     std::chrono::milliseconds login_timeout{10000};  // an idle unauthenticated connection is dropped
     std::size_t max_calls_in_flight = 64;
 };

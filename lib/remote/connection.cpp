@@ -7,6 +7,7 @@
 #include "store/error.h"
 
 #include <chrono>
+#include <string_view>
 
 namespace prl::remote {
 namespace {
@@ -47,13 +48,19 @@ std::shared_ptr<Connection> Connection::start(std::unique_ptr<Channel> channel, 
     const Record answer = answer_of(answer_packet);
     c->session_ = answer.get("session");
     c->user_ = answer.get("user");
-    c->reader_ = std::thread([raw = c.get()] { raw->read_loop(); });
+    c->reader_ = std::thread([raw = c.get(), alive = c->alive_] { raw->read_loop(alive); });
     return c;
 }
 
 Connection::~Connection() {
+    {
+        std::lock_guard lock(mutex_);
+        on_event_ = nullptr;
+        on_closed_ = nullptr;  // closed on purpose: nobody is told
+    }
     channel_.shut_down();
-    // The last owner may be a progress listener running on the reader itself.
+    *alive_ = false;
+    // The last owner may be a listener running on the reader itself.
     if (reader_.get_id() == std::this_thread::get_id())
         reader_.detach();
     else if (reader_.joinable())
@@ -63,6 +70,34 @@ Connection::~Connection() {
 bool Connection::alive() const {
     std::lock_guard lock(mutex_);
     return !broken_;
+}
+
+void Connection::publish(const std::string& event_xml) {
+    std::string id;
+    {
+        std::lock_guard lock(mutex_);
+        if (broken_) return;
+        id = "e" + std::to_string(next_id_++);
+    }
+    // The document goes inside the packet's <data>: without its declaration.
+    std::string_view body = event_xml;
+    if (body.rfind("<?xml", 0) == 0) {
+        const auto end = body.find("?>");
+        body.remove_prefix(end == std::string_view::npos ? body.size() : end + 2);
+        while (!body.empty() && (body.front() == '\n' || body.front() == ' ')) body.remove_prefix(1);
+    }
+    try {
+        send_packet(channel_, Packet{id, protocol_version, false, false, "publish", {}, std::string(body)});
+    } catch (const std::exception&) {
+        // The reader sees the broken connection and tells the listeners.
+    }
+}
+
+void Connection::set_listeners(std::function<void(const std::string&)> on_event,
+                               std::function<void(const std::string&)> on_closed) {
+    std::lock_guard lock(mutex_);
+    on_event_ = std::move(on_event);
+    on_closed_ = std::move(on_closed);
 }
 
 std::string Connection::next_id() { return "c" + std::to_string(next_id_++); }
@@ -113,7 +148,7 @@ Record Connection::call(const Record& request, const CallOptions& options) {
     }
 }
 
-void Connection::read_loop() {
+void Connection::read_loop(std::shared_ptr<const std::atomic<bool>> alive) {
     try {
         for (;;) {
             const Packet p = receive_packet(channel_);
@@ -131,9 +166,30 @@ void Connection::read_loop() {
                     } catch (...) {
                         // A listener's failure is not the connection's.
                     }
+                    on_percent = nullptr;
+                    if (!*alive) return;
                 }
                 continue;
             }
+            if (p.target == "event") {
+                std::function<void(const std::string&)> on_event;
+                {
+                    std::lock_guard lock(mutex_);
+                    on_event = on_event_;
+                }
+                if (on_event) {
+                    try {
+                        on_event(p.data);
+                    } catch (...) {
+                        // An event that cannot be read is dropped, not the connection.
+                    }
+                    on_event = nullptr;
+                    if (!*alive) return;
+                }
+                continue;
+            }
+            if (p.target == "closing")
+                throw Error(Errc::connection_lost, "prlshimd closed the session: " + Record::parse(p.data).get("reason"));
             Record answer = Record::parse(p.data);
             if (answer.element() != "result" && answer.element() != "error")
                 throw Error(Errc::corrupt, "prlshimd answered with <" + answer.element() + ">");
@@ -144,14 +200,26 @@ void Connection::read_loop() {
             answered_.notify_all();
         }
     } catch (const std::exception& e) {
-        fail_all(e.what());
+        if (*alive) fail_all(e.what());
     }
 }
 
 void Connection::fail_all(const std::string& why) {
-    std::lock_guard lock(mutex_);
-    broken_ = "the connection to prlshimd ended: " + why;
-    answered_.notify_all();
+    std::function<void(const std::string&)> on_closed;
+    std::string text = "the connection to prlshimd ended: " + why;
+    {
+        std::lock_guard lock(mutex_);
+        broken_ = text;
+        on_closed = std::move(on_closed_);
+        on_closed_ = nullptr;
+        answered_.notify_all();
+    }
+    if (on_closed) {
+        try {
+            on_closed(text);
+        } catch (...) {
+        }
+    }
 }
 
 }  // namespace prl::remote

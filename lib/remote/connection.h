@@ -42,6 +42,14 @@ public:
     // connection throws service::Error(connection_lost).
     Record call(const Record& request, const CallOptions& options = {});
 
+    // Events: publish() sends one (the product's event XML) to the daemon,
+    // which passes it to every other session; each event another session
+    // published reaches `on_event`, on the reader thread, in order. When the
+    // connection breaks (not when it is closed here), `on_closed` gets why.
+    void publish(const std::string& event_xml);
+    void set_listeners(std::function<void(const std::string& event_xml)> on_event,
+                       std::function<void(const std::string& why)> on_closed);
+
     const std::string& session() const { return session_; }
     const std::string& user() const { return user_; }
     bool alive() const;
@@ -53,7 +61,7 @@ private:
     };
 
     explicit Connection(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
-    void read_loop();
+    void read_loop(std::shared_ptr<const std::atomic<bool>> alive);
     void fail_all(const std::string& why);
     std::string next_id();
 
@@ -64,6 +72,10 @@ private:
     std::map<std::string, Pending> pending_;
     std::optional<std::string> broken_;  // why the connection ended
     std::uint64_t next_id_ = 1;
+    std::function<void(const std::string&)> on_event_, on_closed_;
+    // False once destroyed: a listener may drop the last reference from the
+    // reader thread itself, which must then touch nothing more.
+    std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
     std::thread reader_;
 };
 

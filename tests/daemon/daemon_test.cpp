@@ -15,6 +15,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <chrono>
 
 using capi::Handle;
 using capi::run;
@@ -251,4 +255,62 @@ TEST_CASE("hostile user names and passwords reach a daemon and are only refused"
                name == "vms" || name == "cts" || name == "dispatcher.xml" || name == "network.xml" ||
                name.rfind(".", 0) == 0));
     }
+}
+
+namespace {
+
+// Counts events of chosen types that reach a handler.
+struct EventCounter {
+    std::atomic<int> added{0}, closed{0};
+    std::string last_issuer;
+    std::mutex mutex;
+    static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR data) {
+        auto* self = static_cast<EventCounter*>(data);
+        PRL_HANDLE_TYPE type;
+        PRL_EVENT_TYPE event;
+        if (PRL_SUCCEEDED(PrlHandle_GetType(h, &type)) && type == PHT_EVENT &&
+            PRL_SUCCEEDED(PrlEvent_GetType(h, &event))) {
+            if (event == PET_DSP_EVT_VM_ADDED) {
+                std::lock_guard lock(self->mutex);
+                self->last_issuer = capi::get_string(
+                    [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlEvent_GetIssuerId(h, b, l); });
+                ++self->added;
+            }
+            if (event == PET_DSP_EVT_DISP_CONNECTION_CLOSED) ++self->closed;
+        }
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    }
+};
+
+bool eventually(const std::function<bool()>& condition) {
+    for (int i = 0; i < 200 && !condition(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    return condition();
+}
+
+}  // namespace
+
+TEST_CASE("events reach every session of the daemon, and its end is an event too", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    DaemonProcess daemon(home.path());
+    Handle watcher, actor;
+    REQUIRE_PRL_OK(PrlSrv_Create(watcher.out()));
+    REQUIRE_PRL_OK(PrlSrv_Create(actor.out()));
+    run(PrlSrv_LoginLocal(watcher, nullptr, 0, PSL_HIGH_SECURITY));
+    run(PrlSrv_LoginLocal(actor, nullptr, 0, PSL_HIGH_SECURITY));
+    EventCounter counter;
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(watcher, &EventCounter::on_event, &counter));
+
+    // The watcher's own connection carries the actor's event.
+    Handle vm = make_vm(actor, "seen-by-others");
+    REQUIRE(eventually([&] { return counter.added.load() == 1; }));
+    {
+        std::lock_guard lock(counter.mutex);
+        CHECK(counter.last_issuer == vm_uuid(vm));
+    }
+
+    daemon.kill_hard();
+    CHECK(eventually([&] { return counter.closed.load() == 1; }));
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(watcher, &EventCounter::on_event, &counter));
 }

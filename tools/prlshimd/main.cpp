@@ -136,10 +136,12 @@ int run(const Options& o) {
     auto local = remote::listen_unix(socket_path);
 
     daemon::LoginThrottle throttle;
+    daemon::EventHub hub;
     daemon::SessionContext context;
     context.service = service::local_service();
     context.users_file = users_file;
     context.throttle = &throttle;
+    context.hub = &hub;
 
     std::printf("prlshimd: serving %s on %s:%u and %s, certificate %s\n", home.c_str(), address.c_str(),
                 static_cast<unsigned>(remote::local_port(tcp.get())), socket_path.c_str(), tls.fingerprint().c_str());

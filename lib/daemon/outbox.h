@@ -1,0 +1,51 @@
+// What a session sends, in order, from a thread of its own: answers,
+// progress and events are queued here and written by the session's sender,
+// so a client that reads slowly holds up only itself. Events are bounded:
+// a client that falls behind by more than `max_events` is told so and
+// disconnected (docs/daemon.md); answers are bounded by the calls in flight.
+#pragma once
+#include "remote/channel.h"
+#include "remote/deadline.h"
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace prl::daemon {
+
+class Outbox {
+public:
+    Outbox(remote::FramedChannel& channel, std::size_t max_events);
+    ~Outbox();  // writes what is queued (unless the channel broke), then stops
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
+
+    // A control packet that must reach the client (an answer, progress).
+    void send(std::string packet);
+    // An event; false when the client has fallen too far behind: the queue
+    // is then replaced by a notice, and the connection closes once it is written.
+    bool offer_event(std::string packet);
+    bool overflowed() const;
+
+private:
+    void run();
+
+    remote::FramedChannel& channel_;
+    const std::size_t max_events_;
+    mutable std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::pair<std::string, bool>> queue_;  // packet, is an event
+    std::size_t queued_events_ = 0;
+    // Started at an overflow: a client that does not even read the notice
+    // is cut off anyway.
+    std::optional<remote::ChannelDeadline> cut_off_;
+    bool stopping_ = false, overflowed_ = false;
+    std::thread sender_;  // last: started once the rest is ready
+};
+
+}  // namespace prl::daemon

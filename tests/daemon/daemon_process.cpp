@@ -39,10 +39,13 @@ int wait_for(pid_t pid) {
 
 }  // namespace
 
-DaemonProcess::DaemonProcess(const std::filesystem::path& home, const std::string& listen) {
+DaemonProcess::DaemonProcess(const std::filesystem::path& home, const std::string& listen,
+                             const std::vector<std::string>& options) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = spawn({"prlshimd", "--home", home.string(), "--listen", listen, "--foreground"}, -1, out[1]);
+    std::vector<std::string> args = {"prlshimd", "--home", home.string(), "--listen", listen, "--foreground"};
+    args.insert(args.end(), options.begin(), options.end());
+    pid_ = spawn(args, -1, out[1]);
     close(out[1]);
     // The banner comes once it listens: reading it is waiting for that.
     char c;

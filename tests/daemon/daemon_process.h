@@ -6,13 +6,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace daemon_test {
 
 class DaemonProcess {
 public:
     // `listen` defaults to 127.0.0.1 on a free port.
-    explicit DaemonProcess(const std::filesystem::path& home, const std::string& listen = "127.0.0.1:0");
+    explicit DaemonProcess(const std::filesystem::path& home, const std::string& listen = "127.0.0.1:0",
+                           const std::vector<std::string>& options = {});
     ~DaemonProcess();
     DaemonProcess(const DaemonProcess&) = delete;
     DaemonProcess& operator=(const DaemonProcess&) = delete;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -224,12 +225,36 @@ TEST_CASE("nothing but a login is served before one, and a hostile frame closes 
     CHECK(vm_count(server) == 0);
 }
 
+TEST_CASE("failed logins from one address are answered later and later", "[daemon]") {
+    prl::test::TestHome client_home;
+    prl::test::TempDir daemon_home;
+    capi::Api api;
+    daemon_test::add_user(daemon_home.path(), "dave", "right one");
+    DaemonProcess daemon(daemon_home.path(), "127.0.0.1:0", {"--login-backoff", "200"});
+    std::vector<double> seconds;
+    for (int i = 0; i < 3; ++i) {
+        Handle server;
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(login(server, daemon.port(), "dave", "wrong one") == PRL_ERR_AUTHENTICATION_FAILED);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    // 200 ms, 400 ms, 800 ms at least (plus the TLS handshake and the hash).
+    CHECK(seconds[0] >= 0.2);
+    CHECK(seconds[1] >= 0.4);
+    CHECK(seconds[2] >= 0.8);
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    CHECK(login(server, daemon.port(), "dave", "right one") == PRL_ERR_SUCCESS);
+}
+
 TEST_CASE("hostile user names and passwords reach a daemon and are only refused", "[daemon]") {
     prl::test::TestHome client_home;
     prl::test::TempDir daemon_home;
     capi::Api api;
     daemon_test::add_user(daemon_home.path(), "carol", "good password");
-    DaemonProcess daemon(daemon_home.path());
+    // Every login here fails on purpose: no back-off (the next test checks it).
+    DaemonProcess daemon(daemon_home.path(), "127.0.0.1:0", {"--login-backoff", "0"});
     const std::string huge(1 << 20, 'A');
     const std::string nul_truncated("ok\0../../etc/passwd", 19);
     const char* hostile[] = {"../../../../etc/passwd", "/etc/shadow", "\xff\xfe\xc0\xaf-bad", "%s%s%s%n%x",

@@ -35,7 +35,7 @@ test)
   export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
-  labels='^(unit|service|capi|c|backup|clients)$'  # the TSan tree has no capi tests (tests/CMakeLists.txt)
+  labels='^(unit|service|capi|c|backup|clients|daemon)$'  # the TSan tree has no capi tests (tests/CMakeLists.txt)
   ctest --test-dir "$dir" -L "$labels" -j "$(nproc)" --output-on-failure --timeout 600
   ;;
 *)

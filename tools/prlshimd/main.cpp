@@ -34,6 +34,7 @@ using namespace prl;
 struct Options {
     std::string home, listen = "127.0.0.1:64000", users;
     bool foreground = false;
+    unsigned login_backoff_ms = 250;
     std::string add_user, del_user;
 };
 
@@ -135,7 +136,7 @@ int run(const Options& o) {
     const auto socket_path = remote::daemon_socket(home);
     auto local = remote::listen_unix(socket_path);
 
-    daemon::LoginThrottle throttle;
+    daemon::LoginThrottle throttle{std::chrono::milliseconds(o.login_backoff_ms)};
     daemon::EventHub hub;
     daemon::SessionContext context;
     context.service = service::local_service();
@@ -181,6 +182,9 @@ int main(int argc, char** argv) {
     app.add_option("--listen", o.listen, "TLS address and port (default 127.0.0.1:64000)");
     app.add_option("--users", o.users, "users file for password logins (default: HOME/users)");
     app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
+    app.add_option("--login-backoff", o.login_backoff_ms,
+                   "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")
+        ->check(CLI::Range(0u, 60000u));
     auto* add = app.add_option("--add-user", o.add_user, "set a user's password (read from standard input) and exit");
     app.add_option("--del-user", o.del_user, "remove a user and exit")->excludes(add);
     CLI11_PARSE(app, argc, argv);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 namespace prl::daemon {
 namespace {
@@ -24,6 +25,8 @@ struct StaleDocument {};
 
 const std::map<std::string, Handler>& handlers() {
     static const std::map<std::string, Handler> table = {
+        // Does nothing: a client's keep-alive, and the measure of a round trip.
+        {"ping", [](Service&, const Record&, auto&, Record&) {}},
         {"host_facts", [](Service& s, const Record&, auto&, Record& a) { a.add("host", remote::encode(s.host_facts()).xml()); }},
         {"new_session", [](Service& s, const Record&, auto&, Record& a) { a.add("session", s.new_session()); }},
         {"list", [](Service& s, const Record& q, auto&, Record& a) {
@@ -117,6 +120,13 @@ const std::map<std::string, Handler>& handlers() {
 }
 
 }  // namespace
+
+bool runs_long(const std::string& op) {
+    static const std::set<std::string> long_ops = {
+        "create", "remove", "clone", "linked_clone", "move", "create_backup", "list_backups", "restore_backup",
+        "remove_backup", "create_snapshot", "switch_to_snapshot", "delete_snapshot"};
+    return long_ops.count(op) != 0;
+}
 
 Record dispatch(Service& service, const Record& call, const backup::Progress& progress) {
     if (call.element() != "call") throw Error(Errc::corrupt, "expected a <call>, got <" + call.element() + ">");

@@ -10,6 +10,10 @@ namespace prl::daemon {
 // Runs the call on `service` and returns its "result" record. Throws what
 // the method throws, and service::Error(unimplemented) for an unknown op,
 // service::Error(corrupt) for missing or malformed fields.
+// Whether an operation may take long (copies or reads whole disks, walks a
+// repository): the daemon runs those on a thread of their own.
+bool runs_long(const std::string& op);
+
 remote::Record dispatch(service::Service& service, const remote::Record& call, const backup::Progress& progress);
 
 }  // namespace prl::daemon

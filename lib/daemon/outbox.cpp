@@ -19,18 +19,32 @@ Outbox::~Outbox() {
 }
 
 void Outbox::send(std::string packet) {
-    {
-        std::lock_guard lock(mutex_);
-        if (overflowed_) return;  // the connection is closing
+    std::unique_lock lock(mutex_);
+    if (overflowed_ || broken_) return;  // the connection is closing
+    if (busy_ || !queue_.empty()) {
         queue_.emplace_back(std::move(packet), false);
+        ready_.notify_all();
+        return;
     }
-    ready_.notify_one();
+    // Nothing ahead of it: written now, saving the hand-over to the sender.
+    busy_ = true;
+    lock.unlock();
+    const bool written = write({std::move(packet)});
+    lock.lock();
+    busy_ = false;
+    if (!written) {
+        broken_ = true;
+        queue_.clear();
+        queued_events_ = 0;
+    }
+    ready_.notify_all();
 }
 
 bool Outbox::offer_event(std::string packet) {
+    bool accepted = true;
     {
         std::lock_guard lock(mutex_);
-        if (overflowed_) return false;
+        if (overflowed_ || broken_) return false;
         if (queued_events_ >= max_events_) {
             overflowed_ = true;
             queue_.clear();
@@ -41,13 +55,14 @@ bool Outbox::offer_event(std::string packet) {
                                 false);
             queued_events_ = 0;
             cut_off_.emplace(channel_, std::chrono::seconds(2));
+            accepted = false;
         } else {
             queue_.emplace_back(std::move(packet), true);
             ++queued_events_;
         }
     }
     ready_.notify_one();
-    return !overflowed();
+    return accepted;
 }
 
 bool Outbox::overflowed() const {
@@ -55,26 +70,44 @@ bool Outbox::overflowed() const {
     return overflowed_;
 }
 
+bool Outbox::write(const std::vector<std::string>& packets) noexcept {
+    try {
+        channel_.send_all(remote::FrameKind::control, packets);
+        return true;
+    } catch (...) {
+        channel_.shut_down();  // nothing more can be written: the session ends
+        return false;
+    }
+}
+
 void Outbox::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        ready_.wait(lock, [this] { return (stopping_ && !busy_) || (!busy_ && !queue_.empty()); });
         if (queue_.empty()) return;  // stopping, all written
-        auto [packet, is_event] = std::move(queue_.front());
-        queue_.pop_front();
-        if (is_event) --queued_events_;
-        const bool closing = overflowed_ && queue_.empty();
-        lock.unlock();
-        try {
-            channel_.send(remote::FrameKind::control, packet);
-        } catch (...) {
-            channel_.shut_down();  // the client is gone: nothing more can be written
-            lock.lock();
-            queue_.clear();
-            continue;
+        // Everything gathered, up to about 1 MiB, in one write.
+        std::vector<std::string> batch;
+        std::size_t bytes = 0;
+        while (!queue_.empty() && bytes < (1u << 20)) {
+            auto [packet, is_event] = std::move(queue_.front());
+            queue_.pop_front();
+            if (is_event) --queued_events_;
+            bytes += packet.size();
+            batch.push_back(std::move(packet));
         }
-        if (closing) channel_.shut_down();
+        const bool closing = overflowed_ && queue_.empty();
+        busy_ = true;
+        lock.unlock();
+        const bool written = write(batch);
+        if (written && closing) channel_.shut_down();
         lock.lock();
+        busy_ = false;
+        if (!written) {
+            broken_ = true;
+            queue_.clear();
+            queued_events_ = 0;
+        }
+        ready_.notify_all();
     }
 }
 

@@ -1,6 +1,8 @@
-// What a session sends, in order, from a thread of its own: answers,
-// progress and events are queued here and written by the session's sender,
-// so a client that reads slowly holds up only itself. Events are bounded:
+// What a session sends, in order: answers, progress and events. An answer
+// finding nothing queued is written at once by the thread that has it;
+// anything else waits in the queue for the session's sender thread, which
+// writes all that has gathered in one go. A client that reads slowly holds
+// up only its own session, never a publisher of events. Events are bounded:
 // a client that falls behind by more than `max_events` is told so and
 // disconnected (docs/daemon.md); answers are bounded by the calls in flight.
 #pragma once
@@ -34,6 +36,7 @@ public:
 
 private:
     void run();
+    bool write(const std::vector<std::string>& packets) noexcept;  // false: the channel broke
 
     remote::FramedChannel& channel_;
     const std::size_t max_events_;
@@ -45,6 +48,8 @@ private:
     // is cut off anyway.
     std::optional<remote::ChannelDeadline> cut_off_;
     bool stopping_ = false, overflowed_ = false;
+    bool busy_ = false;    // a thread is writing to the channel
+    bool broken_ = false;  // a write failed: the client is gone
     std::thread sender_;  // last: started once the rest is ready
 };
 

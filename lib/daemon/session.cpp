@@ -112,28 +112,31 @@ private:
     std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
 };
 
-void run_call(Outbox& outbox, Calls& calls, const SessionContext& context, Packet request,
-              std::shared_ptr<std::atomic<bool>> cancel) {
+// Runs one call and queues its answer (and its progress, when asked).
+void answer_call(Outbox& outbox, const SessionContext& context, const Packet& request, const remote::Record& call,
+                 const std::atomic<bool>* cancel) {
     backup::Progress progress;
-    progress.cancel = cancel.get();
-    std::string op;
+    progress.cancel = cancel;
+    if (request.progress) {
+        progress.on_percent = [&outbox, &request, &call](unsigned percent) {
+            remote::Progress step;
+            step.op = "service." + call.op();
+            step.percent = percent;
+            outbox.send(packet(request.id, "progress", remote::progress_data(step)));
+        };
+    }
     std::string answer;
     try {
-        const Record call = Record::parse(request.data);
-        op = call.op();
-        if (request.progress) {
-            progress.on_percent = [&outbox, &request, &op](unsigned percent) {
-                remote::Progress step;
-                step.op = "service." + op;
-                step.percent = percent;
-                outbox.send(packet(request.id, "progress", remote::progress_data(step)));
-            };
-        }
         answer = dispatch(*context.service, call, progress).xml();
     } catch (...) {
         answer = remote::current_error_record().xml();
     }
     outbox.send(packet(request.id, "reply", answer));
+}
+
+void run_call(Outbox& outbox, Calls& calls, const SessionContext& context, Packet request, remote::Record call,
+              std::shared_ptr<std::atomic<bool>> cancel) {
+    answer_call(outbox, context, request, call, cancel.get());
     calls.finish(request.id);
 }
 
@@ -195,12 +198,27 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
             } else if (request.target != "service") {
                 outbox.send(packet(request.id, "reply", error_answer("unimplemented", "no module '" + request.target + "'")));
             } else {
+                Record call;
+                try {
+                    call = Record::parse(request.data);
+                } catch (const std::exception&) {
+                    outbox.send(packet(request.id, "reply", remote::current_error_record().xml()));
+                    continue;
+                }
+                // A quick call runs here, saving a thread's start; a long
+                // one on its own thread, so this one still reads its cancel.
+                if (!runs_long(call.op())) {
+                    const std::atomic<bool> never{false};
+                    answer_call(outbox, context, request, call, &never);
+                    continue;
+                }
                 auto cancel = std::make_shared<std::atomic<bool>>(false);
                 if (!calls.start(request.id, cancel, context.max_calls_in_flight)) {
                     outbox.send(packet(request.id, "reply", error_answer("busy", "too many calls in flight, or a duplicate id")));
                     continue;
                 }
-                std::thread(run_call, std::ref(outbox), std::ref(calls), std::cref(context), std::move(request), cancel)
+                std::thread(run_call, std::ref(outbox), std::ref(calls), std::cref(context), std::move(request),
+                            std::move(call), cancel)
                     .detach();
             }
         }

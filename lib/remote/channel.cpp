@@ -58,6 +58,13 @@ void FramedChannel::send(FrameKind kind, std::string_view payload) {
     channel_->write_all(frame);
 }
 
+void FramedChannel::send_all(FrameKind kind, const std::vector<std::string>& payloads) {
+    std::string frames;
+    for (const auto& p : payloads) frames += encode_frame(kind, p);
+    std::lock_guard lock(send_mutex_);
+    channel_->write_all(frames);
+}
+
 std::optional<Frame> FramedChannel::receive() {
     char buffer[64 * 1024];
     for (;;) {

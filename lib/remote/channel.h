@@ -10,7 +10,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace prl::remote {
 
@@ -37,6 +39,8 @@ class FramedChannel {
 public:
     explicit FramedChannel(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
     void send(FrameKind kind, std::string_view payload);
+    // Several frames of one kind in one write (a sender catching up).
+    void send_all(FrameKind kind, const std::vector<std::string>& payloads);
     // The next whole frame; nullopt at the end of the stream. Throws
     // FrameError on a stream that breaks the framing.
     std::optional<Frame> receive();

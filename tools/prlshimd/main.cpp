@@ -14,6 +14,8 @@
 #include <CLI/CLI.hpp>
 
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <csignal>
 #include <cstdio>
@@ -98,6 +100,8 @@ void accept_tcp(int listener, const remote::TlsServer& tls, const daemon::Sessio
         socklen_t len = sizeof addr;
         platform::UniqueFd fd(accept4(listener, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC));
         if (!fd) continue;
+        const int on = 1;  // answers are small and wanted at once
+        setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         const std::string address = peer_address(addr);
         spawn(std::move(fd), [&tls, &context, address](platform::UniqueFd conn) {
             auto channel = tls.accept(std::move(conn), context.login_timeout);

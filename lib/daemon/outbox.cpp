@@ -27,17 +27,7 @@ void Outbox::send(std::string packet) {
         return;
     }
     // Nothing ahead of it: written now, saving the hand-over to the sender.
-    busy_ = true;
-    lock.unlock();
-    const bool written = write({std::move(packet)});
-    lock.lock();
-    busy_ = false;
-    if (!written) {
-        broken_ = true;
-        queue_.clear();
-        queued_events_ = 0;
-    }
-    ready_.notify_all();
+    write_unlocked(lock, {std::move(packet)}, false);
 }
 
 bool Outbox::offer_event(std::string packet) {
@@ -70,14 +60,25 @@ bool Outbox::overflowed() const {
     return overflowed_;
 }
 
-bool Outbox::write(const std::vector<std::string>& packets) noexcept {
+void Outbox::write_unlocked(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& packets,
+                            bool then_close) {
+    busy_ = true;
+    lock.unlock();
+    bool written = true;
     try {
         channel_.send_all(remote::FrameKind::control, packets);
-        return true;
     } catch (...) {
-        channel_.shut_down();  // nothing more can be written: the session ends
-        return false;
+        written = false;  // the client is gone
     }
+    if (!written || then_close) channel_.shut_down();
+    lock.lock();
+    busy_ = false;
+    if (!written) {
+        broken_ = true;
+        queue_.clear();
+        queued_events_ = 0;
+    }
+    ready_.notify_all();
 }
 
 void Outbox::run() {
@@ -95,19 +96,7 @@ void Outbox::run() {
             bytes += packet.size();
             batch.push_back(std::move(packet));
         }
-        const bool closing = overflowed_ && queue_.empty();
-        busy_ = true;
-        lock.unlock();
-        const bool written = write(batch);
-        if (written && closing) channel_.shut_down();
-        lock.lock();
-        busy_ = false;
-        if (!written) {
-            broken_ = true;
-            queue_.clear();
-            queued_events_ = 0;
-        }
-        ready_.notify_all();
+        write_unlocked(lock, batch, overflowed_ && queue_.empty());
     }
 }
 

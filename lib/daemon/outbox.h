@@ -36,7 +36,9 @@ public:
 
 private:
     void run();
-    bool write(const std::vector<std::string>& packets) noexcept;  // false: the channel broke
+    // Writes with the lock released (busy_ keeps others queueing meanwhile);
+    // a failed write, or `then_close`, shuts the channel down.
+    void write_unlocked(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& packets, bool then_close);
 
     remote::FramedChannel& channel_;
     const std::size_t max_events_;

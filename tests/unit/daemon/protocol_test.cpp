@@ -1,4 +1,5 @@
 // prlshimd's framing and control packets (docs/protocol.md).
+#include "errc_of.h"
 #include "remote/packet.h"
 #include "remote/wire.h"
 #include "store/error.h"
@@ -11,15 +12,7 @@ using prl::service::Error;
 
 namespace {
 
-Errc errc_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    FAIL("no error");
-    return Errc::io_error;
-}
+using daemon_test::errc_of;
 
 }  // namespace
 

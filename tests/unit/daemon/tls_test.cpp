@@ -1,5 +1,6 @@
 // lib/remote's sockets and TLS: the server's identity, trust on first use,
 // CA verification, timeouts and shutting a channel down from another thread.
+#include "errc_of.h"
 #include "remote/sockets.h"
 #include "remote/tls.h"
 #include "store/error.h"
@@ -28,15 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Errc errc_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    FAIL("no error");
-    return Errc::io_error;
-}
+using daemon_test::errc_of;
 
 mode_t mode_of(const fs::path& path) {
     struct stat st {};

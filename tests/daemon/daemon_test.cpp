@@ -406,3 +406,29 @@ TEST_CASE("a client that does not read its events is cut off, and the others get
     close(publisher);
     REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(watcher, &EventCounter::on_event, &counter));
 }
+
+TEST_CASE("connections that never log in are dropped, and a flood of them leaves others served", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    DaemonProcess daemon(home.path(), "127.0.0.1:0", {"--login-timeout", "1000"});
+    const fs::path socket_path = home.path() / "prlshimd.sock";
+
+    // 1,000 connections that say nothing (the daemon serves at most 4,096).
+    std::vector<int> flood;
+    for (int i = 0; i < 1000; ++i) flood.push_back(connect_socket(socket_path));
+
+    // Meanwhile a real client logs in and works.
+    const auto start = std::chrono::steady_clock::now();
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    make_vm(server, "served-during-a-flood");
+    CHECK(vm_count(server) == 1);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+
+    // Each silent connection is closed once its second to log in has passed.
+    for (int fd : flood) {
+        CHECK(read_to_end(fd).empty());
+        close(fd);
+    }
+}

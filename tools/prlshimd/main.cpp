@@ -22,11 +22,14 @@
 #include <cstdlib>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <thread>
 
 namespace {
@@ -37,6 +40,7 @@ struct Options {
     std::string home, listen = "127.0.0.1:64000", users;
     bool foreground = false;
     unsigned login_backoff_ms = 250;
+    unsigned login_timeout_ms = 10000;
     std::string add_user, del_user;
 };
 
@@ -71,6 +75,22 @@ int edit_users(const Options& o, const std::filesystem::path& file) {
     return 0;
 }
 
+// Out of descriptors, accept fails at once and would again and again: wait
+// for connections to end instead of spinning.
+void pause_if_out_of_descriptors() {
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// A daemon holds a descriptor per client: as many as the hard limit allows.
+void raise_descriptor_limit() {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+}
+
 std::string peer_address(const sockaddr_storage& addr) {
     char host[NI_MAXHOST] = "?";
     getnameinfo(reinterpret_cast<const sockaddr*>(&addr), sizeof addr, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
@@ -99,7 +119,10 @@ void accept_tcp(int listener, const remote::TlsServer& tls, const daemon::Sessio
         sockaddr_storage addr{};
         socklen_t len = sizeof addr;
         platform::UniqueFd fd(accept4(listener, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC));
-        if (!fd) continue;
+        if (!fd) {
+            pause_if_out_of_descriptors();
+            continue;
+        }
         const int on = 1;  // answers are small and wanted at once
         setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         const std::string address = peer_address(addr);
@@ -113,7 +136,10 @@ void accept_tcp(int listener, const remote::TlsServer& tls, const daemon::Sessio
 void accept_unix(int listener, const daemon::SessionContext& context) {
     for (;;) {
         platform::UniqueFd fd(accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
-        if (!fd) continue;
+        if (!fd) {
+            pause_if_out_of_descriptors();
+            continue;
+        }
         spawn(std::move(fd), [&context](platform::UniqueFd conn) {
             const uid_t uid = remote::peer_credentials(conn.get()).uid;
             daemon::serve(remote::plain_channel(std::move(conn)), daemon::Peer{"unix", uid}, context);
@@ -128,6 +154,7 @@ int run(const Options& o) {
     if (!o.add_user.empty() || !o.del_user.empty()) return edit_users(o, users_file);
 
     const auto [address, port] = remote::parse_listen_address(o.listen);
+    raise_descriptor_limit();
     std::filesystem::create_directories(home);
     // One daemon per state root: a second would take the socket from the first.
     auto instance = platform::FileLock::try_acquire(home / "prlshimd.lock", platform::FileLock::Mode::exclusive);
@@ -147,6 +174,7 @@ int run(const Options& o) {
     context.users_file = users_file;
     context.throttle = &throttle;
     context.hub = &hub;
+    context.login_timeout = std::chrono::milliseconds(o.login_timeout_ms);
 
     std::printf("prlshimd: serving %s on %s:%u and %s, certificate %s\n", home.c_str(), address.c_str(),
                 static_cast<unsigned>(remote::local_port(tcp.get())), socket_path.c_str(), tls.fingerprint().c_str());
@@ -189,6 +217,9 @@ int main(int argc, char** argv) {
     app.add_option("--login-backoff", o.login_backoff_ms,
                    "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")
         ->check(CLI::Range(0u, 60000u));
+    app.add_option("--login-timeout", o.login_timeout_ms,
+                   "milliseconds a connection has to finish TLS and log in before it is closed (default 10000)")
+        ->check(CLI::Range(100u, 600000u));
     auto* add = app.add_option("--add-user", o.add_user, "set a user's password (read from standard input) and exit");
     app.add_option("--del-user", o.del_user, "remove a user and exit")->excludes(add);
     CLI11_PARSE(app, argc, argv);

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <cstdio>
 #include <condition_variable>
 #include <map>
@@ -94,31 +96,28 @@ public:
     void finish(const std::string& id) {
         std::lock_guard lock(mutex_);
         running_.erase(id);
-        cv_.notify_all();
     }
     void cancel(const std::string& id) {
         std::lock_guard lock(mutex_);
         if (auto it = running_.find(id); it != running_.end()) *it->second = true;
     }
-    void cancel_all_and_wait() {
-        std::unique_lock lock(mutex_);
-        for (auto& [id, flag] : running_) *flag = true;
-        cv_.wait(lock, [this] { return running_.empty(); });
-    }
 
 private:
     std::mutex mutex_;
-    std::condition_variable cv_;
     std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
 };
 
-// Runs one call and queues its answer (and its progress, when asked).
-void answer_call(Outbox& outbox, const SessionContext& context, const Packet& request, const remote::Record& call,
-                 const std::atomic<bool>* cancel) {
+// Runs one call and queues its answer (and its progress, when asked);
+// returns the error record's text when it failed.
+std::optional<std::string> answer_call(Outbox& outbox, const SessionContext& context, const Packet& request,
+                                       const remote::Record& call, const std::atomic<bool>* cancel,
+                                       const std::function<void(unsigned)>& on_percent = nullptr) {
     backup::Progress progress;
     progress.cancel = cancel;
-    if (request.progress) {
-        progress.on_percent = [&outbox, &request, &call](unsigned percent) {
+    if (request.progress || on_percent) {
+        progress.on_percent = [&outbox, &request, &call, &on_percent](unsigned percent) {
+            if (on_percent) on_percent(percent);
+            if (!request.progress) return;
             remote::Progress step;
             step.op = "service." + call.op();
             step.percent = percent;
@@ -126,18 +125,47 @@ void answer_call(Outbox& outbox, const SessionContext& context, const Packet& re
         };
     }
     std::string answer;
+    std::optional<std::string> failure;
     try {
         answer = dispatch(*context.service, call, progress).xml();
     } catch (...) {
-        answer = remote::current_error_record().xml();
+        const Record error = remote::current_error_record();
+        failure = error.get("domain") + "/" + error.get("code") + ": " + error.get("message");
+        answer = error.xml();
     }
     outbox.send(packet(request.id, "reply", answer));
+    return failure;
 }
 
-void run_call(Outbox& outbox, Calls& calls, const SessionContext& context, Packet request, remote::Record call,
+// What a session's long calls share with it, and keep when it ends.
+struct SessionState {
+    SessionState(std::unique_ptr<remote::Channel> raw, std::size_t max_events)
+        : channel(std::move(raw)), outbox(channel, max_events) {}
+    FramedChannel channel;
+    Outbox outbox;  // after the channel it writes to
+    Calls calls;
+    std::string user;
+};
+
+// A long call: a task of the user's, run to its end even if the session goes.
+void run_task(std::shared_ptr<SessionState> s, const SessionContext& context, Packet request, Record call,
               std::shared_ptr<std::atomic<bool>> cancel) {
-    answer_call(outbox, context, request, call, cancel.get());
-    calls.finish(request.id);
+    const std::string task = context.tasks->start(call.op(), s->user);
+    const auto failure = answer_call(s->outbox, context, request, call, cancel.get(),
+                                     [&](unsigned percent) { context.tasks->progress(task, percent); });
+    context.tasks->finish(task, !failure, failure.value_or(""));
+    s->calls.finish(request.id);
+}
+
+// The user's tasks still running, for a login response.
+std::string running_tasks_answer(const SessionContext& context, const std::string& user) {
+    Record answer("result");
+    for (const TaskInfo& t : context.tasks->running(user)) {
+        Record task("task");
+        task.add("uuid", t.uuid).add("op", t.op).add_uint("percent", t.percent).add_int("created", t.created);
+        answer.add("task", task.xml());
+    }
+    return answer.xml();
 }
 
 // A client's event, checked before it goes to the others: the product's
@@ -158,7 +186,8 @@ std::string error_answer(const char* code, const std::string& message) {
 }  // namespace
 
 void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const SessionContext& context) {
-    FramedChannel channel(std::move(raw));
+    auto state = std::make_shared<SessionState>(std::move(raw), context.max_queued_events);
+    FramedChannel& channel = state->channel;
     try {
         std::optional<Frame> frame;
         {
@@ -169,10 +198,10 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         const Packet login = remote::parse_packet(frame->payload);
         try {
             if (login.target != "login") throw Error(Errc::access_denied, "log in first");
-            const std::string user = authenticate(Record::parse(login.data), peer, context);
+            state->user = authenticate(Record::parse(login.data), peer, context);
             context.throttle->succeeded(peer.address);
             Record ok("result");
-            ok.add("session", context.service->new_session()).add("user", user);
+            ok.add("session", context.service->new_session()).add("user", state->user);
             send(channel, login.id, "reply", ok.xml());
         } catch (const Error& e) {
             if (e.code() == Errc::auth_failed) std::this_thread::sleep_for(context.throttle->failed(peer.address));
@@ -183,15 +212,14 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         return;  // a broken or hostile stream before login: just close it
     }
 
-    Outbox outbox(channel, context.max_queued_events);
-    Calls calls;
+    Outbox& outbox = state->outbox;
     context.hub->join(&outbox);
     try {
         while (auto frame = channel.receive()) {
             if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");
             Packet request = remote::parse_packet(frame->payload);
             if (request.target == "cancel") {
-                calls.cancel(request.id);
+                state->calls.cancel(request.id);
             } else if (request.target == "publish") {
                 if (is_event_document(request.data))
                     context.hub->publish(&outbox, packet(request.id, "event", request.data));
@@ -205,6 +233,10 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                     outbox.send(packet(request.id, "reply", remote::current_error_record().xml()));
                     continue;
                 }
+                if (call.op() == "running_tasks") {
+                    outbox.send(packet(request.id, "reply", running_tasks_answer(context, state->user)));
+                    continue;
+                }
                 // A quick call runs here, saving a thread's start; a long
                 // one on its own thread, so this one still reads its cancel.
                 if (!runs_long(call.op())) {
@@ -213,21 +245,20 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                     continue;
                 }
                 auto cancel = std::make_shared<std::atomic<bool>>(false);
-                if (!calls.start(request.id, cancel, context.max_calls_in_flight)) {
+                if (!state->calls.start(request.id, cancel, context.max_calls_in_flight)) {
                     outbox.send(packet(request.id, "reply", error_answer("busy", "too many calls in flight, or a duplicate id")));
                     continue;
                 }
-                std::thread(run_call, std::ref(outbox), std::ref(calls), std::cref(context), std::move(request),
-                            std::move(call), cancel)
-                    .detach();
+                std::thread(run_task, state, std::cref(context), std::move(request), std::move(call), cancel).detach();
             }
         }
     } catch (const std::exception&) {
-        // A broken stream ends the session; its calls are cancelled below.
+        // A broken stream ends the session.
     }
+    // The user's tasks run on (each holds the session's state); their
+    // answers have nowhere to go once the channel is down.
     context.hub->leave(&outbox);
     channel.shut_down();
-    calls.cancel_all_and_wait();
 }
 
 }  // namespace prl::daemon

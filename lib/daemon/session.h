@@ -4,6 +4,7 @@
 #pragma once
 #include "event_hub.h"
 #include "login_throttle.h"
+#include "task_table.h"
 
 #include "remote/channel.h"
 #include "service/service.h"
@@ -28,13 +29,15 @@ struct SessionContext {
     std::filesystem::path users_file;  // --users; empty: no password logins
     LoginThrottle* throttle = nullptr;
     EventHub* hub = nullptr;
+    TaskTable* tasks = nullptr;
     std::size_t max_queued_events = 4096;  // per session; past it the client is disconnected
     std::chrono::milliseconds login_timeout{10000};  // an idle unauthenticated connection is dropped
     std::size_t max_calls_in_flight = 64;
 };
 
-// Serves the connection until the client leaves or breaks the protocol;
-// returns once every call it started has finished.
+// Serves the connection until the client leaves or breaks the protocol.
+// Its long calls are tasks of the user's: they run on to their end after
+// the session is gone (docs/daemon.md).
 void serve(std::unique_ptr<remote::Channel> channel, const Peer& peer, const SessionContext& context);
 
 }  // namespace prl::daemon

@@ -169,11 +169,13 @@ int run(const Options& o) {
 
     daemon::LoginThrottle throttle{std::chrono::milliseconds(o.login_backoff_ms)};
     daemon::EventHub hub;
+    daemon::TaskTable tasks;
     daemon::SessionContext context;
     context.service = service::local_service();
     context.users_file = users_file;
     context.throttle = &throttle;
     context.hub = &hub;
+    context.tasks = &tasks;
     context.login_timeout = std::chrono::milliseconds(o.login_timeout_ms);
 
     std::printf("prlshimd: serving %s on %s:%u and %s, certificate %s\n", home.c_str(), address.c_str(),

@@ -5,9 +5,8 @@
 #include "error_text.h"
 #include "xml_io.h"
 
+#include "backup/ids.h"
 #include "core/event_xml.h"
-
-#include <uuid/uuid.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -28,14 +27,6 @@ PRL_RESULT give_or_invalid(const ObjectPtr& object, PRL_HANDLE_PTR out) {
     }
     give(object, out);
     return PRL_ERR_SUCCESS;
-}
-
-std::string new_uuid() {
-    uuid_t u;
-    uuid_generate(u);
-    char text[37];
-    uuid_unparse_lower(u, text);
-    return std::string("{") + text + "}";
 }
 
 // The code's description with %1..%9 replaced by the event's
@@ -202,7 +193,7 @@ PRL_RESULT PrlEvent_CreateAnswerEvent(PRL_HANDLE hEvent, PRL_HANDLE_PTR phEvent,
         if (q.request_id.empty()) {
             // A question bound to no request gets one, so every answer to it
             // (and the question itself) names the same request.
-            q.request_id = new_uuid();
+            q.request_id = backup::new_uuid();
             question->replace(q);
         }
         // The answer as the original builds it: the question's issuer and

@@ -1,19 +1,8 @@
 #include "tasks.h"
 
-#include <uuid/uuid.h>
+#include "backup/ids.h"
 
 namespace prl {
-namespace {
-
-std::string new_task_uuid() {
-    uuid_t id;
-    uuid_generate_random(id);
-    char text[37];
-    uuid_unparse_lower(id, text);
-    return std::string("{") + text + "}";
-}
-
-}  // namespace
 
 TaskRegistry& TaskRegistry::instance() {
     static TaskRegistry* registry = new TaskRegistry;
@@ -21,7 +10,7 @@ TaskRegistry& TaskRegistry::instance() {
 }
 
 void TaskRegistry::add(const JobPtr& job, PRL_RUNNING_TASK_TYPE_ENUM type, std::string parameters) {
-    const std::string uuid = new_task_uuid();
+    const std::string uuid = backup::new_uuid();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         tasks_[uuid] = Task{job, std::make_shared<RunningTask>(uuid, type, std::move(parameters))};

@@ -1,19 +1,11 @@
 #include "task_table.h"
 
-#include <uuid/uuid.h>
+#include "backup/ids.h"
 
 #include <ctime>
 
 namespace prl::daemon {
 namespace {
-
-std::string new_uuid() {
-    uuid_t u;
-    uuid_generate_random(u);
-    char text[37];
-    uuid_unparse_lower(u, text);
-    return std::string("{") + text + "}";
-}
 
 // Finished tasks kept for a while, so a client that comes back can still learn
 // how they ended; past this many the oldest go.
@@ -23,7 +15,7 @@ constexpr std::size_t kMaxFinished = 1024;
 
 std::string TaskTable::start(const std::string& op, const std::string& owner) {
     TaskInfo t;
-    t.uuid = new_uuid();
+    t.uuid = backup::new_uuid();
     t.op = op;
     t.owner = owner;
     t.created = static_cast<std::int64_t>(std::time(nullptr));

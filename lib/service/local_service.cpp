@@ -2,6 +2,8 @@
 // owns locking and durability), plus the facts about this host.
 #include "service.h"
 
+#include "backup/ids.h"
+
 #include <mutex>
 #include <map>
 
@@ -9,18 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <uuid/uuid.h>
-
 namespace prl::service {
 namespace {
-
-std::string new_uuid() {
-    uuid_t id;
-    uuid_generate_random(id);
-    char text[37];
-    uuid_unparse_lower(id, text);
-    return std::string("{") + text + "}";
-}
 
 std::uint64_t seconds_now() { return static_cast<std::uint64_t>(::time(nullptr)); }
 
@@ -54,7 +46,7 @@ public:
         return f;
     }
 
-    std::string new_session() override { return new_uuid(); }
+    std::string new_session() override { return backup::new_uuid(); }
 
     std::vector<VmEntry> list(std::optional<VmType> type) const override { return inventory_.list(type); }
     std::optional<VmEntry> find(const std::string& key) const override { return inventory_.find(key); }

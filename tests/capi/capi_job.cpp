@@ -66,7 +66,7 @@ TEST_CASE("a job failed by the entry point's own checks: request not sent, cance
     REQUIRE_PRL(PrlJob_GetDataPtr(job, nullptr, &size), PRL_ERR_UNIMPLEMENTED);
 }
 
-TEST_CASE("a failed server call: Wait succeeds; the code and text come from GetRetCode and GetError", "[job]") {
+TEST_CASE("a failed server call: Wait succeeds, the code and text come from GetRetCode and GetError", "[job]") {
     capi::Api api;
     Handle server;
     REQUIRE_PRL_OK(PrlSrv_Create(server.out()));

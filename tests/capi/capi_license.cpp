@@ -38,7 +38,7 @@ TEST_CASE("licence: the host reports no valid licence and no key", "[license]") 
     REQUIRE_PRL(PrlLic_FromString(copy, "<not-an-event"), PRL_ERR_INVALID_ARG);
 }
 
-TEST_CASE("licence: installing a key is refused; bad arguments", "[license]") {
+TEST_CASE("licence: installing a key is refused, bad arguments", "[license]") {
     Session s;
     Handle update(PrlSrv_UpdateLicense(s.server, "KEY-1234", "user", "company"));
     REQUIRE(job_code(update) == PRL_ERR_OPERATION_FAILED);

@@ -119,7 +119,7 @@ TEST_CASE("perf stats: the server's event is the product's, with no counters", "
     CHECK(job_code(PrlSrv_SubscribeToPerfStats(capi::forged_handle(), nullptr)) == PRL_ERR_INVALID_ARG);
 }
 
-TEST_CASE("PrlVm_DropSuspendedState: a suspended VM is stopped; any other state refuses", "[perfstats][power]") {
+TEST_CASE("PrlVm_DropSuspendedState: a suspended VM is stopped, any other state refuses", "[perfstats][power]") {
     capi::Session s;
     Handle vm = registered_vm(s, "drop-vm");
     // Stopped: nothing to drop.

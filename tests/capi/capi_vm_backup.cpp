@@ -321,7 +321,7 @@ TEST_CASE("external backup: without PBMBF_CREATE_MAP no map can be made against 
     run(PrlVmBackup_Rollback(b2));
 }
 
-TEST_CASE("external backup: the VM must be registered; running is fine", "[capi][extbackup]") {
+TEST_CASE("external backup: the VM must be registered, running is fine", "[capi][extbackup]") {
     Fixture f;
     Handle other;
     REQUIRE_PRL_OK(PrlSrv_CreateVm(f.server, other.out()));

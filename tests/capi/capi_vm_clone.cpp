@@ -200,7 +200,7 @@ TEST_CASE("prlctl clone VM --name N: a registered VM with the same bytes, a new 
     REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(f.server, &Events::handler, &events));
 }
 
-TEST_CASE("prlctl clone --template: a template refuses to start; its clone is a normal VM", "[clone]") {
+TEST_CASE("prlctl clone --template: a template refuses to start, its clone is a normal VM", "[clone]") {
     Fixture f;
     Handle t = f.clone("t1", "", "", PCVF_CLONE_TO_TEMPLATE);
     REQUIRE(is_template(t));

@@ -26,7 +26,7 @@ std::string sys_name(PRL_HANDLE dev) {
 
 }  // namespace
 
-TEST_CASE("PrlVmDev_ToString gives <Hardware> with the device's element; FromString reads it", "[vm_dev_text]") {
+TEST_CASE("PrlVmDev_ToString gives <Hardware> with the device's element, FromString reads it", "[vm_dev_text]") {
     capi::NewVm v;
     Handle hdd = v.create(PDE_HARD_DISK);
     REQUIRE_PRL_OK(PrlVmDev_SetSysName(hdd, "/var/images/disk-a.hdd"));

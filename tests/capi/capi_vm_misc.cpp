@@ -63,7 +63,7 @@ TEST_CASE("PrlVm_GetQuestions: none pending", "[vm_misc]") {
     REQUIRE_PRL(PrlVm_GetQuestions(v.server, list.out()), PRL_ERR_INVALID_ARG);
 }
 
-TEST_CASE("PrlVm_GetToolsState: not installed without a guest; a recorded agent version says possibly", "[vm_misc]") {
+TEST_CASE("PrlVm_GetToolsState: not installed without a guest, a recorded agent version says possibly", "[vm_misc]") {
     capi::Session s;
     Handle vm;
     REQUIRE_PRL_OK(PrlSrv_CreateVm(s.server, vm.out()));

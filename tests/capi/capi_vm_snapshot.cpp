@@ -110,7 +110,7 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("a snapshot captures the disk and configuration; switching brings both back bit-exact", "[snapshot]") {
+TEST_CASE("a snapshot captures the disk and configuration, switching brings both back bit-exact", "[snapshot]") {
     Fixture f;
     CHECK(f.tree().find("<SavedStateItem") == std::string::npos);  // no snapshots: an empty document
 
@@ -143,7 +143,7 @@ TEST_CASE("a snapshot captures the disk and configuration; switching brings both
     CHECK(read_file(f.image) == before);
 }
 
-TEST_CASE("new snapshots nest under the current one; the tree follows switches", "[snapshot]") {
+TEST_CASE("new snapshots nest under the current one, the tree follows switches", "[snapshot]") {
     Fixture f;
     const std::string a = f.snapshot("a");
     const std::string b = f.snapshot("b");
@@ -161,7 +161,7 @@ TEST_CASE("new snapshots nest under the current one; the tree follows switches",
     CHECK(f.snapshot_dirs() == 3);
 }
 
-TEST_CASE("deleting a snapshot keeps its children; deleting with children removes the branch", "[snapshot]") {
+TEST_CASE("deleting a snapshot keeps its children, deleting with children removes the branch", "[snapshot]") {
     Fixture f;
     const std::string a = f.snapshot("a");
     f.scribble(1 << 20, 4096);
@@ -223,7 +223,7 @@ TEST_CASE("snapshot calls send the product's events", "[snapshot]") {
     PrlVm_UnregEventHandler(f.vm, Events::handler, &events);
 }
 
-TEST_CASE("a snapshot records the power state; switching restores it", "[snapshot]") {
+TEST_CASE("a snapshot records the power state, switching restores it", "[snapshot]") {
     Fixture f;
     f.run(PrlVm_Start(f.vm));
     const std::string running = f.snapshot("running");

@@ -67,7 +67,7 @@ std::string home_dir(PRL_HANDLE vm) {
 
 }  // namespace
 
-TEST_CASE("PrlVm_ValidateConfig: a default VM is valid; bad values give the product's codes as events", "[vm_validate]") {
+TEST_CASE("PrlVm_ValidateConfig: a default VM is valid, bad values give the product's codes as events", "[vm_validate]") {
     capi::DevSession s;
     Handle vm = s.new_vm("validate-me");
     s.reg(vm);

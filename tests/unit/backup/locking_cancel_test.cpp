@@ -23,7 +23,7 @@ std::vector<std::string> leftovers(const fs::path& repo) {
 }
 }  // namespace
 
-TEST_CASE("a second writer on the same VM gets locked; readers and other VMs proceed", "[backup][lock]") {
+TEST_CASE("a second writer on the same VM gets locked, readers and other VMs proceed", "[backup][lock]") {
     prl::test::TempDir tmp;
     const fs::path img = tmp.path() / "disk.img";
     make_image(img, 8 << 20, 21);

@@ -6,6 +6,7 @@
 #include "core/info_objects.h"
 #include "core/lists.h"
 #include "core/server.h"
+#include "core/daemon_tasks.h"
 #include "core/tasks.h"
 
 #include <cctype>
@@ -184,8 +185,18 @@ PRL_HANDLE PrlSrv_AttachToLostTask(PRL_HANDLE hServer, PRL_CONST_STR sTaskId) {
         auto server = handle_cast<Server>(hServer);
         require(sTaskId != nullptr);
         server->service();
+        // A task id is a UUID: a longer string names no task (and is not sent).
+        require(std::strlen(sTaskId) <= 64, PRL_ERR_TASK_NOT_FOUND, "no task has that id");
+        if (auto daemon = server->daemon()) {
+            // The daemon's task: it may have been started by a process now gone.
+            auto self = server.share();
+            return give_job(self->start_job(PJOC_SRV_ATTACH_TO_LOST_TASK,
+                                            [self, daemon, uuid = std::string(sTaskId)](Job& job) {
+                                                return follow_daemon_task(*self, *daemon, uuid, job);
+                                            }));
+        }
         JobPtr task = TaskRegistry::instance().find(sTaskId);
-        require(task != nullptr, PRL_ERR_INVALID_ARG, "no running task has that id");
+        require(task != nullptr, PRL_ERR_TASK_NOT_FOUND, "no running task has that id");
         // A job of its own that ends as the task does, with its outcome.
         auto follower = std::make_shared<Job>(PJOC_SRV_ATTACH_TO_LOST_TASK);
         std::weak_ptr<Job> weak = follower;

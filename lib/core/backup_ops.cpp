@@ -10,7 +10,6 @@
 #include <PrlCommandsFlags.h>
 
 namespace prl::backup_ops {
-namespace {
 
 EventData vm_event(Server& server, PRL_EVENT_TYPE type, const std::string& vm_uuid) {
     EventData d;
@@ -22,7 +21,6 @@ EventData vm_event(Server& server, PRL_EVENT_TYPE type, const std::string& vm_uu
     return d;
 }
 
-// Job progress and one progress event per percent.
 backup::Progress progress_of(Server& server, Job& job, PRL_EVENT_TYPE event_type, const std::string& vm_uuid) {
     backup::Progress p;
     p.cancel = &job.cancel_flag();
@@ -34,6 +32,8 @@ backup::Progress progress_of(Server& server, Job& job, PRL_EVENT_TYPE event_type
     };
     return p;
 }
+
+namespace {
 
 // Runs `body`, emitting PET_DSP_EVT_BACKUP_CANCELLED if it was cancelled.
 template <class Body>

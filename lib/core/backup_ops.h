@@ -14,6 +14,11 @@
 
 namespace prl::backup_ops {
 
+// An event issued by the VM, with its vm_uuid parameter.
+EventData vm_event(Server& server, PRL_EVENT_TYPE type, const std::string& vm_uuid);
+// Job progress and one `event_type` event per percent.
+backup::Progress progress_of(Server& server, Job& job, PRL_EVENT_TYPE event_type, const std::string& vm_uuid);
+
 ResultPtr create(Server& server, const service::BackupRequest& request, Job& job);
 // sUuid, flags as PrlSrv_GetBackupTree takes them (validated by the caller).
 ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const std::string& directory);

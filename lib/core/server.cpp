@@ -6,6 +6,7 @@
 #include "log.h"
 #include "info_objects.h"
 #include "result.h"
+#include "daemon_tasks.h"
 #include "tasks.h"
 #include "vm.h"
 
@@ -24,22 +25,6 @@ namespace prl {
 namespace {
 std::atomic<std::size_t> g_open_sessions{0};
 
-PRL_RUNNING_TASK_TYPE_ENUM task_type_of(const std::string& op) {
-    if (op == "restore_backup") return RTT_RUNNING_TASK_RESTORE_VM;
-    if (op == "clone" || op == "linked_clone") return RTT_RUNNING_TASK_CLONE_VM;
-    if (op == "create") return RTT_RUNNING_TASK_CREATE_VM;
-    if (op == "remove") return RTT_RUNNING_TASK_DELETE_VM;
-    return RTT_RUNNING_TASK_UNKNOWN;  // as the embedded service reports a backup
-}
-
-std::vector<ObjectPtr> daemon_tasks(remote::Connection& daemon) {
-    std::vector<ObjectPtr> tasks;
-    for (const auto& text : daemon.call(remote::Record("call", "running_tasks")).all("task")) {
-        const remote::Record t = remote::Record::parse(text);
-        tasks.push_back(std::make_shared<RunningTask>(t.get("uuid"), task_type_of(t.get("op")), "op=" + t.get("op")));
-    }
-    return tasks;
-}
 }  // namespace
 
 Server::~Server() {
@@ -55,6 +40,11 @@ std::shared_ptr<service::Service> Server::service() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!service_) fail(PRL_ERR_NOT_CONNECTED_TO_DISPATCHER, "the server handle is not logged in");
     return service_;
+}
+
+std::shared_ptr<remote::Connection> Server::daemon() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return daemon_;
 }
 
 bool Server::connected() const {
@@ -116,7 +106,7 @@ ResultPtr Server::open_session(std::shared_ptr<service::Service> service, std::s
     }
     // With a daemon, the user's tasks are the daemon's: they outlive the
     // sessions (and processes) that started them.
-    std::vector<ObjectPtr> tasks = daemon ? daemon_tasks(*daemon) : TaskRegistry::instance().running();
+    std::vector<ObjectPtr> tasks = daemon ? daemon_running_tasks(*daemon) : TaskRegistry::instance().running();
     auto response = std::make_shared<LoginResponse>(session, service->host_facts(), std::move(tasks));
     return std::make_shared<Result>(std::vector<Result::Param>{response});
 }

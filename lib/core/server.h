@@ -45,6 +45,8 @@ public:
     std::shared_ptr<class Result> login_remote(const std::string& host, std::uint16_t port, const std::string& user,
                                                const std::string& password, std::uint32_t timeout_ms,
                                                std::uint32_t flags);
+    // The session's prlshimd connection; null with the embedded service.
+    std::shared_ptr<remote::Connection> daemon() const;
     // False for a session with a daemon over the network (PrlSrv_IsConnected).
     bool connection_local() const;
     void logoff();  // PRL_ERR_NOT_CONNECTED_TO_DISPATCHER when not logged in

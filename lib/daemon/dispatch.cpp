@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace prl::daemon {
@@ -126,6 +127,19 @@ bool runs_long(const std::string& op) {
         "create", "remove", "clone", "linked_clone", "move", "create_backup", "list_backups", "restore_backup",
         "remove_backup", "create_snapshot", "switch_to_snapshot", "delete_snapshot"};
     return long_ops.count(op) != 0;
+}
+
+std::string task_subject(const Record& call) noexcept {
+    try {
+        std::optional<std::string> vm = call.find("uuid");
+        if (!vm) vm = call.find("vm_uuid");
+        if (!vm) {
+            if (const auto request = call.find("request")) vm = parse(*request).find("vm_uuid");
+        }
+        return vm ? "vm " + *vm : std::string();
+    } catch (...) {
+        return {};
+    }
 }
 
 Record dispatch(Service& service, const Record& call, const backup::Progress& progress) {

@@ -14,6 +14,10 @@ namespace prl::daemon {
 // repository): the daemon runs those on a thread of their own.
 bool runs_long(const std::string& op);
 
+// What a long call acts on, for its task's description: "vm {uuid}" when it
+// names a VM, else empty. Never throws on a malformed call.
+std::string task_subject(const remote::Record& call) noexcept;
+
 remote::Record dispatch(service::Service& service, const remote::Record& call, const backup::Progress& progress);
 
 }  // namespace prl::daemon

@@ -107,11 +107,15 @@ private:
     std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
 };
 
-// Runs one call and queues its answer (and its progress, when asked);
-// returns the error record's text when it failed.
-std::optional<std::string> answer_call(Outbox& outbox, const SessionContext& context, const Packet& request,
-                                       const remote::Record& call, const std::atomic<bool>* cancel,
-                                       const std::function<void(unsigned)>& on_percent = nullptr) {
+// How a call ended: its answer, and the error record if it failed.
+struct CallOutcome {
+    std::string answer;
+    std::optional<Record> error;
+};
+
+// Runs one call, sending its progress when asked (and telling `on_percent`).
+CallOutcome run_call(Outbox& outbox, const SessionContext& context, const Packet& request, const remote::Record& call,
+                     const std::atomic<bool>* cancel, const std::function<void(unsigned)>& on_percent = nullptr) {
     backup::Progress progress;
     progress.cancel = cancel;
     if (request.progress || on_percent) {
@@ -124,17 +128,14 @@ std::optional<std::string> answer_call(Outbox& outbox, const SessionContext& con
             outbox.send(packet(request.id, "progress", remote::progress_data(step)));
         };
     }
-    std::string answer;
-    std::optional<std::string> failure;
+    CallOutcome outcome;
     try {
-        answer = dispatch(*context.service, call, progress).xml();
+        outcome.answer = dispatch(*context.service, call, progress).xml();
     } catch (...) {
-        const Record error = remote::current_error_record();
-        failure = error.get("domain") + "/" + error.get("code") + ": " + error.get("message");
-        answer = error.xml();
+        outcome.error = remote::current_error_record();
+        outcome.answer = outcome.error->xml();
     }
-    outbox.send(packet(request.id, "reply", answer));
-    return failure;
+    return outcome;
 }
 
 // What a session's long calls share with it, and keep when it ends.
@@ -147,25 +148,90 @@ struct SessionState {
     std::string user;
 };
 
-// A long call: a task of the user's, run to its end even if the session goes.
+// A long call: a task of the user's, run to its end even if the session
+// goes. The task is marked ended before its answer leaves, so a client that
+// has the answer never finds it still running.
 void run_task(std::shared_ptr<SessionState> s, const SessionContext& context, Packet request, Record call,
               std::shared_ptr<std::atomic<bool>> cancel) {
-    const std::string task = context.tasks->start(call.op(), s->user);
-    const auto failure = answer_call(s->outbox, context, request, call, cancel.get(),
-                                     [&](unsigned percent) { context.tasks->progress(task, percent); });
-    context.tasks->finish(task, !failure, failure.value_or(""));
+    const std::string task = context.tasks->start(call.op(), task_subject(call), s->user, cancel);
+    const CallOutcome outcome = run_call(s->outbox, context, request, call, cancel.get(), [&](unsigned percent) {
+        context.tasks->progress(task, percent, request.log);
+    });
+    if (outcome.error) {
+        const Record& e = *outcome.error;
+        context.tasks->fail(task, e.get("domain") + "/" + e.get("code"), e.get("message"));
+    } else {
+        context.tasks->succeed(task, outcome.answer);
+    }
+    s->outbox.send(packet(request.id, "reply", outcome.answer));
     s->calls.finish(request.id);
+}
+
+// A task as a record: what the login response and task_info carry.
+Record task_record(const TaskRecord& t) {
+    Record r("task");
+    r.add("uuid", t.uuid).add("op", t.name).add("description", t.description).add("status", status_name(t.status));
+    r.add_uint("percent", t.progress).add_int("created", t.created).add_int("finished", t.finished);
+    r.add("error_code", t.error_code).add("error_text", t.error_text);
+    return r;
 }
 
 // The user's tasks still running, for a login response.
 std::string running_tasks_answer(const SessionContext& context, const std::string& user) {
     Record answer("result");
-    for (const TaskInfo& t : context.tasks->running(user)) {
-        Record task("task");
-        task.add("uuid", t.uuid).add("op", t.op).add_uint("percent", t.percent).add_int("created", t.created);
-        answer.add("task", task.xml());
-    }
+    for (const TaskRecord& t : context.tasks->running(user)) answer.add("task", task_record(t).xml());
     return answer.xml();
+}
+
+TaskRecord users_task(const SessionContext& context, const Record& call, const std::string& user) {
+    const std::string uuid = call.get("uuid");
+    auto task = context.tasks->find(uuid, user);
+    if (!task) throw Error(Errc::task_not_found, "no task " + uuid + " of " + user + "'s, running or in the history");
+    return *task;
+}
+
+// task_info: one of the user's tasks, running or ended.
+std::string task_info_answer(const SessionContext& context, const Record& call, const std::string& user) {
+    try {
+        return Record("result").add("task", task_record(users_task(context, call, user)).xml()).xml();
+    } catch (...) {
+        return remote::current_error_record().xml();
+    }
+}
+
+// attach_task: follows one of the user's tasks to its end (its progress when
+// asked), then answers as the task's own caller was answered; a cancel of
+// this call cancels the task (PrlJob_Cancel from any session of the owner).
+void follow_task(std::shared_ptr<SessionState> s, const SessionContext& context, Packet request, Record call,
+                 std::shared_ptr<std::atomic<bool>> stop) {
+    std::string answer;
+    try {
+        const TaskRecord task = users_task(context, call, s->user);
+        std::function<void(unsigned)> on_percent;
+        if (request.progress) {
+            on_percent = [&](unsigned percent) {
+                remote::Progress step;
+                step.op = "service." + task.name;
+                step.percent = percent;
+                s->outbox.send(packet(request.id, "progress", remote::progress_data(step)));
+            };
+        }
+        const auto ended = context.tasks->follow(task.uuid, s->user, on_percent, stop.get());
+        if (!ended) throw Error(Errc::task_not_found, "the task " + task.uuid + " is gone from the history");
+        if (ended->status == TaskStatus::success) {
+            answer = ended->result;
+        } else {
+            const auto slash = ended->error_code.find('/');
+            Record error("error");
+            error.add("domain", ended->error_code.substr(0, slash));
+            error.add("code", slash == std::string::npos ? "" : ended->error_code.substr(slash + 1));
+            answer = error.add("message", ended->error_text).xml();
+        }
+    } catch (...) {
+        answer = remote::current_error_record().xml();
+    }
+    s->outbox.send(packet(request.id, "reply", answer));
+    s->calls.finish(request.id);
 }
 
 // A client's event, checked before it goes to the others: the product's
@@ -237,11 +303,16 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                     outbox.send(packet(request.id, "reply", running_tasks_answer(context, state->user)));
                     continue;
                 }
+                if (call.op() == "task_info") {
+                    outbox.send(packet(request.id, "reply", task_info_answer(context, call, state->user)));
+                    continue;
+                }
                 // A quick call runs here, saving a thread's start; a long
                 // one on its own thread, so this one still reads its cancel.
-                if (!runs_long(call.op())) {
+                const bool attach = call.op() == "attach_task";
+                if (!attach && !runs_long(call.op())) {
                     const std::atomic<bool> never{false};
-                    answer_call(outbox, context, request, call, &never);
+                    outbox.send(packet(request.id, "reply", run_call(outbox, context, request, call, &never).answer));
                     continue;
                 }
                 auto cancel = std::make_shared<std::atomic<bool>>(false);
@@ -249,7 +320,9 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                     outbox.send(packet(request.id, "reply", error_answer("busy", "too many calls in flight, or a duplicate id")));
                     continue;
                 }
-                std::thread(run_task, state, std::cref(context), std::move(request), std::move(call), cancel).detach();
+                std::thread(attach ? follow_task : run_task, state, std::cref(context), std::move(request), std::move(call),
+                            cancel)
+                    .detach();
             }
         }
     } catch (const std::exception&) {

@@ -7,9 +7,15 @@
 #include "store/error.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <string_view>
 
 namespace prl::remote {
+
+bool CallOptions::log_progress_asked() {
+    const char* v = std::getenv("PRLSHIM_LOG_PROGRESS");
+    return v && std::string(v) == "1";
+}
 namespace {
 
 using service::Errc;
@@ -110,7 +116,7 @@ Record Connection::call(const Record& request, const CallOptions& options) {
         id = next_id();
         pending_[id].on_percent = options.on_percent;
     }
-    Packet p{id, protocol_version, static_cast<bool>(options.on_percent), false, "service", {}, request.xml()};
+    Packet p{id, protocol_version, static_cast<bool>(options.on_percent), options.log, "service", {}, request.xml()};
     try {
         send_packet(channel_, p);
     } catch (...) {

@@ -24,6 +24,12 @@ struct CallOptions {
     std::function<void(unsigned percent)> on_percent;
     // When it becomes true, the daemon is asked to cancel the call.
     const std::atomic<bool>* cancel = nullptr;
+    // log="on": the daemon records each progress step of the call's task in
+    // its history (docs/daemon.md). Set for every call when the client's
+    // environment has PRLSHIM_LOG_PROGRESS=1.
+    bool log = log_progress_asked();
+
+    static bool log_progress_asked();
 };
 
 class Connection {

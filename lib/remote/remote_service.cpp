@@ -142,7 +142,10 @@ public:
 private:
     Record call(const Record& q) const { return c_->call(q); }
     Record call(const Record& q, const backup::Progress& progress) const {
-        return c_->call(q, CallOptions{progress.on_percent, progress.cancel});
+        CallOptions options;
+        options.on_percent = progress.on_percent;
+        options.cancel = progress.cancel;
+        return c_->call(q, options);
     }
     static VmEntry entry(const Record& a) { return decode_vm_entry(Record::parse(a.get("vm"))); }
 

@@ -92,7 +92,7 @@ TEST_CASE("calls on a server that is not logged in fail with the not-connected c
     }
 }
 
-TEST_CASE("a host where no daemon answers cannot be reached; this host without a port is the local service", "[session]") {
+TEST_CASE("a host where no daemon answers cannot be reached, this host without a port is the local service", "[session]") {
     prl::test::TestHome home;
     capi::Api api;
     Handle server;
@@ -150,19 +150,21 @@ TEST_CASE("questions, answers and server config on a live session", "[session]")
     REQUIRE_PRL(capi::wait_code(bad_answer, 10000), PRL_ERR_INVALID_ARG);
 }
 
-TEST_CASE("running tasks: none after a quiet login; unknown task ids are refused", "[session]") {
+TEST_CASE("running tasks: none after a quiet login, unknown task ids are refused", "[session]") {
     LoggedIn s;
     PRL_UINT32 count = 99;
     REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(s.response, &count));
     Handle task;
     REQUIRE_PRL(PrlLoginResponse_GetRunningTaskByIndex(s.response, count, task.out()), PRL_ERR_INVALID_ARG);
     Handle attach(PrlSrv_AttachToLostTask(s.server, "{00000000-0000-0000-0000-000000000000}"));
-    REQUIRE_PRL(capi::wait_code(attach, 10000), PRL_ERR_INVALID_ARG);
+    REQUIRE_PRL(capi::wait_code(attach, 10000), PRL_ERR_TASK_NOT_FOUND);
+    Handle long_id(PrlSrv_AttachToLostTask(s.server, std::string(100000, 'x').c_str()));
+    REQUIRE_PRL(capi::wait_code(long_id, 10000), PRL_ERR_TASK_NOT_FOUND);
     Handle null_id(PrlSrv_AttachToLostTask(s.server, nullptr));
     REQUIRE_PRL(capi::wait_code(null_id, 10000), PRL_ERR_INVALID_ARG);
 }
 
-TEST_CASE("a login response does not list the login itself; long operations are tasks", "[session]") {
+TEST_CASE("a login response does not list the login itself, long operations are tasks", "[session]") {
     LoggedIn s;
     PRL_UINT32 count = 99;
     REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(s.response, &count));

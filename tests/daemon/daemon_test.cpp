@@ -3,6 +3,7 @@
 // a user of the daemon's, and what the daemon refuses (docs/daemon.md).
 #include "capi.h"
 #include "daemon_process.h"
+#include "helpers.h"
 
 #include "test_home.h"
 
@@ -29,6 +30,7 @@ extern char** environ;
 using capi::Handle;
 using capi::run;
 using daemon_test::DaemonProcess;
+using namespace daemon_test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -38,32 +40,6 @@ std::string slurp(const fs::path& p) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string vm_uuid(PRL_HANDLE vm) {
-    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm, b, l); });
-}
-
-// Registers a VM with one disk (8 MiB unless told) through `server`.
-Handle make_vm(PRL_HANDLE server, const char* name, PRL_UINT32 disk_mib = 8) {
-    Handle result = run(PrlSrv_GetSrvConfig(server));
-    Handle srv_cfg, vm, disk;
-    REQUIRE_PRL_OK(PrlResult_GetParam(result, srv_cfg.out()));
-    REQUIRE_PRL_OK(PrlSrv_CreateVm(server, vm.out()));
-    REQUIRE_PRL_OK(PrlVmCfg_SetDefaultConfig(vm, srv_cfg, PVS_GUEST_VER_LIN_OTHER, PRL_FALSE));
-    REQUIRE_PRL_OK(PrlVmCfg_SetName(vm, name));
-    REQUIRE_PRL_OK(PrlVmCfg_CreateVmDev(vm, PDE_HARD_DISK, disk.out()));
-    REQUIRE_PRL_OK(PrlVmDevHd_SetDiskSize(disk, disk_mib));
-    REQUIRE_PRL_OK(PrlVmDev_SetImagePath(disk, "disk0.hdd"));
-    run(PrlVm_Reg(vm, "", PRL_TRUE));
-    return vm;
-}
-
-std::size_t vm_count(PRL_HANDLE server) {
-    Handle result = run(PrlSrv_GetVmList(server));
-    PRL_UINT32 n = 0;
-    REQUIRE_PRL_OK(PrlResult_GetParamsCount(result, &n));
-    return n;
 }
 
 PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password) {
@@ -281,6 +257,7 @@ TEST_CASE("hostile user names and passwords reach a daemon and are only refused"
         const std::string name = entry.path().filename().string();
         INFO(name);
         CHECK((name == "users" || name == "tls" || name == "prlshimd.sock" || name == "prlshimd.lock" ||
+               name.rfind("tasks.db", 0) == 0 ||
                name == "server-uuid" || name == "inventory.xml" || name == "inventory.lock" ||
                name == "vms" || name == "cts" || name == "dispatcher.xml" || name == "network.xml" ||
                name.rfind(".", 0) == 0));
@@ -312,11 +289,6 @@ struct EventCounter {
         return PRL_ERR_SUCCESS;
     }
 };
-
-bool eventually(const std::function<bool()>& condition) {
-    for (int i = 0; i < 800 && !condition(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    return condition();
-}
 
 }  // namespace
 
@@ -436,83 +408,4 @@ TEST_CASE("connections that never log in are dropped, and a flood of them leaves
         CHECK(read_to_end(fd).empty());
         close(fd);
     }
-}
-
-namespace {
-
-std::size_t running_tasks() {
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    Handle result = run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
-    Handle response;
-    REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
-    PRL_UINT32 n = 0;
-    REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(response, &n));
-    return n;
-}
-
-// Fills the VM's first disk with `mib` MiB of bytes that do not compress.
-void fill_disk(PRL_HANDLE vm, std::size_t mib) {
-    Handle disk;
-    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, disk.out()));
-    const std::string image = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(disk, b, l); });
-    std::ofstream out(image, std::ios::binary | std::ios::trunc);
-    std::uint64_t x = 0x9e3779b97f4a7c15ull;
-    std::vector<std::uint64_t> block(1 << 17);  // 1 MiB
-    for (std::size_t m = 0; m < mib; ++m) {
-        for (auto& w : block) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            w = x;
-        }
-        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(block.size() * 8));
-    }
-    REQUIRE(out.good());
-}
-
-}  // namespace
-
-TEST_CASE("a backup goes on when the client that started it is killed, and later logins see it running", "[daemon]") {
-    prl::test::TestHome home;
-    capi::Api api;
-    DaemonProcess daemon(home.path());
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
-    Handle vm = make_vm(server, "outlives-its-client", 384);
-    fill_disk(vm, 384);
-    const std::string uuid = vm_uuid(vm);
-
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::string program = BACKUP_CLIENT_PATH;
-    char* argv[] = {program.data(), const_cast<char*>(uuid.c_str()), nullptr};
-    pid_t client = -1;
-    REQUIRE(posix_spawn(&client, BACKUP_CLIENT_PATH, &actions, nullptr, argv, environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    char started[8] = {};
-    REQUIRE(read(out[0], started, 7) == 7);  // "started": the call is on its way
-    close(out[0]);
-
-    // The task is the daemon's: a new session lists it while it runs...
-    REQUIRE(eventually([] { return running_tasks() == 1; }));
-    // ...and it survives the death of the process that started it.
-    kill(client, SIGKILL);
-    int status = 0;
-    waitpid(client, &status, 0);
-    const auto killed = std::chrono::steady_clock::now();
-    CHECK(running_tasks() == 1);  // still going after its client died
-    REQUIRE(eventually([] { return running_tasks() == 0; }));
-    INFO("finished " << std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count()
-                     << " s after the client was killed");
-    Handle tree_result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
-    const std::string tree = capi::get_string(
-        [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree_result, b, l); });
-    CHECK(tree.find(uuid) != std::string::npos);
-    CHECK(tree.find("killed midway") != std::string::npos);
 }

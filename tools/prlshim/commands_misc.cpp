@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "output.h"
+#include "task_history_view.h"
 
 #include <atomic>
 #include <cstdio>
@@ -166,10 +167,16 @@ void add_misc_commands(CLI::App& app, Registry& r) {
         r.emplace_back(sub, [o](Session& s) { return events(s, *o); });
     }
     {
-        auto json = std::make_shared<bool>(false);
-        auto* sub = app.add_subcommand("tasks", "List the running tasks of this session's user");
-        sub->add_flag("-j,--json", *json, "JSON output (docs/cli-json.md)");
-        r.emplace_back(sub, [json](Session& s) { return tasks(s, *json); });
+        auto o = std::make_shared<HistoryOptions>();
+        auto history = std::make_shared<bool>(false);
+        auto* sub = app.add_subcommand("tasks", "List the running tasks of this session's user, or prlshimd's task history");
+        sub->add_flag("-j,--json", o->json, "JSON output (docs/cli-json.md)");
+        sub->add_flag("--history", *history, "prlshimd's history of this state root: every task, newest first");
+        sub->add_option("--limit", o->limit, "With --history: at most this many tasks (default 50)")->check(CLI::Range(1u, 1000000u));
+        sub->add_option("--steps", o->steps_of, "The progress steps a task logged (log=\"on\", PRLSHIM_LOG_PROGRESS=1)");
+        r.emplace_back(sub, [o, history](Session& s) {
+            return *history || !o->steps_of.empty() ? show_task_history(*o) : tasks(s, o->json);
+        });
     }
 }
 

@@ -6,6 +6,7 @@
 #include "daemon/user_db.h"
 
 #include "platform/file_lock.h"
+#include "daemon/task_history.h"
 #include "remote/dial.h"
 #include "remote/sockets.h"
 #include "remote/tls.h"
@@ -147,6 +148,9 @@ void accept_unix(int listener, const daemon::SessionContext& context) {
     }
 }
 
+constexpr const char* kCutShort = "prlshimd stopped before the task ended";
+constexpr std::size_t kHistoryKept = 10000;  // ended tasks
+
 int run(const Options& o) {
     if (!o.home.empty()) ::setenv("PRLSHIM_HOME", o.home.c_str(), 1);
     const std::filesystem::path home = service::StateRoot::resolve_path();
@@ -169,7 +173,12 @@ int run(const Options& o) {
 
     daemon::LoginThrottle throttle{std::chrono::milliseconds(o.login_backoff_ms)};
     daemon::EventHub hub;
-    daemon::TaskTable tasks;
+    // Tasks the last run left running died with it: they failed, and say so.
+    const auto history = daemon::TaskHistory::open(daemon::task_history_file(home), true);
+    if (const std::size_t cut = history->fail_unfinished("service/connection_lost", kCutShort, daemon::now_ms()))
+        log(std::to_string(cut) + " task(s) were cut short when prlshimd last stopped; they are marked failed");
+    history->trim(kHistoryKept);
+    daemon::TaskTable tasks(history.get());
     daemon::SessionContext context;
     context.service = service::local_service();
     context.users_file = users_file;

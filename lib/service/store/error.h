@@ -48,7 +48,9 @@ namespace prl::service {
     /* prlshimd: the session may not do that */                                                        \
     X(access_denied, PRL_ERR_ACCESS_DENIED)                                                            \
     /* prlshimd: the daemon does not serve that operation */                                           \
-    X(unimplemented, PRL_ERR_UNIMPLEMENTED)
+    X(unimplemented, PRL_ERR_UNIMPLEMENTED)                                                            \
+    /* prlshimd: the user has no task with that UUID, running or in the history */                     \
+    X(task_not_found, PRL_ERR_TASK_NOT_FOUND)
 
 enum class Errc {
 #define PRLSHIM_ERRC_ENUM(code, result) code,

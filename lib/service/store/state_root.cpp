@@ -4,15 +4,10 @@
 #include "file_ops.h"
 #include "uuid_text.h"
 
-#include <cstdlib>
+#include "platform/state_root_path.h"
 
 namespace prl::service {
 namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::string(v) : std::string();
-}
 
 std::string load_or_create_server_uuid(const fs::path& file) {
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -33,17 +28,9 @@ std::string load_or_create_server_uuid(const fs::path& file) {
 }  // namespace
 
 fs::path StateRoot::resolve_path() {
-    if (std::string home = env("PRLSHIM_HOME"); !home.empty()) {
-        std::error_code ec;
-        fs::path abs = fs::absolute(home, ec);
-        if (ec) throw Error(Errc::invalid_argument, "PRLSHIM_HOME: " + ec.message());
-        return abs.lexically_normal();
-    }
-    if (std::string xdg = env("XDG_DATA_HOME"); !xdg.empty() && fs::path(xdg).is_absolute())
-        return (fs::path(xdg) / "prlshim").lexically_normal();
-    std::string home = env("HOME");
-    if (home.empty()) throw Error(Errc::invalid_argument, "no PRLSHIM_HOME, XDG_DATA_HOME or HOME set");
-    return (fs::path(home) / ".local" / "share" / "prlshim").lexically_normal();
+    std::string why;
+    if (auto path = platform::state_root_path(why)) return *path;
+    throw Error(Errc::invalid_argument, why);
 }
 
 StateRoot StateRoot::open() { return StateRoot(resolve_path()); }

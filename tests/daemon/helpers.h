@@ -1,0 +1,23 @@
+// Helpers the daemon's tests share: VMs made through a client of the daemon,
+// its running tasks, waiting for a condition.
+#pragma once
+#include "capi.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace daemon_test {
+
+std::string vm_uuid(PRL_HANDLE vm);
+// Registers a VM with one disk (8 MiB unless told) through `server`.
+capi::Handle make_vm(PRL_HANDLE server, const char* name, PRL_UINT32 disk_mib = 8);
+std::size_t vm_count(PRL_HANDLE server);
+// Fills the VM's first disk with `mib` MiB of bytes that do not compress.
+void fill_disk(PRL_HANDLE vm, std::size_t mib);
+// The running tasks a new local login is told of.
+std::size_t running_tasks();
+// Polls `condition` for up to 20 s.
+bool eventually(const std::function<bool()>& condition);
+
+}  // namespace daemon_test

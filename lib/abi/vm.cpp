@@ -2,6 +2,7 @@
 #include "boundary.h"
 #include "vm_job.h"
 
+#include "core/access_rights.h"
 #include "core/server.h"
 #include "core/info_objects.h"
 #include "core/lists.h"
@@ -84,6 +85,15 @@ PRL_HANDLE PrlVm_Commit(PRL_HANDLE hVm) {
 }
 
 PRL_HANDLE PrlVm_CommitEx(PRL_HANDLE hVm, PRL_UINT32) { return PrlVm_Commit(hVm); }
+
+PRL_HANDLE PrlVm_UpdateSecurity(PRL_HANDLE hVm, PRL_HANDLE hAccessRights) {
+    return async(PJOC_VM_UPDATE_SECURITY, [&] {
+        VmPtr vm = handle_cast<Vm>(hVm).share();
+        const long long sharing = handle_cast<AccessRights>(hAccessRights)->facts().access_for_others;
+        return give_job(vm->server()->start_job(
+            PJOC_VM_UPDATE_SECURITY, [vm, sharing](Job&) { return vm_ops::update_security(vm, sharing); }));
+    });
+}
 
 PRL_HANDLE PrlVm_Start(PRL_HANDLE hVm) { return power(hVm, PJOC_VM_START, PowerCommand::start); }
 PRL_HANDLE PrlVm_StartEx(PRL_HANDLE hVm, PRL_UINT32, PRL_UINT32) {

@@ -13,6 +13,7 @@
 #include "core/info_objects.h"
 #include "core/server.h"
 #include "core/vm.h"
+#include "remote/connection.h"
 
 #include "service/store/error.h"
 #include "service/store/uuid_text.h"
@@ -70,7 +71,10 @@ PRL_RESULT string_of(PRL_HANDLE hVmCfg, PRL_STR buf, PRL_UINT32_PTR len,
 }
 
 AclFacts acl_of(const Vm& vm) {
-    return vm.read([](const service::VmConfig& c) { return acl_from_security(c.extra.find("Security")); });
+    // In a session with prlshimd, "me" is the user who logged in.
+    const auto daemon = vm.server() ? vm.server()->daemon() : nullptr;
+    const std::string me = daemon ? daemon->user() : current_user_name();
+    return vm.read([&me](const service::VmConfig& c) { return acl_from_security(c.extra.find("Security"), me); });
 }
 
 }  // namespace

@@ -56,9 +56,8 @@ std::string current_user_name() {
     return std::to_string(uid);
 }
 
-AclFacts acl_from_security(const service::XmlTree* security) {
+AclFacts acl_from_security(const service::XmlTree* security, const std::string& me) {
     AclFacts f;
-    const std::string me = current_user_name();
     auto owner = security ? security->text_at("Owner") : std::nullopt;
     f.owner = owner && !owner->empty() ? *owner : me;
     f.is_owner = f.owner == me;

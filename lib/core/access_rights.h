@@ -25,11 +25,11 @@ struct AclFacts {
 // The user the embedded service runs as (every VM of the state root is theirs).
 std::string current_user_name();
 
-// The facts of a config.pvs <Security> element as the embedded service
-// answers: the file's owner if it names one, else the current user; commands
-// the element lists, else all of them for the owner and, for another user,
-// those the VM's sharing level gives.
-AclFacts acl_from_security(const service::XmlTree* security);
+// The facts of a config.pvs <Security> element for the session's user `me`:
+// the file's owner if it names one, else `me`; commands the element lists,
+// else all of them for the owner and, for another user, those the VM's
+// sharing level gives.
+AclFacts acl_from_security(const service::XmlTree* security, const std::string& me);
 
 class AccessRights : public Object {
 public:

@@ -68,7 +68,7 @@ public:
 
 class VmInfo : public Object {
 public:
-    explicit VmInfo(service::VmState vm_state, AclFacts acl_facts = acl_from_security(nullptr))
+    explicit VmInfo(service::VmState vm_state, AclFacts acl_facts = acl_from_security(nullptr, current_user_name()))
         : Object(PHT_VM_INFO), state(vm_state), acl(std::move(acl_facts)) {}
     static bool accepts(PRL_HANDLE_TYPE t) noexcept { return t == PHT_VM_INFO; }
     const service::VmState state;

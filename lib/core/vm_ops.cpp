@@ -133,6 +133,19 @@ ResultPtr commit(const VmPtr& vm) {
     return nullptr;
 }
 
+ResultPtr update_security(const VmPtr& vm, long long access_for_others) {
+    if (access_for_others < PAO_VM_NOT_SHARED || access_for_others > PAO_VM_SHARED_ON_FULL_ACCESS)
+        fail(PRL_ERR_INVALID_ARG, "access for others must be one of PAO_VM_NOT_SHARED .. PAO_VM_SHARED_ON_FULL_ACCESS");
+    const std::string uuid = registered_uuid(*vm);
+    auto svc = vm->server()->service();
+    service::VmRecord stored = svc->config(uuid);
+    stored.config.extra.set_text_at("Security/AccessForOthers", std::to_string(access_for_others));
+    svc->update_config(uuid, stored.config, stored.entry.revision);
+    vm->load(svc->config(uuid));
+    announce_config_changed(vm, uuid);
+    return nullptr;
+}
+
 void announce_config_changed(const VmPtr& vm, const std::string& uuid) {
     vm->server()->emit(vm_event(PET_DSP_EVT_VM_CONFIG_CHANGED, vm, uuid));
 }

@@ -1,7 +1,9 @@
 #include "session.h"
 
+#include "authorized_service.h"
 #include "dispatch.h"
 #include "outbox.h"
+#include "pam_login.h"
 #include "user_db.h"
 
 #include "remote/deadline.h"
@@ -71,15 +73,23 @@ std::string authenticate(const Record& login, const Peer& peer, const SessionCon
         return user_name(*peer.uid);
     }
     const std::string user = login.get("user"), password = login.get("password");
-    if (context.users_file.empty()) throw Error(Errc::auth_failed, "this prlshimd has no users (prlshimd --add-user)");
-    // Read at every login, so users added or removed apply at once.
-    bool verified = false;
+    if (context.users_file.empty() && context.pam_service.empty())
+        throw Error(Errc::auth_failed, "this prlshimd has no users (prlshimd --add-user, --pam)");
+    // The users file first (read at every login, so users added or removed
+    // apply at once); a name it does not hold is a system account's (--pam).
+    bool verified = false, in_file = false;
     try {
-        verified = UserDb::load(context.users_file).verify(user, password);
+        if (!context.users_file.empty()) {
+            const UserDb users = UserDb::load(context.users_file);
+            in_file = users.contains(user);
+            verified = users.verify(user, password);
+        }
     } catch (const std::exception& e) {
         // Told to the administrator, not to a client who may be guessing.
         std::fprintf(stderr, "prlshimd: the users file %s: %s\n", context.users_file.c_str(), e.what());
     }
+    if (!verified && !in_file && !context.pam_service.empty())
+        verified = pam_verify(context.pam_service, user, password, peer.address);
     if (!verified) throw Error(Errc::auth_failed, "wrong user name or password");
     return user;
 }
@@ -114,7 +124,7 @@ struct CallOutcome {
 };
 
 // Runs one call, sending its progress when asked (and telling `on_percent`).
-CallOutcome run_call(Outbox& outbox, const SessionContext& context, const Packet& request, const remote::Record& call,
+CallOutcome run_call(Outbox& outbox, service::Service& service, const Packet& request, const remote::Record& call,
                      const std::atomic<bool>* cancel, const std::function<void(unsigned)>& on_percent = nullptr) {
     backup::Progress progress;
     progress.cancel = cancel;
@@ -130,7 +140,7 @@ CallOutcome run_call(Outbox& outbox, const SessionContext& context, const Packet
     }
     CallOutcome outcome;
     try {
-        outcome.answer = dispatch(*context.service, call, progress).xml();
+        outcome.answer = dispatch(service, call, progress).xml();
     } catch (...) {
         outcome.error = remote::current_error_record();
         outcome.answer = outcome.error->xml();
@@ -146,6 +156,7 @@ struct SessionState {
     Outbox outbox;  // after the channel it writes to
     Calls calls;
     std::string user;
+    std::shared_ptr<service::Service> service;  // as this user may see and use it
 };
 
 // A long call: a task of the user's, run to its end even if the session
@@ -154,7 +165,7 @@ struct SessionState {
 void run_task(std::shared_ptr<SessionState> s, const SessionContext& context, Packet request, Record call,
               std::shared_ptr<std::atomic<bool>> cancel) {
     const std::string task = context.tasks->start(call.op(), task_subject(call), s->user, cancel);
-    const CallOutcome outcome = run_call(s->outbox, context, request, call, cancel.get(), [&](unsigned percent) {
+    const CallOutcome outcome = run_call(s->outbox, *s->service, request, call, cancel.get(), [&](unsigned percent) {
         context.tasks->progress(task, percent, request.log);
     });
     if (outcome.error) {
@@ -266,8 +277,13 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
             if (login.target != "login") throw Error(Errc::access_denied, "log in first");
             state->user = authenticate(Record::parse(login.data), peer, context);
             context.throttle->succeeded(peer.address);
+            // The local socket's users (the daemon's own, root) and the
+            // --admin users see everything; the others what is theirs.
+            const bool admin = peer.uid.has_value() || context.admins.count(state->user) != 0;
+            state->service = admin ? context.service
+                                   : authorized_service(context.service, state->user, user_name(geteuid()));
             Record ok("result");
-            ok.add("session", context.service->new_session()).add("user", state->user);
+            ok.add("session", context.service->new_session()).add("user", state->user).add_bool("admin", admin);
             send(channel, login.id, "reply", ok.xml());
         } catch (const Error& e) {
             if (e.code() == Errc::auth_failed) std::this_thread::sleep_for(context.throttle->failed(peer.address));
@@ -312,7 +328,7 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                 const bool attach = call.op() == "attach_task";
                 if (!attach && !runs_long(call.op())) {
                     const std::atomic<bool> never{false};
-                    outbox.send(packet(request.id, "reply", run_call(outbox, context, request, call, &never).answer));
+                    outbox.send(packet(request.id, "reply", run_call(outbox, *state->service, request, call, &never).answer));
                     continue;
                 }
                 auto cancel = std::make_shared<std::atomic<bool>>(false);

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace prl::daemon {
@@ -27,6 +28,8 @@ struct Peer {
 struct SessionContext {
     std::shared_ptr<service::Service> service;
     std::filesystem::path users_file;  // --users; empty: no password logins
+    std::set<std::string> admins;      // --admin: users who see every VM
+    std::string pam_service;           // --pam: system accounts through this PAM service; empty: none
     LoginThrottle* throttle = nullptr;
     EventHub* hub = nullptr;
     TaskTable* tasks = nullptr;

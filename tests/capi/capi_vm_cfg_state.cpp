@@ -157,3 +157,35 @@ TEST_CASE("vm state: a registered VM's info, location and access rights", "[vmcf
         REQUIRE_PRL(PrlAcl_IsCurrentSessionOwner(capi::forged_handle(), &flag), PRL_ERR_INVALID_ARG);
     }
 }
+
+TEST_CASE("PrlVm_UpdateSecurity: the owner's sharing is written to the stored configuration", "[vmcfg][vmstate]") {
+    capi::PropsFixture f;
+    Handle vm = f.persist_and_reload(f.make("vm"));
+    Handle acl;
+    REQUIRE_PRL_OK(PrlVmCfg_GetAccessRights(vm, acl.out()));
+    REQUIRE_PRL_OK(PrlAcl_SetAccessForOthers(acl, PAO_VM_SHARED_ON_VIEW_AND_RUN));
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlVm_UpdateSecurity(vm, acl)), 30000));
+
+    // This handle and another session's read of the stored VM both say so.
+    Handle other;
+    REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY)), 30000));
+    const std::string uuid = text(PrlVmCfg_GetUuid, vm);
+    Handle read(PrlSrv_GetVmConfig(other, uuid.c_str(), 0));
+    REQUIRE_PRL_OK(capi::wait_code(read, 30000));
+    Handle read_result, stored;
+    REQUIRE_PRL_OK(PrlJob_GetResult(read, read_result.out()));
+    REQUIRE_PRL_OK(PrlResult_GetParam(read_result, stored.out()));
+    for (PRL_HANDLE h : {vm.get(), stored.get()}) {
+        Handle now;
+        REQUIRE_PRL_OK(PrlVmCfg_GetAccessRights(h, now.out()));
+        PRL_VM_ACCESS_FOR_OTHERS others = PAO_VM_NOT_SHARED;
+        REQUIRE_PRL_OK(PrlAcl_GetAccessForOthers(now, &others));
+        CHECK(others == PAO_VM_SHARED_ON_VIEW_AND_RUN);
+        CHECK(text(PrlAcl_GetOwnerName, now) == me());
+    }
+
+    CHECK(capi::wait_code(Handle(PrlVm_UpdateSecurity(vm, vm)), 30000) == PRL_ERR_INVALID_ARG);
+    CHECK(capi::wait_code(Handle(PrlVm_UpdateSecurity(acl, acl)), 30000) == PRL_ERR_INVALID_ARG);
+    CHECK(capi::wait_code(Handle(PrlVm_UpdateSecurity(vm, PRL_INVALID_HANDLE)), 30000) == PRL_ERR_INVALID_ARG);
+}

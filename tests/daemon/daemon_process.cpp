@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <regex>
 #include <stdexcept>
 #include <vector>
@@ -15,7 +16,8 @@ extern char** environ;
 namespace daemon_test {
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd) {
+pid_t spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd,
+            const std::vector<std::string>& environment = {}) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
@@ -23,8 +25,21 @@ pid_t spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd) {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    // The test's environment, where `environment` names a variable: its value.
+    auto named = [&](const char* entry) {
+        for (const auto& e : environment) {
+            const auto eq = e.find('=');
+            if (std::strncmp(entry, e.c_str(), eq + 1) == 0) return true;
+        }
+        return false;
+    };
+    std::vector<char*> envp;
+    for (char** e = environ; *e; ++e)
+        if (!named(*e)) envp.push_back(*e);
+    for (const auto& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, PRLSHIMD_PATH, &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, PRLSHIMD_PATH, &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start prlshimd");
     return pid;
@@ -40,12 +55,12 @@ int wait_for(pid_t pid) {
 }  // namespace
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& home, const std::string& listen,
-                             const std::vector<std::string>& options) {
+                             const std::vector<std::string>& options, const std::vector<std::string>& environment) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     std::vector<std::string> args = {"prlshimd", "--home", home.string(), "--listen", listen, "--foreground"};
     args.insert(args.end(), options.begin(), options.end());
-    pid_ = spawn(args, -1, out[1]);
+    pid_ = spawn(args, -1, out[1], environment);
     close(out[1]);
     // The banner comes once it listens: reading it is waiting for that.
     char c;

@@ -13,13 +13,16 @@ namespace daemon_test {
 class DaemonProcess {
 public:
     // `listen` defaults to 127.0.0.1 on a free port.
+    // `environment`: NAME=value entries added to the test's own.
     explicit DaemonProcess(const std::filesystem::path& home, const std::string& listen = "127.0.0.1:0",
-                           const std::vector<std::string>& options = {});
+                           const std::vector<std::string>& options = {},
+                           const std::vector<std::string>& environment = {});
     ~DaemonProcess();
     DaemonProcess(const DaemonProcess&) = delete;
     DaemonProcess& operator=(const DaemonProcess&) = delete;
 
     std::uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
     const std::string& banner() const { return banner_; }  // its first line: where it serves, its certificate
     void kill_hard();  // SIGKILL, as a crash
     void stop();       // SIGTERM, waited for

@@ -42,10 +42,6 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
-PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password) {
-    return capi::wait_code(Handle(PrlSrv_Login(server, "127.0.0.1", user, password, nullptr, port, 20000,
-                                               PSL_HIGH_SECURITY)), 60000);
-}
 
 // A raw connection to the daemon's Unix socket.
 int connect_socket(const fs::path& path) {

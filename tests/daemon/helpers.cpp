@@ -77,4 +77,9 @@ bool eventually(const std::function<bool()>& condition) {
 }
 
 
+PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password) {
+    return capi::wait_code(Handle(PrlSrv_Login(server, "127.0.0.1", user, password, nullptr, port, 20000,
+                                               PSL_HIGH_SECURITY)), 60000);
+}
+
 }  // namespace daemon_test

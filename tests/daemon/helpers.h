@@ -4,6 +4,7 @@
 #include "capi.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -17,6 +18,8 @@ std::size_t vm_count(PRL_HANDLE server);
 void fill_disk(PRL_HANDLE vm, std::size_t mib);
 // The running tasks a new local login is told of.
 std::size_t running_tasks();
+// PrlSrv_Login to the daemon on this host's `port` over TLS: its code.
+PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password);
 // Polls `condition` for up to 20 s.
 bool eventually(const std::function<bool()>& condition);
 

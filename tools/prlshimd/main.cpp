@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 
 #include <csignal>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -42,6 +43,8 @@ struct Options {
     bool foreground = false;
     unsigned login_backoff_ms = 250;
     unsigned login_timeout_ms = 10000;
+    std::vector<std::string> admins;
+    bool pam = false;
     std::string add_user, del_user;
 };
 
@@ -186,6 +189,8 @@ int run(const Options& o) {
     context.hub = &hub;
     context.tasks = &tasks;
     context.login_timeout = std::chrono::milliseconds(o.login_timeout_ms);
+    context.admins.insert(o.admins.begin(), o.admins.end());
+    if (o.pam) context.pam_service = "prlshimd";
 
     std::printf("prlshimd: serving %s on %s:%u and %s, certificate %s\n", home.c_str(), address.c_str(),
                 static_cast<unsigned>(remote::local_port(tcp.get())), socket_path.c_str(), tls.fingerprint().c_str());
@@ -224,6 +229,12 @@ int main(int argc, char** argv) {
     app.add_option("--home", o.home, "state root (default: $PRLSHIM_HOME, else ~/.local/share/prlshim)");
     app.add_option("--listen", o.listen, "TLS address and port (default 127.0.0.1:64000)");
     app.add_option("--users", o.users, "users file for password logins (default: HOME/users)");
+    app.add_flag("--pam", o.pam,
+                 "also accept the host's system accounts, through PAM service 'prlshimd' (for names not in the "
+                 "users file)");
+    app.add_option("--admin", o.admins,
+                   "a user of the users file who sees and acts on every VM (repeatable); the others, only "
+                   "on their own and those shared with them");
     app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
     app.add_option("--login-backoff", o.login_backoff_ms,
                    "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")

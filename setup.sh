@@ -7,12 +7,13 @@ set -eu
 cd "$(dirname "$0")"
 what=${1:-demo}
 
-PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev libsqlite3-dev libcli11-dev nlohmann-json3-dev"
+PACKAGES="cmake g++ make pkg-config python3 binutils libxml2-dev libxml2-utils uuid-dev catch2 libzstd-dev libssl-dev libsqlite3-dev libpam0g-dev libcli11-dev nlohmann-json3-dev"
 if [ "$what" = test ]; then
   # clang: the header test also compiles every header with it; pytest and Go
   # run the bindings' tests; xfsprogs lets root make an XFS loop mount for
-  # the tests of what only a reflink file system does.
-  PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go xfsprogs"
+  # the tests of what only a reflink file system does; libpam-wrapper lets
+  # prlshimd's PAM logins be tested without touching /etc/pam.d.
+  PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go xfsprogs libpam-wrapper"
 fi
 
 missing=""

@@ -2,9 +2,9 @@
 
 namespace prl::daemon {
 
-void EventHub::join(Outbox* outbox) {
+void EventHub::join(Outbox* outbox, VmFilter may_see) {
     std::lock_guard lock(mutex_);
-    outboxes_.insert(outbox);
+    outboxes_[outbox] = std::move(may_see);
 }
 
 void EventHub::leave(Outbox* outbox) {
@@ -12,12 +12,15 @@ void EventHub::leave(Outbox* outbox) {
     outboxes_.erase(outbox);
 }
 
-void EventHub::publish(const Outbox* from, const std::string& packet) {
+void EventHub::publish(const Outbox* from, const std::string& packet, const std::string& vm_uuid) {
     // Under the lock so a session cannot leave (and its outbox go) midway;
     // offering only queues, it never waits for a client.
     std::lock_guard lock(mutex_);
-    for (Outbox* box : outboxes_)
-        if (box != from) box->offer_event(packet);
+    for (const auto& [box, may_see] : outboxes_) {
+        if (box == from) continue;
+        if (!vm_uuid.empty() && may_see && !may_see(vm_uuid)) continue;
+        box->offer_event(packet);
+    }
 }
 
 std::size_t EventHub::sessions() const {

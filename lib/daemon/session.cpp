@@ -246,13 +246,19 @@ void follow_task(std::shared_ptr<SessionState> s, const SessionContext& context,
 }
 
 // A client's event, checked before it goes to the others: the product's
-// event document, small, well-formed, no DTD.
-bool is_event_document(const std::string& text) {
+// event document, small, well-formed, no DTD. Returns the VM it is about
+// ("" for an event of the dispatcher), nullopt for anything else.
+std::optional<std::string> event_vm(const std::string& text) {
     try {
         const service::xml::Doc doc = service::xml::parse(text, service::xml::Limits{1u << 20, 32}, "event");
-        return service::xml::is(xmlDocGetRootElement(doc.get()), "ParallelsEvent");
+        const xmlNode* root = xmlDocGetRootElement(doc.get());
+        if (!service::xml::is(root, "ParallelsEvent")) return std::nullopt;
+        const std::string type = service::xml::child_text(root, "EventIssuerType").value_or("");
+        const std::string issuer = service::xml::child_text(root, "EventIssuerId").value_or("");
+        // PIE_VIRTUAL_MACHINE is 0, and the type's default.
+        return type.empty() || type == "0" ? issuer : std::string();
     } catch (const Error&) {
-        return false;
+        return std::nullopt;
     }
 }
 
@@ -295,7 +301,11 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
     }
 
     Outbox& outbox = state->outbox;
-    context.hub->join(&outbox);
+    // A session that sees only some VMs gets only their events.
+    EventHub::VmFilter may_see;
+    if (state->service != context.service)
+        may_see = [service = state->service](const std::string& vm) { return service->find(vm).has_value(); };
+    context.hub->join(&outbox, may_see);
     try {
         while (auto frame = channel.receive()) {
             if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");
@@ -303,8 +313,9 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
             if (request.target == "cancel") {
                 state->calls.cancel(request.id);
             } else if (request.target == "publish") {
-                if (is_event_document(request.data))
-                    context.hub->publish(&outbox, packet(request.id, "event", request.data));
+                // A session tells others only of what it may see itself.
+                if (const auto vm = event_vm(request.data); vm && (vm->empty() || !may_see || may_see(*vm)))
+                    context.hub->publish(&outbox, packet(request.id, "event", request.data), *vm);
             } else if (request.target != "service") {
                 outbox.send(packet(request.id, "reply", error_answer("unimplemented", "no module '" + request.target + "'")));
             } else {

@@ -8,6 +8,7 @@
 
 #include "test_home.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -62,6 +63,21 @@ PRL_RESULT share(PRL_HANDLE vm, PRL_VM_ACCESS_FOR_OTHERS level) {
     REQUIRE_PRL_OK(PrlAcl_SetAccessForOthers(acl, level));
     return capi::wait_code(Handle(PrlVm_UpdateSecurity(vm, acl)), 30000);
 }
+
+// Counts the events about one VM that reach a server's handlers.
+struct VmEvents {
+    std::string uuid;
+    std::atomic<int> seen{0};
+    static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR data) {
+        auto* self = static_cast<VmEvents*>(data);
+        PRL_HANDLE_TYPE type;
+        if (PRL_SUCCEEDED(PrlHandle_GetType(h, &type)) && type == PHT_EVENT &&
+            capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlEvent_GetIssuerId(h, b, l); }) == self->uuid)
+            ++self->seen;
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    }
+};
 
 std::string owner_of(PRL_HANDLE vm) {
     Handle acl;
@@ -119,6 +135,16 @@ TEST_CASE("user B cannot see, start, back up or restore user A's VM until A shar
     CHECK(vm_count(carol) == 2);
     CHECK(backup_tree(carol).find(uuid) != std::string::npos);
 
+    // Nor do its events reach him.
+    VmEvents bobs_events, carols_events;
+    bobs_events.uuid = carols_events.uuid = uuid;
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(bob, &VmEvents::on_event, &bobs_events));
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(carol, &VmEvents::on_event, &carols_events));
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlVm_Start(vm)), 30000));
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlVm_Stop(vm, PRL_FALSE)), 30000));
+    REQUIRE(eventually([&] { return carols_events.seen.load() >= 2; }));  // an admin's session gets them
+    CHECK(bobs_events.seen.load() == 0);
+
     // Shared for view and run: Bob sees it, starts and stops it, but may not
     // back it up, change it, or share it further.
     REQUIRE_PRL_OK(share(vm, PAO_VM_SHARED_ON_VIEW_AND_RUN));
@@ -130,6 +156,12 @@ TEST_CASE("user B cannot see, start, back up or restore user A's VM until A shar
     CHECK(backup(bob, uuid) == PRL_ERR_ACCESS_DENIED);
     CHECK(share(seen, PAO_VM_SHARED_ON_FULL_ACCESS) == PRL_ERR_ACCESS_DENIED);
     CHECK(backup_tree(bob).find(uuid) != std::string::npos);
+    const int before = bobs_events.seen.load();
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlVm_Start(vm)), 30000));
+    REQUIRE_PRL_OK(capi::wait_code(Handle(PrlVm_Stop(vm, PRL_FALSE)), 30000));
+    CHECK(eventually([&] { return bobs_events.seen.load() >= before + 2; }));  // now its events reach him
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(bob, &VmEvents::on_event, &bobs_events));
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(carol, &VmEvents::on_event, &carols_events));
 
     // Full access: Bob may back it up and restore it; it stays Alice's.
     REQUIRE_PRL_OK(share(vm, PAO_VM_SHARED_ON_FULL_ACCESS));

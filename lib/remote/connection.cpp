@@ -150,7 +150,7 @@ Record Connection::call(const Record& request, const CallOptions& options) {
             lock.lock();
             continue;
         }
-        answered_.wait_for(lock, kCancelPoll);
+        it->second.answered.wait_for(lock, kCancelPoll);
     }
 }
 
@@ -203,7 +203,7 @@ void Connection::read_loop(std::shared_ptr<const std::atomic<bool>> alive) {
             auto it = pending_.find(p.id);
             if (it == pending_.end()) continue;  // a call that gave up (its connection broke)
             it->second.answer = std::move(answer);
-            answered_.notify_all();
+            it->second.answered.notify_one();
         }
     } catch (const std::exception& e) {
         if (*alive) fail_all(e.what());
@@ -218,7 +218,7 @@ void Connection::fail_all(const std::string& why) {
         broken_ = text;
         on_closed = std::move(on_closed_);
         on_closed_ = nullptr;
-        answered_.notify_all();
+        for (auto& [id, pending] : pending_) pending.answered.notify_all();
     }
     if (on_closed) {
         try {

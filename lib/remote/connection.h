@@ -64,6 +64,8 @@ private:
     struct Pending {
         std::optional<Record> answer;
         std::function<void(unsigned)> on_percent;
+        // Its own, so an answer wakes only the thread waiting for it.
+        std::condition_variable answered;
     };
 
     explicit Connection(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
@@ -74,7 +76,6 @@ private:
     FramedChannel channel_;
     std::string session_, user_;
     mutable std::mutex mutex_;
-    std::condition_variable answered_;
     std::map<std::string, Pending> pending_;
     std::optional<std::string> broken_;  // why the connection ended
     std::uint64_t next_id_ = 1;

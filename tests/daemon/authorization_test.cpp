@@ -29,11 +29,6 @@ Handle logged_in(std::uint16_t port, const char* user) {
     return server;
 }
 
-std::string backup_tree(PRL_HANDLE server) {
-    Handle result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
-    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
-}
-
 PRL_RESULT backup(PRL_HANDLE server, const std::string& uuid) {
     return capi::wait_code(Handle(PrlSrv_CreateVmBackup(server, uuid.c_str(), "", 0, "", "", PBT_FULL, 0, PRL_TRUE)),
                            60000);

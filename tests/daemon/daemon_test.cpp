@@ -75,26 +75,20 @@ TEST_CASE("a local client goes through the daemon serving its state root", "[dae
     prl::test::TestHome home;
     capi::Api api;
     DaemonProcess daemon(home.path());
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     make_vm(server, "through-the-socket");
     CHECK(vm_count(server) == 1);
     CHECK(fs::exists(home.path() / "vms" / "through-the-socket.pvm" / "config.pvs"));
 
     // A second process-level session sees the same inventory at once.
-    Handle other;
-    REQUIRE_PRL_OK(PrlSrv_Create(other.out()));
-    run(PrlSrv_LoginLocal(other, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle other = local_login();
     CHECK(vm_count(other) == 1);
 
     // The session is the daemon's: when it dies, calls fail with a connection error.
     daemon.kill_hard();
     run(PrlSrv_GetVmList(server), PRL_ERR_SERVER_GOES_DOWN);
     // A new login finds no daemon and runs the embedded service on the same root.
-    Handle after;
-    REQUIRE_PRL_OK(PrlSrv_Create(after.out()));
-    run(PrlSrv_LoginLocal(after, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle after = local_login();
     CHECK(vm_count(after) == 1);
 }
 
@@ -140,9 +134,7 @@ TEST_CASE("a remote client logs in over TLS as a user of the daemon's", "[daemon
     };
     REQUIRE_PRL_OK(PrlSrv_RegEventHandler(server, on_event, &progress_events));
     run(PrlSrv_CreateVmBackup(server, vm_uuid(vm).c_str(), "", 0, "", "through prlshimd", PBT_FULL, 0, PRL_TRUE));
-    Handle tree_result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
-    const std::string tree = capi::get_string(
-        [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree_result, b, l); });
+    const std::string tree = backup_tree(server);
     CHECK(tree.find(vm_uuid(vm)) != std::string::npos);
     CHECK(tree.find("through prlshimd") != std::string::npos);
     CHECK(fs::exists(daemon_home.path() / "backups"));
@@ -196,9 +188,7 @@ TEST_CASE("nothing but a login is served before one, and a hostile frame closes 
     close(fd);
 
     // Other clients are still served.
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     CHECK(vm_count(server) == 0);
 }
 
@@ -345,9 +335,7 @@ TEST_CASE("a client that does not read its events is cut off, and the others get
     REQUIRE(write(slow, hello.data(), hello.size()) == static_cast<ssize_t>(hello.size()));
     read_frame(slow);  // logged in; from now on it reads nothing
 
-    Handle watcher;
-    REQUIRE_PRL_OK(PrlSrv_Create(watcher.out()));
-    run(PrlSrv_LoginLocal(watcher, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle watcher = local_login();
     EventCounter counter;
     REQUIRE_PRL_OK(PrlSrv_RegEventHandler(watcher, &EventCounter::on_event, &counter));
 
@@ -392,9 +380,7 @@ TEST_CASE("connections that never log in are dropped, and a flood of them leaves
 
     // Meanwhile a real client logs in and works.
     const auto start = std::chrono::steady_clock::now();
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     make_vm(server, "served-during-a-flood");
     CHECK(vm_count(server) == 1);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));

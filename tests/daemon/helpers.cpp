@@ -11,6 +11,18 @@ using capi::run;
 
 namespace daemon_test {
 
+Handle local_login() {
+    Handle server;
+    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    return server;
+}
+
+std::string backup_tree(PRL_HANDLE server) {
+    Handle result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
+}
+
 std::string vm_uuid(PRL_HANDLE vm) {
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetUuid(vm, b, l); });
 }

@@ -10,7 +10,11 @@
 
 namespace daemon_test {
 
+// A server handle logged in to the local service (the daemon of the state root).
+capi::Handle local_login();
 std::string vm_uuid(PRL_HANDLE vm);
+// The server's backup tree (PrlSrv_GetBackupTree of every VM), as XML.
+std::string backup_tree(PRL_HANDLE server);
 // Registers a VM with one disk (8 MiB unless told) through `server`.
 capi::Handle make_vm(PRL_HANDLE server, const char* name, PRL_UINT32 disk_mib = 8);
 std::size_t vm_count(PRL_HANDLE server);

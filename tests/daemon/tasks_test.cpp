@@ -78,11 +78,6 @@ PRL_UINT32 job_progress(PRL_HANDLE job) {
     return percent;
 }
 
-std::string backup_tree(PRL_HANDLE server) {
-    Handle result = run(PrlSrv_GetBackupTree(server, "", "", 0, "", PBT_VM, 0, PRL_FALSE));
-    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
-}
-
 std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -106,9 +101,7 @@ TEST_CASE("a backup goes on when the client that started it is killed, and a lat
     prl::test::TestHome home;
     capi::Api api;
     DaemonProcess daemon(home.path());
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     Handle vm = make_vm(server, "outlives-its-client", 384);
     fill_disk(vm, 384);
     const std::string uuid = vm_uuid(vm);
@@ -216,9 +209,7 @@ TEST_CASE("a daemon killed mid-backup tells its clients, and after a restart the
     prl::test::TestHome home;
     capi::Api api;
     auto daemon = std::make_unique<DaemonProcess>(home.path());
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     Handle vm = make_vm(server, "daemon-dies", 512);
     fill_disk(vm, 512);
     const std::string uuid = vm_uuid(vm);
@@ -262,9 +253,7 @@ TEST_CASE("PRLSHIM_LOG_PROGRESS=1 asks for log=\"on\", and the history keeps eve
     prl::test::TestHome home;
     capi::Api api;
     DaemonProcess daemon(home.path());
-    Handle server;
-    REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
-    run(PrlSrv_LoginLocal(server, nullptr, 0, PSL_HIGH_SECURITY));
+    Handle server = local_login();
     Handle vm = make_vm(server, "logged", 32);
     fill_disk(vm, 32);
     const std::string uuid = vm_uuid(vm);

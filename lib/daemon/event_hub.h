@@ -22,7 +22,10 @@ public:
     void leave(Outbox* outbox);
     // Queues the packet on every session's outbox but `from`'s; an event
     // about a VM (`vm_uuid` not empty) only where the session may see it.
-    void publish(const Outbox* from, const std::string& packet, const std::string& vm_uuid = {});
+    // With `wake` false the senders are told at the next wake_all(), so a
+    // publisher with a batch in hand wakes each of them once.
+    void publish(const Outbox* from, const std::string& packet, const std::string& vm_uuid = {}, bool wake = true);
+    void wake_all();
     std::size_t sessions() const;
 
 private:

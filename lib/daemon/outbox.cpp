@@ -30,7 +30,7 @@ void Outbox::send(std::string packet) {
     write_unlocked(lock, {std::move(packet)}, false);
 }
 
-bool Outbox::offer_event(std::string packet) {
+bool Outbox::offer_event(std::string packet, bool wake) {
     bool accepted = true;
     {
         std::lock_guard lock(mutex_);
@@ -49,10 +49,24 @@ bool Outbox::offer_event(std::string packet) {
         } else {
             queue_.emplace_back(std::move(packet), true);
             ++queued_events_;
+            if (!wake) {
+                unsignalled_ = true;
+                return true;
+            }
         }
+        unsignalled_ = false;
     }
     ready_.notify_one();
     return accepted;
+}
+
+void Outbox::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!unsignalled_) return;
+        unsignalled_ = false;
+    }
+    ready_.notify_one();
 }
 
 bool Outbox::overflowed() const {

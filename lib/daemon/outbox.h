@@ -30,8 +30,11 @@ public:
     // A control packet that must reach the client (an answer, progress).
     void send(std::string packet);
     // An event; false when the client has fallen too far behind: the queue
-    // is then replaced by a notice, and the connection closes once it is written.
-    bool offer_event(std::string packet);
+    // is then replaced by a notice, and the connection closes once it is
+    // written. Without `wake`, the sender is not told until wake(): a
+    // publisher with more events at hand wakes each sender once for them all.
+    bool offer_event(std::string packet, bool wake = true);
+    void wake();
     bool overflowed() const;
 
 private:
@@ -51,6 +54,7 @@ private:
     std::optional<remote::ChannelDeadline> cut_off_;
     bool stopping_ = false, overflowed_ = false;
     bool busy_ = false;    // a thread is writing to the channel
+    bool unsignalled_ = false;  // events queued without waking the sender
     bool broken_ = false;  // a write failed: the client is gone
     std::thread sender_;  // last: started once the rest is ready
 };

@@ -307,15 +307,26 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         may_see = [service = state->service](const std::string& vm) { return service->find(vm).has_value(); };
     context.hub->join(&outbox, may_see);
     try {
-        while (auto frame = channel.receive()) {
+        bool unannounced = false;  // events published without waking their senders yet
+        for (;;) {
+            if (unannounced && !channel.frame_buffered()) {
+                context.hub->wake_all();
+                unannounced = false;
+            }
+            auto frame = channel.receive();
+            if (!frame) break;
             if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");
             Packet request = remote::parse_packet(frame->payload);
             if (request.target == "cancel") {
                 state->calls.cancel(request.id);
             } else if (request.target == "publish") {
                 // A session tells others only of what it may see itself.
-                if (const auto vm = event_vm(request.data); vm && (vm->empty() || !may_see || may_see(*vm)))
-                    context.hub->publish(&outbox, packet(request.id, "event", request.data), *vm);
+                // With more of its packets already read, the senders are
+                // woken once, before this reader next waits.
+                if (const auto vm = event_vm(request.data); vm && (vm->empty() || !may_see || may_see(*vm))) {
+                    context.hub->publish(&outbox, packet(request.id, "event", request.data), *vm, false);
+                    unannounced = true;
+                }
             } else if (request.target != "service") {
                 outbox.send(packet(request.id, "reply", error_answer("unimplemented", "no module '" + request.target + "'")));
             } else {
@@ -355,6 +366,8 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
     } catch (const std::exception&) {
         // A broken stream ends the session.
     }
+    // Events it published as it went (they wait for no further packet).
+    context.hub->wake_all();
     // The user's tasks run on (each holds the session's state); their
     // answers have nowhere to go once the channel is down.
     context.hub->leave(&outbox);

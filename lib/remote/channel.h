@@ -44,6 +44,9 @@ public:
     // The next whole frame; nullopt at the end of the stream. Throws
     // FrameError on a stream that breaks the framing.
     std::optional<Frame> receive();
+    // receive() has a whole frame already read, and returns it without
+    // waiting (for the reading thread only).
+    bool frame_buffered() const noexcept { return reader_.has_frame(); }
     void shut_down() noexcept { channel_->shut_down(); }
 
 private:

@@ -40,6 +40,8 @@ public:
     std::optional<Frame> next();
     // Bytes held that do not make a whole frame yet.
     std::size_t pending_bytes() const noexcept { return buffer_.size(); }
+    // A whole frame is there for next().
+    bool has_frame() const noexcept { return !ready_.empty(); }
 
 private:
     std::string buffer_;

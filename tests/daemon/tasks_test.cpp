@@ -18,6 +18,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -297,4 +299,12 @@ TEST_CASE("PRLSHIM_LOG_PROGRESS=1 asks for log=\"on\", and the history keeps eve
     const std::string logged = output_of(std::string(PRLSHIM_CLI_PATH " tasks -j --steps '") + tasks[0].uuid + "'");
     CHECK(count_of(logged, "\"percent\":") == steps.size());
 #endif
+}
+
+TEST_CASE("a task history that cannot be read stops prlshimd before it listens", "[daemon]") {
+    prl::test::TestHome home;
+    std::ofstream(prl::daemon::task_history_file(home.path()), std::ios::binary)
+        << std::string(4096, '\x5a') << "not a database";
+    CHECK_THROWS(DaemonProcess(home.path()));
+    CHECK_FALSE(std::filesystem::exists(home.path() / "prlshimd.sock"));
 }

@@ -169,6 +169,20 @@ int run(const Options& o) {
         log("another prlshimd serves " + home.string());
         return 1;
     }
+    // Tasks the last run left running died with it: they failed, and say so.
+    // Opened before anything listens: a history that cannot be read stops
+    // the daemon before a client could reach it.
+    const auto history_file = daemon::task_history_file(home);
+    std::unique_ptr<daemon::TaskHistory> history;
+    try {
+        history = daemon::TaskHistory::open(history_file, true);
+    } catch (const daemon::TaskHistoryError& e) {
+        log(history_file.string() + ": " + e.what() + " (move it aside to start with an empty history)");
+        return 1;
+    }
+    if (const std::size_t cut = history->fail_unfinished("service/connection_lost", kCutShort, daemon::now_ms()))
+        log(std::to_string(cut) + " task(s) were cut short when prlshimd last stopped; they are marked failed");
+    history->trim(kHistoryKept);
     const remote::TlsServer tls(home / "tls");
     auto tcp = remote::listen_tcp(address, port);
     const auto socket_path = remote::daemon_socket(home);
@@ -176,11 +190,6 @@ int run(const Options& o) {
 
     daemon::LoginThrottle throttle{std::chrono::milliseconds(o.login_backoff_ms)};
     daemon::EventHub hub;
-    // Tasks the last run left running died with it: they failed, and say so.
-    const auto history = daemon::TaskHistory::open(daemon::task_history_file(home), true);
-    if (const std::size_t cut = history->fail_unfinished("service/connection_lost", kCutShort, daemon::now_ms()))
-        log(std::to_string(cut) + " task(s) were cut short when prlshimd last stopped; they are marked failed");
-    history->trim(kHistoryKept);
     daemon::TaskTable tasks(history.get());
     daemon::SessionContext context;
     context.service = service::local_service();

@@ -231,6 +231,12 @@ def main():
 
     # tasks and events.
     check(json.loads(run("tasks", "-j").stdout) == [], "tasks -j: nothing running")
+    # Without a daemon there is no task history: empty, and nothing is created.
+    check(json.loads(run("tasks", "--history", "-j").stdout) == [], "tasks --history -j: no history")
+    check(not os.path.exists(os.path.join(home, "tasks.db")), "tasks --history creates no database")
+    missing = run("tasks", "--steps", "{00000000-0000-0000-0000-000000000000}", ok=False)
+    check(missing.returncode == 1 and "no task" in missing.stderr, "tasks --steps of an unknown task fails")
+    check(run("tasks", "--history", "--limit", "0", ok=False).returncode == 2, "tasks --limit 0 is a usage error")
     ev = subprocess.Popen([BIN, "--log", LOG, "events"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     ev.send_signal(signal.SIGINT)

@@ -60,7 +60,7 @@ std::string Server::session_uuid() const {
 ResultPtr Server::login_local(std::uint32_t flags) {
     if (auto daemon = remote::dial_local_daemon(service::StateRoot::resolve_path())) {
         const std::string session = daemon->session();
-        return open_session(remote::remote_service(daemon), session, true, flags, daemon);
+        return open_session(remote::remote_service(daemon, service::local_service), session, true, flags, daemon);
     }
     auto service = service::local_service();
     const std::string session = service->new_session();

@@ -13,7 +13,8 @@ Record call_of(const char* op) { return Record("call", op); }
 
 class RemoteService final : public Service {
 public:
-    explicit RemoteService(std::shared_ptr<Connection> c) : c_(std::move(c)) {}
+    RemoteService(std::shared_ptr<Connection> c, ServiceFactory disks_here)
+        : c_(std::move(c)), disks_here_(std::move(disks_here)) {}
 
     HostFacts host_facts() const override {
         return decode_host_facts(Record::parse(call(call_of("host_facts")).get("host")));
@@ -83,10 +84,12 @@ public:
         call(q);
     }
 
-    // The view of the disks is made and read where they are; a client of a
-    // daemon cannot read them through it yet (docs/protocol.md).
-    std::shared_ptr<ExternalBackup> begin_external_backup(const std::string&, bool) override {
-        throw Error(Errc::unimplemented, "external backups are not yet served by prlshimd");
+    // The view of the disks is made and read where they are: on this
+    // machine, by the embedded service of the same root; a client of a
+    // daemon elsewhere cannot read them through it yet (docs/protocol.md).
+    std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) override {
+        if (disks_here_) return disks_here_()->begin_external_backup(vm_uuid, keep_hashes);
+        throw Error(Errc::unimplemented, "external backups are not yet served by a prlshimd on another host");
     }
 
     std::string create_snapshot(const std::string& uuid, const std::string& name,
@@ -150,12 +153,14 @@ private:
     static VmEntry entry(const Record& a) { return decode_vm_entry(Record::parse(a.get("vm"))); }
 
     std::shared_ptr<Connection> c_;
+    ServiceFactory disks_here_;
 };
 
 }  // namespace
 
-std::shared_ptr<service::Service> remote_service(std::shared_ptr<Connection> connection) {
-    return std::make_shared<RemoteService>(std::move(connection));
+std::shared_ptr<service::Service> remote_service(std::shared_ptr<Connection> connection,
+                                                 ServiceFactory disks_here) {
+    return std::make_shared<RemoteService>(std::move(connection), std::move(disks_here));
 }
 
 }  // namespace prl::remote

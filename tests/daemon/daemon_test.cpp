@@ -391,3 +391,28 @@ TEST_CASE("connections that never log in are dropped, and a flood of them leaves
         close(fd);
     }
 }
+
+TEST_CASE("a local client of the daemon makes external backups, a remote one is told it cannot yet", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    add_user(home.path(), "alice", "alice's password");
+    DaemonProcess daemon(home.path());
+    Handle local = local_login();
+    Handle vm = make_vm(local, "backed-up-outside", 8);
+    fill_disk(vm, 8);
+
+    // The views are made where the disks are: in this process, on the same state root.
+    Handle result = run(PrlVm_BeginBackup(vm, PBMBF_CREATE_MAP));
+    Handle backup;
+    REQUIRE_PRL_OK(PrlResult_GetParam(result, backup.out()));
+    PRL_UINT32 disks = 0;
+    REQUIRE_PRL_OK(PrlVmBackup_GetDisksCount(backup, &disks));
+    CHECK(disks == 1);
+    run(PrlVmBackup_Commit(backup));
+
+    Handle remote;
+    REQUIRE_PRL_OK(PrlSrv_Create(remote.out()));
+    REQUIRE(login(remote, daemon.port(), "alice", "alice's password") == PRL_ERR_SUCCESS);
+    Handle theirs = make_vm(remote, "alices", 8);
+    CHECK(capi::wait_code(Handle(PrlVm_BeginBackup(theirs, PBMBF_CREATE_MAP)), 30000) == PRL_ERR_UNIMPLEMENTED);
+}

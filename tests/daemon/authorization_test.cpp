@@ -164,6 +164,15 @@ TEST_CASE("user B cannot see, start, back up or restore user A's VM until A shar
     CHECK(restore(bob, uuid) == PRL_ERR_SUCCESS);
     CHECK(owner_of(listed_vm(bob, uuid)) == "alice");
 
+#ifdef PRLSHIM_CLI_PATH
+    // The prlshim command, logged in over TLS as Bob, sees what he sees.
+    const std::string as_bob = "PRLSHIM_PASSWORD=\"bob's password\" " PRLSHIM_CLI_PATH " --host 127.0.0.1:" +
+                               std::to_string(daemon.port()) + " --user bob list -a -j";
+    const std::string listed = output_of(as_bob);
+    CHECK(listed.find(uuid) != std::string::npos);  // shared with him
+    CHECK(listed.find("bobs-vm") != std::string::npos);
+#endif
+
     // Unshared again: gone for Bob.
     REQUIRE_PRL_OK(share(vm, PAO_VM_NOT_SHARED));
     CHECK(vm_count(bob) == 1);

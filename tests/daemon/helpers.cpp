@@ -1,6 +1,7 @@
 #include "helpers.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <fstream>
 #include <thread>
@@ -92,6 +93,16 @@ bool eventually(const std::function<bool()>& condition) {
 PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password) {
     return capi::wait_code(Handle(PrlSrv_Login(server, "127.0.0.1", user, password, nullptr, port, 20000,
                                                PSL_HIGH_SECURITY)), 60000);
+}
+
+std::string output_of(const std::string& command) {
+    std::FILE* p = ::popen(command.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    CHECK(::pclose(p) == 0);
+    return out;
 }
 
 }  // namespace daemon_test

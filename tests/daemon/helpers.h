@@ -24,6 +24,8 @@ void fill_disk(PRL_HANDLE vm, std::size_t mib);
 std::size_t running_tasks();
 // PrlSrv_Login to the daemon on this host's `port` over TLS: its code.
 PRL_RESULT login(PRL_HANDLE server, std::uint16_t port, const char* user, const char* password);
+// What a shell command prints (its exit status must be 0).
+std::string output_of(const std::string& command);
 // Polls `condition` for up to 20 s.
 bool eventually(const std::function<bool()>& condition);
 

@@ -86,17 +86,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-// What a shell command prints (its exit status must be 0).
-[[maybe_unused]] std::string output_of(const std::string& command) {
-    std::FILE* p = ::popen(command.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    CHECK(::pclose(p) == 0);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("a backup goes on when the client that started it is killed, and a later login attaches to it", "[daemon]") {

@@ -127,10 +127,43 @@ Handle run_job(PRL_HANDLE job, const std::string& what) {
 
 // ---- session ----
 
-Session::Session() {
+LoginTarget parse_host(const std::string& text) {
+    LoginTarget t;
+    std::string port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string::npos) throw Failure(PRL_ERR_INVALID_ARG, "--host: no ']' after an IPv6 address", kUsage);
+        t.host = text.substr(1, close - 1);
+        if (close + 1 < text.size()) {
+            if (text[close + 1] != ':') throw Failure(PRL_ERR_INVALID_ARG, "--host: expected ':PORT' after ']'", kUsage);
+            port = text.substr(close + 2);
+        }
+    } else if (const auto colon = text.find(':'); colon != std::string::npos) {
+        t.host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    } else {
+        t.host = text;
+    }
+    if (t.host.empty()) throw Failure(PRL_ERR_INVALID_ARG, "--host: no host name", kUsage);
+    if (!port.empty()) {
+        char* end = nullptr;
+        const unsigned long p = std::strtoul(port.c_str(), &end, 10);
+        if (*end != '\0' || p == 0 || p > 65535) throw Failure(PRL_ERR_INVALID_ARG, "--host: bad port '" + port + "'", kUsage);
+        t.port = static_cast<unsigned>(p);
+    }
+    return t;
+}
+
+Session::Session(const LoginTarget& target) {
     check(PrlSrv_Create(server_.out()), "Failed to create the server handle");
-    Handle result = run_job(PrlSrv_LoginLocalEx(server_, nullptr, 0, PSL_HIGH_SECURITY, PACF_NON_INTERACTIVE_MODE),
-                            "Failed to log in to the local service");
+    Handle result =
+        target.host.empty()
+            ? run_job(PrlSrv_LoginLocalEx(server_, nullptr, 0, PSL_HIGH_SECURITY, PACF_NON_INTERACTIVE_MODE),
+                      "Failed to log in to the local service")
+            : run_job(PrlSrv_LoginEx(server_, target.host.c_str(), target.user.c_str(), target.password.c_str(),
+                                     nullptr, target.port ? target.port : 64000, 30000, PSL_HIGH_SECURITY,
+                                     PACF_NON_INTERACTIVE_MODE),
+                      "Failed to log in to " + target.host);
     check(PrlResult_GetParam(result, login_.out()), "Failed to read the login response");
     server_uuid_ = get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlLoginResponse_GetServerUuid(login_, b, l); },
                               "Failed to read the server UUID");

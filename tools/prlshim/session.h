@@ -103,9 +103,20 @@ struct VmRef {
 };
 
 // The logged-in local session.
+// Where a session logs in: the local service (the daemon of the state
+// root, else the embedded one), or a prlshimd at host:port over TLS.
+struct LoginTarget {
+    std::string host;      // empty: local
+    unsigned port = 0;     // 0: the product's port, 64000
+    std::string user, password;
+};
+
+// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT"; throws Failure (usage) when malformed.
+LoginTarget parse_host(const std::string& text);
+
 class Session {
 public:
-    Session();
+    explicit Session(const LoginTarget& target = {});
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;

@@ -237,6 +237,13 @@ def main():
     missing = run("tasks", "--steps", "{00000000-0000-0000-0000-000000000000}", ok=False)
     check(missing.returncode == 1 and "no task" in missing.stderr, "tasks --steps of an unknown task fails")
     check(run("tasks", "--history", "--limit", "0", ok=False).returncode == 2, "tasks --limit 0 is a usage error")
+    # --host: malformed addresses are usage errors; an address where no daemon answers fails cleanly.
+    for bad in ("[::1", "[::1]x", "host:0", "host:99999", "host:12ab", ":64000"):
+        check(run("--host", bad, "list", ok=False).returncode == 2, "--host %s is a usage error" % bad)
+    check(run("--user", "alice", "list", ok=False).returncode == 2, "--user needs --host")
+    nobody = subprocess.run([BIN, "--log", LOG, "--host", "127.0.0.1:1", "--user", "alice", "list"],
+                            env=dict(env, PRLSHIM_PASSWORD="x"), capture_output=True, text=True, timeout=60)
+    check(nobody.returncode == 1 and "Failed to log in to 127.0.0.1" in nobody.stderr, "--host where nothing listens")
     ev = subprocess.Popen([BIN, "--log", LOG, "events"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     ev.send_signal(signal.SIGINT)

@@ -118,24 +118,17 @@ std::vector<double> ping_times(remote::Connection& c, std::size_t n) {
 }
 
 // The floor: a frame to an echo server over loopback TLS, and back.
-double tls_echo_median(const fs::path& dir, std::size_t n) {
-    const remote::TlsServer server(dir / "echo-tls");
-    auto listener = remote::listen_tcp("127.0.0.1", 0);
-    const std::uint16_t port = remote::local_port(listener.get());
-    std::thread echo([&] {
-        platform::UniqueFd fd(accept(listener.get(), nullptr, nullptr));
-        remote::FramedChannel ch(server.accept(std::move(fd), std::chrono::seconds(10)));
-        try {
-            while (auto f = ch.receive()) ch.send(f->kind, f->payload);
-        } catch (const std::exception&) {
-            // The client hung up.
-        }
-    });
-    remote::TrustPolicy trust;
-    trust.known_hosts = dir / "echo-known-hosts";
-    remote::FramedChannel client(
-        remote::tls_connect(remote::connect_tcp("127.0.0.1", port, std::chrono::seconds(5)), "127.0.0.1", port, trust));
-    // About the size of a ping packet and its answer.
+// Echoes every frame back until the peer hangs up.
+void echo_frames(remote::FramedChannel& ch) {
+    try {
+        while (auto f = ch.receive()) ch.send(f->kind, f->payload);
+    } catch (const std::exception&) {
+        // The client hung up.
+    }
+}
+
+// Median round trip of a frame about the size of a ping packet and its answer.
+double echo_median(remote::FramedChannel& client, std::size_t n) {
     const std::string payload(150, 'x');
     std::vector<double> t;
     for (std::size_t i = 0; i < n; ++i) {
@@ -145,8 +138,37 @@ double tls_echo_median(const fs::path& dir, std::size_t n) {
         t.push_back(micros_since(t0));
     }
     client.shut_down();
-    echo.join();
     return percentile(t, 0.5);
+}
+
+// The same frames over a Unix socket pair, no TLS: the Unix socket's floor.
+double unix_echo_median(std::size_t n) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) std::abort();
+    remote::FramedChannel server(remote::plain_channel(platform::UniqueFd(sv[1])));
+    std::thread echo([&] { echo_frames(server); });
+    remote::FramedChannel client(remote::plain_channel(platform::UniqueFd(sv[0])));
+    const double median = echo_median(client, n);
+    echo.join();
+    return median;
+}
+
+double tls_echo_median(const fs::path& dir, std::size_t n) {
+    const remote::TlsServer server(dir / "echo-tls");
+    auto listener = remote::listen_tcp("127.0.0.1", 0);
+    const std::uint16_t port = remote::local_port(listener.get());
+    std::thread echo([&] {
+        platform::UniqueFd fd(accept(listener.get(), nullptr, nullptr));
+        remote::FramedChannel ch(server.accept(std::move(fd), std::chrono::seconds(10)));
+        echo_frames(ch);
+    });
+    remote::TrustPolicy trust;
+    trust.known_hosts = dir / "echo-known-hosts";
+    remote::FramedChannel client(
+        remote::tls_connect(remote::connect_tcp("127.0.0.1", port, std::chrono::seconds(5)), "127.0.0.1", port, trust));
+    const double median = echo_median(client, n);
+    echo.join();
+    return median;
 }
 
 void bench_round_trips(const Daemon& d, const fs::path& dir) {
@@ -172,6 +194,7 @@ void bench_round_trips(const Daemon& d, const fs::path& dir) {
     report("no-op calls/s over TLS, 4 client threads", static_cast<double>(threads * per_thread) / secs, "calls/s",
            "target >= 20,000");
 
+    report("bare Unix-socket echo, median", unix_echo_median(n), "us", "(its floor)");
     setenv("PRLSHIM_HOME", d.home.c_str(), 1);
     auto local = remote::dial_local_daemon(d.home);
     report("no-op call over the Unix socket, median", percentile(ping_times(*local, n), 0.5), "us", "target <= 30 us");

@@ -90,6 +90,9 @@ PRL_HANDLE PrlVm_UpdateSecurity(PRL_HANDLE hVm, PRL_HANDLE hAccessRights) {
     return async(PJOC_VM_UPDATE_SECURITY, [&] {
         VmPtr vm = handle_cast<Vm>(hVm).share();
         const long long sharing = handle_cast<AccessRights>(hAccessRights)->facts().access_for_others;
+        // A hand-edited config.pvs may have given the rights object any number.
+        require(sharing >= PAO_VM_NOT_SHARED && sharing <= PAO_VM_SHARED_ON_FULL_ACCESS, PRL_ERR_INVALID_ARG,
+                "access for others must be one of PAO_VM_NOT_SHARED .. PAO_VM_SHARED_ON_FULL_ACCESS");
         return give_job(vm->server()->start_job(
             PJOC_VM_UPDATE_SECURITY, [vm, sharing](Job&) { return vm_ops::update_security(vm, sharing); }));
     });

@@ -134,8 +134,6 @@ ResultPtr commit(const VmPtr& vm) {
 }
 
 ResultPtr update_security(const VmPtr& vm, long long access_for_others) {
-    if (access_for_others < PAO_VM_NOT_SHARED || access_for_others > PAO_VM_SHARED_ON_FULL_ACCESS)
-        fail(PRL_ERR_INVALID_ARG, "access for others must be one of PAO_VM_NOT_SHARED .. PAO_VM_SHARED_ON_FULL_ACCESS");
     const std::string uuid = registered_uuid(*vm);
     auto svc = vm->server()->service();
     service::VmRecord stored = svc->config(uuid);

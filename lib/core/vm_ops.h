@@ -24,8 +24,9 @@ ResultPtr unregister(const VmPtr& vm);
 ResultPtr remove(const VmPtr& vm);
 ResultPtr refresh(const VmPtr& vm);
 ResultPtr commit(const VmPtr& vm);
-// PrlVm_UpdateSecurity: how the VM is shared with other users (PAO_VM_*),
-// written to its configuration as one edit of the stored one.
+// PrlVm_UpdateSecurity: how the VM is shared with other users (a PAO_VM_*
+// value, checked by the caller), written to its configuration as one edit
+// of the stored one.
 ResultPtr update_security(const VmPtr& vm, long long access_for_others);
 ResultPtr power(const VmPtr& vm, service::PowerCommand command, Job& job);
 ResultPtr state(const VmPtr& vm);

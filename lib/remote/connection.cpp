@@ -4,6 +4,7 @@
 #include "error_record.h"
 #include "packet.h"
 
+#include "platform/thread_reaper.h"
 #include "store/error.h"
 
 #include <chrono>
@@ -68,7 +69,7 @@ Connection::~Connection() {
     *alive_ = false;
     // The last owner may be a listener running on the reader itself.
     if (reader_.get_id() == std::this_thread::get_id())
-        reader_.detach();
+        platform::reap_later(std::move(reader_));
     else if (reader_.joinable())
         reader_.join();
 }

@@ -5,7 +5,8 @@
 //   - the same call over the Unix socket: median round trip;
 //   - event fan-out: one event to 100 sessions, p99 latency and total rate;
 //   - 1,000 idle logged-in sessions: the daemon's resident memory.
-// Usage: bench_daemon PRLSHIMD [--quick]
+// Usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]
+//   (--only: one part, e.g. to profile it)
 #include "remote/channel.h"
 #include "remote/connection.h"
 #include "remote/dial.h"
@@ -274,11 +275,22 @@ void bench_idle(const Daemon& d) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_daemon PRLSHIMD [--quick]\n");
+        std::fprintf(stderr, "usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]\n");
         return 2;
     }
     prlshimd = argv[1];
-    quick = argc > 2 && std::strcmp(argv[2], "--quick") == 0;
+    std::string only;
+    for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--quick") == 0) {
+            quick = true;
+        } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr, "bench_daemon: unknown argument '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    const auto part = [&only](const char* name) { return only.empty() || only == name; };
     signal(SIGPIPE, SIG_IGN);
     rlimit files{};
     getrlimit(RLIMIT_NOFILE, &files);
@@ -293,9 +305,9 @@ int main(int argc, char** argv) {
                                 " --add-user bench 2>/dev/null";
         if (std::system(add.c_str()) != 0) return 1;
         Daemon d(dir);
-        bench_round_trips(d, dir);
-        bench_fanout(d);
-        bench_idle(d);
+        if (part("calls")) bench_round_trips(d, dir);
+        if (part("events")) bench_fanout(d);
+        if (part("idle")) bench_idle(d);
     }
     fs::remove_all(dir);
     return 0;

@@ -37,60 +37,165 @@ std::string inner_xml(xmlNode* node) {
     return out;
 }
 
-// `data` parsed as the content of an element, then copied under `parent`.
-void add_inner_xml(xmlNode* parent, const std::string& data) {
-    if (data.empty()) return;
-    const xml::Doc wrapper = xml::parse("<data>" + data + "</data>", kPacketLimits, "packet data");
-    for (xmlNode* c = xmlDocGetRootElement(wrapper.get())->children; c; c = c->next)
-        xmlAddChild(parent, xmlDocCopyNode(c, parent->doc, 1));
+}  // namespace
+
+namespace {
+
+// What parse_packet gathers as libxml2 reads: the root's attributes, the
+// first <target> and <origin> (their own text), and where the first
+// <data>'s content starts and ends in the bytes, so that content travels on
+// as it came instead of being rebuilt from a tree.
+struct PacketReader : xml::SaxState {
+    const std::string* bytes = nullptr;
+    Packet packet;
+    int depth = 0;
+    enum class Field { none, target, origin } field = Field::none;
+    bool seen_target = false, seen_origin = false, seen_data = false, in_data = false;
+    std::size_t data_begin = 0;
+    bool has_version = false;
+
+    std::size_t offset() const { return static_cast<std::size_t>(xmlByteConsumed(ctxt)); }
+};
+
+const char* C(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+
+// An attribute's value as libxml2 hands it to a SAX handler: every
+// reference resolved but '&', which it leaves as "&#38;".
+std::string attribute_value(const xmlChar* begin, const xmlChar* end) {
+    const std::string raw(C(begin), static_cast<std::size_t>(end - begin));
+    std::string out;
+    out.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw.compare(i, 5, "&#38;") == 0) {
+            out += '&';
+            i += 4;
+        } else {
+            out += raw[i];
+        }
+    }
+    return out;
 }
 
-bool on(const std::optional<std::string>& a) { return a && *a == "on"; }
+void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, int, const xmlChar**, int attribute_count,
+              int, const xmlChar** attributes) {
+    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+    if (++r.depth > kPacketLimits.max_depth) return r.refuse("nesting deeper than " + std::to_string(kPacketLimits.max_depth));
+    const std::string element = C(name);
+    if (r.depth == 1) {
+        if (element != "packet") return r.refuse("the root is not <packet>");
+        // <data> is passed on as its bytes: they must be what they say.
+        if (r.ctxt->input->buf && r.ctxt->input->buf->encoder) return r.refuse("not in UTF-8");
+        // (localname, prefix, URI, value, end) each; values as read, not
+        // terminated.
+        for (int i = 0; i < attribute_count; ++i) {
+            const xmlChar** a = attributes + 5 * i;
+            if (a[1]) continue;  // a prefixed attribute is not ours
+            const std::string value = attribute_value(a[3], a[4]);
+            const std::string attribute = C(a[0]);
+            if (attribute == "id") r.packet.id = value;
+            else if (attribute == "version") r.packet.version = value, r.has_version = true;
+            else if (attribute == "progress") r.packet.progress = value == "on";
+            else if (attribute == "log") r.packet.log = value == "on";
+        }
+        return;
+    }
+    if (r.depth != 2) return;
+    if (element == "target" && !r.seen_target) {
+        r.field = PacketReader::Field::target;
+    } else if (element == "origin" && !r.seen_origin) {
+        r.field = PacketReader::Field::origin;
+    } else if (element == "data" && !r.seen_data) {
+        // The parser stands on the start tag's '>', or on the '/' of <data/>.
+        const std::size_t at = r.offset();
+        if (at >= r.bytes->size()) return r.refuse("cannot locate <data>");
+        r.in_data = (*r.bytes)[at] == '>';
+        r.data_begin = at + 1;
+        r.seen_data = true;
+    }
+}
 
-// Without indentation: whitespace added between elements would change the
-// data a packet carries.
-std::string compact(const xml::Doc& doc) {
-    xmlChar* mem = nullptr;
-    int size = 0;
-    xmlDocDumpFormatMemoryEnc(doc.get(), &mem, &size, "UTF-8", 0);
-    if (!mem) throw Error(Errc::io_error, "packet: cannot serialize");
-    std::string out(reinterpret_cast<const char*>(mem), static_cast<std::size_t>(size));
-    xmlFree(mem);
+void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+    if (r.depth == 2) {
+        if (r.field == PacketReader::Field::target) r.seen_target = true;
+        if (r.field == PacketReader::Field::origin) r.seen_origin = true;
+        r.field = PacketReader::Field::none;
+        if (r.in_data) {
+            // The parser stands just past </data>: its '<' is the last one before.
+            const std::size_t end_tag = r.bytes->rfind('<', r.offset() - 1);
+            if (end_tag == std::string::npos || end_tag < r.data_begin) return r.refuse("cannot locate </data>");
+            r.packet.data = r.bytes->substr(r.data_begin, end_tag - r.data_begin);
+            r.in_data = false;
+        }
+    }
+    --r.depth;
+}
+
+void on_text(void* ctx, const xmlChar* text, int length) {
+    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+    // Only the field's own text: what nested elements hold is not part of it.
+    if (r.depth != 2 || r.field == PacketReader::Field::none) return;
+    std::string& field = r.field == PacketReader::Field::target ? r.packet.target : r.packet.origin;
+    if (field.size() + static_cast<std::size_t>(length) > kMaxNameBytes + 1) return;  // refused below as overlong
+    field.append(C(text), static_cast<std::size_t>(length));
+}
+
+const xmlSAXHandler& packet_handler() {
+    static const xmlSAXHandler handler = [] {
+        xmlSAXHandler h{};
+        h.initialized = XML_SAX2_MAGIC;
+        h.startElementNs = on_start;
+        h.endElementNs = on_end;
+        h.characters = on_text;
+        return h;
+    }();
+    return handler;
+}
+
+// Escaped for an attribute's value or an element's text.
+std::string escaped(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\t': out += "&#9;"; break;
+        case '\n': out += "&#10;"; break;
+        case '\r': out += "&#13;"; break;
+        default: out += c;
+        }
+    }
     return out;
 }
 
 }  // namespace
 
 Packet parse_packet(const std::string& text) {
-    const xml::Doc doc = xml::parse(text, kPacketLimits, "packet");
-    xmlNode* root = xmlDocGetRootElement(doc.get());
-    if (!xml::is(root, "packet")) corrupt("the root is not <packet>");
-    Packet p;
-    p.id = xml::attribute(root, "id").value_or("");
-    p.version = xml::attribute(root, "version").value_or("");
+    PacketReader r;
+    r.bytes = &text;
+    r.packet.version.clear();
+    xml::sax_parse(text, kPacketLimits.max_bytes, packet_handler(), r, "packet");
+    Packet& p = r.packet;
     if (p.id.empty() || p.id.size() > kMaxIdBytes) corrupt("missing or overlong id");
     if (p.version != protocol_version) corrupt("unsupported version '" + p.version + "'");
-    p.progress = on(xml::attribute(root, "progress"));
-    p.log = on(xml::attribute(root, "log"));
-    p.target = xml::child_text(root, "target").value_or("");
-    p.origin = xml::child_text(root, "origin").value_or("");
     if (p.target.empty() || p.target.size() > kMaxNameBytes || p.origin.size() > kMaxNameBytes)
         corrupt("missing or overlong target");
-    if (xmlNode* data = xml::child(root, "data")) p.data = inner_xml(data);
-    return p;
+    return std::move(r.packet);
 }
 
 std::string packet_xml(const Packet& p) {
-    xml::Doc doc = xml::new_doc("packet");
-    xmlNode* root = xmlDocGetRootElement(doc.get());
-    xml::set_attribute(root, "id", p.id);
-    xml::set_attribute(root, "version", p.version);
-    if (p.progress) xml::set_attribute(root, "progress", "on");
-    if (p.log) xml::set_attribute(root, "log", "on");
-    if (!p.origin.empty()) xml::add(root, "origin", p.origin);
-    xml::add(root, "target", p.target);
-    add_inner_xml(xml::add(root, "data"), p.data);
-    return compact(doc);
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<packet id=\"" + escaped(p.id) + "\" version=\"" +
+                      escaped(p.version) + "\"";
+    if (p.progress) out += " progress=\"on\"";
+    if (p.log) out += " log=\"on\"";
+    out += ">";
+    if (!p.origin.empty()) out += "<origin>" + escaped(p.origin) + "</origin>";
+    out += "<target>" + escaped(p.target) + "</target><data>";
+    out += p.data;
+    return out + "</data></packet>\n";
 }
 
 std::string Progress::text() const {

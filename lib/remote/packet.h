@@ -22,8 +22,13 @@ struct Packet {
 
 // Throws prl::service::Error(corrupt) for anything that is not a packet:
 // malformed XML, a DTD, another root, a missing or overlong id or target,
-// a version other than protocol_version.
+// a version other than protocol_version, an encoding other than UTF-8.
+// `data` is the first <data>'s content exactly as its bytes came.
 Packet parse_packet(const std::string& xml);
+// `packet.data` must be well-formed XML content (ours, or data that
+// parse_packet accepted): it is written as it is, unchecked, so that a
+// packet costs no parse to send. Anything else makes a packet its
+// receiver refuses.
 std::string packet_xml(const Packet& packet);
 
 // One step of a long operation: the product's progress element.

@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <libxml/dict.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace prl::service::xml {
 namespace {
@@ -21,8 +23,61 @@ void init_once() {
     std::call_once(once, [] { xmlInitParser(); });
 }
 
-struct CtxtFree {
-    void operator()(xmlParserCtxt* c) const noexcept { xmlFreeParserCtxt(c); }
+// Parser contexts, reused. Creating one, and a document's reference to its
+// context's dictionary, take libxml2's one global dictionary lock: a hundred
+// threads parsing at once (a client's connections, each reading its events)
+// spent more time queueing on it than parsing. A context whose dictionary
+// (the names it has seen) has grown is retired rather than kept.
+class ContextPool {
+public:
+    xmlParserCtxt* acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                xmlParserCtxt* c = idle_.back();
+                idle_.pop_back();
+                return c;
+            }
+        }
+        xmlParserCtxt* c = xmlNewParserCtxt();
+        if (!c) throw std::bad_alloc();
+        return c;
+    }
+
+    void release(xmlParserCtxt* c) noexcept {
+        if (static_cast<std::size_t>(xmlDictSize(c->dict)) <= kMaxNames) {
+            std::lock_guard lock(mutex_);
+            if (idle_.size() < kMaxIdle) {
+                idle_.push_back(c);
+                return;
+            }
+        }
+        xmlFreeParserCtxt(c);
+    }
+
+private:
+    static constexpr std::size_t kMaxIdle = 32, kMaxNames = 4096;
+    std::mutex mutex_;
+    std::vector<xmlParserCtxt*> idle_;
+};
+
+// Never destroyed: a thread may still parse while the process exits.
+ContextPool& context_pool() {
+    static ContextPool* pool = new ContextPool;
+    return *pool;
+}
+
+class PooledContext {
+public:
+    PooledContext() : ctxt_(context_pool().acquire()) {}
+    ~PooledContext() { context_pool().release(ctxt_); }
+    PooledContext(const PooledContext&) = delete;
+    PooledContext& operator=(const PooledContext&) = delete;
+    xmlParserCtxt* get() const { return ctxt_; }
+    xmlParserCtxt* operator->() const { return ctxt_; }
+
+private:
+    xmlParserCtxt* ctxt_;
 };
 
 struct XmlCharFree {
@@ -57,35 +112,71 @@ int depth_of(const xmlNode* root, int limit) {
 
 }  // namespace
 
-Doc parse(const std::string& bytes, const Limits& limits, const std::string& what) {
+namespace {
+
+// What every parse refuses before libxml2 sees the bytes.
+void check_before_parsing(const std::string& bytes, std::size_t max_bytes, const std::string& what) {
     init_once();
-    if (bytes.size() > limits.max_bytes) corrupt(what, "larger than " + std::to_string(limits.max_bytes) + " bytes");
+    if (bytes.size() > max_bytes) corrupt(what, "larger than " + std::to_string(max_bytes) + " bytes");
     if (bytes.size() > static_cast<std::size_t>(INT32_MAX)) corrupt(what, "too large");
     // Our formats never carry a DTD; refusing it outright rules out entity
     // expansion attacks and external entities before libxml2 sees them.
     if (bytes.find("<!DOCTYPE") != std::string::npos || bytes.find("<!ENTITY") != std::string::npos)
         corrupt(what, "DOCTYPE/ENTITY declarations are not allowed");
+}
 
-    std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
-    if (!ctxt) throw std::bad_alloc();
-    // No NOENT (no substitution), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE,
-    // no HUGE (keeps libxml2's own depth and size limits), silent.
-    const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+// No NOENT (no substitution), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE, no
+// HUGE (keeps libxml2's own depth and size limits), silent. NODICT: a
+// document owns its strings, so it holds no reference to the pooled
+// context's dictionary.
+constexpr int kParseOptions =
+    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_NODICT;
+
+[[noreturn]] void not_well_formed(xmlParserCtxt* ctxt, const std::string& what) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt);
+    std::string why = err && err->message ? err->message : "not well-formed XML";
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    if (err) why = "line " + std::to_string(err->line) + ": " + why;
+    corrupt(what, why);
+}
+
+}  // namespace
+
+Doc parse(const std::string& bytes, const Limits& limits, const std::string& what) {
+    check_before_parsing(bytes, limits.max_bytes, what);
+    const PooledContext ctxt;
     Doc doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
-                              options));
-    if (!doc || !ctxt->wellFormed) {
-        const xmlError* err = xmlCtxtGetLastError(ctxt.get());
-        std::string why = err && err->message ? err->message : "not well-formed XML";
-        while (!why.empty() && why.back() == '\n') why.pop_back();
-        if (err) why = "line " + std::to_string(err->line) + ": " + why;
-        corrupt(what, why);
-    }
+                              kParseOptions));
+    if (!doc || !ctxt->wellFormed) not_well_formed(ctxt.get(), what);
     if (doc->intSubset || doc->extSubset) corrupt(what, "DTD not allowed");
     xmlNode* root = xmlDocGetRootElement(doc.get());
     if (!root) corrupt(what, "no root element");
     if (depth_of(root, limits.max_depth) > limits.max_depth)
         corrupt(what, "nesting deeper than " + std::to_string(limits.max_depth));
     return doc;
+}
+
+void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHandler& handler, SaxState& state,
+               const std::string& what) {
+    check_before_parsing(bytes, max_bytes, what);
+    const PooledContext ctxt;
+    *ctxt->sax = handler;
+    ctxt->_private = &state;
+    state.ctxt = ctxt.get();
+    xmlDoc* doc = xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
+                                   kParseOptions);
+    // The context goes back to the pool as it came: building trees.
+    xmlSAXVersion(ctxt->sax, 2);
+    ctxt->_private = nullptr;
+    state.ctxt = nullptr;
+    if (doc) xmlFreeDoc(doc);  // none is built without the tree handlers; never leak one
+    if (!state.refused.empty()) corrupt(what, state.refused);
+    if (!ctxt->wellFormed) not_well_formed(ctxt.get(), what);
+}
+
+void SaxState::refuse(std::string why) {
+    if (refused.empty()) refused = why.empty() ? "refused" : std::move(why);
+    if (ctxt) xmlStopParser(ctxt);
 }
 
 bool is(const xmlNode* node, const char* name) {

@@ -2,6 +2,7 @@
 // expansion, size and depth bounds), RAII ownership and small helpers for
 // reading and writing element trees.
 #pragma once
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include <cstddef>
@@ -25,6 +26,22 @@ struct Limits {
 // Parses `bytes`; anything malformed, over the limits or carrying a DOCTYPE
 // throws Error(Errc::corrupt, what + ": reason").
 Doc parse(const std::string& bytes, const Limits& limits, const std::string& what);
+
+// The same checks and limits, but libxml2 calls `handler` as it reads
+// instead of building a tree: for hot paths that need a few values of a
+// document (prlshimd's packets). Each handler gets libxml2's parser context
+// as its `ctx`; `SaxState::of(ctx)` is the state passed here. A handler
+// that finds the document unacceptable calls `refuse`, which stops the
+// parse; sax_parse then throws Error(Errc::corrupt, what + ": " + why), as
+// it does for malformed XML. Depth is the handlers' to bound.
+struct SaxState {
+    xmlParserCtxt* ctxt = nullptr;  // while parsing: for xmlByteConsumed
+    std::string refused;
+    void refuse(std::string why);
+    static SaxState& of(void* ctx) { return *static_cast<SaxState*>(static_cast<xmlParserCtxt*>(ctx)->_private); }
+};
+void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHandler& handler, SaxState& state,
+               const std::string& what);
 
 // Child elements of `parent` (all, or those named `name`).
 std::vector<xmlNode*> children(const xmlNode* parent, const char* name = nullptr);

@@ -85,11 +85,53 @@ TEST_CASE("packets: anything else is corrupt") {
                       "<packet id='1' version='4.0.0'><target>&e;</target></packet>"),
           "<packet id='1' version='4.0.0'><target>x</target><data>" + std::string(2u << 20, 'a') + "</data></packet>"})
         CHECK(errc_of([&] { parse_packet(text); }) == Errc::corrupt);
+    // Data that is not XML content goes out as it is, and is refused where it arrives.
     Packet bad;
     bad.id = "1";
     bad.target = "x";
     bad.data = "<unclosed>";
-    CHECK(errc_of([&] { packet_xml(bad); }) == Errc::corrupt);
+    CHECK(errc_of([&] { parse_packet(packet_xml(bad)); }) == Errc::corrupt);
+    // Packets are UTF-8: their data is passed on as its bytes.
+    CHECK(errc_of([&] {
+              parse_packet("<?xml version='1.0' encoding='ISO-8859-1'?><packet id='1' version='4.0.0'><target>x</target>"
+                           "<data><a>\xE9</a></data></packet>");
+          }) == Errc::corrupt);
+    // A hostile nesting is refused however the packet is read.
+    std::string deep;
+    for (int i = 0; i < 40; ++i) deep += "<d>";
+    for (int i = 0; i < 40; ++i) deep += "</d>";
+    CHECK(errc_of([&] { parse_packet("<packet id='1' version='4.0.0'><target>x</target><data>" + deep + "</data></packet>"); }) ==
+          Errc::corrupt);
+}
+
+TEST_CASE("packets: data is passed on exactly as it came, whatever the tags around it look like") {
+    const auto data_of = [](const std::string& text) { return parse_packet(text).data; };
+    const std::string head = "<packet id='1' version='4.0.0'><target>x</target>";
+    CHECK(data_of(head + "<data/></packet>").empty());
+    CHECK(data_of(head + "<data></data></packet>").empty());
+    CHECK(data_of(head + "<data  a='1' >  <r>&amp;&#65;</r> </data ></packet>") == "  <r>&amp;&#65;</r> ");
+    // A comment, CDATA or nested <data> holding an end tag does not end it.
+    CHECK(data_of(head + "<data><!-- </data> --><![CDATA[</data>]]><data>in</data></data></packet>") ==
+          "<!-- </data> --><![CDATA[</data>]]><data>in</data>");
+    // Only the first <data> counts, and only a child of <packet>.
+    CHECK(data_of(head + "<other><data>no</data></other><data>yes</data><data>no</data></packet>") == "yes");
+    // Attributes and fields read as the tree read them: references resolved.
+    const Packet p = parse_packet("<?xml version='1.0' encoding='UTF-8'?>\n<packet version=\"4.0.0\" id=\"a&amp;b&#38;&lt;\">"
+                                  "<origin>o<x>not</x>&gt;</origin><target>t&amp;u</target></packet>");
+    CHECK(p.id == "a&b&<");
+    CHECK(p.origin == "o>");
+    CHECK(p.target == "t&u");
+    // And what packet_xml writes reads back the same, escapes and all.
+    Packet odd;
+    odd.id = "<&\"\t\n>";
+    odd.target = "t<&>";
+    odd.origin = "o\"";
+    odd.data = "<e a=\"&quot;\">&lt;</e>";
+    const Packet back = parse_packet(packet_xml(odd));
+    CHECK(back.id == odd.id);
+    CHECK(back.target == odd.target);
+    CHECK(back.origin == odd.origin);
+    CHECK(back.data == odd.data);
 }
 
 TEST_CASE("progress: percent, status and a message whose parameters travel in base64") {

@@ -92,7 +92,9 @@ void Outbox::write_unlocked(std::unique_lock<std::mutex>& lock, const std::vecto
         queue_.clear();
         queued_events_ = 0;
     }
-    ready_.notify_all();
+    // The sender waits for packets queued meanwhile (or for the end); an
+    // answer written here with nothing behind it wakes nobody.
+    if (stopping_ || !queue_.empty()) ready_.notify_all();
 }
 
 void Outbox::run() {

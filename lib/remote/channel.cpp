@@ -2,6 +2,7 @@
 
 #include "store/error.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -40,6 +41,8 @@ public:
         }
     }
 
+    bool wait_readable(int timeout_ms, int wake_fd) override { return poll_readable(fd_.get(), timeout_ms, wake_fd); }
+
     void shut_down() noexcept override { ::shutdown(fd_.get(), SHUT_RDWR); }
 
 private:
@@ -47,6 +50,15 @@ private:
 };
 
 }  // namespace
+
+bool poll_readable(int fd, int timeout_ms, int wake_fd) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    for (;;) {
+        const int n = ::poll(p, wake_fd < 0 ? 1 : 2, timeout_ms);
+        if (n >= 0) return p[0].revents != 0;
+        if (errno != EINTR) return true;  // the read reports it
+    }
+}
 
 std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd) {
     return std::make_unique<PlainChannel>(std::move(fd));

@@ -24,10 +24,19 @@ public:
     // Waits for at least one byte and returns how many were read (≤ max);
     // 0 at the peer's orderly end of stream. Throws service::Error(connection_lost).
     virtual std::size_t read_some(char* buffer, std::size_t max) = 0;
+    // Waits up to `timeout_ms` (forever when negative) until a read_some
+    // may find something: bytes, the end of the stream, an error. False on
+    // timeout, or when `wake_fd` (if not -1) became readable first. A TLS
+    // record still arriving may make that read wait a little.
+    virtual bool wait_readable(int timeout_ms, int wake_fd = -1) = 0;
     // Makes blocked and later reads and writes return (0 / throw), from any
     // thread; idempotent. The descriptor is closed by the destructor.
     virtual void shut_down() noexcept = 0;
 };
+
+// poll(2) for POLLIN on `fd` (and `wake_fd`), retried on EINTR; true when
+// `fd` is readable, has hung up or failed.
+bool poll_readable(int fd, int timeout_ms, int wake_fd = -1);
 
 // A connected stream socket used as it is (the Unix socket: the kernel
 // vouches for the peer, there is nothing to encrypt).
@@ -47,6 +56,14 @@ public:
     // receive() has a whole frame already read, and returns it without
     // waiting (for the reading thread only).
     bool frame_buffered() const noexcept { return reader_.has_frame(); }
+    // A frame is buffered, or the channel has something to read (see
+    // Channel::wait_readable); for the reading thread only.
+    bool wait_readable(int timeout_ms, int wake_fd = -1) {
+        return reader_.has_frame() || channel_->wait_readable(timeout_ms, wake_fd);
+    }
+    // The channel alone, not the frames already buffered: safe beside
+    // another thread's receive().
+    bool wait_bytes(int timeout_ms, int wake_fd = -1) { return channel_->wait_readable(timeout_ms, wake_fd); }
     void shut_down() noexcept { channel_->shut_down(); }
 
 private:

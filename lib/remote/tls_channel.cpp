@@ -165,6 +165,16 @@ public:
         }
     }
 
+    // Decrypted bytes OpenSSL holds count as readable: the socket has
+    // nothing more to say about them.
+    bool wait_readable(int timeout_ms, int wake_fd) override {
+        {
+            std::lock_guard lock(ssl_mutex_);
+            if (shut_.load() || SSL_pending(ssl_.get()) > 0) return true;
+        }
+        return poll_readable(fd_.get(), timeout_ms, wake_fd);
+    }
+
     // Only the socket is touched (no SSL call from this thread): shutdown(2)
     // wakes a poll in another thread, and the flag makes it return.
     void shut_down() noexcept override {

@@ -174,7 +174,7 @@ Record Connection::call(const Record& request, const CallOptions& options) {
             reading_ = true;
             if (reader_polling_) kick_reader();
             lock.unlock();
-            read_for(id, options.cancel != nullptr);
+            read_for(id, cancel_sent ? nullptr : options.cancel);
             lock.lock();
             release_read_role(lock, id);
             continue;
@@ -205,11 +205,14 @@ void Connection::release_read_role(std::unique_lock<std::mutex>&, const std::str
         }
 }
 
-void Connection::read_for(const std::string& id, bool cancellable) {
+void Connection::read_for(const std::string& id, const std::atomic<bool>* cancel) {
     try {
         for (;;) {
-            // A while without a packet: back to the caller, to look at its cancel flag.
-            if (cancellable && !channel_.wait_readable(static_cast<int>(kCancelPoll.count()))) return;
+            // Back to the caller once it has a cancel to send. Progress may
+            // keep coming: the flag is looked at between packets, and at
+            // least every kCancelPoll.
+            if (cancel && cancel->load()) return;
+            if (cancel && !channel_.wait_readable(static_cast<int>(kCancelPoll.count()))) continue;
             if (deliver(receive_packet(channel_), nullptr) == id) return;
         }
     } catch (const std::exception& e) {

@@ -79,9 +79,10 @@ private:
 
     explicit Connection(std::unique_ptr<Channel> channel);
     void read_loop(std::shared_ptr<const std::atomic<bool>> alive);
-    // A caller holding the read role: reads until the answer to `id`, or a
-    // while without a packet. A broken channel goes to the reader thread.
-    void read_for(const std::string& id, bool cancellable);
+    // A caller holding the read role: reads until the answer to `id`, or
+    // until `cancel` (if given) is set. A broken channel goes to the reader
+    // thread.
+    void read_for(const std::string& id, const std::atomic<bool>* cancel);
     // Hands one packet on; returns the id of the call it answered, if any.
     std::string deliver(const Packet& packet, const std::atomic<bool>* alive);
     void release_read_role(std::unique_lock<std::mutex>& held, const std::string& leaving);

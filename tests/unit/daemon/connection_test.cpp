@@ -165,7 +165,7 @@ TEST_CASE("a connection with no call in flight reads events as they come", "[rem
     CHECK(events.seen == std::vector<int>{7});
 }
 
-TEST_CASE("a cancel reaches the daemon while the caller itself waits for the answer", "[remote]") {
+TEST_CASE("a cancel reaches the daemon while the caller itself reads a stream of progress", "[remote]") {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
     std::atomic<bool> cancelled{false};
@@ -177,7 +177,21 @@ TEST_CASE("a cancel reaches the daemon while the caller itself waits for the ans
             const Packet login = parse_packet(ch.receive()->payload);
             ch.send(FrameKind::control, packet(login.id, "reply", Record("result").add("session", "{s}").add("user", "u").xml()));
             const Packet call = parse_packet(ch.receive()->payload);
+            // Progress every few milliseconds, never a pause long enough to
+            // be a silence, until the cancel comes.
+            std::atomic<bool> stop{false};
+            std::thread progress([&] {
+                Progress step;
+                step.op = "service.long";
+                for (unsigned i = 0; !stop; i = (i + 1) % 100) {
+                    step.percent = i;
+                    ch.send(FrameKind::control, packet(call.id, "progress", progress_data(step)));
+                    std::this_thread::sleep_for(5ms);
+                }
+            });
             const Packet cancel = parse_packet(ch.receive()->payload);
+            stop = true;
+            progress.join();
             if (cancel.target == "cancel" && cancel.id == call.id) cancelled = true;
             ch.send(FrameKind::control,
                     packet(call.id, "reply", Record("error").add("domain", "backup").add("code", "cancelled").add("message", "cancelled").xml()));
@@ -188,8 +202,10 @@ TEST_CASE("a cancel reaches the daemon while the caller itself waits for the ans
     });
     auto c = connect(UniqueFd(sv[0]));
     std::atomic<bool> cancel{false};
+    std::atomic<int> steps{0};
     CallOptions options;
     options.cancel = &cancel;
+    options.on_percent = [&](unsigned) { ++steps; };
     std::thread canceller([&] {
         std::this_thread::sleep_for(150ms);
         cancel = true;
@@ -197,6 +213,7 @@ TEST_CASE("a cancel reaches the daemon while the caller itself waits for the ans
     CHECK_THROWS(c->call(Record("call", "long"), options));
     canceller.join();
     CHECK(cancelled);
+    CHECK(steps > 0);
     c.reset();
     daemon.join();
 }

@@ -2,7 +2,8 @@
 //   - a bare TLS 1.3 echo over loopback (the floor), then a no-op call
 //     ("ping") to a real prlshimd over loopback TLS: median round trip, and
 //     calls/s from 4 client threads (a connection each);
-//   - the same call over the Unix socket: median round trip;
+//   - the same call over the Unix socket: median round trip, beside a bare
+//     echo between two threads and between two processes;
 //   - event fan-out: one event to 100 sessions, p99 latency and total rate;
 //   - 1,000 idle logged-in sessions: the daemon's resident memory.
 // Usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]
@@ -13,6 +14,7 @@
 #include "remote/sockets.h"
 #include "remote/tls.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -154,6 +156,28 @@ double unix_echo_median(std::size_t n) {
     return median;
 }
 
+// The same, the echo in another process (this program, --echo-child FD),
+// as the daemon is: a switch between processes costs more than between two
+// threads of one.
+double unix_echo_median_across_processes(std::size_t n) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) std::abort();
+    fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+    const std::string fd = std::to_string(sv[1]);
+    std::vector<std::string> args = {"bench_daemon", "--echo-child", fd};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t child = -1;
+    if (posix_spawn(&child, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) std::abort();
+    close(sv[1]);
+    remote::FramedChannel client(remote::plain_channel(platform::UniqueFd(sv[0])));
+    const double median = echo_median(client, n);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return median;
+}
+
 double tls_echo_median(const fs::path& dir, std::size_t n) {
     const remote::TlsServer server(dir / "echo-tls");
     auto listener = remote::listen_tcp("127.0.0.1", 0);
@@ -196,6 +220,7 @@ void bench_round_trips(const Daemon& d, const fs::path& dir) {
            "target >= 20,000");
 
     report("bare Unix-socket echo, median", unix_echo_median(n), "us", "(its floor)");
+    report("  ... the echo in another process, median", unix_echo_median_across_processes(n), "us", "");
     setenv("PRLSHIM_HOME", d.home.c_str(), 1);
     auto local = remote::dial_local_daemon(d.home);
     report("no-op call over the Unix socket, median", percentile(ping_times(*local, n), 0.5), "us", "target <= 30 us");
@@ -277,6 +302,11 @@ int main(int argc, char** argv) {
     if (argc < 2) {
         std::fprintf(stderr, "usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]\n");
         return 2;
+    }
+    if (std::strcmp(argv[1], "--echo-child") == 0 && argc == 3) {
+        remote::FramedChannel channel(remote::plain_channel(platform::UniqueFd(std::atoi(argv[2]))));
+        echo_frames(channel);
+        return 0;
     }
     prlshimd = argv[1];
     std::string only;

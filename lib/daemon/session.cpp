@@ -249,8 +249,11 @@ void follow_task(std::shared_ptr<SessionState> s, const SessionContext& context,
 // event document, small, well-formed, no DTD. Returns the VM it is about
 // ("" for an event of the dispatcher), nullopt for anything else.
 std::optional<std::string> event_vm(const std::string& text) {
+    // Room for the envelope it is passed on in: a packet at the receivers'
+    // 1 MiB limit would close every other session's connection.
+    constexpr std::size_t max_event = (1u << 20) - (64u << 10);
     try {
-        const service::xml::Doc doc = service::xml::parse(text, service::xml::Limits{1u << 20, 32}, "event");
+        const service::xml::Doc doc = service::xml::parse(text, service::xml::Limits{max_event, 32}, "event");
         const xmlNode* root = xmlDocGetRootElement(doc.get());
         if (!service::xml::is(root, "ParallelsEvent")) return std::nullopt;
         const std::string type = service::xml::child_text(root, "EventIssuerType").value_or("");

@@ -368,6 +368,44 @@ TEST_CASE("a client that does not read its events is cut off, and the others get
     REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(watcher, &EventCounter::on_event, &counter));
 }
 
+TEST_CASE("an event too large to pass on in a packet is dropped, and no other session is cut off", "[daemon]") {
+    prl::test::TestHome home;
+    capi::Api api;
+    DaemonProcess daemon(home.path());
+    const fs::path socket_path = home.path() / "prlshimd.sock";
+    Handle watcher = local_login();
+    EventCounter counter;
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(watcher, &EventCounter::on_event, &counter));
+
+    const int publisher = connect_socket(socket_path);
+    const std::string hello = login_packet();
+    REQUIRE(write(publisher, hello.data(), hello.size()) == static_cast<ssize_t>(hello.size()));
+    read_frame(publisher);
+    // `fill`: padded to exactly the 1 MiB a packet may have.
+    const auto publish = [&](const std::string& id, bool fill) {
+        const std::string head = "<packet id=\"" + id + "\" version=\"4.0.0\"><target>publish</target><data>"
+                                 "<ParallelsEvent><EventType>100005</EventType><EventIssuerType>4</EventIssuerType>"
+                                 "<EventIssuerId>{00000000-0000-0000-0000-000000000001}</EventIssuerId><EventSource>";
+        const std::string tail = "</EventSource></ParallelsEvent></data></packet>";
+        const std::string padding = fill ? std::string((1u << 20) - head.size() - tail.size(), 'x') : "after";
+        const std::string packet = frame(head + padding + tail);
+        std::size_t off = 0;
+        while (off < packet.size()) {
+            const ssize_t n = write(publisher, packet.data() + off, packet.size() - off);
+            REQUIRE(n > 0);
+            off += static_cast<std::size_t>(n);
+        }
+    };
+    // A packet at the 1 MiB limit: in the daemon's envelope, it would be
+    // over the receivers' limit and close their connections.
+    publish("big", true);
+    publish("small", false);
+    REQUIRE(eventually([&] { return counter.added.load() == 1; }));
+    CHECK(vm_count(watcher) == 0);  // still connected and served
+    close(publisher);
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(watcher, &EventCounter::on_event, &counter));
+}
+
 TEST_CASE("connections that never log in are dropped, and a flood of them leaves others served", "[daemon]") {
     prl::test::TestHome home;
     capi::Api api;

@@ -38,7 +38,10 @@ void check_packet(const std::string& payload) {
         return;
     }
     try {
-        const Packet again = parse_packet(packet_xml(p));
+        const std::string text = packet_xml(p);
+        // Escaping may grow a packet read at the size limit past it.
+        if (text.size() > (1u << 20)) return;
+        const Packet again = parse_packet(text);
         if (again.id != p.id || again.target != p.target || again.origin != p.origin || again.data != p.data ||
             again.progress != p.progress || again.log != p.log)
             std::abort();

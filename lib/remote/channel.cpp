@@ -41,7 +41,7 @@ public:
         }
     }
 
-    bool wait_readable(int timeout_ms, int wake_fd) override { return poll_readable(fd_.get(), timeout_ms, wake_fd); }
+    bool wait_readable(int timeout_ms, int wake_fd) override { return poll_ready(fd_.get(), POLLIN, timeout_ms, wake_fd); }
 
     void shut_down() noexcept override { ::shutdown(fd_.get(), SHUT_RDWR); }
 
@@ -51,12 +51,12 @@ private:
 
 }  // namespace
 
-bool poll_readable(int fd, int timeout_ms, int wake_fd) {
-    pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+bool poll_ready(int fd, short events, int timeout_ms, int wake_fd) {
+    pollfd p[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
     for (;;) {
         const int n = ::poll(p, wake_fd < 0 ? 1 : 2, timeout_ms);
         if (n >= 0) return p[0].revents != 0;
-        if (errno != EINTR) return true;  // the read reports it
+        if (errno != EINTR) return true;  // the next read or write reports it
     }
 }
 

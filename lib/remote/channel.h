@@ -34,9 +34,10 @@ public:
     virtual void shut_down() noexcept = 0;
 };
 
-// poll(2) for POLLIN on `fd` (and `wake_fd`), retried on EINTR; true when
-// `fd` is readable, has hung up or failed.
-bool poll_readable(int fd, int timeout_ms, int wake_fd = -1);
+// poll(2) for `events` (POLLIN, POLLOUT) on `fd`, and POLLIN on `wake_fd`
+// if not -1, retried on EINTR; true when `fd` is ready, has hung up or
+// failed (the next read or write reports it), false on timeout or wake.
+bool poll_ready(int fd, short events, int timeout_ms, int wake_fd = -1);
 
 // A connected stream socket used as it is (the Unix socket: the kernel
 // vouches for the peer, there is nothing to encrypt).

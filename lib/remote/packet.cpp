@@ -6,6 +6,8 @@
 
 #include <libxml/parser.h>
 
+#include <algorithm>
+
 namespace prl::remote {
 namespace {
 
@@ -37,10 +39,6 @@ std::string inner_xml(xmlNode* node) {
     return out;
 }
 
-}  // namespace
-
-namespace {
-
 // What parse_packet gathers as libxml2 reads: the root's attributes, the
 // first <target> and <origin> (their own text), and where the first
 // <data>'s content starts and ends in the bytes, so that content travels on
@@ -52,7 +50,6 @@ struct PacketReader : xml::SaxState {
     enum class Field { none, target, origin } field = Field::none;
     bool seen_target = false, seen_origin = false, seen_data = false, in_data = false;
     std::size_t data_begin = 0;
-    bool has_version = false;
 
     std::size_t offset() const { return static_cast<std::size_t>(xmlByteConsumed(ctxt)); }
 };
@@ -76,9 +73,7 @@ std::string attribute_value(const xmlChar* begin, const xmlChar* end) {
     return out;
 }
 
-void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, int, const xmlChar**, int attribute_count,
-              int, const xmlChar** attributes) {
-    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+void read_start(PacketReader& r, const xmlChar* name, int attribute_count, const xmlChar** attributes) {
     if (++r.depth > kPacketLimits.max_depth) return r.refuse("nesting deeper than " + std::to_string(kPacketLimits.max_depth));
     const std::string element = C(name);
     if (r.depth == 1) {
@@ -93,7 +88,7 @@ void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, in
             const std::string value = attribute_value(a[3], a[4]);
             const std::string attribute = C(a[0]);
             if (attribute == "id") r.packet.id = value;
-            else if (attribute == "version") r.packet.version = value, r.has_version = true;
+            else if (attribute == "version") r.packet.version = value;
             else if (attribute == "progress") r.packet.progress = value == "on";
             else if (attribute == "log") r.packet.log = value == "on";
         }
@@ -114,8 +109,7 @@ void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, in
     }
 }
 
-void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
-    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+void read_end(PacketReader& r) {
     if (r.depth == 2) {
         if (r.field == PacketReader::Field::target) r.seen_target = true;
         if (r.field == PacketReader::Field::origin) r.seen_origin = true;
@@ -131,13 +125,29 @@ void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
     --r.depth;
 }
 
-void on_text(void* ctx, const xmlChar* text, int length) {
-    auto& r = static_cast<PacketReader&>(xml::SaxState::of(ctx));
+void read_text(PacketReader& r, const xmlChar* chars, int length) {
     // Only the field's own text: what nested elements hold is not part of it.
     if (r.depth != 2 || r.field == PacketReader::Field::none) return;
     std::string& field = r.field == PacketReader::Field::target ? r.packet.target : r.packet.origin;
-    if (field.size() + static_cast<std::size_t>(length) > kMaxNameBytes + 1) return;  // refused below as overlong
-    field.append(C(text), static_cast<std::size_t>(length));
+    // Kept to one byte past the limit: enough to be refused as overlong below.
+    const std::size_t room = kMaxNameBytes + 1 - std::min(field.size(), kMaxNameBytes + 1);
+    field.append(C(chars), std::min(room, static_cast<std::size_t>(length)));
+}
+
+// libxml2's callbacks: C frames, which no exception may cross.
+PacketReader& reader(void* ctx) { return static_cast<PacketReader&>(xml::SaxState::of(ctx)); }
+
+void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, int, const xmlChar**, int attribute_count,
+              int, const xmlChar** attributes) {
+    reader(ctx).guard([&] { read_start(reader(ctx), name, attribute_count, attributes); });
+}
+
+void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+    reader(ctx).guard([&] { read_end(reader(ctx)); });
+}
+
+void on_text(void* ctx, const xmlChar* chars, int length) {
+    reader(ctx).guard([&] { read_text(reader(ctx), chars, length); });
 }
 
 const xmlSAXHandler& packet_handler() {

@@ -80,12 +80,7 @@ void set_nonblocking(int fd) {
 // Waits until fd is ready for what the SSL call wanted; false on timeout.
 // A negative timeout waits for ever (shut_down() wakes it).
 bool wait_for(int fd, int ssl_error, int timeout_ms) {
-    pollfd p{fd, static_cast<short>(ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
-    for (;;) {
-        const int n = ::poll(&p, 1, timeout_ms);
-        if (n >= 0) return n > 0;
-        if (errno != EINTR) return true;  // the next SSL call reports it
-    }
+    return poll_ready(fd, ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, timeout_ms);
 }
 
 [[noreturn]] void lost(int rc, int ssl_error, const std::string& what) {
@@ -172,7 +167,7 @@ public:
             std::lock_guard lock(ssl_mutex_);
             if (shut_.load() || SSL_pending(ssl_.get()) > 0) return true;
         }
-        return poll_readable(fd_.get(), timeout_ms, wake_fd);
+        return poll_ready(fd_.get(), POLLIN, timeout_ms, wake_fd);
     }
 
     // Only the socket is touched (no SSL call from this thread): shutdown(2)

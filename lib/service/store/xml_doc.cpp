@@ -170,6 +170,7 @@ void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHand
     ctxt->_private = nullptr;
     state.ctxt = nullptr;
     if (doc) xmlFreeDoc(doc);  // none is built without the tree handlers; never leak one
+    if (state.failed) throw std::bad_alloc();
     if (!state.refused.empty()) corrupt(what, state.refused);
     if (!ctxt->wellFormed) not_well_formed(ctxt.get(), what);
 }

@@ -34,10 +34,23 @@ Doc parse(const std::string& bytes, const Limits& limits, const std::string& wha
 // that finds the document unacceptable calls `refuse`, which stops the
 // parse; sax_parse then throws Error(Errc::corrupt, what + ": " + why), as
 // it does for malformed XML. Depth is the handlers' to bound.
+// Handlers run inside libxml2's C frames: they run their body through
+// `guard`, which stops the parse on an exception (sax_parse rethrows
+// std::bad_alloc then) instead of letting it cross them.
 struct SaxState {
     xmlParserCtxt* ctxt = nullptr;  // while parsing: for xmlByteConsumed
     std::string refused;
+    bool failed = false;  // a handler threw
     void refuse(std::string why);
+    template <class F>
+    void guard(F&& body) noexcept {
+        try {
+            body();
+        } catch (...) {
+            failed = true;
+            if (ctxt) xmlStopParser(ctxt);
+        }
+    }
     static SaxState& of(void* ctx) { return *static_cast<SaxState*>(static_cast<xmlParserCtxt*>(ctx)->_private); }
 };
 void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHandler& handler, SaxState& state,

@@ -83,7 +83,9 @@ TEST_CASE("packets: anything else is corrupt") {
           "<packet id='" + std::string(65, '1') + "' version='4.0.0'><target>x</target></packet>",
           std::string("<!DOCTYPE packet [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
                       "<packet id='1' version='4.0.0'><target>&e;</target></packet>"),
-          "<packet id='1' version='4.0.0'><target>x</target><data>" + std::string(2u << 20, 'a') + "</data></packet>"})
+          "<packet id='1' version='4.0.0'><target>x</target><data>" + std::string(2u << 20, 'a') + "</data></packet>",
+          // An overlong target, in pieces (a comment splits its text).
+          "<packet id='1' version='4.0.0'><target>t<!-- -->" + std::string(300, 't') + "</target></packet>"})
         CHECK(errc_of([&] { parse_packet(text); }) == Errc::corrupt);
     // Data that is not XML content goes out as it is, and is refused where it arrives.
     Packet bad;

@@ -3,7 +3,8 @@
 //     ("ping") to a real prlshimd over loopback TLS: median round trip, and
 //     calls/s from 4 client threads (a connection each);
 //   - the same call over the Unix socket: median round trip, beside a bare
-//     echo between two threads and between two processes;
+//     echo over a Unix socket pair. The echoes run in another process, as
+//     prlshimd does, and wait for frames as the client and prlshimd do;
 //   - event fan-out: one event to 100 sessions, p99 latency and total rate;
 //   - 1,000 idle logged-in sessions: the daemon's resident memory.
 // Usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]
@@ -12,6 +13,7 @@
 #include "remote/connection.h"
 #include "remote/dial.h"
 #include "remote/sockets.h"
+#include "remote/spin_wait.h"
 #include "remote/tls.h"
 
 #include <fcntl.h>
@@ -120,11 +122,17 @@ std::vector<double> ping_times(remote::Connection& c, std::size_t n) {
     return t;
 }
 
-// The floor: a frame to an echo server over loopback TLS, and back.
-// Echoes every frame back until the peer hangs up.
+// The floors: a frame to an echo server in another process, and back. Both
+// ends wait for a frame as the client and prlshimd wait for a packet:
+// polling briefly, then sleeping (remote/spin_wait.h).
 void echo_frames(remote::FramedChannel& ch) {
     try {
-        while (auto f = ch.receive()) ch.send(f->kind, f->payload);
+        for (;;) {
+            remote::spin_until_readable(ch);
+            auto f = ch.receive();
+            if (!f) return;
+            ch.send(f->kind, f->payload);
+        }
     } catch (const std::exception&) {
         // The client hung up.
     }
@@ -137,6 +145,7 @@ double echo_median(remote::FramedChannel& client, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const auto t0 = Clock::now();
         client.send(remote::FrameKind::control, payload);
+        remote::spin_until_readable(client);
         client.receive();
         t.push_back(micros_since(t0));
     }
@@ -144,55 +153,50 @@ double echo_median(remote::FramedChannel& client, std::size_t n) {
     return percentile(t, 0.5);
 }
 
-// The same frames over a Unix socket pair, no TLS: the Unix socket's floor.
-double unix_echo_median(std::size_t n) {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) std::abort();
-    remote::FramedChannel server(remote::plain_channel(platform::UniqueFd(sv[1])));
-    std::thread echo([&] { echo_frames(server); });
-    remote::FramedChannel client(remote::plain_channel(platform::UniqueFd(sv[0])));
-    const double median = echo_median(client, n);
-    echo.join();
-    return median;
-}
-
-// The same, the echo in another process (this program, --echo-child FD),
-// as the daemon is: a switch between processes costs more than between two
-// threads of one.
-double unix_echo_median_across_processes(std::size_t n) {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) std::abort();
-    fcntl(sv[0], F_SETFD, FD_CLOEXEC);
-    const std::string fd = std::to_string(sv[1]);
-    std::vector<std::string> args = {"bench_daemon", "--echo-child", fd};
+// This program again (--echo-child or --tls-echo-child), given `fd`.
+pid_t spawn_echo(std::vector<std::string> args, int fd) {
+    args.insert(args.begin(), "bench_daemon");
+    args.push_back(std::to_string(fd));
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t child = -1;
     if (posix_spawn(&child, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) std::abort();
-    close(sv[1]);
+    close(fd);
+    return child;
+}
+
+double unix_echo_median(std::size_t n) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) std::abort();
+    fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+    const pid_t child = spawn_echo({"--echo-child"}, sv[1]);
     remote::FramedChannel client(remote::plain_channel(platform::UniqueFd(sv[0])));
     const double median = echo_median(client, n);
-    int status = 0;
-    waitpid(child, &status, 0);
+    waitpid(child, nullptr, 0);
     return median;
 }
 
+// --tls-echo-child DIR FD: serves one TLS connection accepted on FD.
+int tls_echo_child(const fs::path& dir, int listener) {
+    const remote::TlsServer server(dir);
+    platform::UniqueFd fd(accept(listener, nullptr, nullptr));
+    remote::FramedChannel ch(server.accept(std::move(fd), std::chrono::seconds(10)));
+    echo_frames(ch);
+    return 0;
+}
+
 double tls_echo_median(const fs::path& dir, std::size_t n) {
-    const remote::TlsServer server(dir / "echo-tls");
     auto listener = remote::listen_tcp("127.0.0.1", 0);
     const std::uint16_t port = remote::local_port(listener.get());
-    std::thread echo([&] {
-        platform::UniqueFd fd(accept(listener.get(), nullptr, nullptr));
-        remote::FramedChannel ch(server.accept(std::move(fd), std::chrono::seconds(10)));
-        echo_frames(ch);
-    });
+    fcntl(listener.get(), F_SETFD, 0);  // the child's
+    const pid_t child = spawn_echo({"--tls-echo-child", (dir / "echo-tls").string()}, listener.release());
     remote::TrustPolicy trust;
     trust.known_hosts = dir / "echo-known-hosts";
     remote::FramedChannel client(
         remote::tls_connect(remote::connect_tcp("127.0.0.1", port, std::chrono::seconds(5)), "127.0.0.1", port, trust));
     const double median = echo_median(client, n);
-    echo.join();
+    waitpid(child, nullptr, 0);
     return median;
 }
 
@@ -220,7 +224,6 @@ void bench_round_trips(const Daemon& d, const fs::path& dir) {
            "target >= 20,000");
 
     report("bare Unix-socket echo, median", unix_echo_median(n), "us", "(its floor)");
-    report("  ... the echo in another process, median", unix_echo_median_across_processes(n), "us", "");
     setenv("PRLSHIM_HOME", d.home.c_str(), 1);
     auto local = remote::dial_local_daemon(d.home);
     report("no-op call over the Unix socket, median", percentile(ping_times(*local, n), 0.5), "us", "target <= 30 us");
@@ -303,6 +306,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_daemon PRLSHIMD [--quick] [--only calls|events|idle]\n");
         return 2;
     }
+    if (std::strcmp(argv[1], "--tls-echo-child") == 0 && argc == 4) return tls_echo_child(argv[2], std::atoi(argv[3]));
     if (std::strcmp(argv[1], "--echo-child") == 0 && argc == 3) {
         remote::FramedChannel channel(remote::plain_channel(platform::UniqueFd(std::atoi(argv[2]))));
         echo_frames(channel);

@@ -9,6 +9,7 @@
 #include "remote/deadline.h"
 #include "remote/error_record.h"
 #include "remote/packet.h"
+#include "remote/spin_wait.h"
 
 #include "store/xml_doc.h"
 
@@ -316,6 +317,8 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
                 context.hub->wake_all();
                 unannounced = false;
             }
+            // A client making calls in a row sends the next one soon.
+            remote::spin_until_readable(channel);
             auto frame = channel.receive();
             if (!frame) break;
             if (frame->kind != FrameKind::control) throw Error(Errc::corrupt, "unexpected data frame");

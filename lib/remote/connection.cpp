@@ -3,6 +3,7 @@
 #include "deadline.h"
 #include "error_record.h"
 #include "packet.h"
+#include "spin_wait.h"
 
 #include "platform/thread_reaper.h"
 #include "store/error.h"
@@ -212,7 +213,10 @@ void Connection::read_for(const std::string& id, const std::atomic<bool>* cancel
             // keep coming: the flag is looked at between packets, and at
             // least every kCancelPoll.
             if (cancel && cancel->load()) return;
-            if (cancel && !channel_.wait_readable(static_cast<int>(kCancelPoll.count()))) continue;
+            // A quick call's answer comes while this thread polls (spin_wait.h).
+            if (!spin_until_readable(channel_) && cancel &&
+                !channel_.wait_readable(static_cast<int>(kCancelPoll.count())))
+                continue;
             if (deliver(receive_packet(channel_), nullptr) == id) return;
         }
     } catch (const std::exception& e) {

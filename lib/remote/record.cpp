@@ -4,9 +4,10 @@
 #include "store/error.h"
 #include "store/xml_doc.h"
 
-#include <libxml/tree.h>
+#include <libxml/parser.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace prl::remote {
 namespace {
@@ -17,7 +18,7 @@ using service::Error;
 
 // Under a frame's limit: a record may carry a VM's configuration (8 MiB at
 // most) in base64.
-const xml::Limits kRecordLimits{15u << 20, 4};
+constexpr std::size_t kRecordMaxBytes = 15u << 20;
 
 [[noreturn]] void corrupt(const std::string& why) { throw Error(Errc::corrupt, "record: " + why); }
 
@@ -34,6 +35,97 @@ T number(const std::string& text, const std::string& name) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty()) corrupt("field " + name + " is not a number");
     return value;
+}
+
+const char* C(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+
+// An attribute's value as libxml2 hands it to a SAX handler (not
+// terminated), unless it holds a reference: no name or op has one.
+std::optional<std::string> plain_attribute(const xmlChar** attributes, int count, const char* name) {
+    for (int i = 0; i < count; ++i) {
+        const xmlChar** a = attributes + 5 * i;  // localname, prefix, URI, value, end
+        if (a[1] || std::strcmp(C(a[0]), name) != 0) continue;
+        return std::string(C(a[3]), static_cast<std::size_t>(a[4] - a[3]));
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// What Record::parse gathers as libxml2 reads (its SAX interface: no tree
+// for a record that is read once): the root's name and op, then each <f>'s
+// name and text. Nothing else may appear: no text, comment or processing
+// instruction between fields, no element in a field.
+struct Record::RecordReader : xml::SaxState {
+    Record record;
+    int depth = 0;
+    std::string name, value;  // of the field being read
+
+    void start(const xmlChar* element, const xmlChar* prefix, int count, const xmlChar** attributes) {
+        if (prefix) return refuse("a prefixed element");
+        if (++depth == 1) {
+            record.element_ = C(element);
+            record.op_ = plain_attribute(attributes, count, "op").value_or("");
+            if (!is_name(record.element_) || (!record.op_.empty() && !is_name(record.op_)))
+                return refuse("bad element or op name");
+        } else if (depth == 2) {
+            if (std::strcmp(C(element), "f") != 0) return refuse("an element other than <f>");
+            name = plain_attribute(attributes, count, "n").value_or("");
+            if (!is_name(name)) return refuse("bad field name");
+            value.clear();
+        } else {
+            refuse("an element inside a field");
+        }
+    }
+    void end() {
+        if (depth-- != 2) return;
+        std::string bytes;
+        if (!platform::base64_decode(value, bytes)) return refuse("field " + name + " is not base64");
+        record.fields_.emplace_back(std::move(name), std::move(bytes));
+    }
+    void text(const xmlChar* chars, int length) {
+        if (depth != 2) return refuse("text between fields");
+        value.append(C(chars), static_cast<std::size_t>(length));
+    }
+};
+
+namespace {
+
+using RecordReader = Record::RecordReader;
+
+// libxml2's callbacks: C frames, which no exception may cross.
+RecordReader& reader(void* ctx) { return static_cast<RecordReader&>(xml::SaxState::of(ctx)); }
+
+void on_start(void* ctx, const xmlChar* name, const xmlChar* prefix, const xmlChar*, int, const xmlChar**,
+              int attribute_count, int, const xmlChar** attributes) {
+    reader(ctx).guard([&] { reader(ctx).start(name, prefix, attribute_count, attributes); });
+}
+void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+    reader(ctx).guard([&] { reader(ctx).end(); });
+}
+void on_text(void* ctx, const xmlChar* chars, int length) {
+    reader(ctx).guard([&] { reader(ctx).text(chars, length); });
+}
+void on_comment(void* ctx, const xmlChar*) {
+    reader(ctx).guard([&] { reader(ctx).refuse("a comment in a record"); });
+}
+void on_instruction(void* ctx, const xmlChar*, const xmlChar*) {
+    reader(ctx).guard([&] { reader(ctx).refuse("a processing instruction in a record"); });
+}
+
+const xmlSAXHandler& record_handler() {
+    static const xmlSAXHandler handler = [] {
+        xmlSAXHandler h{};
+        h.initialized = XML_SAX2_MAGIC;
+        h.startElementNs = on_start;
+        h.endElementNs = on_end;
+        h.characters = on_text;
+        h.ignorableWhitespace = on_text;
+        h.comment = on_comment;
+        h.processingInstruction = on_instruction;
+        return h;
+    }();
+    return handler;
 }
 
 }  // namespace
@@ -83,20 +175,10 @@ std::string Record::xml() const {
 }
 
 Record Record::parse(const std::string& text) {
-    const xml::Doc doc = xml::parse(text, kRecordLimits, "record");
-    xmlNode* root = xmlDocGetRootElement(doc.get());
-    Record r(reinterpret_cast<const char*>(root->name), xml::attribute(root, "op").value_or(""));
-    if (!is_name(r.element_) || (!r.op_.empty() && !is_name(r.op_))) corrupt("bad element or op name");
-    for (xmlNode* c = root->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE) corrupt("text between fields");
-        if (!xml::is(c, "f")) corrupt("an element other than <f>");
-        const std::string name = xml::attribute(c, "n").value_or("");
-        if (!is_name(name)) corrupt("bad field name");
-        std::string value;
-        if (!platform::base64_decode(xml::text(c), value)) corrupt("field " + name + " is not base64");
-        r.fields_.emplace_back(name, std::move(value));
-    }
-    return r;
+    RecordReader r;
+    xml::sax_parse(text, kRecordMaxBytes, record_handler(), r, "record");
+    if (r.depth != 0 || r.record.element_.empty()) corrupt("no record");
+    return std::move(r.record);
 }
 
 }  // namespace prl::remote

@@ -37,6 +37,7 @@ public:
     std::string xml() const;
     // Throws service::Error(corrupt) on anything but such an element.
     static Record parse(const std::string& xml);
+    struct RecordReader;  // parse's SAX handlers (record.cpp)
 
 private:
     std::string element_, op_;

@@ -1,6 +1,7 @@
 // prlshimd's framing and control packets (docs/protocol.md).
 #include "errc_of.h"
 #include "remote/packet.h"
+#include "remote/record.h"
 #include "remote/wire.h"
 #include "store/error.h"
 
@@ -164,4 +165,45 @@ TEST_CASE("progress: percent, status and a message whose parameters travel in ba
                                   "<message>@@@</message></parameter></message></progress>");
           }) == Errc::corrupt);
     CHECK(errc_of([] { parse_progress_data("<nothing/>"); }) == Errc::corrupt);
+}
+
+TEST_CASE("records: fields keep their bytes and order, names repeat") {
+    const std::string binary("\0\xff<&>\"'\n", 8);
+    Record call("call", "vm_set");
+    call.add("uuid", "{a}").add("config", binary).add("uuid", "{b}").add("empty", "").add_uint("size", 1u << 31);
+    const Record back = Record::parse(call.xml());
+    CHECK(back.element() == "call");
+    CHECK(back.op() == "vm_set");
+    CHECK(back.get("config") == binary);
+    CHECK(back.all("uuid") == std::vector<std::string>{"{a}", "{b}"});
+    CHECK(back.get("empty").empty());
+    CHECK(back.get_uint("size") == 1u << 31);
+    CHECK_FALSE(back.find("absent"));
+    CHECK(errc_of([&] { back.get("absent"); }) == Errc::corrupt);
+    // As another writer may put it: a declaration, an empty field, references.
+    const Record other = Record::parse("<?xml version='1.0'?><result><f n='a'/><f n='b'>a&#71;k=</f></result>");
+    CHECK(other.get("a").empty());
+    CHECK(other.get("b") == "hi");
+    CHECK(Record::parse("<result/>").element() == "result");
+    // A VM's largest configuration: 8 MiB, over 10 MB in base64.
+    const std::string config(8u << 20, 'c');
+    CHECK(Record::parse(Record("result").add("config", config).xml()).get("config") == config);
+}
+
+TEST_CASE("records: anything but an element of named base64 fields is corrupt") {
+    for (const std::string& text :
+         {std::string("not xml"), std::string(""), std::string("<Result/>"),              // a name outside [a-z0-9_]
+          std::string("<call op='Ping'/>"), std::string("<call op='a b'/>"),               // bad op
+          std::string("<result>text</result>"), std::string("<result> <f n='a'/></result>"),  // text between fields
+          std::string("<result><!-- c --><f n='a'/></result>"),                            // a comment
+          std::string("<result><?pi x?></result>"),                                        // a processing instruction
+          std::string("<result><g n='a'/></result>"),                                      // not <f>
+          std::string("<result><f/></result>"), std::string("<result><f n='A'/></result>"),  // bad field names
+          std::string("<result><f n='a'>not base64!</f></result>"),
+          std::string("<result><f n='a'><f n='b'/></f></result>"),                         // an element in a field
+          std::string("<x:result xmlns:x='u'/>"),                                          // a prefixed element
+          std::string("<!DOCTYPE r [<!ENTITY e 'x'>]><result><f n='a'>&e;</f></result>"),
+          std::string("<result><f n='a'>aGk=</f>"),                                        // unclosed
+          "<result><f n='a'>" + std::string(16u << 20, 'A') + "</f></result>"})            // over 15 MiB
+        CHECK(errc_of([&] { Record::parse(text); }) == Errc::corrupt);
 }

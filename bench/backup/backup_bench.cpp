@@ -5,6 +5,7 @@
 //  - restore time; peak RSS of each operation (run in a child process);
 //  - GetBackupTree over 100,000 elements.
 // Usage: backup_bench [work-dir] [image-MiB] | backup_bench --make-image FILE MiB
+//        | backup_bench --list DIR ELEMENTS (the listing alone)
 #include "backup_tree.h"
 #include "element_meta.h"
 #include "repository.h"
@@ -205,6 +206,12 @@ void list_and_tree_bench(const fs::path& root, size_t elements) {
 int main(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--make-image") {  // for profiling by hand
         make_image(argv[2], std::strtoull(argv[3], nullptr, 10));
+        return 0;
+    }
+    if (argc == 4 && std::string(argv[1]) == "--list") {  // the listing alone: --list DIR ELEMENTS
+        fs::remove_all(argv[2]);
+        list_and_tree_bench(argv[2], std::strtoull(argv[3], nullptr, 10));
+        fs::remove_all(argv[2]);
         return 0;
     }
     const fs::path work = argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path() / "prlshim-backup-bench";

@@ -67,6 +67,14 @@ Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::
     return c;
 }
 
+void refresh_chain_cache(const fs::path& dir, const std::string& chain_uuid, const std::string& vm_uuid) noexcept {
+    try {
+        load_chain(dir, chain_uuid, vm_uuid);
+    } catch (...) {
+        // The next listing brings it up to date instead.
+    }
+}
+
 std::vector<std::string> list_vm_uuids(const Layout& l) {
     std::vector<std::string> out;
     std::error_code ec;

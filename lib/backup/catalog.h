@@ -28,5 +28,9 @@ std::optional<ChainLocation> find_chain(const Layout& l, const std::string& chai
 // Canonical uuids of VMs that have a directory.
 std::vector<std::string> list_vm_uuids(const Layout& l);
 Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::string& vm_uuid);
+// After a writer's commit: the chain's listing cache brought up to date, so
+// that a listing of a repository prlshim wrote reads its caches and parses
+// nothing. Best effort: the element is committed whatever happens here.
+void refresh_chain_cache(const fs::path& dir, const std::string& chain_uuid, const std::string& vm_uuid) noexcept;
 
 }  // namespace prl::backup

@@ -4,6 +4,7 @@
 #include "garbage_collector.h"
 #include "pack_file.h"
 #include "repository_common.h"
+#include "thread_pool.h"
 #include "txn_marker.h"
 
 #include <algorithm>
@@ -104,8 +105,16 @@ void prepare_repository(const fs::path& dir) {
 std::vector<VmEntry> list_vms(const fs::path& root) {
     const Layout l{root};
     std::vector<VmEntry> out;
-    for (const std::string& vm : list_vm_uuids(l)) {
-        std::vector<Chain> chains = load_vm_chains(l, vm);
+    // VMs are read on the pool's threads: a listing without caches is mostly
+    // opening and parsing small files (docs/backup-engine.md, Limits).
+    const std::vector<std::string> vms = list_vm_uuids(l);
+    ThreadPool pool(static_cast<unsigned>(std::min<std::size_t>(ThreadPool::default_threads(), vms.size() + 1)));
+    std::vector<std::future<std::vector<Chain>>> loads;
+    loads.reserve(vms.size());
+    for (const std::string& vm : vms) loads.push_back(pool.submit([&l, &vm] { return load_vm_chains(l, vm); }));
+    for (std::size_t i = 0; i < vms.size(); ++i) {
+        const std::string& vm = vms[i];
+        std::vector<Chain> chains = loads[i].get();
         if (chains.empty()) continue;
         VmEntry v;
         v.uuid = vm;

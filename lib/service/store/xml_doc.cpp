@@ -2,7 +2,8 @@
 
 #include "error.h"
 
-#include <libxml/dict.h>
+#include "platform/xml_parser_pool.h"
+
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
 
@@ -23,62 +24,7 @@ void init_once() {
     std::call_once(once, [] { xmlInitParser(); });
 }
 
-// Parser contexts, reused. Creating one, and a document's reference to its
-// context's dictionary, take libxml2's one global dictionary lock: a hundred
-// threads parsing at once (a client's connections, each reading its events)
-// spent more time queueing on it than parsing. A context whose dictionary
-// (the names it has seen) has grown is retired rather than kept.
-class ContextPool {
-public:
-    xmlParserCtxt* acquire() {
-        {
-            std::lock_guard lock(mutex_);
-            if (!idle_.empty()) {
-                xmlParserCtxt* c = idle_.back();
-                idle_.pop_back();
-                return c;
-            }
-        }
-        xmlParserCtxt* c = xmlNewParserCtxt();
-        if (!c) throw std::bad_alloc();
-        return c;
-    }
-
-    void release(xmlParserCtxt* c) noexcept {
-        if (static_cast<std::size_t>(xmlDictSize(c->dict)) <= kMaxNames) {
-            std::lock_guard lock(mutex_);
-            if (idle_.size() < kMaxIdle) {
-                idle_.push_back(c);
-                return;
-            }
-        }
-        xmlFreeParserCtxt(c);
-    }
-
-private:
-    static constexpr std::size_t kMaxIdle = 32, kMaxNames = 4096;
-    std::mutex mutex_;
-    std::vector<xmlParserCtxt*> idle_;
-};
-
-// Never destroyed: a thread may still parse while the process exits.
-ContextPool& context_pool() {
-    static ContextPool* pool = new ContextPool;
-    return *pool;
-}
-
-class PooledContext {
-public:
-    PooledContext() : ctxt_(context_pool().acquire()) {}
-    ~PooledContext() { context_pool().release(ctxt_); }
-    PooledContext(const PooledContext&) = delete;
-    PooledContext& operator=(const PooledContext&) = delete;
-    xmlParserCtxt* get() const { return ctxt_; }
-    xmlParserCtxt* operator->() const { return ctxt_; }
-
-private:
-    xmlParserCtxt* ctxt_;
-};
+using PooledContext = platform::PooledXmlParser;
 
 struct XmlCharFree {
     void operator()(xmlChar* p) const noexcept { xmlFree(p); }

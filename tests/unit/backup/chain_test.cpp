@@ -2,7 +2,11 @@
 // restores to exactly the disk state at its time, and incrementals store
 // only what changed.
 #include "backup_test_util.h"
+#include "catalog_cache.h"
 #include "test_home.h"
+
+#include <algorithm>
+#include <cstdio>
 
 using namespace prl::backup;
 using namespace prl::backup::test;
@@ -161,4 +165,46 @@ TEST_CASE("progress is monotone, per percent, and ends at 100", "[backup][progre
     REQUIRE(!seen.empty());
     CHECK(seen.back() == 100);
     for (size_t i = 1; i < seen.size(); ++i) CHECK(seen[i] > seen[i - 1]);
+}
+
+TEST_CASE("a commit brings its chain's listing cache up to date, and many VMs list as one", "[backup][chain][cache]") {
+    prl::test::TempDir tmp;
+    const fs::path img = tmp.path() / "disk.img";
+    make_image(img, 1 << 20, 3);
+    auto repo = Repository::open(tmp.path() / "repo");
+    // More VMs than the listing has threads, each with a chain of two.
+    std::vector<std::string> ids;
+    for (int v = 0; v < 12; ++v) {
+        char vm[64];
+        std::snprintf(vm, sizeof vm, "{%08x-2222-3333-4444-555555555555}", v);
+        ids.push_back(repo->create(vm_source(vm, {{"hdd0", img}}), opts(Kind::full, "vm " + std::to_string(v))));
+        ids.push_back(repo->create(vm_source(vm, {{"hdd0", img}}), opts(Kind::incremental, "inc")));
+    }
+    // Before any listing, each chain's cache already holds its elements.
+    size_t cached = 0, caches = 0;
+    for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms")) {
+        if (e.path().filename() != prl::backup::kCatalogCacheName) continue;
+        ++caches;
+        cached += prl::backup::read_catalog_cache(e.path().parent_path()).size();
+    }
+    CHECK(caches == 12);
+    CHECK(cached == 24);
+    // Listed from the caches and, without them, from the metadata: the same, in order.
+    auto describe = [](const std::vector<VmEntry>& vms) {
+        std::vector<std::string> out;
+        for (const auto& vm : vms)
+            for (const auto& c : vm.chains) {
+                out.push_back(vm.uuid + " " + c.full.id + " " + c.full.description);
+                for (const auto& p : c.partials) out.push_back(vm.uuid + " " + p.id + " " + p.description);
+            }
+        return out;
+    };
+    const auto from_caches = describe(repo->list());
+    for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms"))
+        if (e.path().filename() == prl::backup::kCatalogCacheName) fs::remove(e.path());
+    CHECK(describe(repo->list()) == from_caches);
+    REQUIRE(from_caches.size() == 24);
+    CHECK(std::is_sorted(from_caches.begin(), from_caches.end()));
+    const auto listed = repo->list();
+    for (const auto& id : ids) CHECK(find_element(listed, id));
 }

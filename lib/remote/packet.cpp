@@ -39,21 +39,6 @@ std::string inner_xml(xmlNode* node) {
     return out;
 }
 
-// What parse_packet gathers as libxml2 reads: the root's attributes, the
-// first <target> and <origin> (their own text), and where the first
-// <data>'s content starts and ends in the bytes, so that content travels on
-// as it came instead of being rebuilt from a tree.
-struct PacketReader : xml::SaxState {
-    const std::string* bytes = nullptr;
-    Packet packet;
-    int depth = 0;
-    enum class Field { none, target, origin } field = Field::none;
-    bool seen_target = false, seen_origin = false, seen_data = false, in_data = false;
-    std::size_t data_begin = 0;
-
-    std::size_t offset() const { return static_cast<std::size_t>(xmlByteConsumed(ctxt)); }
-};
-
 const char* C(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
 
 // An attribute's value as libxml2 hands it to a SAX handler: every
@@ -73,94 +58,79 @@ std::string attribute_value(const xmlChar* begin, const xmlChar* end) {
     return out;
 }
 
-void read_start(PacketReader& r, const xmlChar* name, int attribute_count, const xmlChar** attributes) {
-    if (++r.depth > kPacketLimits.max_depth) return r.refuse("nesting deeper than " + std::to_string(kPacketLimits.max_depth));
-    const std::string element = C(name);
-    if (r.depth == 1) {
-        if (element != "packet") return r.refuse("the root is not <packet>");
-        // <data> is passed on as its bytes: they must be what they say.
-        if (r.ctxt->input->buf && r.ctxt->input->buf->encoder) return r.refuse("not in UTF-8");
-        // (localname, prefix, URI, value, end) each; values as read, not
-        // terminated.
-        for (int i = 0; i < attribute_count; ++i) {
-            const xmlChar** a = attributes + 5 * i;
-            if (a[1]) continue;  // a prefixed attribute is not ours
-            const std::string value = attribute_value(a[3], a[4]);
-            const std::string attribute = C(a[0]);
-            if (attribute == "id") r.packet.id = value;
-            else if (attribute == "version") r.packet.version = value;
-            else if (attribute == "progress") r.packet.progress = value == "on";
-            else if (attribute == "log") r.packet.log = value == "on";
-        }
-        return;
-    }
-    if (r.depth != 2) return;
-    if (element == "target" && !r.seen_target) {
-        r.field = PacketReader::Field::target;
-    } else if (element == "origin" && !r.seen_origin) {
-        r.field = PacketReader::Field::origin;
-    } else if (element == "data" && !r.seen_data) {
-        // The parser stands on the start tag's '>', or on the '/' of <data/>.
-        const std::size_t at = r.offset();
-        if (at >= r.bytes->size()) return r.refuse("cannot locate <data>");
-        r.in_data = (*r.bytes)[at] == '>';
-        r.data_begin = at + 1;
-        r.seen_data = true;
-    }
-}
+// What parse_packet gathers as libxml2 reads: the root's attributes, the
+// first <target> and <origin> (their own text), and where the first
+// <data>'s content starts and ends in the bytes, so that content travels on
+// as it came instead of being rebuilt from a tree.
+struct PacketReader : xml::SaxState {
+    const std::string* bytes = nullptr;
+    Packet packet;
+    int depth = 0;
+    enum class Field { none, target, origin } field = Field::none;
+    bool seen_target = false, seen_origin = false, seen_data = false, in_data = false;
+    std::size_t data_begin = 0;
 
-void read_end(PacketReader& r) {
-    if (r.depth == 2) {
-        if (r.field == PacketReader::Field::target) r.seen_target = true;
-        if (r.field == PacketReader::Field::origin) r.seen_origin = true;
-        r.field = PacketReader::Field::none;
-        if (r.in_data) {
-            // The parser stands just past </data>: its '<' is the last one before.
-            const std::size_t end_tag = r.bytes->rfind('<', r.offset() - 1);
-            if (end_tag == std::string::npos || end_tag < r.data_begin) return r.refuse("cannot locate </data>");
-            r.packet.data = r.bytes->substr(r.data_begin, end_tag - r.data_begin);
-            r.in_data = false;
+    std::size_t offset() const { return static_cast<std::size_t>(xmlByteConsumed(ctxt)); }
+
+    void start(const xmlChar* name, const xmlChar*, int attribute_count, const xmlChar** attributes) {
+        if (++depth > kPacketLimits.max_depth) return refuse("nesting deeper than " + std::to_string(kPacketLimits.max_depth));
+        const std::string element = C(name);
+        if (depth == 1) {
+            if (element != "packet") return refuse("the root is not <packet>");
+            // <data> is passed on as its bytes: they must be what they say.
+            if (ctxt->input->buf && ctxt->input->buf->encoder) return refuse("not in UTF-8");
+            for (int i = 0; i < attribute_count; ++i) {
+                const xmlChar** a = attributes + 5 * i;
+                if (a[1]) continue;  // a prefixed attribute is not ours
+                const std::string value = attribute_value(a[3], a[4]);
+                const std::string attribute = C(a[0]);
+                if (attribute == "id") packet.id = value;
+                else if (attribute == "version") packet.version = value;
+                else if (attribute == "progress") packet.progress = value == "on";
+                else if (attribute == "log") packet.log = value == "on";
+            }
+            return;
+        }
+        if (depth != 2) return;
+        if (element == "target" && !seen_target) {
+            field = Field::target;
+        } else if (element == "origin" && !seen_origin) {
+            field = Field::origin;
+        } else if (element == "data" && !seen_data) {
+            // The parser stands on the start tag's '>', or on the '/' of <data/>.
+            const std::size_t at = offset();
+            if (at >= bytes->size()) return refuse("cannot locate <data>");
+            in_data = (*bytes)[at] == '>';
+            data_begin = at + 1;
+            seen_data = true;
         }
     }
-    --r.depth;
-}
 
-void read_text(PacketReader& r, const xmlChar* chars, int length) {
-    // Only the field's own text: what nested elements hold is not part of it.
-    if (r.depth != 2 || r.field == PacketReader::Field::none) return;
-    std::string& field = r.field == PacketReader::Field::target ? r.packet.target : r.packet.origin;
-    // Kept to one byte past the limit: enough to be refused as overlong below.
-    const std::size_t room = kMaxNameBytes + 1 - std::min(field.size(), kMaxNameBytes + 1);
-    field.append(C(chars), std::min(room, static_cast<std::size_t>(length)));
-}
+    void end() {
+        if (depth == 2) {
+            if (field == Field::target) seen_target = true;
+            if (field == Field::origin) seen_origin = true;
+            field = Field::none;
+            if (in_data) {
+                // The parser stands just past </data>: its '<' is the last one before.
+                const std::size_t end_tag = bytes->rfind('<', offset() - 1);
+                if (end_tag == std::string::npos || end_tag < data_begin) return refuse("cannot locate </data>");
+                packet.data = bytes->substr(data_begin, end_tag - data_begin);
+                in_data = false;
+            }
+        }
+        --depth;
+    }
 
-// libxml2's callbacks: C frames, which no exception may cross.
-PacketReader& reader(void* ctx) { return static_cast<PacketReader&>(xml::SaxState::of(ctx)); }
-
-void on_start(void* ctx, const xmlChar* name, const xmlChar*, const xmlChar*, int, const xmlChar**, int attribute_count,
-              int, const xmlChar** attributes) {
-    reader(ctx).guard([&] { read_start(reader(ctx), name, attribute_count, attributes); });
-}
-
-void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
-    reader(ctx).guard([&] { read_end(reader(ctx)); });
-}
-
-void on_text(void* ctx, const xmlChar* chars, int length) {
-    reader(ctx).guard([&] { read_text(reader(ctx), chars, length); });
-}
-
-const xmlSAXHandler& packet_handler() {
-    static const xmlSAXHandler handler = [] {
-        xmlSAXHandler h{};
-        h.initialized = XML_SAX2_MAGIC;
-        h.startElementNs = on_start;
-        h.endElementNs = on_end;
-        h.characters = on_text;
-        return h;
-    }();
-    return handler;
-}
+    void text(const xmlChar* chars, int length) {
+        // Only the field's own text: what nested elements hold is not part of it.
+        if (depth != 2 || field == Field::none) return;
+        std::string& value = field == Field::target ? packet.target : packet.origin;
+        // Kept to one byte past the limit: enough to be refused as overlong below.
+        const std::size_t room = kMaxNameBytes + 1 - std::min(value.size(), kMaxNameBytes + 1);
+        value.append(C(chars), std::min(room, static_cast<std::size_t>(length)));
+    }
+};
 
 // Escaped for an attribute's value or an element's text.
 std::string escaped(const std::string& text) {
@@ -187,7 +157,7 @@ Packet parse_packet(const std::string& text) {
     PacketReader r;
     r.bytes = &text;
     r.packet.version.clear();
-    xml::sax_parse(text, kPacketLimits.max_bytes, packet_handler(), r, "packet");
+    xml::sax_parse(text, kPacketLimits.max_bytes, xml::sax_handler<PacketReader, false>(), r, "packet");
     Packet& p = r.packet;
     if (p.id.empty() || p.id.size() > kMaxIdBytes) corrupt("missing or overlong id");
     if (p.version != protocol_version) corrupt("unsupported version '" + p.version + "'");

@@ -89,47 +89,6 @@ struct Record::RecordReader : xml::SaxState {
     }
 };
 
-namespace {
-
-using RecordReader = Record::RecordReader;
-
-// libxml2's callbacks: C frames, which no exception may cross.
-RecordReader& reader(void* ctx) { return static_cast<RecordReader&>(xml::SaxState::of(ctx)); }
-
-void on_start(void* ctx, const xmlChar* name, const xmlChar* prefix, const xmlChar*, int, const xmlChar**,
-              int attribute_count, int, const xmlChar** attributes) {
-    reader(ctx).guard([&] { reader(ctx).start(name, prefix, attribute_count, attributes); });
-}
-void on_end(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
-    reader(ctx).guard([&] { reader(ctx).end(); });
-}
-void on_text(void* ctx, const xmlChar* chars, int length) {
-    reader(ctx).guard([&] { reader(ctx).text(chars, length); });
-}
-void on_comment(void* ctx, const xmlChar*) {
-    reader(ctx).guard([&] { reader(ctx).refuse("a comment in a record"); });
-}
-void on_instruction(void* ctx, const xmlChar*, const xmlChar*) {
-    reader(ctx).guard([&] { reader(ctx).refuse("a processing instruction in a record"); });
-}
-
-const xmlSAXHandler& record_handler() {
-    static const xmlSAXHandler handler = [] {
-        xmlSAXHandler h{};
-        h.initialized = XML_SAX2_MAGIC;
-        h.startElementNs = on_start;
-        h.endElementNs = on_end;
-        h.characters = on_text;
-        h.ignorableWhitespace = on_text;
-        h.comment = on_comment;
-        h.processingInstruction = on_instruction;
-        return h;
-    }();
-    return handler;
-}
-
-}  // namespace
-
 Record& Record::add(const std::string& name, std::string value) {
     fields_.emplace_back(name, std::move(value));
     return *this;
@@ -176,7 +135,7 @@ std::string Record::xml() const {
 
 Record Record::parse(const std::string& text) {
     RecordReader r;
-    xml::sax_parse(text, kRecordMaxBytes, record_handler(), r, "record");
+    xml::sax_parse(text, kRecordMaxBytes, xml::sax_handler<RecordReader, true>(), r, "record");
     if (r.depth != 0 || r.record.element_.empty()) corrupt("no record");
     return std::move(r.record);
 }

@@ -56,6 +56,46 @@ struct SaxState {
 void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHandler& handler, SaxState& state,
                const std::string& what);
 
+// The handler for a `Reader` (a SaxState): libxml2's callbacks call its
+// members under `guard`: start(localname, prefix, attribute_count,
+// attributes) with attributes as libxml2 gives them (localname, prefix,
+// URI, value, end: five pointers each, values not terminated), end(), and
+// text(chars, length) for text and whitespace. With `Strict`, a comment or
+// a processing instruction is refused; without, they are skipped.
+template <class Reader, bool Strict>
+const xmlSAXHandler& sax_handler() {
+    static const xmlSAXHandler handler = [] {
+        xmlSAXHandler h{};
+        h.initialized = XML_SAX2_MAGIC;
+        h.startElementNs = [](void* ctx, const xmlChar* name, const xmlChar* prefix, const xmlChar*, int,
+                              const xmlChar**, int count, int, const xmlChar** attributes) {
+            Reader& r = static_cast<Reader&>(SaxState::of(ctx));
+            r.guard([&] { r.start(name, prefix, count, attributes); });
+        };
+        h.endElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+            Reader& r = static_cast<Reader&>(SaxState::of(ctx));
+            r.guard([&] { r.end(); });
+        };
+        h.characters = [](void* ctx, const xmlChar* chars, int length) {
+            Reader& r = static_cast<Reader&>(SaxState::of(ctx));
+            r.guard([&] { r.text(chars, length); });
+        };
+        h.ignorableWhitespace = h.characters;
+        if (Strict) {
+            h.comment = [](void* ctx, const xmlChar*) {
+                SaxState& s = SaxState::of(ctx);
+                s.guard([&] { s.refuse("a comment"); });
+            };
+            h.processingInstruction = [](void* ctx, const xmlChar*, const xmlChar*) {
+                SaxState& s = SaxState::of(ctx);
+                s.guard([&] { s.refuse("a processing instruction"); });
+            };
+        }
+        return h;
+    }();
+    return handler;
+}
+
 // Child elements of `parent` (all, or those named `name`).
 std::vector<xmlNode*> children(const xmlNode* parent, const char* name = nullptr);
 xmlNode* child(const xmlNode* parent, const char* name);

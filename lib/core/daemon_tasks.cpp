@@ -20,11 +20,6 @@ PRL_RUNNING_TASK_TYPE_ENUM task_type_of(const std::string& op) {
     return RTT_RUNNING_TASK_UNKNOWN;  // as the embedded service reports a backup
 }
 
-// "vm {uuid}" (the daemon's description of a task on a VM) -> the UUID.
-std::string vm_of(const std::string& description) {
-    return description.rfind("vm ", 0) == 0 ? description.substr(3) : std::string();
-}
-
 Record task_call(const char* op, const std::string& uuid) { return Record("call", op).add("uuid", uuid); }
 
 }  // namespace
@@ -34,7 +29,7 @@ std::vector<ObjectPtr> daemon_running_tasks(remote::Connection& daemon) {
     for (const auto& text : daemon.call(Record("call", "running_tasks")).all("task")) {
         const Record t = Record::parse(text);
         std::string parameters = "op=" + t.get("op");
-        if (const std::string vm = vm_of(t.find("description").value_or("")); !vm.empty()) parameters += " vm=" + vm;
+        if (const std::string vm = t.find("vm").value_or(""); !vm.empty()) parameters += " vm=" + vm;
         tasks.push_back(std::make_shared<RunningTask>(t.get("uuid"), task_type_of(t.get("op")), parameters));
     }
     return tasks;
@@ -42,7 +37,7 @@ std::vector<ObjectPtr> daemon_running_tasks(remote::Connection& daemon) {
 
 ResultPtr follow_daemon_task(Server& server, remote::Connection& daemon, const std::string& uuid, Job& job) {
     const Record task = Record::parse(daemon.call(task_call("task_info", uuid)).get("task"));
-    const std::string op = task.get("op"), vm = vm_of(task.get("description"));
+    const std::string op = task.get("op"), vm = task.find("vm").value_or("");
     const bool backup = op == "create_backup", restore = op == "restore_backup";
 
     remote::CallOptions options;

@@ -142,6 +142,10 @@ std::string task_subject(const Record& call) noexcept {
     }
 }
 
+std::string task_vm(const std::string& description) {
+    return description.rfind("vm ", 0) == 0 ? description.substr(3) : std::string();
+}
+
 Record dispatch(Service& service, const Record& call, const backup::Progress& progress) {
     if (call.element() != "call") throw Error(Errc::corrupt, "expected a <call>, got <" + call.element() + ">");
     const auto it = handlers().find(call.op());

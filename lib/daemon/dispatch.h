@@ -17,6 +17,9 @@ bool runs_long(const std::string& op);
 // What a long call acts on, for its task's description: "vm {uuid}" when it
 // names a VM, else empty. Never throws on a malformed call.
 std::string task_subject(const remote::Record& call) noexcept;
+// The VM of such a description ("vm {uuid}"), else empty: what a task
+// record tells clients as its own field.
+std::string task_vm(const std::string& description);
 
 remote::Record dispatch(service::Service& service, const remote::Record& call, const backup::Progress& progress);
 

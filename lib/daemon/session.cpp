@@ -182,7 +182,8 @@ void run_task(std::shared_ptr<SessionState> s, const SessionContext& context, Pa
 // A task as a record: what the login response and task_info carry.
 Record task_record(const TaskRecord& t) {
     Record r("task");
-    r.add("uuid", t.uuid).add("op", t.name).add("description", t.description).add("status", status_name(t.status));
+    r.add("uuid", t.uuid).add("op", t.name).add("description", t.description).add("vm", task_vm(t.description));
+    r.add("status", status_name(t.status));
     r.add_uint("percent", t.progress).add_int("created", t.created).add_int("finished", t.finished);
     r.add("error_code", t.error_code).add("error_text", t.error_text);
     return r;

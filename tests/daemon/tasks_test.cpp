@@ -63,14 +63,17 @@ Handle login_response(PRL_HANDLE server) {
     return response;
 }
 
-// The UUID of the one task a new login of `server` is told of.
-std::string only_task(PRL_HANDLE server) {
+// The UUID of the one task a new login of `server` is told of, and its parameters.
+std::string only_task(PRL_HANDLE server, std::string* parameters = nullptr) {
     Handle response = login_response(server);
     PRL_UINT32 n = 0;
     REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskCount(response, &n));
     REQUIRE(n == 1);
     Handle task;
     REQUIRE_PRL_OK(PrlLoginResponse_GetRunningTaskByIndex(response, 0, task.out()));
+    if (parameters)
+        *parameters = capi::get_string(
+            [&](PRL_STR b, PRL_UINT32_PTR l) { return PrlRunningTask_GetTaskParametersAsString(task, b, l); });
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlRunningTask_GetTaskUuid(task, b, l); });
 }
 
@@ -123,7 +126,9 @@ TEST_CASE("a backup goes on when the client that started it is killed, and a lat
     // job would have: its result is the VM and the new backup.
     Handle follower;
     REQUIRE_PRL_OK(PrlSrv_Create(follower.out()));
-    const std::string task = only_task(follower);
+    std::string parameters;
+    const std::string task = only_task(follower, &parameters);
+    CHECK(parameters == "op=create_backup vm=" + uuid);
     BackupEvents events;
     REQUIRE_PRL_OK(PrlSrv_RegEventHandler(follower, &BackupEvents::on_event, &events));
     Handle attached(PrlSrv_AttachToLostTask(follower, task.c_str()));

@@ -6,6 +6,7 @@
 #include "ids.h"
 
 #include <algorithm>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 namespace prl::backup {
@@ -29,24 +30,34 @@ Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::
     std::map<uint32_t, CachedElement> cache = read_catalog_cache(dir);
     std::map<uint32_t, CachedElement> fresh;
     bool cache_stale = false;
+    // Files are looked up in the directory open once: a listing stats or
+    // reads every element file, and a whole path costs a lookup per component.
+    int raw_dir;
+    do raw_dir = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    while (raw_dir < 0 && errno == EINTR);
+    const UniqueFd dir_fd(raw_dir);
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(dir, ec), end; dir_fd && !ec && it != end; it.increment(ec)) {
         uint32_t number = 0;
         const std::string name = it->path().filename().string();
         if (!parse_element_file_name(name, number)) continue;
+        auto print_of = [](const struct stat& st) {
+            return FileFingerprint{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                                   static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
+        };
         struct stat st {};
-        if (::stat(it->path().c_str(), &st) != 0) continue;
-        const FileFingerprint print{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                                    static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
         auto hit = cache.find(number);
-        if (hit != cache.end() && hit->second.print == print) {
+        if (hit != cache.end() && ::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            hit->second.print == print_of(st)) {
             fresh.emplace(number, std::move(hit->second));
             continue;
         }
         cache_stale = true;
         try {
-            ElementMeta m = parse_element(read_file_bounded(it->path(), kMaxMetaBytes), it->path().string());
-            fresh.emplace(number, CachedElement{print, std::move(m)});
+            // The fingerprint of the file as read, not as it was a moment before.
+            std::string text = read_file_bounded_at(dir_fd.get(), name, kMaxMetaBytes, &st);
+            ElementMeta m = parse_element(text, it->path().string());
+            fresh.emplace(number, CachedElement{print_of(st), std::move(m)});
         } catch (const Error&) {
             // Unreadable or damaged: not listed (and neither are its dependants, below).
         }

@@ -59,6 +59,9 @@ inline void write_file_atomic(const fs::path& dest, const std::string& data, mod
 inline std::string read_file_bounded(const fs::path& p, size_t max_bytes) {
     return engine_io([&] { return platform::read_file_bounded(p, max_bytes); });
 }
+inline std::string read_file_bounded_at(int dir_fd, const std::string& name, size_t max_bytes, struct stat* st) {
+    return engine_io([&] { return platform::read_file_bounded_at(dir_fd, name, max_bytes, st); });
+}
 inline void make_directories(const fs::path& dir, mode_t mode = 0777) {
     engine_io([&] { platform::make_directories(dir, mode); });
 }

@@ -144,19 +144,20 @@ bool create_file_once(const fs::path& path, const std::string& data, mode_t mode
     return true;
 }
 
-std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
-    UniqueFd fd = open_retry(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+namespace {
+
+// The bounded read of a file open as `fd` (named `what` in errors).
+std::string read_open_file(const UniqueFd& fd, const std::string& what, std::size_t max_bytes, struct stat* st_out) {
     if (!fd) {
         const int err = errno;
-        if (err == ENOENT || err == ENOTDIR) throw SysError(SysErrc::not_found, err, "no file " + path.string());
-        throw_sys_error(err, "open " + path.string());
+        if (err == ENOENT || err == ENOTDIR) throw SysError(SysErrc::not_found, err, "no file " + what);
+        throw_sys_error(err, "open " + what);
     }
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw_sys_error(errno, "stat " + path.string());
-    if (!S_ISREG(st.st_mode)) throw SysError(SysErrc::bad_file, 0, path.string() + " is not a regular file");
+    if (::fstat(fd.get(), &st) != 0) throw_sys_error(errno, "stat " + what);
+    if (!S_ISREG(st.st_mode)) throw SysError(SysErrc::bad_file, 0, what + " is not a regular file");
     if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
-        throw SysError(SysErrc::bad_file, 0,
-                       path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
+        throw SysError(SysErrc::bad_file, 0, what + " is larger than " + std::to_string(max_bytes) + " bytes");
     std::string out(static_cast<std::size_t>(st.st_size), '\0');
     // One byte more than the stat size, to notice a file that grew meanwhile.
     char extra;
@@ -168,7 +169,7 @@ std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
         ssize_t n = ::read(fd.get(), dst, want);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw_sys_error(errno, "read " + path.string());
+            throw_sys_error(errno, "read " + what);
         }
         if (n == 0) break;
         if (got >= out.size()) {
@@ -177,9 +178,24 @@ std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
         }
         got += static_cast<std::size_t>(n);
     }
-    if (grew || got != out.size())
-        throw SysError(SysErrc::bad_file, 0, path.string() + " changed while being read");
+    if (grew || got != out.size()) throw SysError(SysErrc::bad_file, 0, what + " changed while being read");
+    if (st_out) *st_out = st;
     return out;
+}
+
+}  // namespace
+
+std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
+    const UniqueFd fd = open_retry(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+    return read_open_file(fd, path.string(), max_bytes, nullptr);
+}
+
+std::string read_file_bounded_at(int dir_fd, const std::string& name, std::size_t max_bytes, struct stat* st) {
+    int raw;
+    do raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    while (raw < 0 && errno == EINTR);
+    const UniqueFd fd(raw);
+    return read_open_file(fd, name, max_bytes, st);
 }
 
 void make_directories(const fs::path& dir, mode_t mode) {

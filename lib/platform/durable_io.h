@@ -9,6 +9,7 @@
 #pragma once
 #include "unique_fd.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -52,6 +53,11 @@ bool create_file_once(const fs::path& path, const std::string& data, mode_t mode
 // at `path`. Missing → not_found; not a regular file, larger, or changed
 // while read → bad_file.
 std::string read_file_bounded(const fs::path& path, std::size_t max_bytes);
+// The same for `name` relative to the directory open as `dir_fd` (a short
+// lookup where a whole path costs one per component; a listing reads
+// thousands of files of a few directories). `st`, when given, receives the
+// stat of the file that was read.
+std::string read_file_bounded_at(int dir_fd, const std::string& name, std::size_t max_bytes, struct stat* st = nullptr);
 
 // mkdir -p; the directories it creates get `mode` (less the umask). A
 // component that exists and is not a directory is an io_error.

@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -268,6 +269,7 @@ void bench_fanout(const Daemon& d) {
         std::this_thread::sleep_until(t0 + std::chrono::milliseconds(10 * (i + 1)));
     }
     while (delivered.load() < sessions * paced && micros_since(t0) < 60e6) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::printf("%zu of %zu paced deliveries\n", delivered.load(), sessions * paced);
     std::vector<double> all;
     for (auto& l : latency) all.insert(all.end(), l.begin(), l.end());
     report("event to 100 sessions, p99 latency (100 events/s)", percentile(all, 0.99), "ms", "target <= 10 ms");
@@ -334,14 +336,26 @@ int main(int argc, char** argv) {
     char tmpl[] = "/tmp/prlshim-bench-daemon-XXXXXX";
     const fs::path dir = mkdtemp(tmpl);
     {
+        // Each part's wall time: a stall (once 60 s in a loaded CI run, not
+        // seen since) shows where it was.
+        auto timed = [](const char* what, auto&& run) {
+            const auto t0 = Clock::now();
+            run();
+            std::printf("(%s: %.2f s)\n", what, micros_since(t0) / 1e6);
+            std::fflush(stdout);
+        };
         // The users file, made as the administrator would.
         const std::string add = std::string("echo bench-password | ") + prlshimd + " --home " + dir.string() +
                                 " --add-user bench 2>/dev/null";
-        if (std::system(add.c_str()) != 0) return 1;
-        Daemon d(dir);
-        if (part("calls")) bench_round_trips(d, dir);
-        if (part("events")) bench_fanout(d);
-        if (part("idle")) bench_idle(d);
+        int added = -1;
+        timed("adding the user", [&] { added = std::system(add.c_str()); });
+        if (added != 0) return 1;
+        std::optional<Daemon> d;
+        timed("starting prlshimd", [&] { d.emplace(dir); });
+        if (part("calls")) timed("calls", [&] { bench_round_trips(*d, dir); });
+        if (part("events")) timed("events", [&] { bench_fanout(*d); });
+        if (part("idle")) timed("idle sessions", [&] { bench_idle(*d); });
+        timed("stopping prlshimd", [&] { d.reset(); });
     }
     fs::remove_all(dir);
     return 0;

@@ -32,19 +32,21 @@ Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::
     bool cache_stale = false;
     // Files are looked up in the directory open once: a listing stats or
     // reads every element file, and a whole path costs a lookup per component.
-    int raw_dir;
-    do raw_dir = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    while (raw_dir < 0 && errno == EINTR);
-    const UniqueFd dir_fd(raw_dir);
+    UniqueFd dir_fd;
+    try {
+        dir_fd = open_file(dir, O_RDONLY | O_DIRECTORY);
+    } catch (const Error&) {
+        return c;  // gone (removed meanwhile) or unreadable: nothing listed
+    }
+    auto print_of = [](const struct stat& st) {
+        return FileFingerprint{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                               static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
+    };
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; dir_fd && !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         uint32_t number = 0;
         const std::string name = it->path().filename().string();
         if (!parse_element_file_name(name, number)) continue;
-        auto print_of = [](const struct stat& st) {
-            return FileFingerprint{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                                   static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
-        };
         struct stat st {};
         auto hit = cache.find(number);
         if (hit != cache.end() && ::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&

@@ -12,9 +12,10 @@
 namespace prl::platform {
 namespace {
 
-UniqueFd open_retry(const fs::path& path, int flags, mode_t mode) {
+// open(2), or openat(2) relative to `dir_fd`, retried on EINTR.
+UniqueFd open_retry(const fs::path& path, int flags, mode_t mode, int dir_fd = AT_FDCWD) {
     int fd;
-    do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    do fd = ::openat(dir_fd, path.c_str(), flags | O_CLOEXEC, mode);
     while (fd < 0 && errno == EINTR);
     return UniqueFd(fd);
 }
@@ -191,10 +192,7 @@ std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
 }
 
 std::string read_file_bounded_at(int dir_fd, const std::string& name, std::size_t max_bytes, struct stat* st) {
-    int raw;
-    do raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    while (raw < 0 && errno == EINTR);
-    const UniqueFd fd(raw);
+    const UniqueFd fd = open_retry(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, dir_fd);
     return read_open_file(fd, name, max_bytes, st);
 }
 

@@ -39,25 +39,6 @@ std::string inner_xml(xmlNode* node) {
     return out;
 }
 
-const char* C(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
-
-// An attribute's value as libxml2 hands it to a SAX handler: every
-// reference resolved but '&', which it leaves as "&#38;".
-std::string attribute_value(const xmlChar* begin, const xmlChar* end) {
-    const std::string raw(C(begin), static_cast<std::size_t>(end - begin));
-    std::string out;
-    out.reserve(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw.compare(i, 5, "&#38;") == 0) {
-            out += '&';
-            i += 4;
-        } else {
-            out += raw[i];
-        }
-    }
-    return out;
-}
-
 // What parse_packet gathers as libxml2 reads: the root's attributes, the
 // first <target> and <origin> (their own text), and where the first
 // <data>'s content starts and ends in the bytes, so that content travels on
@@ -74,21 +55,18 @@ struct PacketReader : xml::SaxState {
 
     void start(const xmlChar* name, const xmlChar*, int attribute_count, const xmlChar** attributes) {
         if (++depth > kPacketLimits.max_depth) return refuse("nesting deeper than " + std::to_string(kPacketLimits.max_depth));
-        const std::string element = C(name);
+        const std::string element = xml::chars(name);
         if (depth == 1) {
             if (element != "packet") return refuse("the root is not <packet>");
             // <data> is passed on as its bytes: they must be what they say.
             if (ctxt->input->buf && ctxt->input->buf->encoder) return refuse("not in UTF-8");
-            for (int i = 0; i < attribute_count; ++i) {
-                const xmlChar** a = attributes + 5 * i;
-                if (a[1]) continue;  // a prefixed attribute is not ours
-                const std::string value = attribute_value(a[3], a[4]);
-                const std::string attribute = C(a[0]);
-                if (attribute == "id") packet.id = value;
-                else if (attribute == "version") packet.version = value;
-                else if (attribute == "progress") packet.progress = value == "on";
-                else if (attribute == "log") packet.log = value == "on";
-            }
+            const auto attribute = [&](const char* attribute_name) {
+                return xml::sax_attribute(attributes, attribute_count, attribute_name);
+            };
+            packet.id = attribute("id").value_or("");
+            packet.version = attribute("version").value_or("");
+            packet.progress = attribute("progress") == "on";
+            packet.log = attribute("log") == "on";
             return;
         }
         if (depth != 2) return;
@@ -128,7 +106,7 @@ struct PacketReader : xml::SaxState {
         std::string& value = field == Field::target ? packet.target : packet.origin;
         // Kept to one byte past the limit: enough to be refused as overlong below.
         const std::size_t room = kMaxNameBytes + 1 - std::min(value.size(), kMaxNameBytes + 1);
-        value.append(C(chars), std::min(room, static_cast<std::size_t>(length)));
+        value.append(xml::chars(chars), std::min(room, static_cast<std::size_t>(length)));
     }
 };
 

@@ -37,19 +37,6 @@ T number(const std::string& text, const std::string& name) {
     return value;
 }
 
-const char* C(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
-
-// An attribute's value as libxml2 hands it to a SAX handler (not
-// terminated), unless it holds a reference: no name or op has one.
-std::optional<std::string> plain_attribute(const xmlChar** attributes, int count, const char* name) {
-    for (int i = 0; i < count; ++i) {
-        const xmlChar** a = attributes + 5 * i;  // localname, prefix, URI, value, end
-        if (a[1] || std::strcmp(C(a[0]), name) != 0) continue;
-        return std::string(C(a[3]), static_cast<std::size_t>(a[4] - a[3]));
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 // What Record::parse gathers as libxml2 reads (its SAX interface: no tree
@@ -64,13 +51,13 @@ struct Record::RecordReader : xml::SaxState {
     void start(const xmlChar* element, const xmlChar* prefix, int count, const xmlChar** attributes) {
         if (prefix) return refuse("a prefixed element");
         if (++depth == 1) {
-            record.element_ = C(element);
-            record.op_ = plain_attribute(attributes, count, "op").value_or("");
+            record.element_ = xml::chars(element);
+            record.op_ = xml::sax_attribute(attributes, count, "op").value_or("");
             if (!is_name(record.element_) || (!record.op_.empty() && !is_name(record.op_)))
                 return refuse("bad element or op name");
         } else if (depth == 2) {
-            if (std::strcmp(C(element), "f") != 0) return refuse("an element other than <f>");
-            name = plain_attribute(attributes, count, "n").value_or("");
+            if (std::strcmp(xml::chars(element), "f") != 0) return refuse("an element other than <f>");
+            name = xml::sax_attribute(attributes, count, "n").value_or("");
             if (!is_name(name)) return refuse("bad field name");
             value.clear();
         } else {
@@ -85,7 +72,7 @@ struct Record::RecordReader : xml::SaxState {
     }
     void text(const xmlChar* chars, int length) {
         if (depth != 2) return refuse("text between fields");
-        value.append(C(chars), static_cast<std::size_t>(length));
+        value.append(xml::chars(chars), static_cast<std::size_t>(length));
     }
 };
 

@@ -136,6 +136,28 @@ void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHand
     if (!ctxt->wellFormed) not_well_formed(ctxt.get(), what);
 }
 
+std::optional<std::string> sax_attribute(const xmlChar** attributes, int count, const char* name) {
+    for (int i = 0; i < count; ++i) {
+        const xmlChar** a = attributes + 5 * i;  // localname, prefix, URI, value, end
+        if (a[1] || std::strcmp(C(a[0]), name) != 0) continue;
+        // libxml2 resolves every reference in a value it hands a SAX
+        // handler but '&', which it leaves as "&#38;".
+        const std::string raw(C(a[3]), static_cast<std::size_t>(a[4] - a[3]));
+        std::string out;
+        out.reserve(raw.size());
+        for (std::size_t j = 0; j < raw.size(); ++j) {
+            if (raw.compare(j, 5, "&#38;") == 0) {
+                out += '&';
+                j += 4;
+            } else {
+                out += raw[j];
+            }
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
 void SaxState::refuse(std::string why) {
     if (refused.empty()) refused = why.empty() ? "refused" : std::move(why);
     if (ctxt) xmlStopParser(ctxt);

@@ -56,6 +56,14 @@ struct SaxState {
 void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHandler& handler, SaxState& state,
                const std::string& what);
 
+// libxml2's text as C text.
+inline const char* chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+
+// The value of the unprefixed attribute `name` among a SAX start tag's
+// `attributes` (as sax_handler passes them), every reference resolved; nullopt
+// when the tag has none.
+std::optional<std::string> sax_attribute(const xmlChar** attributes, int count, const char* name);
+
 // The handler for a `Reader` (a SaxState): libxml2's callbacks call its
 // members under `guard`: start(localname, prefix, attribute_count,
 // attributes) with attributes as libxml2 gives them (localname, prefix,

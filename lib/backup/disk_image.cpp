@@ -33,15 +33,27 @@ std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number,
     return std::make_unique<LayeredView>(std::move(layers));
 }
 
-uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& store, MapWriter& map,
-                      ThreadPool& pool, ProgressReporter& progress, const std::string& what) {
+void StoreSink::block(uint64_t index, const Digest& hash, const uint8_t* data) {
+    MapEntry e;
+    e.index = index;
+    e.hash = hash;
+    e.loc = store_.put(hash, data);
+    map_.add(e);
+}
+
+void StoreSink::zero(uint64_t index) {
+    MapEntry z;
+    z.index = index;
+    z.zero = true;
+    map_.add(z);
+}
+
+uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, BlockSink& sink, ThreadPool& pool,
+                      ProgressReporter& progress, const std::string& what) {
     ChunkReader reader(pool, fd, size, what);
     uint64_t changed = 0;
     auto zero_out = [&](uint64_t index) {
-        MapEntry z;
-        z.index = index;
-        z.zero = true;
-        map.add(z);
+        sink.zero(index);
         ++changed;
     };
     // Blocks the parent had below `end` that we did not see as data are now zero.
@@ -74,11 +86,7 @@ uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& s
                     continue;
                 }
                 if (parent_has) parent.pop();
-                MapEntry e;
-                e.index = index;
-                e.hash = c->hashes[i];
-                e.loc = store.put(e.hash, c->block(i));
-                map.add(e);
+                sink.block(index, c->hashes[i], c->block(i));
                 ++changed;
             }
         }

@@ -14,10 +14,32 @@ namespace prl::backup {
 // Empty when the element (or an ancestor on the way) lacks that disk.
 std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name);
 
-// Reads `fd` (size bytes), writes the delta against `parent` to `map`, new
-// blocks to `store`. Returns the number of blocks that changed.
-uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, StoreWriter& store, MapWriter& map,
-                      ThreadPool& pool, ProgressReporter& progress, const std::string& what);
+// Where backup_image puts what changed since the parent, in block order.
+class BlockSink {
+public:
+    virtual ~BlockSink() = default;
+    // A block that differs from the parent's; `data` (4 KiB) is valid during the call.
+    virtual void block(uint64_t index, const Digest& hash, const uint8_t* data) = 0;
+    // A block the parent had that now reads as zeros.
+    virtual void zero(uint64_t index) = 0;
+};
+
+// A local backup's sink: new blocks to the store, every change to the map.
+class StoreSink final : public BlockSink {
+public:
+    StoreSink(StoreWriter& store, MapWriter& map) : store_(store), map_(map) {}
+    void block(uint64_t index, const Digest& hash, const uint8_t* data) override;
+    void zero(uint64_t index) override;
+
+private:
+    StoreWriter& store_;
+    MapWriter& map_;
+};
+
+// Reads `fd` (size bytes) and gives `sink` its delta against `parent`.
+// Returns the number of blocks that changed.
+uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, BlockSink& sink, ThreadPool& pool,
+                      ProgressReporter& progress, const std::string& what);
 
 // Pack readers for several threads: each task borrows one cache at a time.
 class PackCachePool {

@@ -1,4 +1,4 @@
-#include "repository.h"
+#include "local_repository.h"
 
 #include "error_guard.h"
 #include "garbage_collector.h"
@@ -141,11 +141,11 @@ std::vector<VmEntry> list_vms(const fs::path& root) {
 std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
     return guard_errors([&] {
         prepare_repository(dir);
-        return std::unique_ptr<Repository>(new Repository(dir));
+        return std::unique_ptr<Repository>(new LocalRepository(dir));
     });
 }
 
-std::vector<VmEntry> Repository::list() const {
+std::vector<VmEntry> LocalRepository::list() const {
     return guard_errors([&] { return list_vms(root_); });
 }
 

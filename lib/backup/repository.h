@@ -68,40 +68,39 @@ struct RestoreTarget {
     std::filesystem::path directory;
 };
 
+// The operations on a repository. Repository::open gives the local one (a
+// directory); a backup node's (lib/remote/backup_node_client.h) has the same
+// operations and guarantees, carried out on another host.
 class Repository {
 public:
+    virtual ~Repository() = default;
+
     // Creates `dir` if needed; removes leftovers of unfinished operations
     // (when no operation is running on the repository at that moment).
     static std::unique_ptr<Repository> open(const std::filesystem::path& dir);
 
     // Backs up `src`; returns the new element's id.
-    std::string create(const Source& src, const CreateOptions& opt, const Progress& progress = {});
+    virtual std::string create(const Source& src, const CreateOptions& opt, const Progress& progress = {}) = 0;
 
     // Every VM with committed elements, chains sorted by time.
-    std::vector<VmEntry> list() const;
+    virtual std::vector<VmEntry> list() const = 0;
 
     // Restores element `id` (and what it depends on) to `target`.
-    void restore(const std::string& id, const RestoreTarget& target, const Progress& progress = {}) const;
+    virtual void restore(const std::string& id, const RestoreTarget& target, const Progress& progress = {}) const = 0;
 
     // The configuration kept with element `id`, verified (length and
     // SHA-256; Errc::corrupted otherwise); nullopt for an element made
     // without one (older repositories). Unknown id: Errc::not_found.
-    std::optional<std::string> read_config(const std::string& id) const;
+    virtual std::optional<std::string> read_config(const std::string& id) const = 0;
 
     // Removes element `id` and the later elements of its chain. With
     // keep_chain only `id` goes: the elements that depended on it are
     // rewritten to depend on its parent (removing the full makes the next
     // element the chain's full; ids never change). Unreferenced data is reclaimed.
-    void remove(const std::string& id, bool keep_chain);
+    virtual void remove(const std::string& id, bool keep_chain) = 0;
 
     // Removes every backup of the VM `vm_uuid`.
-    void remove_all(const std::string& vm_uuid);
-
-    const std::filesystem::path& path() const { return root_; }
-
-private:
-    explicit Repository(std::filesystem::path root) : root_(std::move(root)) {}
-    std::filesystem::path root_;
+    virtual void remove_all(const std::string& vm_uuid) = 0;
 };
 
 }  // namespace prl::backup

@@ -3,7 +3,7 @@
 // keep_chain rewrites the dependants of the removed element first (each by
 // an atomic rename of its metadata), and only then unlinks it.
 #include "disk_image.h"
-#include "repository.h"
+#include "local_repository.h"
 #include "error_guard.h"
 #include "repository_common.h"
 #include "txn_marker.h"
@@ -104,11 +104,11 @@ void remove_vm(const fs::path& root, const std::string& vm_uuid) {
 
 }  // namespace
 
-void Repository::remove(const std::string& id, bool keep_chain) {
+void LocalRepository::remove(const std::string& id, bool keep_chain) {
     guard_errors([&] { remove_element(root_, id, keep_chain); });
 }
 
-void Repository::remove_all(const std::string& vm_uuid) {
+void LocalRepository::remove_all(const std::string& vm_uuid) {
     guard_errors([&] { remove_vm(root_, vm_uuid); });
 }
 

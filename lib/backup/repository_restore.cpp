@@ -2,7 +2,7 @@
 // renames them into place only when every block has been verified.
 #include "container_tree.h"
 #include "disk_image.h"
-#include "repository.h"
+#include "local_repository.h"
 #include "error_guard.h"
 #include "repository_common.h"
 
@@ -110,7 +110,7 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
 
 }  // namespace
 
-void Repository::restore(const std::string& id, const RestoreTarget& target, const Progress& progress) const {
+void LocalRepository::restore(const std::string& id, const RestoreTarget& target, const Progress& progress) const {
     guard_errors([&] { restore_element(root_, id, target, progress); });
 }
 
@@ -137,7 +137,7 @@ std::optional<std::string> read_element_config(const fs::path& root, const std::
 }
 }  // namespace
 
-std::optional<std::string> Repository::read_config(const std::string& id) const {
+std::optional<std::string> LocalRepository::read_config(const std::string& id) const {
     return guard_errors([&] { return read_element_config(root_, id); });
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace prl::backup {
@@ -48,7 +49,7 @@ void StoreSink::zero(uint64_t index) {
     map_.add(z);
 }
 
-uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, BlockSink& sink, ThreadPool& pool,
+uint64_t backup_image(int fd, uint64_t size, EntryStream& parent, BlockSink& sink, ThreadPool& pool,
                       ProgressReporter& progress, const std::string& what) {
     ChunkReader reader(pool, fd, size, what);
     uint64_t changed = 0;
@@ -95,6 +96,32 @@ uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, BlockSink& sin
     }
     // Parent blocks past the new end vanish with the size (the view is cut there).
     return changed;
+}
+
+SourceDisk open_source_disk(const DiskSource& d) {
+    SourceDisk out;
+    try {
+        out.fd = open_file(d.path, O_RDONLY);
+    } catch (const Error& e) {
+        throw Error(e.code() == Errc::not_found ? Errc::invalid_argument : e.code(), "disk '" + d.name + "': " + e.what());
+    }
+    struct stat st {};
+    if (::fstat(out.fd.get(), &st) != 0) throw_errno(errno, "stat disk '" + d.name + "'");
+    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, "disk '" + d.name + "' is not a regular file");
+    out.size = static_cast<uint64_t>(st.st_size);
+    return out;
+}
+
+void write_blocks(int fd, uint64_t size, const uint64_t* indices, size_t n, const uint8_t* data,
+                  const std::string& what) {
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && indices[j] == indices[j - 1] + 1) ++j;
+        const uint64_t off = indices[i] * kBlockSize;
+        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size - off);
+        pwrite_all(fd, data + i * kBlockSize, static_cast<size_t>(len), off, what);
+        i = j;
+    }
 }
 
 std::unique_ptr<PackCache> PackCachePool::take() {
@@ -144,14 +171,9 @@ void fetch_batch(Batch& b, PackCachePool& caches, const std::string& what) {
 // Writes each run of consecutive blocks with one pwrite. Done by one thread:
 // parallel buffered writes to one file only contend for its inode lock.
 void write_batch(const Batch& b, int fd, uint64_t size, const std::string& what) {
-    for (size_t i = 0; i < b.entries.size();) {
-        size_t j = i + 1;
-        while (j < b.entries.size() && b.entries[j].index == b.entries[j - 1].index + 1) ++j;
-        const uint64_t off = b.entries[i].index * kBlockSize;
-        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size - off);
-        pwrite_all(fd, b.data.data() + i * kBlockSize, static_cast<size_t>(len), off, what);
-        i = j;
-    }
+    std::vector<uint64_t> indices(b.entries.size());
+    for (size_t i = 0; i < b.entries.size(); ++i) indices[i] = b.entries[i].index;
+    write_blocks(fd, size, indices.data(), indices.size(), b.data.data(), what);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "pack_file.h"
 #include "progress.h"
+#include "repository.h"
 #include "store_writer.h"
 
 #include <mutex>
@@ -13,6 +14,14 @@ namespace prl::backup {
 // The complete block state of disk `name` at element `number` of `chain`.
 // Empty when the element (or an ancestor on the way) lacks that disk.
 std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name);
+
+// A disk image of the VM being backed up, open for reading.
+struct SourceDisk {
+    UniqueFd fd;
+    uint64_t size = 0;
+};
+// Errc::invalid_argument when it is missing or not a regular file.
+SourceDisk open_source_disk(const DiskSource& d);
 
 // Where backup_image puts what changed since the parent, in block order.
 class BlockSink {
@@ -36,9 +45,10 @@ private:
     MapWriter& map_;
 };
 
-// Reads `fd` (size bytes) and gives `sink` its delta against `parent`.
+// Reads `fd` (size bytes) and gives `sink` its delta against `parent` (the
+// parent's non-zero blocks in index order).
 // Returns the number of blocks that changed.
-uint64_t backup_image(int fd, uint64_t size, LayeredView& parent, BlockSink& sink, ThreadPool& pool,
+uint64_t backup_image(int fd, uint64_t size, EntryStream& parent, BlockSink& sink, ThreadPool& pool,
                       ProgressReporter& progress, const std::string& what);
 
 // Pack readers for several threads: each task borrows one cache at a time.
@@ -53,6 +63,12 @@ private:
     std::mutex mu_;
     std::vector<std::unique_ptr<PackCache>> free_;
 };
+
+// Writes blocks indices[0..n) (increasing) from data (4 KiB each) to `fd`,
+// each run of consecutive blocks with one pwrite; the last block of an image
+// of `size` bytes is cut to it.
+void write_blocks(int fd, uint64_t size, const uint64_t* indices, size_t n, const uint8_t* data,
+                  const std::string& what);
 
 // Writes the image described by `view` (size bytes) to `fd`, which must be
 // an empty file: zero blocks are left as holes. Verifies every block; reads,

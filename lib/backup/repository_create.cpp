@@ -15,25 +15,6 @@ namespace prl::backup {
 
 namespace {
 
-struct OpenDisk {
-    UniqueFd fd;
-    uint64_t size = 0;
-};
-
-OpenDisk open_disk(const DiskSource& d) {
-    OpenDisk out;
-    try {
-        out.fd = open_file(d.path, O_RDONLY);
-    } catch (const Error& e) {
-        throw Error(e.code() == Errc::not_found ? Errc::invalid_argument : e.code(), "disk '" + d.name + "': " + e.what());
-    }
-    struct stat st {};
-    if (::fstat(out.fd.get(), &st) != 0) throw_errno(errno, "stat disk '" + d.name + "'");
-    if (!S_ISREG(st.st_mode)) throw Error(Errc::invalid_argument, "disk '" + d.name + "' is not a regular file");
-    out.size = static_cast<uint64_t>(st.st_size);
-    return out;
-}
-
 std::string create_element(const fs::path& root, const Source& src, const CreateOptions& opt, const Progress& progress) {
     if (src.type == VmType::ct) {
         std::error_code ec;
@@ -44,10 +25,10 @@ std::string create_element(const fs::path& root, const Source& src, const Create
     const std::string id = element.meta().id();
 
     if (src.type == VmType::vm) {
-        std::vector<OpenDisk> disks;
+        std::vector<SourceDisk> disks;
         uint64_t total = 0;
         for (const auto& d : src.disks) {
-            disks.push_back(open_disk(d));
+            disks.push_back(open_source_disk(d));
             total += disks.back().size;
         }
         element.set_original_size(total);

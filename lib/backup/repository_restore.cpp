@@ -5,6 +5,7 @@
 #include "local_repository.h"
 #include "error_guard.h"
 #include "repository_common.h"
+#include "staged_files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,10 +14,6 @@
 namespace prl::backup {
 
 namespace {
-
-fs::path temp_beside(const fs::path& target) {
-    return target.parent_path() / ("." + target.filename().string() + ".prl-restore-" + random_hex(6));
-}
 
 // Removes a partly restored tree even where restore already made directories read-only.
 void remove_tree_forcibly(const fs::path& dir) {
@@ -27,12 +24,6 @@ void remove_tree_forcibly(const fs::path& dir) {
         if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
     }
     fs::remove_all(dir, ec);
-}
-
-void check_target_parent(const fs::path& p) {
-    std::error_code ec;
-    if (p.empty() || p.filename().empty() || !fs::is_directory(p.parent_path().empty() ? "." : p.parent_path(), ec))
-        throw Error(Errc::invalid_argument, "restore target " + p.string() + " has no existing parent directory");
 }
 
 }  // namespace
@@ -63,25 +54,16 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
         ProgressReporter pr(progress, total);
         ThreadPool pool(ThreadPool::default_threads());
         PackCachePool packs(l.packs());
-        struct Temp {
-            fs::path tmp, dest;
-        };
-        std::vector<Temp> temps;
-        try {
-            size_t i = 0;
-            for (const auto& [name, path] : target.disks) {
-                const DiskRecord& rec = *records[i++];
-                temps.push_back(Temp{temp_beside(path), path});
-                UniqueFd fd = open_file(temps.back().tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-                const std::string what = "backup " + id.str() + " disk '" + name + "'";
-                std::unique_ptr<LayeredView> view = open_disk_view(chain, id.number, name);
-                restore_image(*view, rec.size, fd.get(), packs, pool, pr, what);
-            }
-            for (const Temp& t : temps) rename_durable(t.tmp, t.dest);
-        } catch (...) {
-            for (const Temp& t : temps) ::unlink(t.tmp.c_str());
-            throw;
+        StagedFiles staged;
+        size_t i = 0;
+        for (const auto& [name, path] : target.disks) {
+            const DiskRecord& rec = *records[i++];
+            UniqueFd fd = staged.stage(path);
+            const std::string what = "backup " + id.str() + " disk '" + name + "'";
+            std::unique_ptr<LayeredView> view = open_disk_view(chain, id.number, name);
+            restore_image(*view, rec.size, fd.get(), packs, pool, pr, what);
         }
+        staged.commit();
         pr.done();
         return;
     }

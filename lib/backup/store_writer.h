@@ -24,6 +24,8 @@ public:
 
     // Location of the block with hash `h` and content block[4096].
     BlockLocation put(const Digest& h, const uint8_t* block);
+    // Where the store (or this writer) already has the block `h`, if it does.
+    std::optional<BlockLocation> find(const Digest& h) const { return index_.find(h); }
     void finish();  // write every pending frame, seal and fsync the packs
     void commit();  // rename the packs into place and fsync the directory
     uint64_t stored_bytes() const { return stored_bytes_; }

@@ -59,8 +59,8 @@ ResultPtr create(Server& server, const service::BackupRequest& request, Job& job
         std::vector<Result::Param>{request.vm_uuid, std::make_shared<BackupResult>(id)});
 }
 
-ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const std::string& directory) {
-    std::vector<backup::VmEntry> vms = server.service()->list_backups(directory);
+ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const service::BackupPlace& place) {
+    std::vector<backup::VmEntry> vms = server.service()->list_backups(place);
     const bool by_backup = flags & (PBT_BACKUP_ID | PBT_CHAIN);
     // Neither PBT_VM nor PBT_CT shows VMs, as the product does; the type
     // filter applies with a backup id too.
@@ -102,10 +102,10 @@ ResultPtr restore(Server& server, const service::RestoreRequest& request, Job& j
     return std::make_shared<Result>(std::vector<Result::Param>{outcome.vm_uuid});
 }
 
-ResultPtr remove(Server& server, const std::string& directory, const std::string& vm_uuid, const std::string& id,
+ResultPtr remove(Server& server, const service::BackupPlace& place, const std::string& vm_uuid, const std::string& id,
                  bool keep_chain, bool ignore_missing) {
     try {
-        server.service()->remove_backup(directory, vm_uuid, id, keep_chain);
+        server.service()->remove_backup(place, vm_uuid, id, keep_chain);
     } catch (const backup::Error& e) {
         if (!(ignore_missing && e.code() == backup::Errc::not_found)) throw;
     }

@@ -21,9 +21,9 @@ backup::Progress progress_of(Server& server, Job& job, PRL_EVENT_TYPE event_type
 
 ResultPtr create(Server& server, const service::BackupRequest& request, Job& job);
 // sUuid, flags as PrlSrv_GetBackupTree takes them (validated by the caller).
-ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const std::string& directory);
+ResultPtr tree(Server& server, const std::string& uuid, std::uint32_t flags, const service::BackupPlace& place);
 ResultPtr restore(Server& server, const service::RestoreRequest& request, Job& job);
-ResultPtr remove(Server& server, const std::string& directory, const std::string& vm_uuid, const std::string& id,
+ResultPtr remove(Server& server, const service::BackupPlace& place, const std::string& vm_uuid, const std::string& id,
                  bool keep_chain, bool ignore_missing);
 
 }  // namespace prl::backup_ops

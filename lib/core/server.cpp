@@ -12,6 +12,7 @@
 
 #include <PrlCommandsFlags.h>
 
+#include "remote/backup_node_client.h"
 #include "remote/dial.h"
 #include "remote/remote_service.h"
 #include "service/store/state_root.h"
@@ -69,9 +70,7 @@ ResultPtr Server::login_local(std::uint32_t flags) {
 
 ResultPtr Server::login_remote(const std::string& host, std::uint16_t port, const std::string& user,
                                const std::string& password, std::uint32_t timeout_ms, std::uint32_t flags) {
-    remote::TrustPolicy trust;
-    trust.known_hosts = service::StateRoot::resolve_path() / "known_hosts";
-    if (const char* ca = std::getenv("PRLSHIM_CA_FILE"); ca && *ca) trust.ca_file = ca;
+    const remote::TrustPolicy trust = remote::client_trust();
     const auto timeout = std::chrono::milliseconds(timeout_ms ? timeout_ms : 30000);
     auto daemon = remote::dial_tls(host, port, user, password, trust, timeout);
     const std::string session = daemon->session();
@@ -85,6 +84,7 @@ bool Server::connection_local() const {
 
 ResultPtr Server::open_session(std::shared_ptr<service::Service> service, std::string session, bool local,
                                std::uint32_t flags, std::shared_ptr<remote::Connection> daemon) {
+    remote::install_backup_node_opener();
     if (daemon) {
         std::weak_ptr<Server> self = std::static_pointer_cast<Server>(shared_from_this());
         daemon->set_listeners(

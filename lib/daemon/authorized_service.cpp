@@ -85,19 +85,19 @@ public:
     }
 
     std::string create_backup(const BackupRequest& request, const backup::Progress& progress) override {
-        no_path(request.backup_directory, "a backup directory");
+        no_path(request.place.directory, "a backup directory");
         require(request.vm_uuid, Access::full);
         return inner_->create_backup(request, progress);
     }
-    std::vector<backup::VmEntry> list_backups(const std::string& directory) override {
-        no_path(directory, "a backup directory");
+    std::vector<backup::VmEntry> list_backups(const BackupPlace& place) override {
+        no_path(place.directory, "a backup directory");
         std::vector<backup::VmEntry> out;
-        for (auto& vm : inner_->list_backups(directory))
+        for (auto& vm : inner_->list_backups(place))
             if (exists(vm.uuid) && access_to(vm.uuid) >= Access::view) out.push_back(std::move(vm));
         return out;
     }
     RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) override {
-        no_path(request.backup_directory, "a backup directory");
+        no_path(request.place.directory, "a backup directory");
         no_path(request.target_home, "a restored VM's parent directory");
         // The backup's VM must be one the user may change, as for a backup.
         require(request.vm_uuid.empty() ? vm_of_backup(request.backup_id) : request.vm_uuid, Access::full);
@@ -105,11 +105,11 @@ public:
         if (outcome.new_vm) make_mine(inner_->config(outcome.vm_uuid).entry);
         return outcome;
     }
-    void remove_backup(const std::string& directory, const std::string& vm_uuid, const std::string& id,
+    void remove_backup(const BackupPlace& place, const std::string& vm_uuid, const std::string& id,
                        bool keep_chain) override {
-        no_path(directory, "a backup directory");
+        no_path(place.directory, "a backup directory");
         require(vm_uuid.empty() ? vm_of_backup(id) : vm_uuid, Access::full);
-        inner_->remove_backup(directory, vm_uuid, id, keep_chain);
+        inner_->remove_backup(place, vm_uuid, id, keep_chain);
     }
     std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) override {
         require(vm_uuid, Access::full);
@@ -190,7 +190,7 @@ private:
     }
     // The VM a backup id belongs to ("{vm}.N" or a bare id) in the default repository.
     std::string vm_of_backup(const std::string& id) const {
-        for (const auto& vm : inner_->list_backups("")) {
+        for (const auto& vm : inner_->list_backups(BackupPlace{})) {
             for (const auto& chain : vm.chains) {
                 if (chain.full.id == id) return vm.uuid;
                 for (const auto& element : chain.partials)

@@ -70,13 +70,13 @@ const std::map<std::string, Handler>& handlers() {
              a.add("id", s.create_backup(remote::decode_backup_request(parse(q.get("request"))), p));
          }},
         {"list_backups", [](Service& s, const Record& q, auto&, Record& a) {
-             for (const auto& vm : s.list_backups(q.get("directory"))) a.add("vm", remote::encode(vm).xml());
+             for (const auto& vm : s.list_backups(remote::decode_place(q))) a.add("vm", remote::encode(vm).xml());
          }},
         {"restore_backup", [](Service& s, const Record& q, const backup::Progress& p, Record& a) {
              a.add("outcome", remote::encode(s.restore_backup(remote::decode_restore_request(parse(q.get("request"))), p)).xml());
          }},
         {"remove_backup", [](Service& s, const Record& q, auto&, Record&) {
-             s.remove_backup(q.get("directory"), q.get("vm_uuid"), q.get("id"), q.get_bool("keep_chain"));
+             s.remove_backup(remote::decode_place(q), q.get("vm_uuid"), q.get("id"), q.get_bool("keep_chain"));
          }},
         {"create_snapshot", [](Service& s, const Record& q, auto&, Record& a) {
              a.add("id", s.create_snapshot(q.get("uuid"), q.get("name"), q.get("description")));

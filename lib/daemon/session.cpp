@@ -3,12 +3,14 @@
 #include "authorized_service.h"
 #include "dispatch.h"
 #include "outbox.h"
+#include "backup_node.h"
 #include "pam_login.h"
 #include "user_db.h"
 
 #include "remote/deadline.h"
 #include "remote/error_record.h"
 #include "remote/packet.h"
+#include "remote/backup_node_protocol.h"
 #include "remote/spin_wait.h"
 
 #include "store/xml_doc.h"
@@ -64,14 +66,26 @@ std::string user_name(uid_t uid) {
     return "uid " + std::to_string(uid);
 }
 
-// The login record checked: the user it logs in as, or an exception.
-std::string authenticate(const Record& login, const Peer& peer, const SessionContext& context) {
+// Who a login admits, and whether they see every VM.
+struct Admitted {
+    std::string user;
+    bool admin = false;
+};
+
+// The login record checked: who it admits, or an exception.
+Admitted authenticate(const Record& login, const Peer& peer, const SessionContext& context) {
     if (login.element() != "login") throw Error(Errc::access_denied, "log in first");
     if (peer.uid) {
         // The socket is the daemon user's: its owner and root may use it.
         if (*peer.uid != geteuid() && *peer.uid != 0)
             throw Error(Errc::access_denied, "the local socket serves only " + user_name(geteuid()) + " and root");
-        return user_name(*peer.uid);
+        return Admitted{user_name(*peer.uid), true};
+    }
+    // A session of this daemon's, named by a backup source its client sent here.
+    if (auto session = login.find("session")) {
+        auto found = context.sessions ? context.sessions->find(*session) : std::nullopt;
+        if (!found) throw Error(Errc::auth_failed, "no such session on this server");
+        return Admitted{found->user, found->admin};
     }
     const std::string user = login.get("user"), password = login.get("password");
     if (context.users_file.empty() && context.pam_service.empty())
@@ -92,7 +106,8 @@ std::string authenticate(const Record& login, const Peer& peer, const SessionCon
     if (!verified && !in_file && !context.pam_service.empty())
         verified = pam_verify(context.pam_service, user, password, peer.address);
     if (!verified) throw Error(Errc::auth_failed, "wrong user name or password");
-    return user;
+    // The --admin users see everything; the others what is theirs.
+    return Admitted{user, context.admins.count(user) != 0};
 }
 
 // The calls of one connection in flight, each with its cancel flag.
@@ -276,6 +291,8 @@ std::string error_answer(const char* code, const std::string& message) {
 void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const SessionContext& context) {
     auto state = std::make_shared<SessionState>(std::move(raw), context.max_queued_events);
     FramedChannel& channel = state->channel;
+    bool admin = false, backup_source = false;
+    std::string session;
     try {
         std::optional<Frame> frame;
         {
@@ -286,15 +303,18 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         const Packet login = remote::parse_packet(frame->payload);
         try {
             if (login.target != "login") throw Error(Errc::access_denied, "log in first");
-            state->user = authenticate(Record::parse(login.data), peer, context);
+            const Record request = Record::parse(login.data);
+            const Admitted who = authenticate(request, peer, context);
+            backup_source = request.find("purpose") == std::optional<std::string>(remote::backup_node::kTarget);
             context.throttle->succeeded(peer.address);
-            // The local socket's users (the daemon's own, root) and the
-            // --admin users see everything; the others what is theirs.
-            const bool admin = peer.uid.has_value() || context.admins.count(state->user) != 0;
+            state->user = who.user;
+            admin = who.admin;
             state->service = admin ? context.service
                                    : authorized_service(context.service, state->user, user_name(geteuid()));
+            session = context.service->new_session();
+            if (context.sessions) context.sessions->add(session, SessionLogin{state->user, admin});
             Record ok("result");
-            ok.add("session", context.service->new_session()).add("user", state->user).add_bool("admin", admin);
+            ok.add("session", session).add("user", state->user).add_bool("admin", admin);
             send(channel, login.id, "reply", ok.xml());
         } catch (const Error& e) {
             if (e.code() == Errc::auth_failed) std::this_thread::sleep_for(context.throttle->failed(peer.address));
@@ -303,6 +323,32 @@ void serve(std::unique_ptr<remote::Channel> raw, const Peer& peer, const Session
         }
     } catch (const std::exception&) {
         return;  // a broken or hostile stream before login: just close it
+    }
+    // The session's token is good while its connection lasts.
+    struct Forget {
+        const SessionContext& context;
+        const std::string& session;
+        ~Forget() {
+            if (context.sessions && !session.empty()) context.sessions->remove(session);
+        }
+    } forget{context, session};
+
+    // A backup source's connection is given over to its one operation,
+    // and never joins the session's events (docs/backup-node.md).
+    if (backup_source) {
+        try {
+            remote::spin_until_readable(channel);
+            auto frame = channel.receive();
+            if (frame && frame->kind == FrameKind::control) {
+                const Packet request = remote::parse_packet(frame->payload);
+                if (request.target == remote::backup_node::kTarget)
+                    serve_backup_node(channel, request, context.backup_repository, admin);
+            }
+        } catch (const std::exception&) {
+            // A broken or hostile stream: just close it.
+        }
+        channel.shut_down();
+        return;
     }
 
     Outbox& outbox = state->outbox;

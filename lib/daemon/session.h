@@ -4,6 +4,7 @@
 #pragma once
 #include "event_hub.h"
 #include "login_throttle.h"
+#include "session_registry.h"
 #include "task_table.h"
 
 #include "remote/channel.h"
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,6 +35,10 @@ struct SessionContext {
     LoginThrottle* throttle = nullptr;
     EventHub* hub = nullptr;
     TaskTable* tasks = nullptr;
+    SessionRegistry* sessions = nullptr;  // logins by session UUID (a backup source's); null: none
+    // The repository a backup node call names no directory for (--repository,
+    // else the state root's default backup directory); unset: no backup node.
+    std::function<std::filesystem::path()> backup_repository;
     std::size_t max_queued_events = 4096;  // per session; past it the client is disconnected
     std::chrono::milliseconds login_timeout{10000};  // an idle unauthenticated connection is dropped
     std::size_t max_calls_in_flight = 64;

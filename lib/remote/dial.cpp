@@ -3,6 +3,7 @@
 #include "sockets.h"
 
 #include "store/error.h"
+#include "store/state_root.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,13 @@ std::shared_ptr<Connection> dial_local_daemon(const std::filesystem::path& state
     }
     // The kernel tells the daemon who we are: the login carries no secret.
     return Connection::start(plain_channel(std::move(fd)), Record("login"));
+}
+
+TrustPolicy client_trust() {
+    TrustPolicy trust;
+    trust.known_hosts = service::StateRoot::resolve_path() / "known_hosts";
+    if (const char* ca = std::getenv("PRLSHIM_CA_FILE"); ca && *ca) trust.ca_file = ca;
+    return trust;
 }
 
 std::shared_ptr<Connection> dial_tls(const std::string& host, std::uint16_t port, const std::string& user,

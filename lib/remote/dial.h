@@ -22,6 +22,10 @@ std::filesystem::path daemon_socket(const std::filesystem::path& state_root);
 // service). A daemon that answers but refuses the login throws.
 std::shared_ptr<Connection> dial_local_daemon(const std::filesystem::path& state_root);
 
+// How this process trusts a daemon's certificate: the state root's
+// known_hosts (trust on first use), or $PRLSHIM_CA_FILE's CA when set.
+TrustPolicy client_trust();
+
 // A daemon at host:port (default_port when 0) over TLS, logged in with a
 // user name and password. Throws service::Error: cant_connect,
 // certificate_invalid, auth_failed, connection_lost.

@@ -67,9 +67,11 @@ public:
     std::string create_backup(const BackupRequest& request, const backup::Progress& progress) override {
         return call(call_of("create_backup").add("request", encode(request).xml()), progress).get("id");
     }
-    std::vector<backup::VmEntry> list_backups(const std::string& directory) override {
+    std::vector<backup::VmEntry> list_backups(const BackupPlace& place) override {
         std::vector<backup::VmEntry> out;
-        for (const auto& vm : call(call_of("list_backups").add("directory", directory)).all("vm"))
+        Record q = call_of("list_backups");
+        add_place(q, place);
+        for (const auto& vm : call(q).all("vm"))
             out.push_back(decode_backup_vm(Record::parse(vm)));
         return out;
     }
@@ -77,10 +79,11 @@ public:
         const Record a = call(call_of("restore_backup").add("request", encode(request).xml()), progress);
         return decode_restore_outcome(Record::parse(a.get("outcome")));
     }
-    void remove_backup(const std::string& directory, const std::string& vm_uuid, const std::string& id,
+    void remove_backup(const BackupPlace& place, const std::string& vm_uuid, const std::string& id,
                        bool keep_chain) override {
         Record q = call_of("remove_backup");
-        q.add("directory", directory).add("vm_uuid", vm_uuid).add("id", id).add_bool("keep_chain", keep_chain);
+        add_place(q, place);
+        q.add("vm_uuid", vm_uuid).add("id", id).add_bool("keep_chain", keep_chain);
         call(q);
     }
 

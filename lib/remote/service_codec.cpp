@@ -155,10 +155,30 @@ service::CloneRequest decode_clone_request(const Record& r) {
     return q;
 }
 
+void add_place(Record& r, const service::BackupPlace& p) {
+    r.add("backup_directory", p.directory);
+    if (!p.on_node()) return;
+    r.add("node_host", p.node.host).add_uint("node_port", p.node.port).add("node_session", p.node.session);
+}
+
+service::BackupPlace decode_place(const Record& r) {
+    service::BackupPlace p;
+    p.directory = r.get("backup_directory");
+    if (auto host = r.find("node_host")) {
+        p.node.host = *host;
+        const std::uint64_t port = r.get_uint("node_port");
+        if (port > 65535) throw Error(Errc::corrupt, "record: bad port");
+        p.node.port = static_cast<std::uint16_t>(port);
+        p.node.session = r.get("node_session");
+    }
+    return p;
+}
+
 Record encode(const service::BackupRequest& q) {
     Record r("backup");
     r.add("vm_uuid", q.vm_uuid).add_uint("kind", static_cast<unsigned>(q.kind)).add_bool("compress", q.compress);
-    r.add("description", q.description).add_uint("flags", q.flags).add("backup_directory", q.backup_directory);
+    r.add("description", q.description).add_uint("flags", q.flags);
+    add_place(r, q.place);
     return r;
 }
 
@@ -169,14 +189,15 @@ service::BackupRequest decode_backup_request(const Record& r) {
     q.compress = r.get_bool("compress");
     q.description = r.get("description");
     q.flags = static_cast<std::uint32_t>(r.get_uint("flags"));
-    q.backup_directory = r.get("backup_directory");
+    q.place = decode_place(r);
     return q;
 }
 
 Record encode(const service::RestoreRequest& q) {
     Record r("restore");
     r.add("vm_uuid", q.vm_uuid).add("backup_id", q.backup_id).add("target_home", q.target_home);
-    r.add("target_name", q.target_name).add_bool("to_copy", q.to_copy).add("backup_directory", q.backup_directory);
+    r.add("target_name", q.target_name).add_bool("to_copy", q.to_copy);
+    add_place(r, q.place);
     return r;
 }
 
@@ -187,7 +208,7 @@ service::RestoreRequest decode_restore_request(const Record& r) {
     q.target_home = r.get("target_home");
     q.target_name = r.get("target_name");
     q.to_copy = r.get_bool("to_copy");
-    q.backup_directory = r.get("backup_directory");
+    q.place = decode_place(r);
     return q;
 }
 

@@ -32,6 +32,10 @@ service::RegisterOptions decode_register_options(const Record& r);
 Record encode(const service::CloneRequest& request);
 service::CloneRequest decode_clone_request(const Record& r);
 
+// Where backups are, as fields of `r` (a call's, a request's).
+void add_place(Record& r, const service::BackupPlace& place);
+service::BackupPlace decode_place(const Record& r);
+
 Record encode(const service::BackupRequest& request);
 service::BackupRequest decode_backup_request(const Record& r);
 

@@ -79,22 +79,44 @@ void restore_tree_in_place(const backup::Repository& repo, const std::string& id
 
 }  // namespace
 
-backup::Repository& Backups::repository(const std::string& directory) {
+fs::path default_backup_directory(const StateRoot& root) {
+    return DispConfigStore(root)
+        .common_prefs()
+        .tree.text_at("BackupTargetPreferences/DefaultBackupDirectory")
+        .value_or(root.default_backup_dir().string());
+}
+
+namespace {
+std::mutex g_opener_mutex;
+BackupNodeOpener g_opener;
+}  // namespace
+
+void set_backup_node_opener(BackupNodeOpener opener) {
+    std::lock_guard<std::mutex> lock(g_opener_mutex);
+    g_opener = std::move(opener);
+}
+
+std::shared_ptr<backup::Repository> Backups::repository(const BackupPlace& place) {
+    if (place.on_node()) {
+        BackupNodeOpener opener;
+        {
+            std::lock_guard<std::mutex> lock(g_opener_mutex);
+            opener = g_opener;
+        }
+        if (!opener) throw Error(Errc::unimplemented, "this program cannot reach a backup node");
+        return opener(place);
+    }
     // No directory given: the server's default backup directory (common
     // preferences, BackupTargetPreferences/DefaultBackupDirectory), which is
     // the root's backups/ unless prlsrvctl set --backup-path changed it.
-    fs::path dir = directory;
-    if (directory.empty())
-        dir = DispConfigStore(inventory_.root())
-                  .common_prefs()
-                  .tree.text_at("BackupTargetPreferences/DefaultBackupDirectory")
-                  .value_or(inventory_.root().default_backup_dir().string());
+    const std::string& directory = place.directory;
+    fs::path dir = directory.empty() ? default_backup_directory(inventory_.root()) : fs::path(directory);
     if (!dir.is_absolute()) throw Error(Errc::invalid_argument, "a backup directory must be an absolute path");
     dir = dir.lexically_normal();
     std::lock_guard<std::mutex> lock(mutex_);
     auto& repo = repositories_[dir.string()];
     if (!repo) repo = backup::Repository::open(dir);
-    return *repo;
+    return repo;
 }
 
 std::string Backups::create(const BackupRequest& request, const backup::Progress& progress) {
@@ -117,15 +139,16 @@ std::string Backups::create(const BackupRequest& request, const backup::Progress
     options.host = host_name();
     options.server_uuid = inventory_.root().server_uuid();
     options.flags = request.flags;
-    return repository(request.backup_directory).create(source, options, progress);
+    return repository(request.place)->create(source, options, progress);
 }
 
-std::vector<backup::VmEntry> Backups::list(const std::string& backup_directory) {
-    return repository(backup_directory).list();
+std::vector<backup::VmEntry> Backups::list(const BackupPlace& place) {
+    return repository(place)->list();
 }
 
 RestoreOutcome Backups::restore(const RestoreRequest& request, const backup::Progress& progress) {
-    backup::Repository& repo = repository(request.backup_directory);
+    const std::shared_ptr<backup::Repository> held = repository(request.place);
+    const backup::Repository& repo = *held;
     const std::vector<backup::VmEntry> vms = repo.list();
     if (request.backup_id.empty() && request.vm_uuid.empty())
         throw Error(Errc::invalid_argument, "restore needs a backup id or a VM UUID");
@@ -255,9 +278,9 @@ RestoreOutcome Backups::restore_new(const backup::VmEntry& vm, const backup::Ele
     return {created.uuid, true};
 }
 
-void Backups::remove(const std::string& backup_directory, const std::string& vm_uuid, const std::string& id,
-                     bool keep_chain) {
-    backup::Repository& repo = repository(backup_directory);
+void Backups::remove(const BackupPlace& place, const std::string& vm_uuid, const std::string& id, bool keep_chain) {
+    const std::shared_ptr<backup::Repository> held = repository(place);
+    backup::Repository& repo = *held;
     if (!id.empty()) {
         repo.remove(id, keep_chain);
         return;

@@ -78,13 +78,13 @@ public:
     std::string create_backup(const BackupRequest& request, const backup::Progress& progress) override {
         return backups_.create(request, progress);
     }
-    std::vector<backup::VmEntry> list_backups(const std::string& dir) override { return backups_.list(dir); }
+    std::vector<backup::VmEntry> list_backups(const BackupPlace& place) override { return backups_.list(place); }
     RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) override {
         return backups_.restore(request, progress);
     }
-    void remove_backup(const std::string& dir, const std::string& vm_uuid, const std::string& id,
+    void remove_backup(const BackupPlace& place, const std::string& vm_uuid, const std::string& id,
                        bool keep_chain) override {
-        backups_.remove(dir, vm_uuid, id, keep_chain);
+        backups_.remove(place, vm_uuid, id, keep_chain);
     }
 
     std::shared_ptr<ExternalBackup> begin_external_backup(const std::string& vm_uuid, bool keep_hashes) override {

@@ -60,9 +60,9 @@ public:
 
     // Backups (throw prl::backup::Error or prl::service::Error).
     virtual std::string create_backup(const BackupRequest& request, const backup::Progress& progress) = 0;
-    virtual std::vector<backup::VmEntry> list_backups(const std::string& backup_directory) = 0;
+    virtual std::vector<backup::VmEntry> list_backups(const BackupPlace& place) = 0;
     virtual RestoreOutcome restore_backup(const RestoreRequest& request, const backup::Progress& progress) = 0;
-    virtual void remove_backup(const std::string& backup_directory, const std::string& vm_uuid,
+    virtual void remove_backup(const BackupPlace& place, const std::string& vm_uuid,
                                const std::string& id, bool keep_chain) = 0;
 
     // The external (changed-block) backup of a registered VM: freezes a view

@@ -246,7 +246,11 @@ TEST_CASE("hostile ids, paths and hosts are refused without touching anything", 
     }
     Fixture::run(PrlSrv_CreateVmBackup(f.server, "{00000000-0000-0000-0000-000000000000}", "", 0, "", "", 0, 0, PRL_FALSE),
                  PRL_ERR_VM_UUID_NOT_FOUND);
+    // Another host is a backup node, named with a session of its own; none answers there.
     Fixture::run(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "backup.example.com", 0, "", "", 0, 0, PRL_FALSE),
+                 PRL_ERR_INVALID_ARG);
+    Fixture::run(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "backup.invalid", 0,
+                                       "{00000000-0000-4000-8000-000000000001}", "", 0, 0, PRL_FALSE),
                  PRL_ERR_CANT_CONNECT_TO_DISPATCHER);
     Fixture::run(PrlSrv_CreateVmBackup(f.server, f.uuid.c_str(), "", 0, "", "", PBT_INCREMENTAL | PBT_DIFFERENTIAL, 0,
                                        PRL_FALSE),

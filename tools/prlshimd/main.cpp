@@ -7,9 +7,11 @@
 
 #include "platform/file_lock.h"
 #include "daemon/task_history.h"
+#include "remote/backup_node_client.h"
 #include "remote/dial.h"
 #include "remote/sockets.h"
 #include "remote/tls.h"
+#include "service/backups.h"
 #include "service/store/state_root.h"
 
 #include <CLI/CLI.hpp>
@@ -46,6 +48,7 @@ struct Options {
     std::vector<std::string> admins;
     bool pam = false;
     std::string add_user, del_user;
+    std::string repository;  // the backup node's; empty: the state root's default backup directory
 };
 
 // Connections served at once; more are closed at accept, so a flood of
@@ -191,12 +194,19 @@ int run(const Options& o) {
     daemon::LoginThrottle throttle{std::chrono::milliseconds(o.login_backoff_ms)};
     daemon::EventHub hub;
     daemon::TaskTable tasks(history.get());
+    daemon::SessionRegistry sessions;
     daemon::SessionContext context;
     context.service = service::local_service();
+    remote::install_backup_node_opener();  // backups this daemon's clients send to other nodes
     context.users_file = users_file;
     context.throttle = &throttle;
     context.hub = &hub;
     context.tasks = &tasks;
+    context.sessions = &sessions;
+    context.backup_repository = [home, dir = o.repository]() -> std::filesystem::path {
+        if (!dir.empty()) return dir;
+        return service::default_backup_directory(service::StateRoot(home));
+    };
     context.login_timeout = std::chrono::milliseconds(o.login_timeout_ms);
     context.admins.insert(o.admins.begin(), o.admins.end());
     if (o.pam) context.pam_service = "prlshimd";
@@ -244,6 +254,9 @@ int main(int argc, char** argv) {
     app.add_option("--admin", o.admins,
                    "a user of the users file who sees and acts on every VM (repeatable); the others, only "
                    "on their own and those shared with them");
+    app.add_option("--repository", o.repository,
+                   "the backup repository this daemon serves as a backup node (an absolute path; default: the "
+                   "state root's default backup directory)");
     app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
     app.add_option("--login-backoff", o.login_backoff_ms,
                    "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")

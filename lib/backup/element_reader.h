@@ -1,0 +1,32 @@
+// A committed element opened to read its disks block by block: what a
+// backup node serves a restore from. It holds the store lock shared, so
+// garbage collection keeps every pack the element needs while it is open.
+#pragma once
+#include "catalog.h"
+#include "pack_file.h"
+
+#include <memory>
+
+namespace prl::backup {
+
+class ElementReader {
+public:
+    // Errc::invalid_argument for a malformed id, not_found for an unknown one.
+    ElementReader(const fs::path& root, const std::string& id);
+    const ElementMeta& meta() const { return *meta_; }
+    // The complete block state of disk `name`; Errc::vm_mismatch when the
+    // element has no such disk.
+    std::unique_ptr<LayeredView> disk_view(const std::string& name) const;
+    // Reads block `e` into out[4096]; Errc::corrupted if it fails its hash.
+    void read_block(const MapEntry& e, uint8_t* out);
+
+private:
+    Layout layout_;
+    FileLock store_lock_;
+    Chain chain_;
+    const ElementMeta* meta_ = nullptr;
+    PackCache packs_;
+    Sha256 sha_;
+};
+
+}  // namespace prl::backup

@@ -1,0 +1,195 @@
+#include "node_wire.h"
+
+#include "error.h"
+
+#include <cstring>
+#include <memory>
+#include <zstd.h>
+
+namespace prl::backup::node_wire {
+
+namespace {
+
+constexpr size_t kChangeSize = 8 + 1 + 32;
+constexpr size_t kGroupHeader = 4 + 1 + 2;  // payload length, compressed flag, blocks
+
+[[noreturn]] void corrupt(const std::string& why) { throw Error(Errc::corrupted, "backup node data: " + why); }
+
+void put_le(std::string& out, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+uint64_t get_le(const char* p, int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<uint8_t>(p[i])) << (8 * i);
+    return v;
+}
+
+void check_index(uint64_t index, uint64_t& after, uint64_t blocks) {
+    if (index >= blocks) corrupt("block " + std::to_string(index) + " is past the disk's end");
+    if (after != UINT64_MAX && index <= after) corrupt("blocks out of order");
+    after = index;
+}
+
+struct CctxDeleter {
+    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+struct DctxDeleter {
+    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+};
+
+}  // namespace
+
+std::string encode_changes(const std::vector<Change>& changes) {
+    std::string out;
+    out.reserve(changes.size() * kChangeSize);
+    for (const Change& c : changes) {
+        put_le(out, c.index, 8);
+        out.push_back(c.zero ? 1 : 0);
+        out.append(reinterpret_cast<const char*>(c.hash.data()), c.hash.size());
+    }
+    return out;
+}
+
+std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint64_t blocks) {
+    if (bytes.size() % kChangeSize != 0) corrupt("a change list of " + std::to_string(bytes.size()) + " bytes");
+    if (bytes.size() / kChangeSize > kMaxBlocksPerBatch) corrupt("too many changes in one batch");
+    std::vector<Change> out(bytes.size() / kChangeSize);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const char* p = bytes.data() + i * kChangeSize;
+        Change& c = out[i];
+        c.index = get_le(p, 8);
+        check_index(c.index, after, blocks);
+        if (static_cast<uint8_t>(p[8]) > 1) corrupt("a change of unknown kind");
+        c.zero = p[8] == 1;
+        std::memcpy(c.hash.data(), p + 9, 32);
+    }
+    return out;
+}
+
+std::string encode_bitmap(const std::vector<bool>& bits) {
+    std::string out((bits.size() + 7) / 8, '\0');
+    for (size_t i = 0; i < bits.size(); ++i)
+        if (bits[i]) out[i / 8] = static_cast<char>(out[i / 8] | (1 << (i % 8)));
+    return out;
+}
+
+std::vector<bool> decode_bitmap(std::string_view bytes, size_t count) {
+    if (bytes.size() != (count + 7) / 8) corrupt("a bitmap of the wrong length");
+    std::vector<bool> bits(count);
+    for (size_t i = 0; i < count; ++i) bits[i] = (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1;
+    return bits;
+}
+
+std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
+    thread_local std::unique_ptr<ZSTD_CCtx, CctxDeleter> cctx(ZSTD_createCCtx());
+    if (!cctx) throw std::bad_alloc();
+    std::string out;
+    std::string packed;
+    for (size_t first = 0; first < nblocks; first += kBlocksPerGroup) {
+        const size_t n = std::min<size_t>(kBlocksPerGroup, nblocks - first);
+        const uint8_t* src = data + first * kBlockSize;
+        const size_t raw = n * kBlockSize;
+        bool compressed = false;
+        if (compress) {
+            packed.resize(ZSTD_compressBound(raw));
+            const size_t len = ZSTD_compressCCtx(cctx.get(), packed.data(), packed.size(), src, raw, 1);
+            if (ZSTD_isError(len)) throw Error(Errc::io_error, std::string("zstd: ") + ZSTD_getErrorName(len));
+            compressed = len < raw;
+            if (compressed) packed.resize(len);
+        }
+        const size_t len = compressed ? packed.size() : raw;
+        put_le(out, len, 4);
+        out.push_back(compressed ? 1 : 0);
+        put_le(out, n, 2);
+        if (compressed)
+            out.append(packed);
+        else
+            out.append(reinterpret_cast<const char*>(src), raw);
+    }
+    return out;
+}
+
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out) {
+    thread_local std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
+    if (!dctx) throw std::bad_alloc();
+    thread_local Sha256 sha;
+    out.resize(hashes.size() * kBlockSize);
+    size_t done = 0, pos = 0;
+    while (pos < bytes.size()) {
+        if (bytes.size() - pos < kGroupHeader) corrupt("a cut group header");
+        const uint64_t len = get_le(bytes.data() + pos, 4);
+        const uint8_t flag = static_cast<uint8_t>(bytes[pos + 4]);
+        const uint64_t n = get_le(bytes.data() + pos + 5, 2);
+        pos += kGroupHeader;
+        if (flag > 1 || n == 0 || n > kBlocksPerGroup) corrupt("a bad group header");
+        if (n > hashes.size() - done) corrupt("more blocks than were asked for");
+        if (len > bytes.size() - pos) corrupt("a cut group");
+        uint8_t* dst = out.data() + done * kBlockSize;
+        const size_t raw = n * kBlockSize;
+        if (flag == 1) {
+            const size_t got = ZSTD_decompressDCtx(dctx.get(), dst, raw, bytes.data() + pos, len);
+            if (ZSTD_isError(got) || got != raw) corrupt("a group that does not decompress to its blocks");
+        } else {
+            if (len != raw) corrupt("a raw group of the wrong length");
+            std::memcpy(dst, bytes.data() + pos, raw);
+        }
+        pos += len;
+        for (size_t i = 0; i < n; ++i)
+            if (sha.digest(dst + i * kBlockSize, kBlockSize) != hashes[done + i])
+                corrupt("block content does not match its hash");
+        done += n;
+    }
+    if (done != hashes.size()) corrupt("fewer blocks than were asked for");
+}
+
+std::string encode_present(const std::vector<Present>& entries) {
+    std::string out;
+    out.reserve(entries.size() * kPresentBytes);
+    for (const Present& e : entries) {
+        put_le(out, e.index, 8);
+        out.append(reinterpret_cast<const char*>(e.hash.data()), e.hash.size());
+    }
+    return out;
+}
+
+Present present_at(const char* p) {
+    Present e;
+    e.index = get_le(p, 8);
+    std::memcpy(e.hash.data(), p + 8, 32);
+    return e;
+}
+
+std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint64_t blocks) {
+    if (bytes.size() % kPresentBytes != 0) corrupt("a block list of " + std::to_string(bytes.size()) + " bytes");
+    std::vector<Present> out(bytes.size() / kPresentBytes);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const char* p = bytes.data() + i * kPresentBytes;
+        out[i].index = get_le(p, 8);
+        check_index(out[i].index, after, blocks);
+        std::memcpy(out[i].hash.data(), p + 8, 32);
+    }
+    return out;
+}
+
+std::string encode_restore_batch(const std::vector<Present>& entries, const uint8_t* data, bool compress) {
+    std::string out;
+    put_le(out, entries.size(), 4);
+    out += encode_present(entries);
+    out += encode_blocks(data, entries.size(), compress);
+    return out;
+}
+
+std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
+                                          std::vector<uint8_t>& data) {
+    if (bytes.size() < 4) corrupt("a cut restore batch");
+    const uint64_t n = get_le(bytes.data(), 4);
+    if (n > kMaxBlocksPerBatch || bytes.size() - 4 < n * kPresentBytes) corrupt("a restore batch of a bad size");
+    std::vector<Present> entries = decode_present(bytes.substr(4, n * kPresentBytes), after, blocks);
+    std::vector<Digest> hashes;
+    hashes.reserve(entries.size());
+    for (const Present& e : entries) hashes.push_back(e.hash);
+    decode_blocks(bytes.substr(4 + n * kPresentBytes), hashes, data);
+    return entries;
+}
+
+}  // namespace prl::backup::node_wire

@@ -1,0 +1,61 @@
+// The bytes a backup source and a backup node exchange in data frames
+// (docs/backup-node.md): what changed in a disk, which of those blocks the
+// node lacks, the blocks themselves in compressed groups, and a disk's
+// block state (a parent view, a restore). Pure encoding and checking: the
+// conversation itself is lib/daemon/backup_node.cpp (node) and
+// lib/remote/backup_node_client.cpp (source). Every decoder treats its
+// input as hostile: Errc::corrupted for anything malformed.
+#pragma once
+#include "block_map.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prl::backup::node_wire {
+
+constexpr uint32_t kMaxBlocksPerBatch = 1024;  // 4 MiB of data per exchange
+constexpr uint32_t kBlocksPerGroup = 64;       // one compressed group
+constexpr uint64_t kMaxDiskBytes = uint64_t(1) << 50;  // 1 PiB: block numbers stay small
+
+// A block that changed since the parent: new content (with its hash) or zero.
+struct Change {
+    uint64_t index = 0;
+    bool zero = false;
+    Digest hash{};
+};
+std::string encode_changes(const std::vector<Change>& changes);
+// Indices strictly increasing, above `after` (UINT64_MAX: none yet) and
+// below `blocks`; at most kMaxBlocksPerBatch.
+std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint64_t blocks);
+
+// One bit per change: the node lacks that block and wants it sent.
+std::string encode_bitmap(const std::vector<bool>& bits);
+std::vector<bool> decode_bitmap(std::string_view bytes, size_t count);
+
+// Blocks (4 KiB each) in groups of up to kBlocksPerGroup, each zstd-
+// compressed when that makes it smaller (and `compress`).
+std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress);
+// Decodes exactly hashes.size() blocks into `out` and checks each against
+// its hash, so a source cannot store data under another block's name.
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out);
+
+// A disk's non-zero blocks with their hashes, in index order (a parent
+// view for the source; the blocks to write for a restore).
+struct Present {
+    uint64_t index = 0;
+    Digest hash{};
+};
+constexpr size_t kPresentBytes = 8 + 32;
+std::string encode_present(const std::vector<Present>& entries);
+// One entry at p[0..kPresentBytes), unchecked (from bytes decode_present accepted).
+Present present_at(const char* p);
+std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint64_t blocks);
+
+// A restore batch: its entries, then their blocks.
+std::string encode_restore_batch(const std::vector<Present>& entries, const uint8_t* data, bool compress);
+// `after`/`blocks` as for decode_changes; `data` gets the verified blocks.
+std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
+                                          std::vector<uint8_t>& data);
+
+}  // namespace prl::backup::node_wire

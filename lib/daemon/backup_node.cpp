@@ -1,0 +1,236 @@
+#include "backup_node.h"
+
+#include "backup/element_reader.h"
+#include "backup/element_writer.h"
+#include "backup/node_wire.h"
+#include "remote/backup_node_protocol.h"
+#include "remote/error_record.h"
+#include "remote/service_codec.h"
+#include "store/error.h"
+
+namespace prl::daemon {
+
+namespace {
+
+namespace wire = backup::node_wire;
+using namespace remote::backup_node;
+using remote::FramedChannel;
+using remote::Record;
+
+constexpr std::size_t kPresentPerFrame = 65536;                 // 2.5 MiB of a view per data frame
+constexpr std::size_t kRestoreBlocksPerFrame = 256;             // 1 MiB of a restore per data frame
+
+Record result() { return Record("result"); }
+
+// A disk's block state as the source reads it: frames of entries, then an empty frame.
+void send_view(FramedChannel& channel, backup::LayeredView& view) {
+    std::vector<wire::Present> batch;
+    while (const backup::MapEntry* e = view.peek()) {
+        batch.push_back(wire::Present{e->index, e->hash});
+        view.pop();
+        if (batch.size() == kPresentPerFrame) {
+            send_data(channel, wire::encode_present(batch));
+            batch.clear();
+        }
+    }
+    if (!batch.empty()) send_data(channel, wire::encode_present(batch));
+    send_data(channel, {});
+}
+
+// Receiving one element: the source's calls in order, each answered.
+class Receiver {
+public:
+    Receiver(const std::filesystem::path& root, CreatePlan plan)
+        : plan_(check(std::move(plan))), element_(root, plan_.source, plan_.options) {
+        std::uint64_t total = 0;
+        for (std::uint64_t size : plan_.disk_sizes) total += size;
+        element_.set_original_size(total);
+    }
+
+    Record started() const {
+        return result().add("id", element_.meta().id()).add_uint("parent", element_.meta().parent);
+    }
+
+    // Answers one call; true when the element is committed.
+    bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
+        const std::string& op = call.op();
+        if (op == "view") {
+            const std::size_t disk = disk_of(call);
+            send_reply(channel, id, result());
+            send_view(channel, *element_.parent_disk_view(plan_.source.disks[disk].name));
+        } else if (op == "changes") {
+            open(disk_of(call));
+            receive_changes(channel, id);
+        } else if (op == "end_disk") {
+            open(disk_of(call));
+            element_.end_disk();
+            map_ = nullptr;
+            ++next_disk_;
+            send_reply(channel, id, result());
+        } else if (op == "commit") {
+            if (map_ || next_disk_ != plan_.source.disks.size())
+                throw service::Error(service::Errc::invalid_argument, "commit before every disk was sent");
+            backup::Progress none;
+            backup::ProgressReporter pr(none, 0);
+            send_reply(channel, id, result().add("id", element_.commit(pr)));
+            return true;
+        } else {
+            throw service::Error(service::Errc::unimplemented, "no backup node call '" + op + "' while receiving");
+        }
+        return false;
+    }
+
+private:
+    static CreatePlan check(CreatePlan plan) {
+        for (std::uint64_t size : plan.disk_sizes)
+            if (size > wire::kMaxDiskBytes) throw backup::Error(backup::Errc::invalid_argument, "a disk larger than 1 PiB");
+        return plan;
+    }
+
+    std::size_t disk_of(const Record& call) const {
+        const std::uint64_t disk = call.get_uint("disk");
+        if (disk >= plan_.source.disks.size()) throw service::Error(service::Errc::corrupt, "record: no such disk");
+        return static_cast<std::size_t>(disk);
+    }
+
+    // Disks are sent in order, each once.
+    void open(std::size_t disk) {
+        if (map_ && disk == next_disk_) return;
+        if (map_ || disk != next_disk_)
+            throw service::Error(service::Errc::invalid_argument, "disks must be sent in order, each once");
+        const backup::DiskSource& d = plan_.source.disks[disk];
+        map_ = &element_.begin_disk(d.name, d.path.string(), plan_.disk_sizes[disk]);
+        blocks_ = backup::blocks_for(plan_.disk_sizes[disk]);
+        last_ = UINT64_MAX;
+    }
+
+    // A batch of changes: answer which blocks the store lacks, take them, map them all.
+    void receive_changes(FramedChannel& channel, const std::string& id) {
+        const std::vector<wire::Change> changes = wire::decode_changes(receive_data(channel), last_, blocks_);
+        if (!changes.empty()) last_ = changes.back().index;
+        std::vector<std::optional<backup::BlockLocation>> known(changes.size());
+        std::vector<bool> missing(changes.size(), false);
+        std::vector<backup::Digest> wanted;
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            if (changes[i].zero) continue;
+            known[i] = element_.store().find(changes[i].hash);
+            if (!known[i]) {
+                missing[i] = true;
+                wanted.push_back(changes[i].hash);
+            }
+        }
+        send_reply(channel, id, result().add("missing", wire::encode_bitmap(missing)));
+        if (!wanted.empty()) wire::decode_blocks(receive_data(channel), wanted, blocks_in_);
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            backup::MapEntry e;
+            e.index = changes[i].index;
+            e.zero = changes[i].zero;
+            if (!e.zero) {
+                e.hash = changes[i].hash;
+                e.loc = missing[i] ? element_.store().put(e.hash, blocks_in_.data() + backup::kBlockSize * next++)
+                                   : *known[i];
+            }
+            map_->add(e);
+        }
+    }
+
+    CreatePlan plan_;
+    backup::ElementWriter element_;
+    backup::MapWriter* map_ = nullptr;
+    std::size_t next_disk_ = 0;
+    std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
+    std::vector<std::uint8_t> blocks_in_;
+};
+
+// `id` follows the call being answered, so a failure answers that one.
+void receive(FramedChannel& channel, const std::filesystem::path& root, std::string& id, const Record& first) {
+    Receiver receiver(root, decode_create(first));
+    send_reply(channel, id, receiver.started());
+    for (;;) {
+        const Record call = receive_call(channel, id);
+        if (receiver.handle(channel, id, call)) return;
+    }
+}
+
+// A restore: the element's disks asked for, each as frames of verified blocks, then an empty frame.
+void serve_restore(FramedChannel& channel, const std::filesystem::path& root, const std::string& id,
+                   const Record& call) {
+    backup::ElementReader element(root, call.get("id"));
+    if (element.meta().vm_type != backup::VmType::vm)
+        throw backup::Error(backup::Errc::vm_mismatch, "backup " + element.meta().id() +
+                                                           " is a container backup, which a backup node does not serve yet");
+    const std::vector<std::string> names = call.all("disk");
+    std::vector<std::unique_ptr<backup::LayeredView>> views;
+    Record answer = result();
+    for (const std::string& name : names) {
+        views.push_back(element.disk_view(name));
+        for (const auto& d : element.meta().disks)
+            if (d.name == name) answer.add("disk", Record("disk").add("name", name).add_uint("size", d.size).xml());
+    }
+    send_reply(channel, id, answer);
+    std::vector<wire::Present> batch;
+    std::vector<std::uint8_t> data(kRestoreBlocksPerFrame * backup::kBlockSize);
+    for (auto& view : views) {
+        auto flush = [&] {
+            send_data(channel, wire::encode_restore_batch(batch, data.data(), true));
+            batch.clear();
+        };
+        while (const backup::MapEntry* e = view->peek()) {
+            element.read_block(*e, data.data() + batch.size() * backup::kBlockSize);
+            batch.push_back(wire::Present{e->index, e->hash});
+            view->pop();
+            if (batch.size() == kRestoreBlocksPerFrame) flush();
+        }
+        if (!batch.empty()) flush();
+        send_data(channel, {});
+    }
+}
+
+void run(FramedChannel& channel, const std::filesystem::path& root, std::string& id, const Record& call) {
+    // Opening makes the repository if it is new, and clears what an
+    // operation that died there left behind.
+    auto repository = backup::Repository::open(root);
+    const std::string& op = call.op();
+    if (op == "create") return receive(channel, root, id, call);
+    if (op == "restore") return serve_restore(channel, root, id, call);
+    Record answer = result();
+    if (op == "list") {
+        for (const auto& vm : repository->list()) answer.add("vm", remote::encode(vm).xml());
+    } else if (op == "read_config") {
+        if (auto config = repository->read_config(call.get("id"))) answer.add("config", *config);
+    } else if (op == "remove") {
+        repository->remove(call.get("id"), call.get_bool("keep_chain"));
+    } else if (op == "remove_all") {
+        repository->remove_all(call.get("vm_uuid"));
+    } else {
+        throw service::Error(service::Errc::unimplemented, "no backup node call '" + op + "'");
+    }
+    send_reply(channel, id, answer);
+}
+
+}  // namespace
+
+void serve_backup_node(FramedChannel& channel, const remote::Packet& first,
+                       const std::function<std::filesystem::path()>& default_repository, bool admin) {
+    std::string id = first.id;
+    try {
+        const Record call = Record::parse(first.data);
+        if (call.element() != "call") throw service::Error(service::Errc::corrupt, "a backup node takes calls");
+        if (!admin) throw service::Error(service::Errc::access_denied, "only an administrator may use the backup node");
+        if (!default_repository) throw service::Error(service::Errc::unimplemented, "this prlshimd is no backup node");
+        const std::string named = call.find("directory").value_or("");
+        const std::filesystem::path repository = named.empty() ? default_repository() : std::filesystem::path(named);
+        if (!repository.is_absolute())
+            throw service::Error(service::Errc::invalid_argument, "a backup directory must be an absolute path");
+        run(channel, repository.lexically_normal(), id, call);
+    } catch (...) {
+        try {
+            send_reply(channel, id, remote::current_error_record());
+        } catch (...) {
+            // The connection is gone: nobody to tell.
+        }
+    }
+}
+
+}  // namespace prl::daemon

@@ -1,0 +1,23 @@
+// prlshimd as a backup node: a connection whose first call after the login
+// has target "backup" is given over to one operation on the node's
+// repository (docs/backup-node.md): receive a backup from a source, serve
+// a restore, list, read a configuration, remove. Only admins may: the
+// repository holds every host's backups.
+#pragma once
+#include "remote/channel.h"
+#include "remote/packet.h"
+
+#include <filesystem>
+#include <functional>
+
+namespace prl::daemon {
+
+// Runs the operation `first` starts to its end, on the repository its call
+// names (`directory`, an absolute path) or else `default_repository()`.
+// Every failure is answered as an error record (then the conversation
+// ends); what a failed or cut receive wrote is removed, and nothing of it
+// was ever listed.
+void serve_backup_node(remote::FramedChannel& channel, const remote::Packet& first,
+                       const std::function<std::filesystem::path()>& default_repository, bool admin);
+
+}  // namespace prl::daemon

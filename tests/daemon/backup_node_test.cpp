@@ -1,0 +1,161 @@
+// A prlshimd as a backup node (docs/backup-node.md): a client logs in to
+// the node, and names the node and that session as the target of its
+// backups, as prlctl --storage does. The source here is the embedded
+// service of the test's own state root; the node another process.
+#include "capi.h"
+#include "daemon_process.h"
+#include "helpers.h"
+
+#include "test_home.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+using capi::Handle;
+using capi::run;
+using daemon_test::DaemonProcess;
+using namespace daemon_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kHost = "127.0.0.1";
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The session a login to the node opened: what a backup names it by.
+std::string node_session(PRL_HANDLE node, std::uint16_t port) {
+    Handle result = run(PrlSrv_Login(node, kHost, "alice", "alice's password", nullptr, port, 20000, PSL_HIGH_SECURITY));
+    Handle response;
+    REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlLoginResponse_GetSessionUuid(response, b, l); });
+}
+
+std::string tree_on(PRL_HANDLE source, std::uint16_t port, const std::string& session) {
+    Handle result = run(PrlSrv_GetBackupTree(source, "", kHost, port, session.c_str(), PBT_VM, 0, PRL_FALSE));
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(result, b, l); });
+}
+
+std::string backup_id(PRL_HANDLE result) {
+    Handle param;
+    REQUIRE_PRL_OK(PrlResult_GetParamByIndex(result, 1, param.out()));
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlBackupResult_GetBackupUuid(param, b, l); });
+}
+
+fs::path disk_of(PRL_HANDLE vm) {
+    Handle disk;
+    REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, disk.out()));
+    return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(disk, b, l); });
+}
+
+// Overwrites `blocks` scattered 4 KiB blocks of the image with new bytes.
+void change_blocks(const fs::path& image, int blocks, unsigned seed) {
+    std::fstream f(image, std::ios::binary | std::ios::in | std::ios::out);
+    const auto size = static_cast<std::uint64_t>(fs::file_size(image));
+    std::mt19937_64 rng(seed);
+    std::string block(4096, '\0');
+    for (int i = 0; i < blocks; ++i) {
+        for (auto& c : block) c = static_cast<char>(rng());
+        f.seekp(static_cast<std::streamoff>((rng() % (size / 4096)) * 4096));
+        f.write(block.data(), 4096);
+    }
+    REQUIRE(f.good());
+}
+
+struct Node {
+    prl::test::TempDir home;
+    std::unique_ptr<DaemonProcess> daemon;
+    Node() {
+        add_user(home.path(), "alice", "alice's password");
+        add_user(home.path(), "bob", "bob's password");
+        daemon = std::make_unique<DaemonProcess>(home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"});
+    }
+    std::uint16_t port() const { return daemon->port(); }
+    fs::path repository() const { return home.path() / "backups"; }
+};
+
+}  // namespace
+
+TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    Handle node_login;
+    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
+    const std::string session = node_session(node_login, node.port());
+
+    Handle source = local_login();
+    Handle vm = make_vm(source, "to-the-node", 16);
+    fill_disk(vm, 16);
+    const std::string uuid = vm_uuid(vm);
+    const fs::path image = disk_of(vm);
+    const std::string original = read_file(image);
+
+    // A full backup: on the node's disk, not the source's.
+    Handle full = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "to the node",
+                                            PBT_FULL, 0, PRL_TRUE));
+    const std::string full_id = backup_id(full);
+    CHECK(fs::exists(node.repository() / "vms"));
+    CHECK(!fs::exists(source_home.path() / "backups" / "vms"));
+    CHECK(backup_tree(source).find(uuid) == std::string::npos);  // the source's own repository has nothing
+
+    // An incremental after scattered changes.
+    change_blocks(image, 40, 1);
+    const std::string changed = read_file(image);
+    Handle inc = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "changes",
+                                           PBT_INCREMENTAL, 0, PRL_TRUE));
+    const std::string inc_id = backup_id(inc);
+    CHECK(inc_id == full_id + ".2");
+
+    // The node's tree has both, with the host they came from.
+    const std::string tree = tree_on(source, node.port(), session);
+    CHECK(tree.find(full_id) != std::string::npos);
+    CHECK(tree.find(inc_id) != std::string::npos);
+    CHECK(tree.find("to the node") != std::string::npos);
+
+    // Restore each to a copy: the disks are the images as they were.
+    for (const auto& [id, want] : {std::pair{full_id, original}, std::pair{inc_id, changed}}) {
+        Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), session.c_str(),
+                                                     "", ("copy-" + id).c_str(), PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
+        const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
+        Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
+        Handle copy_vm;
+        REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
+        CHECK(read_file(disk_of(copy_vm)) == want);
+    }
+
+    // Removing the chain empties the node's tree.
+    run(PrlSrv_RemoveVmBackup(source, uuid.c_str(), full_id.c_str(), kHost, node.port(), session.c_str(), 0, 0, PRL_TRUE));
+    CHECK(tree_on(source, node.port(), session).find(full_id) == std::string::npos);
+}
+
+TEST_CASE("a backup node refuses a session it does not know and users who are not its admins", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    Handle source = local_login();
+    Handle vm = make_vm(source, "refused", 4);
+    const std::string uuid = vm_uuid(vm);
+
+    run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), "{00000000-0000-4000-8000-000000000001}", "",
+                              PBT_FULL, 0, PRL_TRUE),
+        PRL_ERR_AUTHENTICATION_FAILED);
+    // Another host without a session is a mistake of the caller's.
+    run(PrlSrv_CreateVmBackup(source, uuid.c_str(), "backup.example", 0, "", "", PBT_FULL, 0, PRL_TRUE), PRL_ERR_INVALID_ARG);
+
+    Handle bob;
+    REQUIRE_PRL_OK(PrlSrv_Create(bob.out()));
+    Handle result = run(PrlSrv_Login(bob, kHost, "bob", "bob's password", nullptr, node.port(), 20000, PSL_HIGH_SECURITY));
+    Handle response;
+    REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
+    const std::string bobs = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlLoginResponse_GetSessionUuid(response, b, l); });
+    run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), bobs.c_str(), "", PBT_FULL, 0, PRL_TRUE),
+        PRL_ERR_ACCESS_DENIED);
+    CHECK(!fs::exists(node.repository() / "vms"));
+}

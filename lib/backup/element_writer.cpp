@@ -162,6 +162,17 @@ void ElementWriter::end_tree() {
     manifest_.reset();
 }
 
+void ElementWriter::keep_stored_blocks() noexcept {
+    try {
+        store_->finish();
+        txn_->mark_dirty();
+        store_->commit();
+        txn_->mark_clean();
+    } catch (...) {
+        // They go with the rest of the element (or, once renamed, to GC).
+    }
+}
+
 std::string ElementWriter::commit(ProgressReporter& pr) {
     if (map_ || manifest_) throw Error(Errc::invalid_argument, "the element's last map is still open");
     pr.check_cancel();

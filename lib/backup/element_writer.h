@@ -50,6 +50,12 @@ public:
     // metadata into place; returns its id. The last cancel point is at its start.
     std::string commit(ProgressReporter& pr);
 
+    // For an element that will not be committed (its source went away):
+    // the blocks stored so far join the store, unreferenced, so that a retry
+    // finds them and need not send them again. Garbage collection reclaims
+    // them if nothing comes to reference them. Best effort.
+    void keep_stored_blocks() noexcept;
+
 private:
     fs::path new_file(const std::string& name);
 

@@ -52,6 +52,9 @@ public:
     }
 
     // Answers one call; true when the element is committed.
+    // The source went away midway: what it sent stays for its retry.
+    void keep_received_blocks() noexcept { element_.keep_stored_blocks(); }
+
     bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
         const std::string& op = call.op();
         if (op == "view") {
@@ -147,9 +150,14 @@ private:
 void receive(FramedChannel& channel, const std::filesystem::path& root, std::string& id, const Record& first) {
     Receiver receiver(root, decode_create(first));
     send_reply(channel, id, receiver.started());
-    for (;;) {
-        const Record call = receive_call(channel, id);
-        if (receiver.handle(channel, id, call)) return;
+    try {
+        for (;;) {
+            const Record call = receive_call(channel, id);
+            if (receiver.handle(channel, id, call)) return;
+        }
+    } catch (const service::Error& e) {
+        if (e.code() == service::Errc::connection_lost) receiver.keep_received_blocks();
+        throw;
     }
 }
 

@@ -1,0 +1,251 @@
+// The backup node's side of the conversation (lib/daemon/backup_node.cpp)
+// against a source written by hand over a socket pair: what a hostile or
+// broken source sends is refused, nothing of it is ever listed, and nothing
+// is touched outside the node's repository (docs/backup-node.md).
+#include "daemon/backup_node.h"
+
+#include "backup/error.h"
+#include "backup/node_wire.h"
+#include "backup/repository.h"
+#include "backup/sha256.h"
+#include "remote/backup_node_protocol.h"
+#include "remote/packet.h"
+#include "store/error.h"
+
+#include "test_home.h"
+
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+using namespace prl;
+using namespace prl::remote;
+using namespace prl::remote::backup_node;
+namespace wire = prl::backup::node_wire;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kVm = "{11111111-2222-4333-8444-555555555555}";
+
+// A node serving one conversation on its end of a socket pair.
+struct NodeUnderTest {
+    prl::test::TempDir dir;
+    fs::path repository = dir.path() / "repository";
+    std::unique_ptr<FramedChannel> source;
+    std::thread node;
+
+    explicit NodeUnderTest(bool admin = true) {
+        int sv[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+        source = std::make_unique<FramedChannel>(plain_channel(platform::UniqueFd(sv[1])));
+        node = std::thread([this, admin, fd = sv[0]] {
+            FramedChannel channel(plain_channel(platform::UniqueFd(fd)));
+            try {
+                auto first = channel.receive();
+                if (first) serve_backup_node_first(channel, parse_packet(first->payload), admin);
+            } catch (...) {
+            }
+            channel.shut_down();
+        });
+    }
+    void serve_backup_node_first(FramedChannel& channel, const Packet& first, bool admin) {
+        daemon::serve_backup_node(channel, first, [this] { return repository; }, admin);
+    }
+    ~NodeUnderTest() { hang_up(); }
+    // The conversation is over: the node has finished with what it received.
+    void hang_up() {
+        source->shut_down();
+        if (node.joinable()) node.join();
+    }
+};
+
+CreatePlan plan_of(std::uint64_t disk_bytes) {
+    CreatePlan plan;
+    plan.source.vm_uuid = kVm;
+    plan.source.vm_name = "hand-made";
+    plan.source.disks.push_back(backup::DiskSource{"hdd0", "/vms/hand-made/hdd0.hdd"});
+    plan.disk_sizes.push_back(disk_bytes);
+    plan.options.host = "source.example";
+    return plan;
+}
+
+std::vector<std::uint8_t> block_of(char fill) { return std::vector<std::uint8_t>(backup::kBlockSize, static_cast<std::uint8_t>(fill)); }
+
+backup::Digest hash_of(const std::vector<std::uint8_t>& b) {
+    backup::Sha256 sha;
+    return sha.digest(b.data(), b.size());
+}
+
+service::Errc daemon_errc(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const service::Error& e) {
+        return e.code();
+    }
+    FAIL("no service error");
+    return service::Errc::io_error;
+}
+
+backup::Errc backup_errc_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const backup::Error& e) {
+        return e.code();
+    }
+    FAIL("no backup error");
+    return backup::Errc::io_error;
+}
+
+// Nothing listed, no element's files or unfinished packs left once the
+// repository is opened again, nothing beside the repository.
+void check_nothing_kept(const NodeUnderTest& n) {
+    auto repo = backup::Repository::open(n.repository);
+    CHECK(repo->list().empty());
+    std::size_t chain_dirs = 0, temporary = 0;
+    for (auto it = fs::recursive_directory_iterator(n.repository); it != fs::recursive_directory_iterator(); ++it) {
+        if (it.depth() == 2 && it->path().parent_path().parent_path().filename() == "vms" && it->is_directory()) ++chain_dirs;
+        if (it->path().extension() == ".tmp") ++temporary;
+    }
+    CHECK(chain_dirs == 0);
+    CHECK(temporary == 0);
+    std::size_t beside = 0;
+    for (const auto& e : fs::directory_iterator(n.dir.path())) beside += e.path() != n.repository ? 1 : 0;
+    CHECK(beside == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a backup node commits what a source sends and lists it with the source's host", "[backup-node]") {
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(plan_of(3 * backup::kBlockSize)));
+    const Record started = receive_reply(*n.source);
+    CHECK(started.get_uint("parent") == 0);
+    const auto a = block_of('a'), b = block_of('b');
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(a)}, {2, false, hash_of(b)}}));
+    const auto missing = wire::decode_bitmap(receive_reply(*n.source).get("missing"), 2);
+    CHECK(missing == std::vector<bool>{true, true});
+    std::vector<std::uint8_t> both(a);
+    both.insert(both.end(), b.begin(), b.end());
+    send_data(*n.source, wire::encode_blocks(both.data(), 2, true));
+    send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+    receive_reply(*n.source);
+    send_call(*n.source, Record("call", "commit"));
+    const std::string id = receive_reply(*n.source).get("id");
+    CHECK(id == started.get("id"));
+    n.hang_up();
+
+    const auto vms = backup::Repository::open(n.repository)->list();
+    REQUIRE(vms.size() == 1);
+    CHECK(vms[0].uuid == kVm);
+    CHECK(vms[0].chains.at(0).full.host == "source.example");
+    // Restored here, the disk is the blocks sent, with a hole between.
+    prl::test::TempDir out;
+    backup::Repository::open(n.repository)->restore(id, backup::RestoreTarget{{{"hdd0", out.path() / "disk"}}, {}});
+    std::string want(a.begin(), a.end());
+    want += std::string(backup::kBlockSize, '\0');
+    want += std::string(b.begin(), b.end());
+    std::ifstream in(out.path() / "disk", std::ios::binary);
+    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == want);
+}
+
+TEST_CASE("a backup node refuses blocks that are not what their hashes say", "[backup-node]") {
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(plan_of(backup::kBlockSize)));
+    receive_reply(*n.source);
+    const auto honest = block_of('h'), forged = block_of('f');
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(honest)}}));
+    receive_reply(*n.source);
+    send_data(*n.source, wire::encode_blocks(forged.data(), 1, true));
+    send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+    CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+    n.hang_up();
+    check_nothing_kept(n);
+}
+
+TEST_CASE("a backup node refuses changes out of order, past the disk, or in a wrong sequence", "[backup-node]") {
+    const auto x = block_of('x');
+    SECTION("out of order") {
+        NodeUnderTest n;
+        send_call(*n.source, encode_create(plan_of(4 * backup::kBlockSize)));
+        receive_reply(*n.source);
+        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+        send_data(*n.source, wire::encode_changes({{2, true, {}}, {1, true, {}}}));
+        CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+        n.hang_up();
+        check_nothing_kept(n);
+    }
+    SECTION("past the disk's end") {
+        NodeUnderTest n;
+        send_call(*n.source, encode_create(plan_of(backup::kBlockSize)));
+        receive_reply(*n.source);
+        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+        send_data(*n.source, wire::encode_changes({{1, false, hash_of(x)}}));
+        CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+        n.hang_up();
+        check_nothing_kept(n);
+    }
+    SECTION("commit before the disks") {
+        NodeUnderTest n;
+        send_call(*n.source, encode_create(plan_of(backup::kBlockSize)));
+        receive_reply(*n.source);
+        send_call(*n.source, Record("call", "commit"));
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::invalid_argument);
+        n.hang_up();
+        check_nothing_kept(n);
+    }
+    SECTION("a data frame where a call belongs") {
+        NodeUnderTest n;
+        send_call(*n.source, encode_create(plan_of(backup::kBlockSize)));
+        receive_reply(*n.source);
+        send_data(*n.source, "junk");
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::corrupt);
+        n.hang_up();
+        check_nothing_kept(n);
+    }
+    SECTION("a VM uuid that is not one") {
+        NodeUnderTest n;
+        CreatePlan plan = plan_of(backup::kBlockSize);
+        plan.source.vm_uuid = "../../etc";
+        send_call(*n.source, encode_create(plan));
+        CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::invalid_argument);
+        n.hang_up();
+        std::size_t beside = 0;
+        for (const auto& e : fs::directory_iterator(n.dir.path())) beside += e.path() != n.repository ? 1 : 0;
+        CHECK(beside == 0);
+    }
+}
+
+TEST_CASE("a backup node serves only admins", "[backup-node]") {
+    NodeUnderTest n(false);
+    send_call(*n.source, Record("call", "list"));
+    CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::access_denied);
+}
+
+TEST_CASE("a source that goes away midway leaves nothing listed, and its blocks for a retry", "[backup-node]") {
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(plan_of(2 * backup::kBlockSize)));
+    receive_reply(*n.source);
+    const auto a = block_of('a');
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(a)}}));
+    receive_reply(*n.source);
+    send_data(*n.source, wire::encode_blocks(a.data(), 1, true));
+    n.hang_up();  // before end_disk and commit
+    check_nothing_kept(n);
+
+    // The retry: the node already has that block, and does not ask for it.
+    NodeUnderTest again;
+    again.repository = n.repository;
+    send_call(*again.source, encode_create(plan_of(2 * backup::kBlockSize)));
+    receive_reply(*again.source);
+    send_call(*again.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*again.source, wire::encode_changes({{0, false, hash_of(a)}}));
+    CHECK(wire::decode_bitmap(receive_reply(*again.source).get("missing"), 1) == std::vector<bool>{false});
+}

@@ -21,14 +21,15 @@ std::string directory_of(const PRL_BACKUP_PARAM* extra) {
 }
 
 // Where the call's backups are: this host's repository (no target host, or
-// this host without a session), or the backup node the target names, with a
-// session the client opened there (prlctl --storage logs in first).
+// this host without a port or a session: what prlctl sends for a storage on
+// this host, which it logs in to locally), or the backup node the target
+// names, with a session the client opened there (prlctl --storage logs in first).
 service::BackupPlace place_of(PRL_CONST_STR host, PRL_UINT32 port, PRL_CONST_STR session,
                               const PRL_BACKUP_PARAM* extra) {
     service::BackupPlace place;
     place.directory = directory_of(extra);
     const std::string s = text(session);
-    if (!host || !*host || (is_local_host(host) && s.empty())) return place;
+    if (!host || !*host || (is_local_host(host) && (s.empty() || port == 0))) return place;
     require(!s.empty(), PRL_ERR_INVALID_ARG, "a backup on another host needs a session of that host's: log in to it first");
     require(s.size() <= 256 && std::strlen(host) <= 1024, PRL_ERR_INVALID_ARG, "target host or session too long");
     require(port <= 65535, PRL_ERR_INVALID_ARG, "target port out of range");

@@ -109,7 +109,9 @@ std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
     return out;
 }
 
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out) {
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
+                   std::vector<Group>* groups) {
+    if (groups) groups->clear();
     thread_local std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
     if (!dctx) throw std::bad_alloc();
     thread_local Sha256 sha;
@@ -133,10 +135,11 @@ void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, st
             if (len != raw) corrupt("a raw group of the wrong length");
             std::memcpy(dst, bytes.data() + pos, raw);
         }
-        pos += len;
         for (size_t i = 0; i < n; ++i)
             if (sha.digest(dst + i * kBlockSize, kBlockSize) != hashes[done + i])
                 corrupt("block content does not match its hash");
+        if (groups) groups->push_back(Group{bytes.substr(pos, len), flag == 1, done, n});
+        pos += len;
         done += n;
     }
     if (done != hashes.size()) corrupt("fewer blocks than were asked for");

@@ -36,9 +36,17 @@ std::vector<bool> decode_bitmap(std::string_view bytes, size_t count);
 // Blocks (4 KiB each) in groups of up to kBlocksPerGroup, each zstd-
 // compressed when that makes it smaller (and `compress`).
 std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress);
+// One group as it came: its payload, and which of the blocks it holds.
+struct Group {
+    std::string_view payload;
+    bool compressed = false;
+    size_t first = 0, count = 0;
+};
 // Decodes exactly hashes.size() blocks into `out` and checks each against
 // its hash, so a source cannot store data under another block's name.
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out);
+// With `groups`, also tells how the blocks came.
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
+                   std::vector<Group>* groups = nullptr);
 
 // A disk's non-zero blocks with their hashes, in index order (a parent
 // view for the source; the blocks to write for a restore).

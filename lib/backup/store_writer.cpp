@@ -35,6 +35,11 @@ StoreWriter::~StoreWriter() {
 
 void StoreWriter::compress_and_write(Frame& f, bool compress) {
     const auto nblocks = static_cast<uint32_t>(f.hashes.size());
+    if (f.made) {
+        f.pack->write_frame(f.out.data(), static_cast<uint32_t>(f.out.size()), f.compressed, f.hashes.data(),
+                            f.first_entry, nblocks);
+        return;
+    }
     if (compress) {
         f.out.resize(ZSTD_compressBound(f.data.size()));
         const size_t n = ZSTD_compressCCtx(thread_cctx(), f.out.data(), f.out.size(), f.data.data(), f.data.size(), kZstdLevel);
@@ -56,6 +61,7 @@ std::unique_ptr<StoreWriter::Frame> StoreWriter::new_frame() {
         f->data.clear();
         f->hashes.clear();
         f->seal_count = 0;
+        f->made = false;
     } else {
         f = std::make_unique<Frame>();
         f->data.reserve(size_t(kBlocksPerFrame) * kBlockSize);
@@ -83,6 +89,38 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
     if (assigned_ == kEntriesPerPack) frame_->seal_count = assigned_;
     if (frame_->hashes.size() == kBlocksPerFrame || frame_->seal_count) close_frame();
     return loc;
+}
+
+BlockLocation StoreWriter::put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
+                                     uint32_t n) {
+    if (n == 0 || n > kBlocksPerFrame) throw Error(Errc::invalid_argument, "a frame of " + std::to_string(n) + " blocks");
+    close_frame();  // the frame being filled keeps its entries before these
+    if (packs_.empty() || kEntriesPerPack - assigned_ < n) {
+        if (!packs_.empty()) {
+            // The current pack ends here, short of full when the frame does
+            // not fit: every frame of it written first (a full one is sealed
+            // by its last frame).
+            drain(0);
+            if (!packs_.back()->sealed()) stored_bytes_ += packs_.back()->seal(assigned_);
+        }
+        packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
+        assigned_ = 0;
+    }
+    std::unique_ptr<Frame> f = new_frame();
+    f->pack = packs_.back().get();
+    f->first_entry = assigned_;
+    f->made = true;
+    f->compressed = compressed;
+    f->out.assign(payload, payload + len);
+    f->hashes.assign(hashes, hashes + n);
+    const BlockLocation first{packs_.back()->id(), assigned_};
+    for (uint32_t i = 0; i < n; ++i) index_.insert(hashes[i], BlockLocation{first.pack, assigned_ + i});
+    assigned_ += n;
+    new_blocks_ += n;
+    if (assigned_ == kEntriesPerPack) f->seal_count = assigned_;
+    frame_ = std::move(f);
+    close_frame();
+    return first;
 }
 
 void StoreWriter::close_frame() {

@@ -24,6 +24,12 @@ public:
 
     // Location of the block with hash `h` and content block[4096].
     BlockLocation put(const Digest& h, const uint8_t* block);
+    // Stores `n` new blocks (at most kBlocksPerFrame, none known to the
+    // index) as one frame already made: `payload` is their bytes, zstd-
+    // compressed when `compressed`, and has been checked against `hashes`
+    // (a backup node stores a source's frames as they came). Returns the
+    // location of the first; the others follow it in the same pack.
+    BlockLocation put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes, uint32_t n);
     // Where the store (or this writer) already has the block `h`, if it does.
     std::optional<BlockLocation> find(const Digest& h) const { return index_.find(h); }
     void finish();  // write every pending frame, seal and fsync the packs
@@ -39,6 +45,8 @@ private:
         std::vector<uint8_t> data;
         std::vector<Digest> hashes;
         std::vector<uint8_t> out;
+        bool made = false;       // `out` is the frame's payload as it is to be written
+        bool compressed = false;  // (when made) it is zstd-compressed
     };
     struct Pending {
         std::unique_ptr<Frame> frame;

@@ -37,6 +37,25 @@ void send_view(FramedChannel& channel, backup::LayeredView& view) {
     send_data(channel, {});
 }
 
+// The identity of a disk's block state: the SHA-256 of its entries as
+// send_view sends them, which a source compares with the view it kept.
+std::string view_digest(backup::LayeredView& view) {
+    backup::Sha256 sha;
+    std::vector<wire::Present> batch;
+    auto flush = [&] {
+        const std::string bytes = wire::encode_present(batch);
+        sha.update(bytes.data(), bytes.size());
+        batch.clear();
+    };
+    while (const backup::MapEntry* e = view.peek()) {
+        batch.push_back(wire::Present{e->index, e->hash});
+        view.pop();
+        if (batch.size() == kPresentPerFrame) flush();
+    }
+    flush();
+    return backup::to_hex(sha.finish());
+}
+
 // Receiving one element: the source's calls in order, each answered.
 class Receiver {
 public:
@@ -57,7 +76,10 @@ public:
 
     bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
         const std::string& op = call.op();
-        if (op == "view") {
+        if (op == "view_digest") {
+            const std::size_t disk = disk_of(call);
+            send_reply(channel, id, result().add("digest", view_digest(*element_.parent_disk_view(plan_.source.disks[disk].name))));
+        } else if (op == "view") {
             const std::size_t disk = disk_of(call);
             send_reply(channel, id, result());
             send_view(channel, *element_.parent_disk_view(plan_.source.disks[disk].name));
@@ -123,7 +145,8 @@ private:
             }
         }
         send_reply(channel, id, result().add("missing", wire::encode_bitmap(missing)));
-        if (!wanted.empty()) wire::decode_blocks(receive_data(channel), wanted, blocks_in_);
+        std::vector<backup::BlockLocation> stored;
+        if (!wanted.empty()) stored = store(receive_data(channel), wanted);
         std::size_t next = 0;
         for (std::size_t i = 0; i < changes.size(); ++i) {
             backup::MapEntry e;
@@ -131,11 +154,34 @@ private:
             e.zero = changes[i].zero;
             if (!e.zero) {
                 e.hash = changes[i].hash;
-                e.loc = missing[i] ? element_.store().put(e.hash, blocks_in_.data() + backup::kBlockSize * next++)
-                                   : *known[i];
+                e.loc = missing[i] ? stored[next++] : *known[i];
             }
             map_->add(e);
         }
+    }
+
+    // The blocks asked for, checked against their hashes, into the store:
+    // each group as the source made it (compressed once, on the source),
+    // unless the store came to have one of its blocks meanwhile.
+    std::vector<backup::BlockLocation> store(const std::string& bytes, const std::vector<backup::Digest>& wanted) {
+        wire::decode_blocks(bytes, wanted, blocks_in_, &groups_);
+        std::vector<backup::BlockLocation> where(wanted.size());
+        for (const wire::Group& g : groups_) {
+            bool all_new = true;
+            for (std::size_t i = g.first; i < g.first + g.count && all_new; ++i)
+                all_new = !element_.store().find(wanted[i]);
+            if (all_new) {
+                const backup::BlockLocation first = element_.store().put_frame(
+                    reinterpret_cast<const std::uint8_t*>(g.payload.data()), static_cast<std::uint32_t>(g.payload.size()),
+                    g.compressed, wanted.data() + g.first, static_cast<std::uint32_t>(g.count));
+                for (std::size_t i = 0; i < g.count; ++i)
+                    where[g.first + i] = backup::BlockLocation{first.pack, first.entry + static_cast<std::uint32_t>(i)};
+            } else {
+                for (std::size_t i = g.first; i < g.first + g.count; ++i)
+                    where[i] = element_.store().put(wanted[i], blocks_in_.data() + backup::kBlockSize * i);
+            }
+        }
+        return where;
     }
 
     CreatePlan plan_;
@@ -144,6 +190,7 @@ private:
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
     std::vector<std::uint8_t> blocks_in_;
+    std::vector<wire::Group> groups_;
 };
 
 // `id` follows the call being answered, so a failure answers that one.

@@ -1,6 +1,7 @@
 #include "backup_node_client.h"
 
 #include "backup_node_protocol.h"
+#include "backup_view_cache.h"
 #include "dial.h"
 #include "service_codec.h"
 #include "sockets.h"
@@ -53,73 +54,86 @@ private:
     bool first_sent_ = false;
 };
 
-// The parent's block state of one disk, fetched from the node into a
-// temporary file (unlinked at once: only its descriptor remains), and read
-// back in order as backup_image compares the disk with it.
-class ParentView final : public backup::EntryStream {
-public:
-    explicit ParentView(FramedChannel& channel) {
-        std::error_code ec;
-        backup::fs::path dir = backup::fs::temp_directory_path(ec);
-        if (ec) dir = "/tmp";
-        const backup::fs::path path = dir / ("prlshim-view-" + backup::random_hex(8));
-        fd_ = backup::open_file(path, O_RDWR | O_CREAT | O_EXCL, 0600);
-        ::unlink(path.c_str());
-        std::uint64_t last = UINT64_MAX;
-        for (;;) {
-            const std::string bytes = receive_data(channel);
-            if (bytes.empty()) break;
-            // Checked as it comes: in order, within the largest disk.
-            const auto entries = wire::decode_present(bytes, last, backup::blocks_for(wire::kMaxDiskBytes));
-            last = entries.empty() ? last : entries.back().index;
-            backup::pwrite_all(fd_.get(), bytes.data(), bytes.size(), size_, "the parent's view");
-            size_ += bytes.size();
-        }
-    }
-
-    const backup::MapEntry* peek() override {
-        if (have_) return &cur_;
-        if (pos_ == buf_.size()) {
-            const std::uint64_t n = std::min<std::uint64_t>(kBuffer, size_ - read_);
-            if (n == 0) return nullptr;
-            buf_.resize(n);
-            backup::pread_all(fd_.get(), buf_.data(), n, read_, "the parent's view");
-            read_ += n;
-            pos_ = 0;
-        }
-        const wire::Present e = wire::present_at(buf_.data() + pos_);
-        pos_ += wire::kPresentBytes;
-        cur_ = backup::MapEntry{};
-        cur_.index = e.index;
-        cur_.hash = e.hash;
-        have_ = true;
-        return &cur_;
-    }
-    void pop() override {
-        if (!have_) peek();
-        have_ = false;
-    }
-
-private:
-    static constexpr std::size_t kBuffer = wire::kPresentBytes * 16384;
-    backup::UniqueFd fd_;
-    std::uint64_t size_ = 0, read_ = 0;
-    std::string buf_;
-    std::size_t pos_ = 0;
-    backup::MapEntry cur_;
-    bool have_ = false;
+// A disk's block state in a file (node_wire Present entries).
+struct ViewState {
+    backup::UniqueFd fd;
+    std::uint64_t size = 0;
 };
 
-std::unique_ptr<backup::EntryStream> fetch_parent_view(NodeLink& link, std::size_t disk) {
+// The parent's state of `disk`: the view this source kept of it when the
+// node's digest says it is the same, else fetched from the node.
+ViewState parent_state(NodeLink& link, const ViewCache& cache, const std::string& vm, const std::string& name,
+                       std::size_t disk) {
+    backup::Digest digest{};
+    if (!backup::from_hex(link.call(Record("call", "view_digest").add_uint("disk", disk)).get("digest"), digest))
+        throw service::Error(service::Errc::corrupt, "the backup node sent a bad view digest");
+    if (auto kept = cache.find(vm, name, digest)) return ViewState{std::move(kept->fd), kept->size};
     link.call(Record("call", "view").add_uint("disk", disk));
-    return std::make_unique<ParentView>(link.channel());
+    ViewState fetched{anonymous_file(), 0};
+    std::uint64_t last = UINT64_MAX;
+    for (;;) {
+        const std::string bytes = receive_data(link.channel());
+        if (bytes.empty()) break;
+        // Checked as it comes: in order, within the largest disk.
+        const auto entries = wire::decode_present(bytes, last, backup::blocks_for(wire::kMaxDiskBytes));
+        if (!entries.empty()) last = entries.back().index;
+        backup::pwrite_all(fetched.fd.get(), bytes.data(), bytes.size(), fetched.size, "the parent's view");
+        fetched.size += bytes.size();
+    }
+    return fetched;
+}
+
+// The changes sent for one disk, read back in order.
+class ChangesFile {
+public:
+    ChangesFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+    const wire::Change* peek() {
+        if (pos_ == batch_.size()) {
+            if (read_ == size_) return nullptr;
+            const std::uint64_t n = std::min<std::uint64_t>(size_ - read_, kChangeBytes * wire::kMaxBlocksPerBatch);
+            std::string bytes(n, '\0');
+            backup::pread_all(fd_, bytes.data(), n, read_, "the changes sent");
+            read_ += n;
+            batch_ = wire::decode_changes(bytes, UINT64_MAX, UINT64_MAX);
+            pos_ = 0;
+        }
+        return &batch_[pos_];
+    }
+    void pop() { ++pos_; }
+
+private:
+    static constexpr std::size_t kChangeBytes = 8 + 1 + 32;
+    int fd_;
+    std::uint64_t size_, read_ = 0;
+    std::vector<wire::Change> batch_;
+    std::size_t pos_ = 0;
+};
+
+// The new element's state of a disk of `size` bytes: the parent's, with the changes over it.
+void merge_view(ViewFile& parent, ChangesFile& changes, std::uint64_t size, ViewWriter& out) {
+    const std::uint64_t blocks = backup::blocks_for(size);
+    for (;;) {
+        const backup::MapEntry* p = parent.peek();
+        const wire::Change* c = changes.peek();
+        if (!p && !c) return;
+        if (c && (!p || c->index <= p->index)) {
+            if (p && p->index == c->index) parent.pop();
+            if (!c->zero && c->index < blocks) out.add(wire::Present{c->index, c->hash});
+            changes.pop();
+        } else {
+            if (p->index < blocks) out.add(wire::Present{p->index, p->hash});
+            parent.pop();
+        }
+    }
 }
 
 // The changes of one disk, sent in batches: the node answers which blocks
 // it lacks, and only those travel, compressed.
 class NodeSink final : public backup::BlockSink {
 public:
-    NodeSink(NodeLink& link, std::size_t disk, bool compress) : link_(link), disk_(disk), compress_(compress) {}
+    // Every change sent is also written to `record` (for the view kept after the commit).
+    NodeSink(NodeLink& link, std::size_t disk, bool compress, ViewState& record, backup::ThreadPool& pool)
+        : link_(link), disk_(disk), compress_(compress), record_(record), pool_(pool) {}
 
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
         changes_.push_back(wire::Change{index, false, hash});
@@ -133,8 +147,11 @@ public:
 
     void flush() {
         if (changes_.empty()) return;
+        const std::string encoded = wire::encode_changes(changes_);
         send_call(link_.channel(), Record("call", "changes").add_uint("disk", disk_));
-        send_data(link_.channel(), wire::encode_changes(changes_));
+        send_data(link_.channel(), encoded);
+        backup::pwrite_all(record_.fd.get(), encoded.data(), encoded.size(), record_.size, "the changes sent");
+        record_.size += encoded.size();
         const Record answer = receive_reply(link_.channel());
         const std::vector<bool> missing = wire::decode_bitmap(answer.get("missing"), changes_.size());
         std::size_t next = 0, wanted = 0;
@@ -148,7 +165,7 @@ public:
             }
             ++next;
         }
-        if (wanted) send_data(link_.channel(), wire::encode_blocks(data_.data(), wanted, compress_));
+        if (wanted) send_data(link_.channel(), compressed(wanted));
         changes_.clear();
         data_.clear();
     }
@@ -157,6 +174,22 @@ private:
     NodeLink& link_;
     std::size_t disk_;
     bool compress_;
+    // The first `n` blocks of data_, in groups compressed on the pool's threads.
+    std::string compressed(std::size_t n) {
+        std::vector<std::future<std::string>> parts;
+        for (std::size_t first = 0; first < n; first += wire::kBlocksPerGroup) {
+            const std::uint8_t* data = data_.data() + first * backup::kBlockSize;
+            const std::size_t count = std::min<std::size_t>(wire::kBlocksPerGroup, n - first);
+            parts.push_back(pool_.submit([data, count, c = compress_] { return wire::encode_blocks(data, count, c); }));
+        }
+        for (auto& p : parts) p.wait();  // all done with data_ before any failure is thrown
+        std::string out;
+        for (auto& p : parts) out += p.get();
+        return out;
+    }
+
+    ViewState& record_;
+    backup::ThreadPool& pool_;
     std::vector<wire::Change> changes_;
     std::vector<std::uint8_t> data_;
 };
@@ -217,21 +250,48 @@ private:
         const Record started = link.call(encode_create(plan));
         const std::string id = started.get("id");
         const bool has_parent = started.get_uint("parent") != 0;
+        const ViewCache cache(node_key());
         backup::ProgressReporter pr(progress, total);
         backup::ThreadPool pool(backup::ThreadPool::default_threads());
+        std::vector<ViewState> parents(src.disks.size()), sent(src.disks.size());
         for (std::size_t i = 0; i < src.disks.size(); ++i) {
-            std::unique_ptr<backup::EntryStream> parent =
-                has_parent ? fetch_parent_view(link, i) : std::make_unique<backup::LayeredView>();
-            NodeSink sink(link, i, opt.compress);
-            backup::backup_image(disks[i].fd.get(), disks[i].size, *parent, sink, pool, pr,
-                                 "backup " + id + " disk '" + src.disks[i].name + "'");
+            const std::string& name = src.disks[i].name;
+            if (has_parent) parents[i] = parent_state(link, cache, src.vm_uuid, name, i);
+            ViewFile parent(parents[i].fd.get(), parents[i].size);
+            sent[i].fd = anonymous_file();
+            NodeSink sink(link, i, opt.compress, sent[i], pool);
+            backup::backup_image(disks[i].fd.get(), disks[i].size, parent, sink, pool, pr,
+                                 "backup " + id + " disk '" + name + "'");
             sink.flush();
             link.call(Record("call", "end_disk").add_uint("disk", i));
         }
         pr.check_cancel();  // the last point where a cancel is honoured
         const std::string committed = link.call(Record("call", "commit")).get("id");
+        keep_views(cache, src, plan.disk_sizes, parents, sent);
         pr.done();
         return committed;
+    }
+
+    // The committed element's disk states, for the next incremental. Best
+    // effort: without them it fetches the node's.
+    static void keep_views(const ViewCache& cache, const backup::Source& src, const std::vector<std::uint64_t>& sizes,
+                           const std::vector<ViewState>& parents, const std::vector<ViewState>& sent) noexcept {
+        for (std::size_t i = 0; i < src.disks.size(); ++i) {
+            try {
+                const std::filesystem::path path = cache.temporary(src.vm_uuid, src.disks[i].name);
+                ViewWriter out(path);
+                ViewFile parent(parents[i].fd.get(), parents[i].size);
+                ChangesFile changes(sent[i].fd.get(), sent[i].size);
+                merge_view(parent, changes, sizes[i], out);
+                cache.keep(src.vm_uuid, src.disks[i].name, path, out.finish());
+            } catch (...) {
+                // The next incremental fetches the node's view instead.
+            }
+        }
+    }
+
+    std::string node_key() const {
+        return a_.host + "\n" + std::to_string(a_.port ? a_.port : default_port) + "\n" + a_.directory;
     }
 
     void restore_from_node(const std::string& id, const backup::RestoreTarget& target,

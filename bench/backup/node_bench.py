@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""node_bench.py: backups of the 1 GiB image to a backup node (a prlshimd
+on this host, reached over TLS on a non-loopback address of this machine, as
+prlctl --storage reaches another host) against the same backups to the local
+repository, side by side in one run (issue 14's targets: full and restore
+through the node within 1.2x of local; an incremental after 1% scattered
+changes puts at most 1.1x the changed bytes on the wire).
+
+prlctl (this build's) runs every operation; the source is the embedded
+service of a state root of the bench's. Bytes on the wire are the loopback
+interface's counters (/proc/net/dev: every byte that crossed it, TLS and TCP
+headers included) over each run, so nothing else should talk over it.
+Usage:
+  bench/backup/node_bench.py build/tools/prlctl/prlctl build/tools/prlshimd/prlshimd [--size-mib N] [--runs N] [--address IP]
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_peers import MiB, make_image, rewrite_one_percent, sh, timed  # noqa: E402
+
+PASSWORD = "node-bench"
+
+
+def loopback_bytes():
+    with open("/proc/net/dev") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            if name.strip() == "lo":
+                return int(rest.split()[0])  # received = sent on lo
+    return 0
+
+
+def own_address():
+    """An address of this host that prlctl does not take for the local host."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: it picks the outgoing address
+        return s.getsockname()[0]
+    finally:
+        s.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("prlctl")
+    ap.add_argument("daemon")
+    ap.add_argument("--size-mib", type=int, default=1024)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--address", default=None)
+    a = ap.parse_args()
+    address = a.address or own_address()
+    work = tempfile.mkdtemp(prefix="prlshim-bench-node-")
+    source_home, node_home = os.path.join(work, "source"), os.path.join(work, "node")
+    env = dict(os.environ, PRLSHIM_HOME=source_home, PRLSHIM_EMBEDDED="1")
+    daemon = None
+    try:
+        os.makedirs(node_home)
+        subprocess.run([a.daemon, "--home", node_home, "--add-user", "bench"], input=PASSWORD + "\n", text=True,
+                       check=True, capture_output=True)
+        daemon = subprocess.Popen([a.daemon, "--home", node_home, "--listen", address + ":0", "--admin", "bench",
+                                   "--foreground"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        port = int(re.search(r":(\d+) and", daemon.stdout.readline()).group(1))
+        storage = ["--storage", "bench:%s@%s:%d" % (PASSWORD, address, port)]
+        sh([a.prlctl, "create", "bench", "--vmtype", "vm"], env)
+        image = os.path.join(source_home, "vms", "bench.pvm", "harddisk.hdd")
+        os.remove(image)
+        make_image(image, a.size_mib)
+        pristine = os.path.join(work, "pristine.img")
+        subprocess.run(["cp", "--sparse=always", image, pristine], check=True)
+        where = {"local": [], "node": storage}
+        repo = {"local": os.path.join(source_home, "backups"), "node": os.path.join(node_home, "backups")}
+        results = {k: {"full": [], "inc": [], "restore": [], "full_wire": [], "inc_wire": []} for k in where}
+        for run in range(a.runs):
+            for name in ("local", "node"):
+                subprocess.run(["cp", "--sparse=always", pristine, image], check=True)
+                shutil.rmtree(repo[name], ignore_errors=True)
+                shutil.rmtree(os.path.join(source_home, "backup-views"), ignore_errors=True)
+                before = loopback_bytes()
+                secs, _, out = timed([a.prlctl, "backup", "bench", "-f"] + where[name], env)
+                results[name]["full_wire"].append(loopback_bytes() - before)
+                results[name]["full"].append(secs)
+                rewrite_one_percent(image)
+                before = loopback_bytes()
+                secs, _, out = timed([a.prlctl, "backup", "bench", "-i"] + where[name], env)
+                results[name]["inc_wire"].append(loopback_bytes() - before)
+                results[name]["inc"].append(secs)
+                backup_id = re.search(r"backup id (\{[^}]+\}(\.\d+)?)", out).group(1)
+                secs, _, _ = timed([a.prlctl, "restore", "bench", "-t", backup_id] + where[name], env)
+                results[name]["restore"].append(secs)
+                print("run %d %-5s full %.2f s, incremental %.2f s, restore %.2f s; on the wire: full %.1f MiB, "
+                      "incremental %.2f MiB" % (run + 1, name, results[name]["full"][-1], results[name]["inc"][-1],
+                                               secs, results[name]["full_wire"][-1] / MiB,
+                                               results[name]["inc_wire"][-1] / MiB), flush=True)
+        med = {k: {m: statistics.median(v) for m, v in r.items()} for k, r in results.items()}
+        changed = 2621 * 4096
+        print("median of %d: full to the node %.2f s against %.2f s local = %.2fx (target <= 1.2x)"
+              % (a.runs, med["node"]["full"], med["local"]["full"], med["node"]["full"] / med["local"]["full"]))
+        print("            restore from the node %.2f s against %.2f s local = %.2fx (target <= 1.2x)"
+              % (med["node"]["restore"], med["local"]["restore"], med["node"]["restore"] / med["local"]["restore"]))
+        print("            incremental: %.2f MiB on the wire for %.2f MiB changed = %.3fx (target <= 1.1x); "
+              "%.2f s against %.2f s local" % (med["node"]["inc_wire"] / MiB, changed / MiB,
+                                               med["node"]["inc_wire"] / changed, med["node"]["inc"], med["local"]["inc"]))
+    finally:
+        if daemon:
+            daemon.terminate()
+            daemon.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

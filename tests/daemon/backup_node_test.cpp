@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <atomic>
 #include <random>
 #include <string>
 
@@ -158,4 +159,59 @@ TEST_CASE("a backup node refuses a session it does not know and users who are no
     run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), bobs.c_str(), "", PBT_FULL, 0, PRL_TRUE),
         PRL_ERR_ACCESS_DENIED);
     CHECK(!fs::exists(node.repository() / "vms"));
+}
+
+TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the retry completes", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    Handle node_login;
+    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
+    const std::string session = node_session(node_login, node.port());
+    Handle source = local_login();
+    Handle vm = make_vm(source, "interrupted", 64);
+    fill_disk(vm, 64);
+    const std::string uuid = vm_uuid(vm);
+
+    // The node is killed when the backup is a tenth done.
+    struct Watch {
+        DaemonProcess* daemon;
+        std::atomic<bool> killed{false};
+    } watch{node.daemon.get()};
+    auto on_event = [](PRL_HANDLE h, PRL_VOID_PTR data) -> PRL_RESULT {
+        auto* w = static_cast<Watch*>(data);
+        PRL_EVENT_TYPE type;
+        Handle param;
+        PRL_UINT32 percent = 0;
+        if (PRL_SUCCEEDED(PrlEvent_GetType(h, &type)) && type == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED &&
+            PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", param.out())) &&
+            PRL_SUCCEEDED(PrlEvtPrm_ToUint32(param, &percent)) && percent >= 10 && !w->killed.exchange(true))
+            w->daemon->kill_hard();
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    };
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, on_event, &watch));
+    Handle job(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "", PBT_FULL, 0, PRL_TRUE));
+    CHECK(capi::wait_code(job, 120000) != PRL_ERR_SUCCESS);
+    REQUIRE(watch.killed);
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, on_event, &watch));
+
+    // Back up again: nothing of the cut backup is listed or left half-written.
+    node.daemon = std::make_unique<DaemonProcess>(node.home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"});
+    Handle again;
+    REQUIRE_PRL_OK(PrlSrv_Create(again.out()));
+    const std::string second = node_session(again, node.port());
+    CHECK(tree_on(source, node.port(), second).find(uuid) == std::string::npos);
+    for (const auto& e : fs::recursive_directory_iterator(node.repository()))
+        CHECK(e.path().extension() != ".tmp");
+    Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), second.c_str(), "", PBT_FULL, 0,
+                                            PRL_TRUE));
+    const std::string id = backup_id(done);
+    Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), second.c_str(), "",
+                                                 "interrupted-copy", PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
+    const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
+    Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
+    Handle copy_vm;
+    REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
+    CHECK(read_file(disk_of(copy_vm)) == read_file(disk_of(vm)));
 }

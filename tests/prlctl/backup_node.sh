@@ -1,0 +1,55 @@
+#!/bin/bash
+# prlctl --storage against a backup node (docs/backup-node.md): a prlshimd
+# on 127.0.0.2 (a loopback address prlctl does not take for this host, so it
+# logs in over TLS as to another host) keeps the backups a source sends; the
+# source is the embedded service of another state root.
+# usage: backup_node.sh BINDIR PRLSHIMD
+set -eu
+[ -n "${TRACE_TIMES:-}" ] && PS4="+ \$(date +%s.%N | cut -c7-14) " && set -x
+BIN=$1 DAEMON=$2
+WORK=$(mktemp -d /tmp/prlctl-node.XXXXXX)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+mkdir "$WORK/node" "$WORK/source"
+echo "node password" | "$DAEMON" --home "$WORK/node" --add-user alice >/dev/null
+"$DAEMON" --home "$WORK/node" --listen 127.0.0.2:0 --admin alice --foreground >"$WORK/banner" 2>"$WORK/node.log" &
+PID=$!
+for _ in $(seq 100); do grep -q "serving" "$WORK/banner" 2>/dev/null && break; sleep 0.1; done
+PORT=$(sed -n 's/.* on 127\.0\.0\.2:\([0-9]*\) and.*/\1/p' "$WORK/banner")
+[ -n "$PORT" ] || fail "the node did not start: $(cat "$WORK/banner" "$WORK/node.log")"
+STORAGE="alice:node password@127.0.0.2:$PORT"
+
+export PRLSHIM_HOME=$WORK/source PRLSHIM_EMBEDDED=1
+"$BIN/prlctl" create noded --vmtype vm >/dev/null
+IMAGE=$WORK/source/vms/noded.pvm/harddisk.hdd
+dd if=/dev/urandom of="$IMAGE" bs=4096 count=2048 conv=notrunc status=none
+
+out=$("$BIN/prlctl" backup noded -f --storage "$STORAGE")
+FULL=$(sed -n 's/.*backup id \({[^}]*}\).*/\1/p' <<<"$out")
+[ -n "$FULL" ] || fail "no backup id in: $out"
+[ -d "$WORK/node/backups/vms" ] || fail "nothing in the node's repository"
+[ ! -d "$WORK/source/backups/vms" ] || fail "the backup went to the source's own repository"
+cp --sparse=always "$IMAGE" "$WORK/full.img"
+
+dd if=/dev/urandom of="$IMAGE" bs=4096 count=16 seek=700 conv=notrunc status=none
+out=$("$BIN/prlctl" backup noded -i --storage "$STORAGE")
+grep -q "backup id $FULL.2" <<<"$out" || fail "the incremental is not $FULL.2: $out"
+
+list=$("$BIN/prlctl" backup-list --storage "$STORAGE")
+grep -q "$FULL " <<<"$list" || fail "backup-list lacks the full: $list"
+grep -q "$FULL.2 " <<<"$list" || fail "backup-list lacks the incremental: $list"
+
+# The disk as it was at the full backup, from the node.
+dd if=/dev/urandom of="$IMAGE" bs=4096 count=64 conv=notrunc status=none
+"$BIN/prlctl" restore noded -t "$FULL" --storage "$STORAGE" >/dev/null
+# (The disk is 64 GiB, sparse: its data is in the first 8 MiB.)
+[ "$(stat -c %s "$IMAGE")" = "$(stat -c %s "$WORK/full.img")" ] || fail "the restored disk has another size"
+cmp -s -n $((16 << 20)) "$IMAGE" "$WORK/full.img" || fail "the restored disk differs from the backed-up one"
+
+"$BIN/prlctl" backup-delete -t "$FULL" --storage "$STORAGE" >/dev/null
+list=$("$BIN/prlctl" backup-list --storage "$STORAGE")
+grep -q "$FULL" <<<"$list" && fail "backup-delete left: $list"
+echo "prlctl --storage: full, incremental, list, restore and delete through the node: ok"

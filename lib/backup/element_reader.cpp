@@ -16,8 +16,7 @@ Chain chain_of(const Layout& l, const BackupId& id) {
 ElementReader::ElementReader(const fs::path& root, const std::string& id)
     : layout_{root},
       store_lock_(acquire_lock(layout_.store_lock(), FileLock::Mode::shared)),
-      chain_(chain_of(layout_, require_backup_id(id))),
-      packs_(layout_.packs()) {
+      chain_(chain_of(layout_, require_backup_id(id))) {
     meta_ = &chain_.elements.at(require_backup_id(id).number);
 }
 
@@ -25,10 +24,6 @@ std::unique_ptr<LayeredView> ElementReader::disk_view(const std::string& name) c
     for (const auto& d : meta_->disks)
         if (d.name == name) return open_disk_view(chain_, meta_->number, name);
     throw Error(Errc::vm_mismatch, "backup " + meta_->id() + " has no disk '" + name + "'");
-}
-
-void ElementReader::read_block(const MapEntry& e, uint8_t* out) {
-    packs_.get(e.loc.pack).read_block(e.loc.entry, e.hash, out, sha_);
 }
 
 }  // namespace prl::backup

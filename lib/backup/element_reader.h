@@ -1,6 +1,7 @@
-// A committed element opened to read its disks block by block: what a
-// backup node serves a restore from. It holds the store lock shared, so
-// garbage collection keeps every pack the element needs while it is open.
+// A committed element opened to read its disks' block states: what a
+// backup node serves a restore from (reading the blocks from the packs). It
+// holds the store lock shared, so garbage collection keeps every pack the
+// element needs while it is open.
 #pragma once
 #include "catalog.h"
 #include "pack_file.h"
@@ -17,16 +18,12 @@ public:
     // The complete block state of disk `name`; Errc::vm_mismatch when the
     // element has no such disk.
     std::unique_ptr<LayeredView> disk_view(const std::string& name) const;
-    // Reads block `e` into out[4096]; Errc::corrupted if it fails its hash.
-    void read_block(const MapEntry& e, uint8_t* out);
 
 private:
     Layout layout_;
     FileLock store_lock_;
     Chain chain_;
     const ElementMeta* meta_ = nullptr;
-    PackCache packs_;
-    Sha256 sha_;
 };
 
 }  // namespace prl::backup

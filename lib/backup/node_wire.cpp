@@ -109,13 +109,30 @@ std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
     return out;
 }
 
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
-                   std::vector<Group>* groups) {
-    if (groups) groups->clear();
+namespace {
+
+// Decompresses one group into dst and checks its blocks against hashes.
+void check_group(const Group& g, const Digest* hashes, uint8_t* dst) {
     thread_local std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
     if (!dctx) throw std::bad_alloc();
     thread_local Sha256 sha;
-    out.resize(hashes.size() * kBlockSize);
+    const size_t raw = g.count * kBlockSize;
+    if (g.compressed) {
+        const size_t got = ZSTD_decompressDCtx(dctx.get(), dst, raw, g.payload.data(), g.payload.size());
+        if (ZSTD_isError(got) || got != raw) corrupt("a group that does not decompress to its blocks");
+    } else {
+        if (g.payload.size() != raw) corrupt("a raw group of the wrong length");
+        std::memcpy(dst, g.payload.data(), raw);
+    }
+    for (size_t i = 0; i < g.count; ++i)
+        if (sha.digest(dst + i * kBlockSize, kBlockSize) != hashes[i]) corrupt("block content does not match its hash");
+}
+
+}  // namespace
+
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
+                   std::vector<Group>* groups, ThreadPool* pool) {
+    std::vector<Group> found;
     size_t done = 0, pos = 0;
     while (pos < bytes.size()) {
         if (bytes.size() - pos < kGroupHeader) corrupt("a cut group header");
@@ -126,23 +143,24 @@ void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, st
         if (flag > 1 || n == 0 || n > kBlocksPerGroup) corrupt("a bad group header");
         if (n > hashes.size() - done) corrupt("more blocks than were asked for");
         if (len > bytes.size() - pos) corrupt("a cut group");
-        uint8_t* dst = out.data() + done * kBlockSize;
-        const size_t raw = n * kBlockSize;
-        if (flag == 1) {
-            const size_t got = ZSTD_decompressDCtx(dctx.get(), dst, raw, bytes.data() + pos, len);
-            if (ZSTD_isError(got) || got != raw) corrupt("a group that does not decompress to its blocks");
-        } else {
-            if (len != raw) corrupt("a raw group of the wrong length");
-            std::memcpy(dst, bytes.data() + pos, raw);
-        }
-        for (size_t i = 0; i < n; ++i)
-            if (sha.digest(dst + i * kBlockSize, kBlockSize) != hashes[done + i])
-                corrupt("block content does not match its hash");
-        if (groups) groups->push_back(Group{bytes.substr(pos, len), flag == 1, done, n});
+        found.push_back(Group{bytes.substr(pos, len), flag == 1, done, n});
         pos += len;
         done += n;
     }
     if (done != hashes.size()) corrupt("fewer blocks than were asked for");
+    out.resize(hashes.size() * kBlockSize);
+    if (pool && found.size() > 1) {
+        std::vector<std::future<void>> checks;
+        for (const Group& g : found)
+            checks.push_back(pool->submit([&g, &hashes, &out] {
+                check_group(g, hashes.data() + g.first, out.data() + g.first * kBlockSize);
+            }));
+        for (auto& c : checks) c.wait();  // every task done with `out` before a failure is thrown
+        for (auto& c : checks) c.get();
+    } else {
+        for (const Group& g : found) check_group(g, hashes.data() + g.first, out.data() + g.first * kBlockSize);
+    }
+    if (groups) *groups = std::move(found);
 }
 
 std::string encode_present(const std::vector<Present>& entries) {
@@ -183,7 +201,7 @@ std::string encode_restore_batch(const std::vector<Present>& entries, const uint
 }
 
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
-                                          std::vector<uint8_t>& data) {
+                                          std::vector<uint8_t>& data, ThreadPool* pool) {
     if (bytes.size() < 4) corrupt("a cut restore batch");
     const uint64_t n = get_le(bytes.data(), 4);
     if (n > kMaxBlocksPerBatch || bytes.size() - 4 < n * kPresentBytes) corrupt("a restore batch of a bad size");
@@ -191,7 +209,7 @@ std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after
     std::vector<Digest> hashes;
     hashes.reserve(entries.size());
     for (const Present& e : entries) hashes.push_back(e.hash);
-    decode_blocks(bytes.substr(4 + n * kPresentBytes), hashes, data);
+    decode_blocks(bytes.substr(4 + n * kPresentBytes), hashes, data, nullptr, pool);
     return entries;
 }
 

@@ -7,6 +7,7 @@
 // input as hostile: Errc::corrupted for anything malformed.
 #pragma once
 #include "block_map.h"
+#include "thread_pool.h"
 
 #include <string>
 #include <string_view>
@@ -44,9 +45,10 @@ struct Group {
 };
 // Decodes exactly hashes.size() blocks into `out` and checks each against
 // its hash, so a source cannot store data under another block's name.
-// With `groups`, also tells how the blocks came.
+// With `groups`, also tells how the blocks came; with `pool`, the groups are
+// decompressed and checked on its threads.
 void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
-                   std::vector<Group>* groups = nullptr);
+                   std::vector<Group>* groups = nullptr, ThreadPool* pool = nullptr);
 
 // A disk's non-zero blocks with their hashes, in index order (a parent
 // view for the source; the blocks to write for a restore).
@@ -64,6 +66,6 @@ std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint
 std::string encode_restore_batch(const std::vector<Present>& entries, const uint8_t* data, bool compress);
 // `after`/`blocks` as for decode_changes; `data` gets the verified blocks.
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
-                                          std::vector<uint8_t>& data);
+                                          std::vector<uint8_t>& data, ThreadPool* pool = nullptr);
 
 }  // namespace prl::backup::node_wire

@@ -1,5 +1,6 @@
 #include "backup_node.h"
 
+#include "backup/disk_image.h"
 #include "backup/element_reader.h"
 #include "backup/element_writer.h"
 #include "backup/node_wire.h"
@@ -7,6 +8,9 @@
 #include "remote/error_record.h"
 #include "remote/service_codec.h"
 #include "store/error.h"
+
+#include <deque>
+#include <future>
 
 namespace prl::daemon {
 
@@ -164,7 +168,7 @@ private:
     // each group as the source made it (compressed once, on the source),
     // unless the store came to have one of its blocks meanwhile.
     std::vector<backup::BlockLocation> store(const std::string& bytes, const std::vector<backup::Digest>& wanted) {
-        wire::decode_blocks(bytes, wanted, blocks_in_, &groups_);
+        wire::decode_blocks(bytes, wanted, blocks_in_, &groups_, &element_.pool());
         std::vector<backup::BlockLocation> where(wanted.size());
         for (const wire::Group& g : groups_) {
             bool all_new = true;
@@ -208,6 +212,26 @@ void receive(FramedChannel& channel, const std::filesystem::path& root, std::str
     }
 }
 
+// One batch of a restore: its blocks read (each checked against its hash)
+// and encoded.
+std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackCachePool& packs) {
+    std::unique_ptr<backup::PackCache> cache = packs.take();
+    struct GiveBack {
+        backup::PackCachePool& pool;
+        std::unique_ptr<backup::PackCache>& cache;
+        ~GiveBack() { pool.give_back(std::move(cache)); }
+    } give_back{packs, cache};
+    thread_local backup::Sha256 sha;
+    std::vector<std::uint8_t> data(batch.size() * backup::kBlockSize);
+    std::vector<wire::Present> entries;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const backup::MapEntry& e = batch[i];
+        cache->get(e.loc.pack).read_block(e.loc.entry, e.hash, data.data() + i * backup::kBlockSize, sha);
+        entries.push_back(wire::Present{e.index, e.hash});
+    }
+    return wire::encode_restore_batch(entries, data.data(), true);
+}
+
 // A restore: the element's disks asked for, each as frames of verified blocks, then an empty frame.
 void serve_restore(FramedChannel& channel, const std::filesystem::path& root, const std::string& id,
                    const Record& call) {
@@ -224,21 +248,36 @@ void serve_restore(FramedChannel& channel, const std::filesystem::path& root, co
             if (d.name == name) answer.add("disk", Record("disk").add("name", name).add_uint("size", d.size).xml());
     }
     send_reply(channel, id, answer);
-    std::vector<wire::Present> batch;
-    std::vector<std::uint8_t> data(kRestoreBlocksPerFrame * backup::kBlockSize);
-    for (auto& view : views) {
-        auto flush = [&] {
-            send_data(channel, wire::encode_restore_batch(batch, data.data(), true));
-            batch.clear();
-        };
-        while (const backup::MapEntry* e = view->peek()) {
-            element.read_block(*e, data.data() + batch.size() * backup::kBlockSize);
-            batch.push_back(wire::Present{e->index, e->hash});
-            view->pop();
-            if (batch.size() == kRestoreBlocksPerFrame) flush();
+    // Batches are read, checked and compressed on the pool's threads, and
+    // sent in order; a few wait their turn at most.
+    backup::ThreadPool pool(backup::ThreadPool::default_threads());
+    backup::PackCachePool packs(backup::Layout{root}.packs());
+    std::deque<std::future<std::string>> ready;
+    auto send_oldest = [&] {
+        std::future<std::string> f = std::move(ready.front());
+        ready.pop_front();
+        send_data(channel, f.get());
+    };
+    try {
+        for (auto& view : views) {
+            for (;;) {
+                auto batch = std::make_shared<std::vector<backup::MapEntry>>();
+                while (batch->size() < kRestoreBlocksPerFrame) {
+                    const backup::MapEntry* e = view->peek();
+                    if (!e) break;
+                    batch->push_back(*e);
+                    view->pop();
+                }
+                if (batch->empty()) break;
+                ready.push_back(pool.submit([batch, &packs] { return read_batch(*batch, packs); }));
+                while (ready.size() > 2 * pool.size()) send_oldest();
+            }
+            while (!ready.empty()) send_oldest();
+            send_data(channel, {});
         }
-        if (!batch.empty()) flush();
-        send_data(channel, {});
+    } catch (...) {
+        for (auto& f : ready) f.wait();  // the tasks use `packs`
+        throw;
     }
 }
 

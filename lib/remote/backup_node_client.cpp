@@ -14,6 +14,7 @@
 
 #include "service/backups.h"
 
+#include <future>
 #include <mutex>
 #include <fcntl.h>
 #include <unistd.h>
@@ -134,64 +135,86 @@ public:
     // Every change sent is also written to `record` (for the view kept after the commit).
     NodeSink(NodeLink& link, std::size_t disk, bool compress, ViewState& record, backup::ThreadPool& pool)
         : link_(link), disk_(disk), compress_(compress), record_(record), pool_(pool) {}
+    ~NodeSink() {
+        if (sending_.valid()) sending_.wait();
+    }
 
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
-        changes_.push_back(wire::Change{index, false, hash});
-        data_.insert(data_.end(), data, data + backup::kBlockSize);
-        if (changes_.size() == wire::kMaxBlocksPerBatch) flush();
+        filling_->changes.push_back(wire::Change{index, false, hash});
+        filling_->data.insert(filling_->data.end(), data, data + backup::kBlockSize);
+        if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
     void zero(std::uint64_t index) override {
-        changes_.push_back(wire::Change{index, true, {}});
-        if (changes_.size() == wire::kMaxBlocksPerBatch) flush();
+        filling_->changes.push_back(wire::Change{index, true, {}});
+        if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
 
+    // Hands the batch being filled to a thread of its own to send, so the
+    // disk is read and hashed on while the node answers: one batch travels
+    // while the next fills. A failure of the last send is thrown here.
     void flush() {
-        if (changes_.empty()) return;
-        const std::string encoded = wire::encode_changes(changes_);
+        if (sending_.valid()) sending_.get();
+        if (filling_->changes.empty()) return;
+        std::swap(filling_, sent_);
+        filling_->changes.clear();
+        filling_->data.clear();
+        sending_ = std::async(std::launch::async, [this] { send(*sent_); });
+    }
+    // Everything sent and answered.
+    void finish() {
+        flush();
+        if (sending_.valid()) sending_.get();
+    }
+
+private:
+    struct Batch {
+        std::vector<wire::Change> changes;
+        std::vector<std::uint8_t> data;  // the blocks of the non-zero changes, in order
+    };
+
+    void send(Batch& b) {
+        const std::string encoded = wire::encode_changes(b.changes);
         send_call(link_.channel(), Record("call", "changes").add_uint("disk", disk_));
         send_data(link_.channel(), encoded);
         backup::pwrite_all(record_.fd.get(), encoded.data(), encoded.size(), record_.size, "the changes sent");
         record_.size += encoded.size();
         const Record answer = receive_reply(link_.channel());
-        const std::vector<bool> missing = wire::decode_bitmap(answer.get("missing"), changes_.size());
+        const std::vector<bool> missing = wire::decode_bitmap(answer.get("missing"), b.changes.size());
         std::size_t next = 0, wanted = 0;
-        for (std::size_t i = 0; i < changes_.size(); ++i) {
-            if (changes_[i].zero) continue;
+        for (std::size_t i = 0; i < b.changes.size(); ++i) {
+            if (b.changes[i].zero) continue;
             if (missing[i]) {
                 if (wanted != next)
-                    std::copy_n(data_.data() + next * backup::kBlockSize, backup::kBlockSize,
-                                data_.data() + wanted * backup::kBlockSize);
+                    std::copy_n(b.data.data() + next * backup::kBlockSize, backup::kBlockSize,
+                                b.data.data() + wanted * backup::kBlockSize);
                 ++wanted;
             }
             ++next;
         }
-        if (wanted) send_data(link_.channel(), compressed(wanted));
-        changes_.clear();
-        data_.clear();
+        if (wanted) send_data(link_.channel(), compressed(b.data.data(), wanted));
     }
 
-private:
-    NodeLink& link_;
-    std::size_t disk_;
-    bool compress_;
-    // The first `n` blocks of data_, in groups compressed on the pool's threads.
-    std::string compressed(std::size_t n) {
+    // `n` blocks, in groups compressed on the pool's threads.
+    std::string compressed(const std::uint8_t* blocks, std::size_t n) {
         std::vector<std::future<std::string>> parts;
         for (std::size_t first = 0; first < n; first += wire::kBlocksPerGroup) {
-            const std::uint8_t* data = data_.data() + first * backup::kBlockSize;
+            const std::uint8_t* data = blocks + first * backup::kBlockSize;
             const std::size_t count = std::min<std::size_t>(wire::kBlocksPerGroup, n - first);
             parts.push_back(pool_.submit([data, count, c = compress_] { return wire::encode_blocks(data, count, c); }));
         }
-        for (auto& p : parts) p.wait();  // all done with data_ before any failure is thrown
+        for (auto& p : parts) p.wait();  // all done with the blocks before any failure is thrown
         std::string out;
         for (auto& p : parts) out += p.get();
         return out;
     }
 
+    NodeLink& link_;
+    std::size_t disk_;
+    bool compress_;
     ViewState& record_;
     backup::ThreadPool& pool_;
-    std::vector<wire::Change> changes_;
-    std::vector<std::uint8_t> data_;
+    std::unique_ptr<Batch> filling_ = std::make_unique<Batch>(), sent_ = std::make_unique<Batch>();
+    std::future<void> sending_;
 };
 
 class NodeRepository final : public backup::Repository {
@@ -262,7 +285,7 @@ private:
             NodeSink sink(link, i, opt.compress, sent[i], pool);
             backup::backup_image(disks[i].fd.get(), disks[i].size, parent, sink, pool, pr,
                                  "backup " + id + " disk '" + name + "'");
-            sink.flush();
+            sink.finish();
             link.call(Record("call", "end_disk").add_uint("disk", i));
         }
         pr.check_cancel();  // the last point where a cancel is honoured
@@ -314,6 +337,7 @@ private:
             total += sizes.back();
         }
         backup::ProgressReporter pr(progress, total);
+        backup::ThreadPool pool(backup::ThreadPool::default_threads());
         backup::StagedFiles staged;
         std::size_t i = 0;
         std::vector<std::uint8_t> data;
@@ -328,7 +352,7 @@ private:
                 const std::string bytes = receive_data(link.channel());
                 if (bytes.empty()) break;
                 // Every block checked against its hash, whatever the node says.
-                const auto entries = wire::decode_restore_batch(bytes, last, backup::blocks_for(size), data);
+                const auto entries = wire::decode_restore_batch(bytes, last, backup::blocks_for(size), data, &pool);
                 if (entries.empty()) continue;
                 last = entries.back().index;
                 std::vector<std::uint64_t> indices;

@@ -249,3 +249,20 @@ TEST_CASE("a source that goes away midway leaves nothing listed, and its blocks 
     send_data(*again.source, wire::encode_changes({{0, false, hash_of(a)}}));
     CHECK(wire::decode_bitmap(receive_reply(*again.source).get("missing"), 1) == std::vector<bool>{false});
 }
+
+TEST_CASE("a second source backing up the same VM to a node is refused while the first writes", "[backup-node]") {
+    NodeUnderTest first;
+    send_call(*first.source, encode_create(plan_of(backup::kBlockSize)));
+    receive_reply(*first.source);
+    NodeUnderTest second;
+    second.repository = first.repository;
+    send_call(*second.source, encode_create(plan_of(backup::kBlockSize)));
+    CHECK(backup_errc_of([&] { receive_reply(*second.source); }) == backup::Errc::locked);
+    // Another VM is written beside it.
+    NodeUnderTest other;
+    other.repository = first.repository;
+    CreatePlan plan = plan_of(backup::kBlockSize);
+    plan.source.vm_uuid = "{11111111-2222-4333-8444-666666666666}";
+    send_call(*other.source, encode_create(plan));
+    CHECK(receive_reply(*other.source).get("id").size() > 0);
+}

@@ -8,6 +8,9 @@
 
 #include "test_home.h"
 
+#include <sys/mount.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -214,4 +217,64 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     Handle copy_vm;
     REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
     CHECK(read_file(disk_of(copy_vm)) == read_file(disk_of(vm)));
+}
+
+TEST_CASE("a backup node whose disk fills refuses the backup and lists only what it can restore", "[daemon][backup-node]") {
+    if (::getuid() != 0) {
+        WARN("skipped: needs root to mount a small tmpfs for the node's repository");
+        return;
+    }
+    prl::test::TestHome source_home;
+    capi::Api api;
+    prl::test::TempDir node_home;
+    const fs::path small = node_home.path() / "small";
+    fs::create_directories(small);
+    if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=6m") != 0) {
+        WARN("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount {
+        fs::path p;
+        ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+    } unmount{small};
+    add_user(node_home.path(), "alice", "alice's password");
+    DaemonProcess daemon(node_home.path(), "127.0.0.1:0",
+                         {"--admin", "alice", "--repository", (small / "repo").string()});
+    Handle node_login;
+    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
+    const std::string session = node_session(node_login, daemon.port());
+    Handle source = local_login();
+    Handle vm = make_vm(source, "filling", 4);
+    const std::string uuid = vm_uuid(vm);
+    std::vector<std::pair<std::string, std::string>> kept;  // id, disk content
+    int refused = 0;
+    for (int i = 0; i < 4; ++i) {
+        fill_disk(vm, 4);
+        change_blocks(disk_of(vm), 1024, static_cast<unsigned>(i));  // new bytes each time: nothing deduplicates
+        Handle job(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, daemon.port(), session.c_str(), "", PBT_FULL, 0,
+                                         PRL_TRUE));
+        const PRL_RESULT rc = capi::wait_code(job, 120000);
+        if (rc == PRL_ERR_SUCCESS) {
+            Handle result;
+            REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
+            kept.emplace_back(backup_id(result), read_file(disk_of(vm)));
+        } else {
+            CHECK(rc == PRL_ERR_BACKUP_CREATE_NOT_ENOUGH_FREE_DISK_SPACE);
+            ++refused;
+        }
+    }
+    CHECK(refused > 0);
+    // Every element listed restores bit for bit.
+    const std::string tree = tree_on(source, daemon.port(), session);
+    for (const auto& [id, content] : kept) {
+        CHECK(tree.find(id) != std::string::npos);
+        Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, daemon.port(),
+                                                     session.c_str(), "", ("full-" + id).c_str(), PBT_RESTORE_TO_COPY, 0,
+                                                     PRL_TRUE));
+        const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
+        Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
+        Handle copy_vm;
+        REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
+        CHECK(read_file(disk_of(copy_vm)) == content);
+    }
 }

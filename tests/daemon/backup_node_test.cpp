@@ -34,12 +34,23 @@ std::string read_file(const fs::path& p) {
 }
 
 // The session a login to the node opened: what a backup names it by.
-std::string node_session(PRL_HANDLE node, std::uint16_t port) {
-    Handle result = run(PrlSrv_Login(node, kHost, "alice", "alice's password", nullptr, port, 20000, PSL_HIGH_SECURITY));
+std::string node_session(PRL_HANDLE node, std::uint16_t port, const std::string& user = "alice") {
+    const std::string password = user + "'s password";
+    Handle result = run(PrlSrv_Login(node, kHost, user.c_str(), password.c_str(), nullptr, port, 20000, PSL_HIGH_SECURITY));
     Handle response;
     REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlLoginResponse_GetSessionUuid(response, b, l); });
 }
+
+// A login to the node, kept open while its session is used.
+struct NodeLogin {
+    Handle server;
+    std::string session;
+    explicit NodeLogin(std::uint16_t port, const std::string& user = "alice") {
+        REQUIRE_PRL_OK(PrlSrv_Create(server.out()));
+        session = node_session(server, port, user);
+    }
+};
 
 std::string tree_on(PRL_HANDLE source, std::uint16_t port, const std::string& session) {
     Handle result = run(PrlSrv_GetBackupTree(source, "", kHost, port, session.c_str(), PBT_VM, 0, PRL_FALSE));
@@ -56,6 +67,18 @@ fs::path disk_of(PRL_HANDLE vm) {
     Handle disk;
     REQUIRE_PRL_OK(PrlVmCfg_GetHardDisk(vm, 0, disk.out()));
     return capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmDev_GetImagePath(disk, b, l); });
+}
+
+// Backup `id` restored from the node as a new VM `name`: its disk's bytes.
+std::string restored_copy(PRL_HANDLE source, const std::string& vm, const std::string& id, std::uint16_t port,
+                          const std::string& session, const std::string& name) {
+    Handle restored = run(PrlSrv_RestoreVmBackup(source, vm.c_str(), id.c_str(), kHost, port, session.c_str(), "",
+                                                 name.c_str(), PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
+    const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
+    Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
+    Handle copy_vm;
+    REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
+    return read_file(disk_of(copy_vm));
 }
 
 // Overwrites `blocks` scattered 4 KiB blocks of the image with new bytes.
@@ -90,9 +113,8 @@ TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[da
     prl::test::TestHome source_home;
     capi::Api api;
     Node node;
-    Handle node_login;
-    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
-    const std::string session = node_session(node_login, node.port());
+    const NodeLogin login(node.port());
+    const std::string& session = login.session;
 
     Handle source = local_login();
     Handle vm = make_vm(source, "to-the-node", 16);
@@ -124,15 +146,8 @@ TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[da
     CHECK(tree.find("to the node") != std::string::npos);
 
     // Restore each to a copy: the disks are the images as they were.
-    for (const auto& [id, want] : {std::pair{full_id, original}, std::pair{inc_id, changed}}) {
-        Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), session.c_str(),
-                                                     "", ("copy-" + id).c_str(), PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
-        const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
-        Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
-        Handle copy_vm;
-        REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
-        CHECK(read_file(disk_of(copy_vm)) == want);
-    }
+    for (const auto& [id, want] : {std::pair{full_id, original}, std::pair{inc_id, changed}})
+        CHECK(restored_copy(source, uuid, id, node.port(), session, "copy-" + id) == want);
 
     // Removing the chain empties the node's tree.
     run(PrlSrv_RemoveVmBackup(source, uuid.c_str(), full_id.c_str(), kHost, node.port(), session.c_str(), 0, 0, PRL_TRUE));
@@ -153,12 +168,8 @@ TEST_CASE("a backup node refuses a session it does not know and users who are no
     // Another host without a session is a mistake of the caller's.
     run(PrlSrv_CreateVmBackup(source, uuid.c_str(), "backup.example", 0, "", "", PBT_FULL, 0, PRL_TRUE), PRL_ERR_INVALID_ARG);
 
-    Handle bob;
-    REQUIRE_PRL_OK(PrlSrv_Create(bob.out()));
-    Handle result = run(PrlSrv_Login(bob, kHost, "bob", "bob's password", nullptr, node.port(), 20000, PSL_HIGH_SECURITY));
-    Handle response;
-    REQUIRE_PRL_OK(PrlResult_GetParam(result, response.out()));
-    const std::string bobs = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlLoginResponse_GetSessionUuid(response, b, l); });
+    const NodeLogin bob(node.port(), "bob");
+    const std::string& bobs = bob.session;
     run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), bobs.c_str(), "", PBT_FULL, 0, PRL_TRUE),
         PRL_ERR_ACCESS_DENIED);
     CHECK(!fs::exists(node.repository() / "vms"));
@@ -168,9 +179,8 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     prl::test::TestHome source_home;
     capi::Api api;
     Node node;
-    Handle node_login;
-    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
-    const std::string session = node_session(node_login, node.port());
+    const NodeLogin login(node.port());
+    const std::string& session = login.session;
     Handle source = local_login();
     Handle vm = make_vm(source, "interrupted", 64);
     fill_disk(vm, 64);
@@ -201,22 +211,14 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
 
     // Back up again: nothing of the cut backup is listed or left half-written.
     node.daemon = std::make_unique<DaemonProcess>(node.home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"});
-    Handle again;
-    REQUIRE_PRL_OK(PrlSrv_Create(again.out()));
-    const std::string second = node_session(again, node.port());
+    const NodeLogin again(node.port());
+    const std::string& second = again.session;
     CHECK(tree_on(source, node.port(), second).find(uuid) == std::string::npos);
     for (const auto& e : fs::recursive_directory_iterator(node.repository()))
         CHECK(e.path().extension() != ".tmp");
     Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), second.c_str(), "", PBT_FULL, 0,
                                             PRL_TRUE));
-    const std::string id = backup_id(done);
-    Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), second.c_str(), "",
-                                                 "interrupted-copy", PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
-    const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
-    Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
-    Handle copy_vm;
-    REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
-    CHECK(read_file(disk_of(copy_vm)) == read_file(disk_of(vm)));
+    CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == read_file(disk_of(vm)));
 }
 
 TEST_CASE("a backup node whose disk fills refuses the backup and lists only what it can restore", "[daemon][backup-node]") {
@@ -240,9 +242,8 @@ TEST_CASE("a backup node whose disk fills refuses the backup and lists only what
     add_user(node_home.path(), "alice", "alice's password");
     DaemonProcess daemon(node_home.path(), "127.0.0.1:0",
                          {"--admin", "alice", "--repository", (small / "repo").string()});
-    Handle node_login;
-    REQUIRE_PRL_OK(PrlSrv_Create(node_login.out()));
-    const std::string session = node_session(node_login, daemon.port());
+    const NodeLogin login(daemon.port());
+    const std::string& session = login.session;
     Handle source = local_login();
     Handle vm = make_vm(source, "filling", 4);
     const std::string uuid = vm_uuid(vm);
@@ -268,13 +269,6 @@ TEST_CASE("a backup node whose disk fills refuses the backup and lists only what
     const std::string tree = tree_on(source, daemon.port(), session);
     for (const auto& [id, content] : kept) {
         CHECK(tree.find(id) != std::string::npos);
-        Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, daemon.port(),
-                                                     session.c_str(), "", ("full-" + id).c_str(), PBT_RESTORE_TO_COPY, 0,
-                                                     PRL_TRUE));
-        const std::string copy = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
-        Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
-        Handle copy_vm;
-        REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
-        CHECK(read_file(disk_of(copy_vm)) == content);
+        CHECK(restored_copy(source, uuid, id, daemon.port(), session, "full-" + id) == content);
     }
 }

@@ -161,6 +161,7 @@ class Prlshim(Tool):
 
 class Restic(Tool):
     name = "restic"
+    exe = "restic"  # a subclass may reach its repository another way (node_peers.py)
 
     def env(self):
         return dict(os.environ, RESTIC_PASSWORD="bench", RESTIC_REPOSITORY=os.path.join(self.work, "repo"),
@@ -168,27 +169,28 @@ class Restic(Tool):
 
     def setup(self):
         self.copy_source()
-        sh(["restic", "init"], self.env())
+        sh([self.exe, "init"], self.env())
 
     def repo(self):
         return os.path.join(self.work, "repo")
 
     def full(self):
-        return timed(["restic", "backup", "--quiet", "disk.img"], self.env(), os.path.join(self.work, "src"))
+        return timed([self.exe, "backup", "--quiet", "disk.img"], self.env(), os.path.join(self.work, "src"))
 
     incremental = full
 
     def restore(self, which, target):
-        snaps = json.loads(sh(["restic", "snapshots", "--json"], self.env())[2])
+        snaps = json.loads(sh([self.exe, "snapshots", "--json"], self.env())[2])
         snaps.sort(key=lambda s: s["time"])
         out = os.path.join(target, "restic")
         shutil.rmtree(out, ignore_errors=True)
-        result = timed(["restic", "restore", snaps[which]["short_id"], "--target", out], self.env())
+        result = timed([self.exe, "restore", snaps[which]["short_id"], "--target", out], self.env())
         return result, os.path.join(out, "disk.img")
 
 
 class Borg(Tool):
     name = "borg"
+    exe = "borg"
     chunker = None
 
     def env(self):
@@ -197,7 +199,7 @@ class Borg(Tool):
 
     def setup(self):
         self.copy_source()
-        sh(["borg", "init", "-e", "none"], self.env())
+        sh([self.exe, "init", "-e", "none"], self.env())
         self.n = 0
 
     def repo(self):
@@ -205,7 +207,7 @@ class Borg(Tool):
 
     def full(self):
         self.n += 1
-        cmd = ["borg", "create"] + (["--chunker-params", self.chunker] if self.chunker else []) + ["::a%d" % self.n, "disk.img"]
+        cmd = [self.exe, "create"] + (["--chunker-params", self.chunker] if self.chunker else []) + ["::a%d" % self.n, "disk.img"]
         return timed(cmd, self.env(), os.path.join(self.work, "src"))
 
     incremental = full
@@ -214,7 +216,7 @@ class Borg(Tool):
         out = os.path.join(target, "borg")
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)
-        result = timed(["borg", "extract", "--sparse", "::a%d" % (which + 1 if which >= 0 else self.n)], self.env(), out)
+        result = timed([self.exe, "extract", "--sparse", "::a%d" % (which + 1 if which >= 0 else self.n)], self.env(), out)
         return result, os.path.join(out, "disk.img")
 
 

@@ -65,6 +65,16 @@ std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd) {
 }
 
 void FramedChannel::send(FrameKind kind, std::string_view payload) {
+    // A bulk payload (a backup's blocks) is written as it is, after its
+    // header, rather than copied behind it; a small one in one write.
+    constexpr std::size_t kCopyBelow = 64 * 1024;
+    if (payload.size() >= kCopyBelow) {
+        const std::string header = encode_frame_header(kind, payload.size());
+        std::lock_guard lock(send_mutex_);
+        channel_->write_all(header);
+        channel_->write_all(payload);
+        return;
+    }
     const std::string frame = encode_frame(kind, payload);
     std::lock_guard lock(send_mutex_);
     channel_->write_all(frame);

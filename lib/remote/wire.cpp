@@ -12,14 +12,20 @@ std::uint32_t read_be32(const std::string& b) {
 
 }  // namespace
 
-std::string encode_frame(FrameKind kind, std::string_view payload) {
-    if (payload.size() > max_frame_payload) throw FrameError("frame payload too large");
+std::string encode_frame_header(FrameKind kind, std::size_t payload_size) {
+    if (payload_size > max_frame_payload) throw FrameError("frame payload too large");
     // The length counts the kind byte and the payload.
-    const auto length = static_cast<std::uint32_t>(payload.size() + 1);
+    const auto length = static_cast<std::uint32_t>(payload_size + 1);
     std::string out;
-    out.reserve(kHeader + payload.size());
+    out.reserve(kHeader);
     for (int shift : {24, 16, 8, 0}) out += static_cast<char>((length >> shift) & 0xFF);
     out += static_cast<char>(kind);
+    return out;
+}
+
+std::string encode_frame(FrameKind kind, std::string_view payload) {
+    std::string out = encode_frame_header(kind, payload.size());
+    out.reserve(kHeader + payload.size());
     out.append(payload);
     return out;
 }

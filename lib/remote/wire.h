@@ -31,6 +31,8 @@ public:
 };
 
 std::string encode_frame(FrameKind kind, std::string_view payload);
+// The 5 bytes before a frame's payload (encode_frame without the copy).
+std::string encode_frame_header(FrameKind kind, std::size_t payload_size);
 
 // Collects bytes as they arrive and gives back whole frames, in order.
 class FrameReader {

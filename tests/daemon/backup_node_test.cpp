@@ -272,3 +272,21 @@ TEST_CASE("a backup node whose disk fills refuses the backup and lists only what
         CHECK(restored_copy(source, uuid, id, daemon.port(), session, "full-" + id) == content);
     }
 }
+
+TEST_CASE("a prlshimd backs up its VMs to a backup node for its client", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    DaemonProcess source_daemon(source_home.path());  // the client's local login goes to it
+    Node node;
+    const NodeLogin login(node.port());
+    Handle source = local_login();
+    Handle vm = make_vm(source, "daemon-to-node", 8);
+    fill_disk(vm, 8);
+    const std::string uuid = vm_uuid(vm);
+    Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(),
+                                            "from a daemon", PBT_FULL, 0, PRL_TRUE));
+    const std::string id = backup_id(done);
+    CHECK(tree_on(source, node.port(), login.session).find(id) != std::string::npos);
+    CHECK(fs::exists(node.repository() / "vms"));
+    CHECK(restored_copy(source, uuid, id, node.port(), login.session, "daemon-copy") == read_file(disk_of(vm)));
+}

@@ -91,21 +91,15 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
     return loc;
 }
 
-BlockLocation StoreWriter::put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
-                                     uint32_t n) {
+std::optional<BlockLocation> StoreWriter::put_frame(const uint8_t* payload, uint32_t len, bool compressed,
+                                                    const Digest* hashes, uint32_t n) {
     if (n == 0 || n > kBlocksPerFrame) throw Error(Errc::invalid_argument, "a frame of " + std::to_string(n) + " blocks");
-    close_frame();  // the frame being filled keeps its entries before these
-    if (packs_.empty() || kEntriesPerPack - assigned_ < n) {
-        if (!packs_.empty()) {
-            // The current pack ends here, short of full when the frame does
-            // not fit: every frame of it written first (a full one is sealed
-            // by its last frame).
-            drain(0);
-            if (!packs_.back()->sealed()) stored_bytes_ += packs_.back()->seal(assigned_);
-        }
+    if (packs_.empty() || assigned_ == kEntriesPerPack) {
         packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
         assigned_ = 0;
     }
+    if (kEntriesPerPack - assigned_ < n) return std::nullopt;
+    close_frame();  // the frame being filled keeps its entries before these
     std::unique_ptr<Frame> f = new_frame();
     f->pack = packs_.back().get();
     f->first_entry = assigned_;

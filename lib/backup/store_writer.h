@@ -28,8 +28,11 @@ public:
     // index) as one frame already made: `payload` is their bytes, zstd-
     // compressed when `compressed`, and has been checked against `hashes`
     // (a backup node stores a source's frames as they came). Returns the
-    // location of the first; the others follow it in the same pack.
-    BlockLocation put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes, uint32_t n);
+    // location of the first (the others follow it in the same pack), or
+    // nullopt when they do not fit in the pack being filled: packs are
+    // filled to the brim, so the caller then puts them one by one.
+    std::optional<BlockLocation> put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
+                                           uint32_t n);
     // Where the store (or this writer) already has the block `h`, if it does.
     std::optional<BlockLocation> find(const Digest& h) const { return index_.find(h); }
     void finish();  // write every pending frame, seal and fsync the packs

@@ -174,12 +174,14 @@ private:
             bool all_new = true;
             for (std::size_t i = g.first; i < g.first + g.count && all_new; ++i)
                 all_new = !element_.store().find(wanted[i]);
-            if (all_new) {
-                const backup::BlockLocation first = element_.store().put_frame(
-                    reinterpret_cast<const std::uint8_t*>(g.payload.data()), static_cast<std::uint32_t>(g.payload.size()),
-                    g.compressed, wanted.data() + g.first, static_cast<std::uint32_t>(g.count));
+            std::optional<backup::BlockLocation> first;
+            if (all_new)
+                first = element_.store().put_frame(reinterpret_cast<const std::uint8_t*>(g.payload.data()),
+                                                   static_cast<std::uint32_t>(g.payload.size()), g.compressed,
+                                                   wanted.data() + g.first, static_cast<std::uint32_t>(g.count));
+            if (first) {
                 for (std::size_t i = 0; i < g.count; ++i)
-                    where[g.first + i] = backup::BlockLocation{first.pack, first.entry + static_cast<std::uint32_t>(i)};
+                    where[g.first + i] = backup::BlockLocation{first->pack, first->entry + static_cast<std::uint32_t>(i)};
             } else {
                 for (std::size_t i = g.first; i < g.first + g.count; ++i)
                     where[i] = element_.store().put(wanted[i], blocks_in_.data() + backup::kBlockSize * i);

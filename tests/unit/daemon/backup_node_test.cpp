@@ -18,6 +18,8 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -265,4 +267,49 @@ TEST_CASE("a second source backing up the same VM to a node is refused while the
     plan.source.vm_uuid = "{11111111-2222-4333-8444-666666666666}";
     send_call(*other.source, encode_create(plan));
     CHECK(receive_reply(*other.source).get("id").size() > 0);
+}
+
+TEST_CASE("a backup node stores a source's groups across a pack's end and restores them", "[backup-node]") {
+    NodeUnderTest n;
+    // 1 + 17 x 1,024 distinct blocks: past one pack (16,384), with the
+    // groups of 64 out of step with the pack's end after the first batch of 1.
+    const std::uint64_t blocks = 1 + 17 * 1024;
+    send_call(*n.source, encode_create(plan_of(blocks * backup::kBlockSize)));
+    const std::string id = receive_reply(*n.source).get("id");
+    auto block = [](std::uint64_t i) {
+        std::vector<std::uint8_t> b(backup::kBlockSize, static_cast<std::uint8_t>(i * 7));
+        std::memcpy(b.data(), &i, sizeof i);
+        return b;
+    };
+    for (std::uint64_t first = 0; first < blocks;) {
+        const std::uint64_t count = first == 0 ? 1 : 1024;
+        std::vector<wire::Change> changes;
+        std::vector<std::uint8_t> data;
+        for (std::uint64_t i = first; i < first + count; ++i) {
+            const auto b = block(i);
+            changes.push_back({i, false, hash_of(b)});
+            data.insert(data.end(), b.begin(), b.end());
+        }
+        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+        send_data(*n.source, wire::encode_changes(changes));
+        const auto missing = wire::decode_bitmap(receive_reply(*n.source).get("missing"), changes.size());
+        REQUIRE(std::count(missing.begin(), missing.end(), true) == static_cast<long>(count));
+        send_data(*n.source, wire::encode_blocks(data.data(), count, first % 2 == 0));
+        first += count;
+    }
+    send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+    receive_reply(*n.source);
+    send_call(*n.source, Record("call", "commit"));
+    receive_reply(*n.source);
+    n.hang_up();
+
+    prl::test::TempDir out;
+    backup::Repository::open(n.repository)->restore(id, backup::RestoreTarget{{{"hdd0", out.path() / "disk"}}, {}});
+    std::ifstream in(out.path() / "disk", std::ios::binary);
+    std::vector<char> got(backup::kBlockSize);
+    for (std::uint64_t i = 0; i < blocks; ++i) {
+        in.read(got.data(), static_cast<std::streamsize>(got.size()));
+        const auto want = block(i);
+        REQUIRE(std::memcmp(got.data(), want.data(), want.size()) == 0);
+    }
 }

@@ -191,11 +191,11 @@ private:
             }
             ++next;
         }
-        if (wanted) send_data(link_.channel(), compressed(b.data.data(), wanted));
+        if (wanted) link_.channel().send_parts(FrameKind::data, compressed(b.data.data(), wanted));
     }
 
-    // `n` blocks, in groups compressed on the pool's threads.
-    std::string compressed(const std::uint8_t* blocks, std::size_t n) {
+    // `n` blocks, in groups compressed on the pool's threads (sent as one frame).
+    std::vector<std::string> compressed(const std::uint8_t* blocks, std::size_t n) {
         std::vector<std::future<std::string>> parts;
         for (std::size_t first = 0; first < n; first += wire::kBlocksPerGroup) {
             const std::uint8_t* data = blocks + first * backup::kBlockSize;
@@ -203,8 +203,8 @@ private:
             parts.push_back(pool_.submit([data, count, c = compress_] { return wire::encode_blocks(data, count, c); }));
         }
         for (auto& p : parts) p.wait();  // all done with the blocks before any failure is thrown
-        std::string out;
-        for (auto& p : parts) out += p.get();
+        std::vector<std::string> out;
+        for (auto& p : parts) out.push_back(p.get());
         return out;
     }
 

@@ -80,6 +80,15 @@ void FramedChannel::send(FrameKind kind, std::string_view payload) {
     channel_->write_all(frame);
 }
 
+void FramedChannel::send_parts(FrameKind kind, const std::vector<std::string>& parts) {
+    std::size_t size = 0;
+    for (const auto& p : parts) size += p.size();
+    const std::string header = encode_frame_header(kind, size);
+    std::lock_guard lock(send_mutex_);
+    channel_->write_all(header);
+    for (const auto& p : parts) channel_->write_all(p);
+}
+
 void FramedChannel::send_all(FrameKind kind, const std::vector<std::string>& payloads) {
     std::string frames;
     for (const auto& p : payloads) frames += encode_frame(kind, p);

@@ -49,6 +49,9 @@ class FramedChannel {
 public:
     explicit FramedChannel(std::unique_ptr<Channel> channel) : channel_(std::move(channel)) {}
     void send(FrameKind kind, std::string_view payload);
+    // One frame whose payload is `parts` one after another, written without
+    // joining them (a backup's compressed groups).
+    void send_parts(FrameKind kind, const std::vector<std::string>& parts);
     // Several frames of one kind in one write (a sender catching up).
     void send_all(FrameKind kind, const std::vector<std::string>& payloads);
     // The next whole frame; nullopt at the end of the stream. Throws

@@ -4,6 +4,7 @@
 #include "disk_image.h"
 #include "repository.h"
 #include "error_guard.h"
+#include "index_maintenance.h"
 #include "repository_common.h"
 #include "txn_marker.h"
 
@@ -122,9 +123,8 @@ std::string create_element(const fs::path& root, const Source& src, const Create
     const std::string tag = std::to_string(m.number) + "-" + random_hex(4);
 
     ThreadPool pool(ThreadPool::default_threads());
-    DedupIndex index;
-    load_dedup_index(l, index);
-    StoreWriter store(l.packs(), pool, opt.compress, index);
+    const std::unique_ptr<BlockIndex> index = open_block_index(l);
+    StoreWriter store(l.packs(), pool, opt.compress, index.get());
     uint64_t meta_bytes = 0;
 
     // The configuration: a small file of the element, durable before the
@@ -159,6 +159,9 @@ std::string create_element(const fs::path& root, const Source& src, const Create
         cleanup.dismiss();
         write_file_atomic(chain_dir / element_file_name(m.number), serialize_element(m));
         txn.mark_clean();
+        // The index is derived data: a failure or a crash here costs only a
+        // re-indexing of these packs by a later create.
+        index_committed_packs(l, store.pack_ids(), *index);
         refresh_chain_cache(chain_dir, m.chain, vm);
         pr.done();
         return m.id();

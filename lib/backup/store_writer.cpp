@@ -24,7 +24,7 @@ ZSTD_CCtx* thread_cctx() {
 
 }  // namespace
 
-StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, DedupIndex& index)
+StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index)
     : dir_(packs_dir), pool_(pool), compress_(compress), index_(index) {}
 
 StoreWriter::~StoreWriter() {
@@ -65,7 +65,12 @@ std::unique_ptr<StoreWriter::Frame> StoreWriter::new_frame() {
 }
 
 BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
-    if (auto known = index_.find(h)) return *known;
+    const IndexKey key = index_key_of(h);
+    // New blocks fill pack after pack, kEntriesPerPack each: a sequence number is a location.
+    if (auto seq = written_.find(key))
+        return BlockLocation{packs_[*seq / kEntriesPerPack]->id(), *seq % kEntriesPerPack};
+    if (index_)
+        if (auto known = index_->find(key)) return *known;
     if (packs_.empty() || assigned_ == kEntriesPerPack) {
         packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
         assigned_ = 0;
@@ -78,7 +83,7 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
     const BlockLocation loc{packs_.back()->id(), assigned_++};
     frame_->data.insert(frame_->data.end(), block, block + kBlockSize);
     frame_->hashes.push_back(h);
-    index_.insert(h, loc);
+    if (new_blocks_ < UINT32_MAX - 1) written_.insert(key, static_cast<uint32_t>(new_blocks_));
     ++new_blocks_;
     if (assigned_ == kEntriesPerPack) frame_->seal_count = assigned_;
     if (frame_->hashes.size() == kBlocksPerFrame || frame_->seal_count) close_frame();
@@ -112,6 +117,12 @@ void StoreWriter::finish() {
     drain(0);
     if (!packs_.empty() && !packs_.back()->sealed()) stored_bytes_ += packs_.back()->seal(assigned_);
     for (auto& p : packs_) p->sync();
+}
+
+std::vector<uint64_t> StoreWriter::pack_ids() const {
+    std::vector<uint64_t> ids;
+    for (const auto& p : packs_) ids.push_back(p->id());
+    return ids;
 }
 
 void StoreWriter::commit() {

@@ -4,6 +4,7 @@
 #include "pack_file.h"
 
 #include <algorithm>
+#include <queue>
 #include <unistd.h>
 #include <unordered_set>
 
@@ -36,14 +37,18 @@ bool is_stale(const RunReader& r, const PackSet& packs, const std::set<uint64_t>
 
 void unlink_quietly(const fs::path& p) { ::unlink(p.c_str()); }
 
-// Merges the smallest runs into one until kRunsAfterMerge are left.
+// Merges the smallest runs, at most kMaxMergeInputs at a time, until
+// kRunsAfterMerge are left.
 void merge_smallest(const Layout& l, std::vector<std::unique_ptr<RunReader>>& runs) {
-    if (runs.size() <= kMaxRuns) return;
-    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a->records() < b->records(); });
-    std::vector<const RunReader*> inputs;
-    for (size_t i = 0; i < runs.size() - kRunsAfterMerge + 1; ++i) inputs.push_back(runs[i].get());
-    // Listed after the runs: every pack a listed run covers is already committed.
-    merge_runs(l, inputs, list_packs(l));
+    while (runs.size() > kMaxRuns) {
+        std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a->records() < b->records(); });
+        std::vector<const RunReader*> inputs;
+        const size_t n = std::min(kMaxMergeInputs, runs.size() - kRunsAfterMerge + 1);
+        for (size_t i = 0; i < n; ++i) inputs.push_back(runs[i].get());
+        // Listed after the runs: every pack a listed run covers is already committed.
+        merge_runs(l, inputs, list_packs(l));
+        runs = open_runs(l);
+    }
 }
 
 // A cursor over one merge input that remembers which input failed.
@@ -151,28 +156,28 @@ void merge_runs(const Layout& l, const std::vector<const RunReader*>& runs, cons
     }
     size_t current = 0;  // the input being read, for blaming damage
     try {
-        for (current = 0; current < in.size(); ++current) in[current].cursor = std::make_unique<RunCursor>(*in[current].run);
+        // A heap of (next key, input): O(log k) per record.
+        using Head = std::pair<IndexKey, size_t>;
+        auto later = [](const Head& a, const Head& b) { return b.first < a.first || (a.first == b.first && b.second < a.second); };
+        std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+        for (current = 0; current < in.size(); ++current) {
+            in[current].cursor = std::make_unique<RunCursor>(*in[current].run);
+            if (const RunRecord* r = in[current].cursor->peek()) heads.emplace(r->key, current);
+        }
         RunWriter w(l.index(), std::move(out_packs), max_records);
-        for (;;) {
-            const RunRecord* best = nullptr;
-            for (const MergeInput& m : in) {
-                const RunRecord* r = m.cursor->peek();
-                if (r && (!best || r->key < best->key)) best = r;
+        std::optional<IndexKey> last;
+        while (!heads.empty()) {
+            current = heads.top().second;
+            heads.pop();
+            MergeInput& m = in[current];
+            const RunRecord r = *m.cursor->peek();
+            // Equal keys (a block stored twice by concurrent creates): keep the first trusted one.
+            if ((!last || *last != r.key) && m.slot_map[r.pack_slot] >= 0) {
+                w.add(RunRecord{r.key, static_cast<uint32_t>(m.slot_map[r.pack_slot]), r.entry});
+                last = r.key;
             }
-            if (!best) break;
-            const IndexKey key = best->key;
-            bool written = false;
-            // Equal keys (a block stored twice by concurrent creates): keep one trusted copy.
-            for (current = 0; current < in.size(); ++current) {
-                MergeInput& m = in[current];
-                const RunRecord* r = m.cursor->peek();
-                if (!r || r->key != key) continue;
-                if (!written && m.slot_map[r->pack_slot] >= 0) {
-                    w.add(RunRecord{key, static_cast<uint32_t>(m.slot_map[r->pack_slot]), r->entry});
-                    written = true;
-                }
-                m.cursor->pop();
-            }
+            m.cursor->pop();
+            if (const RunRecord* next = m.cursor->peek()) heads.emplace(next->key, current);
         }
         w.commit();
     } catch (const Error& e) {

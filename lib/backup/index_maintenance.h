@@ -16,6 +16,7 @@ namespace prl::backup {
 
 constexpr size_t kMaxRuns = 8;            // more: merge
 constexpr size_t kRunsAfterMerge = 4;     // the smallest runs are merged into one until this many are left
+constexpr size_t kMaxMergeInputs = 64;    // runs read at once by one merge (128 KiB of buffers each)
 constexpr size_t kPacksPerBuild = 16;     // packs indexed into one run at a time (6 MiB of records sorted in memory)
 
 // Committed packs and their sizes.

@@ -287,6 +287,7 @@ TEST_CASE("a damaged or truncated run is ignored and the backups stay correct", 
         CHECK(same_bytes(tmp.path() / "out.img", img));
     }
     // The damaged run is gone; whatever it covered is indexed again.
+    CHECK(!fs::exists(run));
     for (const fs::path& p : run_files(repo_dir)) CHECK_NOTHROW(RunReader(p));
     repo->create(vm_source(kVmB, {{"hdd0", img}}), opts(Kind::full));
     CHECK(uncovered(repo_dir) == 0);

@@ -40,7 +40,9 @@ void unlink_quietly(const fs::path& p) { ::unlink(p.c_str()); }
 // Merges the smallest runs, at most kMaxMergeInputs at a time, until
 // kRunsAfterMerge are left.
 void merge_smallest(const Layout& l, std::vector<std::unique_ptr<RunReader>>& runs) {
-    while (runs.size() > kMaxRuns) {
+    // Each round removes at least kMaxRuns - kRunsAfterMerge runs; the bound
+    // only guards against creates of other processes adding runs as fast.
+    for (int round = 0; round < 64 && runs.size() > kMaxRuns; ++round) {
         std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a->records() < b->records(); });
         std::vector<const RunReader*> inputs;
         const size_t n = std::min(kMaxMergeInputs, runs.size() - kRunsAfterMerge + 1);
@@ -51,7 +53,7 @@ void merge_smallest(const Layout& l, std::vector<std::unique_ptr<RunReader>>& ru
     }
 }
 
-// A cursor over one merge input that remembers which input failed.
+// One merge input: its cursor and where its pack slots go in the output.
 struct MergeInput {
     const RunReader* run;
     std::unique_ptr<RunCursor> cursor;
@@ -101,7 +103,9 @@ void index_packs(const Layout& l, const std::vector<uint64_t>& packs) {
     for (size_t first = 0; first < packs.size(); first += kPacksPerBuild) {
         std::vector<PackStamp> stamps;
         std::vector<RunRecord> records;
-        for (size_t i = first; i < std::min(packs.size(), first + kPacksPerBuild); ++i) {
+        const size_t last = std::min(packs.size(), first + kPacksPerBuild);
+        records.reserve((last - first) * kEntriesPerPack);
+        for (size_t i = first; i < last; ++i) {
             const size_t before = records.size();
             try {
                 PackReader r(l.packs() / pack_file_name(packs[i]), packs[i]);

@@ -13,12 +13,19 @@ constexpr size_t kFenceBytes = sizeof(IndexKey);
 
 }  // namespace
 
+// What a run costs whatever its filter and fences: its pack table (and the
+// trust bit of each pack), a bit per page, bookkeeping.
+size_t BlockIndex::run_overhead(const RunReader& r) {
+    return sizeof(Run) + sizeof(RunReader) + r.packs().size() * (sizeof(PackStamp) + 1) +
+           static_cast<size_t>((r.pages() + 63) / 64) * 8;
+}
+
 BlockIndex::BlockIndex(std::vector<std::unique_ptr<RunReader>> readers, const PackSet& packs, size_t budget) {
     // What every run costs regardless of its size: its pack table and bookkeeping.
     size_t fixed = sizeof(*this);
     uint64_t total_pages = 0;
     for (const auto& r : readers) {
-        fixed += sizeof(Run) + sizeof(RunReader) + r->packs().size() * (sizeof(PackStamp) + 1);
+        fixed += run_overhead(*r);
         records_ += r->records();
         total_pages += r->pages();
     }
@@ -47,7 +54,7 @@ BlockIndex::BlockIndex(std::vector<std::unique_ptr<RunReader>> readers, const Pa
         } catch (const Error&) {
             damaged_on_open_.push_back(r->path());
             records_ -= r->records();
-            memory_ -= sizeof(Run) + sizeof(RunReader) + r->packs().size() * (sizeof(PackStamp) + 1);
+            memory_ -= run_overhead(*r);
             continue;
         }
         run->fences.shrink_to_fit();
@@ -57,6 +64,7 @@ BlockIndex::BlockIndex(std::vector<std::unique_ptr<RunReader>> readers, const Pa
             auto it = packs.find(s.id);
             run->trusted[i] = it != packs.end() && it->second == s.size;
         }
+        run->verified.assign(static_cast<size_t>((r->pages() + 63) / 64), 0);
         memory_ += run->filter.bytes() + run->fences.capacity() * kFenceBytes;
         run->reader = std::move(r);
         runs_.push_back(std::move(run));
@@ -74,7 +82,7 @@ std::optional<BlockLocation> BlockIndex::find(const IndexKey& k) const {
         const uint64_t n = std::min<uint64_t>(fence_step_, run->reader->pages() - first);
         try {
             reads_.fetch_add(1, std::memory_order_relaxed);
-            const auto rec = run->reader->find_in_pages(first, n, k);
+            const auto rec = run->reader->find_in_pages(first, n, k, &run->verified);
             if (rec && run->trusted[rec->pack_slot]) {
                 hits_.fetch_add(1, std::memory_order_relaxed);
                 return BlockLocation{run->reader->packs()[rec->pack_slot].id, rec->entry};

@@ -5,6 +5,7 @@
 // positives); a hit reads one page (or a few, for huge indexes) of one run.
 // Only packs whose current stamp (id and size) matches the run's are
 // trusted, so a run can never point into a removed or compacted pack.
+// find() is for one thread at a time (an operation's ordered part).
 #pragma once
 #include "block_map.h"
 #include "index_run.h"
@@ -52,8 +53,10 @@ private:
         std::vector<IndexKey> fences;  // first key of every fence_step-th page
         BloomFilter filter;
         std::vector<bool> trusted;     // per pack slot: the stamp matches the pack as it is now
+        mutable std::vector<uint64_t> verified;  // per page: checksum already checked
         mutable std::atomic<bool> broken{false};
     };
+    static size_t run_overhead(const RunReader& r);
     std::vector<std::unique_ptr<Run>> runs_;
     std::vector<fs::path> damaged_on_open_;
     size_t memory_ = 0;

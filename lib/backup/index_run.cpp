@@ -25,16 +25,25 @@ constexpr uint64_t kSane = uint64_t(1) << 40;
 uint64_t align_page(uint64_t off) { return (off + kRunPageSize - 1) / kRunPageSize * kRunPageSize; }
 
 // Detects torn, zeroed or flipped pages (not an adversary: keys are
-// re-checked against full hashes by restore). ~1 ns per 8 bytes.
+// re-checked against full hashes by restore). Four independent lanes, so
+// the multiplications overlap: ~0.3 µs a page.
 uint64_t page_checksum(const uint8_t* p) {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (size_t i = 0; i < kPageChecksumAt; i += 8) {
+    constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
+    uint64_t h[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0x27d4eb2f165667c5ull};
+    constexpr size_t kWords = kPageChecksumAt / 8;  // 511
+    for (size_t i = 0; i < kWords; ++i) {
         uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 31;
+        std::memcpy(&w, p + i * 8, 8);
+        uint64_t& x = h[i & 3];
+        x = (x ^ w) * kMul;
+        x ^= x >> 31;
     }
-    return h ^ 0x5bd1e9955bd1e995ull;
+    uint64_t out = 0x5bd1e9955bd1e995ull;
+    for (uint64_t x : h) {
+        out = (out ^ x) * kMul;
+        out ^= out >> 29;
+    }
+    return out;
 }
 
 void put_record(const RunRecord& r, uint8_t* p) {
@@ -265,21 +274,25 @@ void RunReader::load_summary(size_t fence_step, std::vector<IndexKey>& fences, B
     if (sha.finish() != summary_sha_) throw Error(Errc::corrupted, what + ": fence or filter checksum mismatch");
 }
 
-void RunReader::read_verified(uint64_t first, uint64_t n, uint8_t* buf) const {
+void RunReader::read_verified(uint64_t first, uint64_t n, uint8_t* buf, std::vector<uint64_t>* verified) const {
     const std::string what = "index run " + path_.filename().string();
     if (first + n > pages_ || !pread_all(fd_.get(), buf, n * kRunPageSize, pages_off_ + first * kRunPageSize, what))
         throw Error(Errc::corrupted, what + " is truncated");
     for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t g = first + i;
+        if (verified && ((*verified)[g / 64] >> (g % 64) & 1)) continue;  // the file never changes
         const uint8_t* page = buf + i * kRunPageSize;
         uint64_t stored;
         std::memcpy(&stored, page + kPageChecksumAt, 8);
         const uint32_t count = page_count_of(page);
         if (stored != page_checksum(page) || count == 0 || count > kRunRecordsPerPage)
-            throw Error(Errc::corrupted, what + ": page " + std::to_string(first + i) + " is damaged");
+            throw Error(Errc::corrupted, what + ": page " + std::to_string(g) + " is damaged");
+        if (verified) (*verified)[g / 64] |= uint64_t(1) << (g % 64);
     }
 }
 
-std::optional<RunRecord> RunReader::find_in_pages(uint64_t first, uint64_t n, const IndexKey& k) const {
+std::optional<RunRecord> RunReader::find_in_pages(uint64_t first, uint64_t n, const IndexKey& k,
+                                                 std::vector<uint64_t>* verified) const {
     alignas(64) uint8_t one[kRunPageSize];
     std::vector<uint8_t> many;
     uint8_t* buf = one;
@@ -287,7 +300,11 @@ std::optional<RunRecord> RunReader::find_in_pages(uint64_t first, uint64_t n, co
         many.resize(n * kRunPageSize);
         buf = many.data();
     }
-    read_verified(first, n, buf);
+    read_verified(first, n, buf, verified);
+    return search_pages(buf, n, k);
+}
+
+std::optional<RunRecord> RunReader::search_pages(const uint8_t* buf, uint64_t n, const IndexKey& k) const {
     for (uint64_t i = 0; i < n; ++i) {
         const uint8_t* recs = buf + i * kRunPageSize + 8;
         size_t lo = 0, hi = page_count_of(buf + i * kRunPageSize);
@@ -310,7 +327,7 @@ std::optional<RunRecord> RunReader::find_in_pages(uint64_t first, uint64_t n, co
 
 void RunReader::read_pages(uint64_t first, uint64_t n, std::vector<RunRecord>& out) const {
     std::vector<uint8_t> buf(n * kRunPageSize);
-    read_verified(first, n, buf.data());
+    read_verified(first, n, buf.data(), nullptr);
     for (uint64_t i = 0; i < n; ++i) {
         const uint8_t* page = buf.data() + i * kRunPageSize;
         const uint32_t count = page_count_of(page);

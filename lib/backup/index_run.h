@@ -69,7 +69,7 @@ private:
 };
 
 // An open run: header and pack table verified on open (corrupted otherwise).
-// Thread-safe for find_in_pages (pread only).
+// Thread-safe for find_in_pages as long as threads do not share `verified`.
 class RunReader {
 public:
     explicit RunReader(const fs::path& path);
@@ -83,13 +83,19 @@ public:
     // Streams the fences and the filter, checking their checksum: keeps the
     // first key of every `fence_step`-th page and folds the filter into `filter`.
     void load_summary(size_t fence_step, std::vector<IndexKey>& fences, BloomFilter& filter) const;
-    // Searches pages [first, first + n) for `k`; each page read is verified.
-    std::optional<RunRecord> find_in_pages(uint64_t first, uint64_t n, const IndexKey& k) const;
+    // Searches pages [first, first + n) for `k`; each page read is verified,
+    // unless its bit in `verified` (one per page, may be null) says it was already.
+    std::optional<RunRecord> find_in_pages(uint64_t first, uint64_t n, const IndexKey& k,
+                                           std::vector<uint64_t>* verified = nullptr) const;
+    // Reads pages [first, first + n) into buf (n * 4096 bytes), each verified
+    // unless its bit in `verified` says it was already (then sets it).
+    void read_verified(uint64_t first, uint64_t n, uint8_t* buf, std::vector<uint64_t>* verified) const;
+    // Searches n verified pages in `buf` (as read_verified left them) for `k`.
+    std::optional<RunRecord> search_pages(const uint8_t* buf, uint64_t n, const IndexKey& k) const;
     // Reads pages [first, first + n), verified, appending their records.
     void read_pages(uint64_t first, uint64_t n, std::vector<RunRecord>& out) const;
 
 private:
-    void read_verified(uint64_t first, uint64_t n, uint8_t* buf) const;
     fs::path path_;
     uint64_t id_ = 0;
     UniqueFd fd_;

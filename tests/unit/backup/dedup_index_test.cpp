@@ -3,6 +3,7 @@
 // entries.
 #include "backup_test_util.h"
 #include "index_maintenance.h"
+#include "new_block_table.h"
 #include "pack_file.h"
 #include "test_home.h"
 
@@ -352,4 +353,33 @@ TEST_CASE("many creates keep the number of runs bounded by merging", "[backup][i
     check_runs_point_to_live_entries(repo_dir);
     restore_disk(*repo, ids.back(), "hdd0", tmp.path() / "out.img");
     CHECK(same_bytes(tmp.path() / "out.img", img));
+}
+
+TEST_CASE("blocks repeated within one create are stored once", "[backup][index]") {
+    prl::test::TempDir tmp;
+    const fs::path img = tmp.path() / "a.img", repo_dir = tmp.path() / "repo";
+    std::mt19937_64 rng(10);
+    const std::vector<uint8_t> mib = random_bytes(rng, 1 << 20);
+    for (uint64_t i = 0; i < 8; ++i) pwrite_bytes(img, i << 20, mib);  // 8 MiB, 1 MiB distinct
+    auto repo = Repository::open(repo_dir);
+    const std::string a = repo->create(vm_source(kVmA, {{"hdd0", img}}), opts(Kind::full));
+    const uint64_t stored = stored_size_of(*repo, a);
+    CHECK(stored > (1 << 20));
+    CHECK(stored < (1 << 20) + (256 << 10));  // the distinct MiB, its map and metadata
+    restore_disk(*repo, a, "hdd0", tmp.path() / "out.img");
+    CHECK(same_bytes(tmp.path() / "out.img", img));
+}
+
+TEST_CASE("the table of an operation's new blocks stops at its bound", "[backup][index]") {
+    NewBlockTable t;
+    std::mt19937_64 rng(11);
+    std::vector<IndexKey> keys;
+    uint32_t seq = 0;
+    while (t.insert(keys.emplace_back(random_key(rng)), seq)) ++seq;
+    keys.pop_back();  // the one that did not fit
+    CHECK(t.size() == keys.size());
+    CHECK(t.size() > 700000);
+    CHECK(t.memory_bytes() <= (size_t(16) << 20));
+    for (uint32_t i = 0; i < keys.size(); i += 97) CHECK(t.find(keys[i]) == std::optional<uint32_t>(i));
+    CHECK(!t.find(random_key(rng)));
 }

@@ -1,6 +1,7 @@
 #include "element_writer.h"
 
 #include "disk_image.h"
+#include "index_maintenance.h"
 #include "repository_common.h"
 
 #include <ctime>
@@ -91,9 +92,8 @@ ElementWriter::ElementWriter(const fs::path& root, const Source& src, const Crea
     tag_ = std::to_string(m_.number) + "-" + random_hex(4);
 
     pool_ = std::make_unique<ThreadPool>(ThreadPool::default_threads());
-    index_ = std::make_unique<DedupIndex>();
-    load_dedup_index(layout_, *index_);
-    store_ = std::make_unique<StoreWriter>(layout_.packs(), *pool_, opt.compress, *index_);
+    index_ = open_block_index(layout_);
+    store_ = std::make_unique<StoreWriter>(layout_.packs(), *pool_, opt.compress, index_.get());
 
     // The configuration: a small file of the element, durable before the
     // metadata that names it is committed (the chain directory is fsync'ed
@@ -168,6 +168,7 @@ void ElementWriter::keep_stored_blocks() noexcept {
         txn_->mark_dirty();
         store_->commit();
         txn_->mark_clean();
+        index_committed_packs(layout_, store_->pack_ids(), *index_);
     } catch (...) {
         // They go with the rest of the element (or, once renamed, to GC).
     }
@@ -189,6 +190,9 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     leftovers_.dismiss();
     write_file_atomic(chain_dir_ / element_file_name(m_.number), serialize_element(m_));
     txn_->mark_clean();
+    // The index is derived data: a failure or a crash here costs only a
+    // re-indexing of these packs by a later create.
+    index_committed_packs(layout_, store_->pack_ids(), *index_);
     refresh_chain_cache(chain_dir_, m_.chain, m_.vm_uuid);
     pr.done();
     return m_.id();

@@ -77,7 +77,7 @@ private:
         void dismiss() { files.clear(); made_dir.clear(); }
     } leftovers_;
     std::unique_ptr<ThreadPool> pool_;
-    std::unique_ptr<DedupIndex> index_;
+    std::unique_ptr<BlockIndex> index_;
     std::unique_ptr<StoreWriter> store_;
     std::unique_ptr<MapWriter> map_;
     std::unique_ptr<ManifestWriter> manifest_;

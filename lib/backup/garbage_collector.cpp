@@ -5,6 +5,7 @@
 #include "element_meta.h"
 #include "error.h"
 #include "ids.h"
+#include "index_maintenance.h"
 #include "pack_file.h"
 #include "tree_manifest.h"
 
@@ -109,6 +110,7 @@ GcStats collect_garbage(const Layout& l) {
         }
     }
     if (!st.marked_everything) return st;
+    std::set<uint64_t> changed;  // removed or compacted: their index records must go
     for (uint64_t id : packs) {
         const std::vector<bool>& bits = live[id];
         size_t used = 0;
@@ -118,10 +120,12 @@ GcStats collect_garbage(const Layout& l) {
             if (used == 0) {
                 const uint64_t size = fs::file_size(path);
                 if (::unlink(path.c_str()) == 0) {
+                    changed.insert(id);
                     ++st.packs_removed;
                     st.bytes_freed += size;
                 }
             } else if (used * 2 < stored[id]) {
+                changed.insert(id);  // even if the rewrite fails half-way: its stamp decides
                 const uint64_t freed = compact_pack(l.packs(), id, bits);
                 if (freed > 0) ++st.packs_compacted;
                 st.bytes_freed += freed;
@@ -131,6 +135,12 @@ GcStats collect_garbage(const Layout& l) {
         }
     }
     fsync_dir(l.packs());
+    // Runs are checked against pack stamps on every use, so a failure here
+    // only costs dedup; the next collection or create tries again.
+    try {
+        reindex_after_gc(l, changed);
+    } catch (const Error&) {
+    }
     return st;
 }
 

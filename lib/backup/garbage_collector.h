@@ -7,6 +7,8 @@
 //     their stored bytes live are rewritten without the dead frames (entry
 //     numbers stay, dead entries are flagged), atomically by rename.
 //  4. Leftover "*.pack.tmp" files are deleted.
+//  5. Index runs covering removed or compacted packs are rewritten without
+//     them; packs left uncovered (the compacted ones) are indexed again.
 // If any listed element cannot be read, steps 3 is skipped: never delete
 // data that something might still need.
 #pragma once

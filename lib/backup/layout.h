@@ -10,6 +10,8 @@ struct Layout {
     fs::path store_lock() const { return root / "store" / "lock"; }
     fs::path packs() const { return root / "store" / "packs"; }
     fs::path txns() const { return root / "store" / "txn"; }
+    fs::path index() const { return root / "store" / "index"; }
+    fs::path index_lock() const { return index() / "lock"; }
     fs::path vms() const { return root / "vms"; }
     // `uuid` is canonical "{...}" (checked by the caller).
     fs::path vm_dir(const std::string& uuid) const;

@@ -41,31 +41,6 @@ FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid) {
     return lock;
 }
 
-void load_dedup_index(const Layout& l, DedupIndex& index) {
-    struct Found { fs::file_time_type time; uint64_t id; fs::path path; };
-    std::vector<Found> packs;
-    std::error_code ec;
-    for (fs::directory_iterator it(l.packs(), ec), end; !ec && it != end; it.increment(ec)) {
-        uint64_t id = 0;
-        if (!parse_pack_file_name(it->path().filename().string(), id)) continue;
-        std::error_code tec;
-        const auto t = it->last_write_time(tec);
-        packs.push_back(Found{t, id, it->path()});
-    }
-    std::sort(packs.begin(), packs.end(), [](const Found& a, const Found& b) { return a.time > b.time; });
-    for (const Found& f : packs) {
-        if (index.full()) return;
-        try {
-            PackReader r(f.path, f.id);
-            r.for_each_entry([&](uint32_t n, const PackEntry& e) {
-                if (!(e.flags & kEntryDead)) index.insert(e.hash, BlockLocation{f.id, n});
-            });
-        } catch (const Error&) {
-            // A damaged or vanished pack is simply not used for dedup.
-        }
-    }
-}
-
 bool try_collect_garbage(const Layout& l) {
     FileLock ex = try_acquire_lock(l.store_lock(), FileLock::Mode::exclusive);
     if (!ex) return false;
@@ -85,7 +60,7 @@ namespace {
 void prepare_repository(const fs::path& dir) {
     if (dir.empty()) throw Error(Errc::invalid_argument, "empty repository path");
     const Layout l{dir};
-    for (const fs::path& d : {l.root, l.packs(), l.txns(), l.vms()}) make_directories(d);
+    for (const fs::path& d : {l.root, l.packs(), l.index(), l.txns(), l.vms()}) make_directories(d);
     std::error_code ec;
     if (!fs::exists(l.format_file(), ec)) {
         write_file_atomic(l.format_file(), kFormatText);

@@ -1,7 +1,6 @@
 // Helpers shared by the Repository operations (internal).
 #pragma once
 #include "catalog.h"
-#include "dedup_index.h"
 #include "ids.h"
 #include "layout.h"
 #include "platform_io.h"
@@ -14,8 +13,6 @@ BackupId require_backup_id(const std::string& id);
 std::string require_vm_uuid(const std::string& uuid);
 // Takes the per-VM writer lock or throws locked.
 FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid);
-// Loads the dedup index from committed packs, newest first, up to its bound.
-void load_dedup_index(const Layout& l, DedupIndex& index);
 // After a remove: collect garbage now if nothing else runs, else leave it to a later open.
 // Returns true when it ran.
 bool try_collect_garbage(const Layout& l);

@@ -24,7 +24,7 @@ ZSTD_CCtx* thread_cctx() {
 
 }  // namespace
 
-StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, DedupIndex& index)
+StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index)
     : dir_(packs_dir), pool_(pool), compress_(compress), index_(index) {}
 
 StoreWriter::~StoreWriter() {
@@ -70,8 +70,18 @@ std::unique_ptr<StoreWriter::Frame> StoreWriter::new_frame() {
     return f;
 }
 
+std::optional<BlockLocation> StoreWriter::find(const Digest& h) const {
+    const IndexKey key = index_key_of(h);
+    // New blocks fill pack after pack, kEntriesPerPack each: a sequence number is a location.
+    if (auto seq = written_.find(key))
+        return BlockLocation{packs_[*seq / kEntriesPerPack]->id(), *seq % kEntriesPerPack};
+    if (index_) return index_->find(key);
+    return std::nullopt;
+}
+
 BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
-    if (auto known = index_.find(h)) return *known;
+    if (auto known = find(h)) return *known;
+    const IndexKey key = index_key_of(h);
     if (packs_.empty() || assigned_ == kEntriesPerPack) {
         packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
         assigned_ = 0;
@@ -84,7 +94,7 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
     const BlockLocation loc{packs_.back()->id(), assigned_++};
     frame_->data.insert(frame_->data.end(), block, block + kBlockSize);
     frame_->hashes.push_back(h);
-    index_.insert(h, loc);
+    if (new_blocks_ < UINT32_MAX - 1) written_.insert(key, static_cast<uint32_t>(new_blocks_));
     ++new_blocks_;
     if (assigned_ == kEntriesPerPack) frame_->seal_count = assigned_;
     if (frame_->hashes.size() == kBlocksPerFrame || frame_->seal_count) close_frame();
@@ -108,9 +118,10 @@ std::optional<BlockLocation> StoreWriter::put_frame(const uint8_t* payload, uint
     f->out.assign(payload, payload + len);
     f->hashes.assign(hashes, hashes + n);
     const BlockLocation first{packs_.back()->id(), assigned_};
-    for (uint32_t i = 0; i < n; ++i) index_.insert(hashes[i], BlockLocation{first.pack, assigned_ + i});
+    // Entries given out in order, as put() does: sequence numbers stay locations.
+    for (uint32_t i = 0; i < n; ++i, ++new_blocks_)
+        if (new_blocks_ < UINT32_MAX - 1) written_.insert(index_key_of(hashes[i]), static_cast<uint32_t>(new_blocks_));
     assigned_ += n;
-    new_blocks_ += n;
     if (assigned_ == kEntriesPerPack) f->seal_count = assigned_;
     frame_ = std::move(f);
     close_frame();
@@ -144,6 +155,12 @@ void StoreWriter::finish() {
     drain(0);
     if (!packs_.empty() && !packs_.back()->sealed()) stored_bytes_ += packs_.back()->seal(assigned_);
     for (auto& p : packs_) p->sync();
+}
+
+std::vector<uint64_t> StoreWriter::pack_ids() const {
+    std::vector<uint64_t> ids;
+    for (const auto& p : packs_) ids.push_back(p->id());
+    return ids;
 }
 
 void StoreWriter::commit() {

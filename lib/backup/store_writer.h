@@ -1,11 +1,13 @@
-// Writes the new blocks of one operation into fresh packs. Blocks the dedup
-// index already knows are not stored again. New blocks are grouped into
+// Writes the new blocks of one operation into fresh packs. Blocks the store
+// already has (the on-disk index) or that this operation already wrote (its
+// own table) are not stored again. New blocks are grouped into
 // frames of up to 64 blocks; each frame is compressed and written by a pool
 // worker (packs accept concurrent frame writes), so the caller only hashes
 // lookups and copies. Packs stay "*.pack.tmp" (invisible to every other
 // operation) until commit(); destroying an uncommitted writer deletes them.
 #pragma once
-#include "dedup_index.h"
+#include "block_index.h"
+#include "new_block_table.h"
 #include "pack_file.h"
 #include "thread_pool.h"
 
@@ -17,7 +19,8 @@ namespace prl::backup {
 
 class StoreWriter {
 public:
-    StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, DedupIndex& index);
+    // `index` may be null (no dedup against the store).
+    StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index);
     ~StoreWriter();
     StoreWriter(const StoreWriter&) = delete;
     StoreWriter& operator=(const StoreWriter&) = delete;
@@ -34,11 +37,12 @@ public:
     std::optional<BlockLocation> put_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
                                            uint32_t n);
     // Where the store (or this writer) already has the block `h`, if it does.
-    std::optional<BlockLocation> find(const Digest& h) const { return index_.find(h); }
+    std::optional<BlockLocation> find(const Digest& h) const;
     void finish();  // write every pending frame, seal and fsync the packs
     void commit();  // rename the packs into place and fsync the directory
     uint64_t stored_bytes() const { return stored_bytes_; }
     uint64_t new_blocks() const { return new_blocks_; }
+    std::vector<uint64_t> pack_ids() const;
 
 private:
     struct Frame {
@@ -63,7 +67,8 @@ private:
     fs::path dir_;
     ThreadPool& pool_;
     bool compress_;
-    DedupIndex& index_;
+    const BlockIndex* index_;
+    NewBlockTable written_;  // key -> sequence number of the new block
     std::vector<std::unique_ptr<PackWriter>> packs_;
     uint32_t assigned_ = 0;  // entries handed out in the current pack
     std::unique_ptr<Frame> frame_;

@@ -1,6 +1,7 @@
 #include "node_wire.h"
 
 #include "error.h"
+#include "pack_file.h"
 
 #include <cstring>
 #include <memory>
@@ -192,24 +193,75 @@ std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint
     return out;
 }
 
-std::string encode_restore_batch(const std::vector<Present>& entries, const uint8_t* data, bool compress) {
+std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames, const std::vector<Wanted>& wanted) {
     std::string out;
-    put_le(out, entries.size(), 4);
-    out += encode_present(entries);
-    out += encode_blocks(data, entries.size(), compress);
+    put_le(out, frames.size(), 4);
+    put_le(out, wanted.size(), 4);
+    for (const Wanted& w : wanted) {
+        put_le(out, w.index, 8);
+        put_le(out, w.frame, 4);
+        put_le(out, w.slot, 2);
+        out.append(reinterpret_cast<const char*>(w.hash.data()), w.hash.size());
+    }
+    for (const auto& f : frames) {
+        put_le(out, f.size(), 4);
+        out.append(reinterpret_cast<const char*>(f.data()), f.size());
+    }
     return out;
 }
 
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
                                           std::vector<uint8_t>& data, ThreadPool* pool) {
-    if (bytes.size() < 4) corrupt("a cut restore batch");
-    const uint64_t n = get_le(bytes.data(), 4);
-    if (n > kMaxBlocksPerBatch || bytes.size() - 4 < n * kPresentBytes) corrupt("a restore batch of a bad size");
-    std::vector<Present> entries = decode_present(bytes.substr(4, n * kPresentBytes), after, blocks);
-    std::vector<Digest> hashes;
-    hashes.reserve(entries.size());
-    for (const Present& e : entries) hashes.push_back(e.hash);
-    decode_blocks(bytes.substr(4 + n * kPresentBytes), hashes, data, nullptr, pool);
+    constexpr size_t kWantedBytes = 8 + 4 + 2 + 32;
+    if (bytes.size() < 8) corrupt("a cut restore batch");
+    const uint64_t nframes = get_le(bytes.data(), 4), n = get_le(bytes.data() + 4, 4);
+    if (nframes > kMaxFramesPerBatch || n > kMaxBlocksPerBatch || bytes.size() - 8 < n * kWantedBytes)
+        corrupt("a restore batch of a bad size");
+    std::vector<Wanted> wanted(n);
+    std::vector<Present> entries(n);
+    for (size_t i = 0; i < n; ++i) {
+        const char* p = bytes.data() + 8 + i * kWantedBytes;
+        Wanted& w = wanted[i];
+        w.index = get_le(p, 8);
+        check_index(w.index, after, blocks);
+        w.frame = static_cast<uint32_t>(get_le(p + 8, 4));
+        w.slot = static_cast<uint16_t>(get_le(p + 12, 2));
+        std::memcpy(w.hash.data(), p + 14, 32);
+        if (w.frame >= nframes || w.slot >= kBlocksPerFrame) corrupt("a block in no frame of the batch");
+        entries[i] = Present{w.index, w.hash};
+    }
+    std::vector<std::string_view> frames;
+    size_t pos = 8 + n * kWantedBytes;
+    for (uint64_t f = 0; f < nframes; ++f) {
+        if (bytes.size() - pos < 4) corrupt("a cut frame length");
+        const uint64_t len = get_le(bytes.data() + pos, 4);
+        pos += 4;
+        if (len > bytes.size() - pos) corrupt("a cut frame");
+        frames.push_back(bytes.substr(pos, len));
+        pos += len;
+    }
+    if (pos != bytes.size()) corrupt("bytes after a restore batch");
+    std::vector<std::vector<uint8_t>> decoded(nframes);
+    auto decode = [&](size_t f) {
+        decode_frame(reinterpret_cast<const uint8_t*>(frames[f].data()), frames[f].size(), decoded[f], "a restore batch");
+    };
+    if (pool && nframes > 1) {
+        std::vector<std::future<void>> done;
+        for (size_t f = 0; f < nframes; ++f) done.push_back(pool->submit([&decode, f] { decode(f); }));
+        for (auto& d : done) d.wait();  // every task done with `decoded` before a failure is thrown
+        for (auto& d : done) d.get();
+    } else {
+        for (size_t f = 0; f < nframes; ++f) decode(f);
+    }
+    thread_local Sha256 sha;
+    data.resize(n * kBlockSize);
+    for (size_t i = 0; i < n; ++i) {
+        const std::vector<uint8_t>& frame = decoded[wanted[i].frame];
+        if ((size_t(wanted[i].slot) + 1) * kBlockSize > frame.size()) corrupt("a slot past its frame's blocks");
+        const uint8_t* block = frame.data() + size_t(wanted[i].slot) * kBlockSize;
+        if (sha.digest(block, kBlockSize) != wanted[i].hash) corrupt("block content does not match its hash");
+        std::memcpy(data.data() + i * kBlockSize, block, kBlockSize);
+    }
     return entries;
 }
 

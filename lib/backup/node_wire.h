@@ -62,9 +62,21 @@ std::string encode_present(const std::vector<Present>& entries);
 Present present_at(const char* p);
 std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint64_t blocks);
 
-// A restore batch: its entries, then their blocks.
-std::string encode_restore_batch(const std::vector<Present>& entries, const uint8_t* data, bool compress);
-// `after`/`blocks` as for decode_changes; `data` gets the verified blocks.
+// A restore batch as the packs store its blocks: the frames that hold them,
+// each as PackReader::read_frame_raw gives it (sent as stored: the node
+// neither decompresses nor compresses again), and for each block in order
+// its number, its frame in the batch, its slot there and its hash.
+struct Wanted {
+    uint64_t index = 0;
+    uint32_t frame = 0;
+    uint16_t slot = 0;
+    Digest hash{};
+};
+constexpr uint32_t kMaxFramesPerBatch = 1024;
+std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames, const std::vector<Wanted>& wanted);
+// `after`/`blocks` as for decode_changes. Each frame is decompressed once
+// (on the pool's threads when given) and every block checked against its
+// hash; `data` gets them in order.
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
                                           std::vector<uint8_t>& data, ThreadPool* pool = nullptr);
 

@@ -187,6 +187,27 @@ PackEntry PackReader::entry(uint32_t n) {
     return window_[n - window_first_];
 }
 
+void decode_frame(const uint8_t* raw, size_t size, std::vector<uint8_t>& out, const std::string& what) {
+    if (size < kFrameHead) throw Error(Errc::corrupted, what + ": a frame too short for its header");
+    uint32_t magic = 0, flags = 0, len = 0, nblocks = 0;
+    std::memcpy(&magic, raw, 4);
+    std::memcpy(&flags, raw + 4, 4);
+    std::memcpy(&len, raw + 8, 4);
+    std::memcpy(&nblocks, raw + 12, 4);
+    if (magic != kFrameMagic || (flags & ~kFrameZstd) != 0 || len != size - kFrameHead || nblocks == 0 ||
+        nblocks > kBlocksPerFrame)
+        throw Error(Errc::corrupted, what + ": bad frame header");
+    const size_t want = size_t(nblocks) * kBlockSize;
+    out.resize(want);
+    if (flags & kFrameZstd) {
+        const size_t got = ZSTD_decompress(out.data(), want, raw + kFrameHead, len);
+        if (ZSTD_isError(got) || got != want) throw Error(Errc::corrupted, what + ": frame does not decompress");
+    } else {
+        if (len != want) throw Error(Errc::corrupted, what + ": bad raw frame length");
+        std::memcpy(out.data(), raw + kFrameHead, want);
+    }
+}
+
 std::vector<uint8_t> PackReader::read_frame_raw(uint64_t frame_off) {
     uint8_t head[kFrameHead];
     const std::string what = "pack " + path_.filename().string();
@@ -210,20 +231,7 @@ void PackReader::read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha2
     if (frame_cached_ != e.frame_off) {
         frame_cached_ = UINT64_MAX;
         frame_raw_ = read_frame_raw(e.frame_off);
-        uint32_t flags = 0, len = 0, nblocks = 0;
-        std::memcpy(&flags, frame_raw_.data() + 4, 4);
-        std::memcpy(&len, frame_raw_.data() + 8, 4);
-        std::memcpy(&nblocks, frame_raw_.data() + 12, 4);
-        if (nblocks == 0 || nblocks > kBlocksPerFrame) throw Error(Errc::corrupted, what + ": bad frame header");
-        const size_t want = size_t(nblocks) * kBlockSize;
-        frame_data_.resize(want);
-        if (flags & kFrameZstd) {
-            const size_t got = ZSTD_decompress(frame_data_.data(), want, frame_raw_.data() + kFrameHead, len);
-            if (ZSTD_isError(got) || got != want) throw Error(Errc::corrupted, what + ": frame does not decompress");
-        } else {
-            if (len != want) throw Error(Errc::corrupted, what + ": bad raw frame length");
-            std::memcpy(frame_data_.data(), frame_raw_.data() + kFrameHead, want);
-        }
+        decode_frame(frame_raw_.data(), frame_raw_.size(), frame_data_, what);
         frame_cached_ = e.frame_off;
     }
     if (size_t(e.slot + 1) * kBlockSize > frame_data_.size()) throw Error(Errc::corrupted, what + ": bad block slot");

@@ -101,6 +101,12 @@ private:
 // Returns the bytes freed.
 uint64_t compact_pack(const fs::path& dir, uint64_t id, const std::vector<bool>& live);
 
+// One frame as read_frame_raw returns it (header and payload): its blocks
+// into out (nblocks x 4 KiB). Errc::corrupted, naming `what`, for a frame
+// that is not one. Used by PackReader and by a restore from a backup node,
+// which gets the packs' frames as they are stored.
+void decode_frame(const uint8_t* raw, size_t len, std::vector<uint8_t>& out, const std::string& what);
+
 // Decodes one table row (used by PackReader and tests).
 void decode_pack_entry(const uint8_t* p, PackEntry& e);
 constexpr size_t kPackEntrySize = 48;

@@ -10,6 +10,7 @@
 #include "store/error.h"
 
 #include <deque>
+#include <map>
 #include <future>
 
 namespace prl::daemon {
@@ -214,8 +215,8 @@ void receive(FramedChannel& channel, const std::filesystem::path& root, std::str
     }
 }
 
-// One batch of a restore: its blocks read (each checked against its hash)
-// and encoded.
+// One batch of a restore: the pack frames holding its blocks, as stored
+// (the source decompresses them and checks every block against its hash).
 std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackCachePool& packs) {
     std::unique_ptr<backup::PackCache> cache = packs.take();
     struct GiveBack {
@@ -223,15 +224,21 @@ std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackC
         std::unique_ptr<backup::PackCache>& cache;
         ~GiveBack() { pool.give_back(std::move(cache)); }
     } give_back{packs, cache};
-    thread_local backup::Sha256 sha;
-    std::vector<std::uint8_t> data(batch.size() * backup::kBlockSize);
-    std::vector<wire::Present> entries;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        const backup::MapEntry& e = batch[i];
-        cache->get(e.loc.pack).read_block(e.loc.entry, e.hash, data.data() + i * backup::kBlockSize, sha);
-        entries.push_back(wire::Present{e.index, e.hash});
+    std::vector<std::vector<std::uint8_t>> frames;
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t> frame_numbers;  // (pack, offset) -> frame
+    std::vector<wire::Wanted> wanted;
+    for (const backup::MapEntry& e : batch) {
+        backup::PackReader& pack = cache->get(e.loc.pack);
+        const backup::PackEntry stored = pack.entry(e.loc.entry);
+        if ((stored.flags & backup::kEntryDead) || stored.hash != e.hash)
+            throw backup::Error(backup::Errc::corrupted, "block " + std::to_string(e.index) +
+                                                             " is not in its pack as the block map says");
+        auto [at, added] = frame_numbers.emplace(std::pair{e.loc.pack, stored.frame_off},
+                                                 static_cast<std::uint32_t>(frames.size()));
+        if (added) frames.push_back(pack.read_frame_raw(stored.frame_off));
+        wanted.push_back(wire::Wanted{e.index, at->second, stored.slot, e.hash});
     }
-    return wire::encode_restore_batch(entries, data.data(), true);
+    return wire::encode_restore_batch(frames, wanted);
 }
 
 // A restore: the element's disks asked for, each as frames of verified blocks, then an empty frame.

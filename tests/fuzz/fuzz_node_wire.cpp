@@ -67,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 4: {
             std::vector<uint8_t> out;
             const auto entries = decode_restore_batch(bytes, UINT64_MAX, kBlocks, out);
+            if (out.size() != entries.size() * kBlockSize) std::abort();
             Sha256 sha;
             uint64_t last = UINT64_MAX;
             for (size_t i = 0; i < entries.size(); ++i) {

@@ -159,7 +159,7 @@ std::string create_element(const fs::path& root, const Source& src, const Create
         cleanup.dismiss();
         write_file_atomic(chain_dir / element_file_name(m.number), serialize_element(m));
         txn.mark_clean();
-        refresh_chain_cache(chain_dir, m.chain, vm);
+        refresh_catalog_cache(l, vm, m.chain);
         pr.done();
         return m.id();
     };

@@ -1,5 +1,6 @@
 #include "catalog_cache.h"
 
+#include "dir_reader.h"
 #include "error.h"
 #include "ids.h"
 
@@ -16,6 +17,9 @@ namespace {
 // the chain directory to the VM's; older caches are never read.
 constexpr char kCatalogMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '3'};
 constexpr size_t kMaxCacheBytes = 256u << 20;
+// A cache being written: ".catalog.cache.<8 hex>.tmp".
+const std::string kTempPrefix = "." + std::string(kCatalogCacheName) + ".";
+constexpr const char* kTempSuffix = ".tmp";
 
 class Out {
 public:
@@ -204,7 +208,7 @@ void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries) {
     o.digest(d);
     try {
         // No fsync: a cache lost in a crash is rebuilt from the metadata files.
-        const fs::path tmp = vm_dir / ("." + std::string(kCatalogCacheName) + "." + random_hex(4) + ".tmp");
+        const fs::path tmp = vm_dir / (kTempPrefix + random_hex(4) + kTempSuffix);
         {
             UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
             write_all(fd.get(), o.buf.data(), o.buf.size(), tmp.string());
@@ -212,6 +216,20 @@ void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries) {
         if (::rename(tmp.c_str(), dest.c_str()) != 0) ::unlink(tmp.c_str());
     } catch (const Error&) {
         // Read-only repository or the VM directory gone: list without a cache.
+    }
+}
+
+void remove_catalog_cache_temps(const fs::path& vm_dir) {
+    try {
+        DirReader dir(vm_dir);
+        while (const struct dirent* e = dir.next()) {
+            const std::string name = e->d_name;
+            if (name.size() == kTempPrefix.size() + 8 + 4 && name.compare(0, kTempPrefix.size(), kTempPrefix) == 0 &&
+                name.compare(name.size() - 4, 4, kTempSuffix) == 0)
+                ::unlinkat(dir.fd(), name.c_str(), 0);
+        }
+    } catch (const Error&) {
+        // No VM directory: nothing left over.
     }
 }
 

@@ -41,5 +41,8 @@ CatalogCache read_catalog_cache(const fs::path& vm_dir);
 // VM's lock, listers do not: the last rename wins, and since any entry is
 // used only while its file is unchanged, every version is a valid cache.
 void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries);
+// Deletes the temp files of cache writes that never finished (a lister that
+// died). Whoever is writing one right now only loses that write.
+void remove_catalog_cache_temps(const fs::path& vm_dir);
 
 }  // namespace prl::backup

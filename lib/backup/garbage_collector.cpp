@@ -1,6 +1,7 @@
 #include "garbage_collector.h"
 
 #include "catalog.h"
+#include "catalog_cache.h"
 #include "element_meta.h"
 #include "error.h"
 #include "ids.h"
@@ -108,6 +109,7 @@ GcStats collect_garbage(const Layout& l) {
         }
         // No listing cache names a chain or element that has gone.
         refresh_catalog_cache(l, vm);
+        remove_catalog_cache_temps(l.vm_dir(vm));
     }
     if (!st.marked_everything) return st;
     for (uint64_t id : packs) {

@@ -60,7 +60,7 @@ bool scan_chain(int vm_fd, const char* dir_name, const fs::path& dir, const std:
         try {
             // The fingerprint of the file as read, not as it was a moment before.
             std::string text = read_file_bounded_at(files->fd(), name, kMaxMetaBytes, &st);
-            ElementMeta m = parse_element(text, (dir / name).string());
+            ElementMeta m = parse_element(text, dir.native() + "/" + name);
             if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
             fresh.emplace(number, CachedElement{print_of(st), std::move(m)});
         } catch (const Error&) {

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
-#include <initializer_list>
+#include <array>
 #include <optional>
 
 namespace prl::backup {
@@ -25,34 +25,38 @@ const char* kind_name(Kind k) {
 // The fields of one element of the document (the root, a disk, the tree,
 // the configuration): the text of the first child element of each name that
 // parse_element looks for, as a tree lookup by name would find it.
+template <size_t N>
 class Fields {
 public:
-    explicit Fields(std::initializer_list<const char*> names) : names_(names), values_(names.size()) {}
+    explicit Fields(const std::array<const char*, N>& names) : names_(names) {}
     // Where the text of a child so named goes, if it is one of these and the first.
     std::string* claim(std::string_view name) {
-        for (size_t i = 0; i < names_.size(); ++i)
-            if (name == names_[i] && !values_[i]) return &values_[i].emplace();
+        for (size_t i = 0; i < N; ++i)
+            if (!seen_[i] && name == names_[i]) {
+                seen_[i] = true;
+                return &values_[i];
+            }
         return nullptr;
     }
-    const std::string* get(const char* name) const {
-        for (size_t i = 0; i < names_.size(); ++i)
-            if (std::strcmp(names_[i], name) == 0) return values_[i] ? &*values_[i] : nullptr;
+    // The text of `name` (one of these), or null when absent.
+    std::string* get(const char* name) {
+        for (size_t i = 0; i < N; ++i)
+            if (names_[i] == name || std::strcmp(names_[i], name) == 0) return seen_[i] ? &values_[i] : nullptr;
         return nullptr;
     }
 
 private:
-    std::vector<const char*> names_;
-    std::vector<std::optional<std::string>> values_;
+    const std::array<const char*, N>& names_;
+    std::array<bool, N> seen_{};
+    std::array<std::string, N> values_;
 };
 
-Fields root_fields() {
-    return Fields{"VmUuid",  "VmName", "VmType",      "Chain",       "Number",      "Kind",
-                  "Parent",  "Time",   "TimeNs",      "Creator",     "Host",        "ServerUuid",
-                  "Description", "Flags", "StoredSize", "OriginalSize", "Compressed"};
-}
-Fields disk_fields() { return Fields{"Name", "OriginalPath", "Size", "Map", "MapSha256"}; }
-Fields tree_fields() { return Fields{"Manifest", "ManifestSha256"}; }
-Fields config_fields() { return Fields{"File", "Size", "Sha256"}; }
+constexpr std::array<const char*, 17> kRootFields = {
+    "VmUuid", "VmName", "VmType",      "Chain", "Number",     "Kind",         "Parent",    "Time", "TimeNs",
+    "Creator", "Host", "ServerUuid", "Description", "Flags", "StoredSize", "OriginalSize", "Compressed"};
+constexpr std::array<const char*, 5> kDiskFields = {"Name", "OriginalPath", "Size", "Map", "MapSha256"};
+constexpr std::array<const char*, 2> kTreeFields = {"Manifest", "ManifestSha256"};
+constexpr std::array<const char*, 3> kConfigFields = {"File", "Size", "Sha256"};
 
 // Gathers, as libxml2 reads, what parse_element checks: the root's name and
 // fields, the disks of the first <Disks>, the fields of the first <Tree> and
@@ -60,10 +64,11 @@ Fields config_fields() { return Fields{"File", "Size", "Sha256"}; }
 class MetaReader : public XmlEvents {
 public:
     bool root_ok = false;
-    Fields root = root_fields();
+    Fields<17> root{kRootFields};
     bool has_disks = false, has_tree = false, has_config = false;
-    std::vector<Fields> disks;
-    Fields tree = tree_fields(), config = config_fields();
+    std::vector<Fields<5>> disks;
+    Fields<2> tree{kTreeFields};
+    Fields<3> config{kConfigFields};
 
     void start(std::string_view name) override {
         ++depth_;
@@ -87,7 +92,7 @@ public:
             }
         } else if (depth_ == 3 && group_ == Group::disks) {
             if (name == "Disk") {
-                disks.push_back(disk_fields());
+                disks.emplace_back(kDiskFields);
                 in_disk_ = true;
             }
         } else if (depth_ == 3 && group_ == Group::tree) {
@@ -126,13 +131,16 @@ struct Parser {
     std::string what;
     [[noreturn]] void fail(const std::string& m) const { throw Error(Errc::corrupted, what + ": " + m); }
 
-    std::string str(const Fields& f, const char* name) const {
-        const std::string* s = f.get(name);
+    // The field's text, moved out (each is read once).
+    template <class F>
+    std::string str(F& f, const char* name) const {
+        std::string* s = f.get(name);
         if (!s) fail(std::string("missing <") + name + ">");
         if (s->size() > 65536) fail(std::string("<") + name + "> too long");
-        return *s;
+        return std::move(*s);
     }
-    uint64_t u64(const Fields& f, const char* name, uint64_t max = UINT64_MAX) const {
+    template <class F>
+    uint64_t u64(F& f, const char* name, uint64_t max = UINT64_MAX) const {
         const std::string s = str(f, name);
         if (s.empty() || s.size() > 20) fail(std::string("bad number in <") + name + ">");
         uint64_t v = 0;
@@ -145,12 +153,14 @@ struct Parser {
         if (v > max) fail(std::string("number out of range in <") + name + ">");
         return v;
     }
-    Digest digest(const Fields& f, const char* name) const {
+    template <class F>
+    Digest digest(F& f, const char* name) const {
         Digest d{};
         if (!from_hex(str(f, name), d)) fail(std::string("bad digest in <") + name + ">");
         return d;
     }
-    std::string file(const Fields& f, const char* name) const {
+    template <class F>
+    std::string file(F& f, const char* name) const {
         std::string s = str(f, name);
         if (!is_safe_data_file_name(s)) fail(std::string("bad file name in <") + name + ">");
         return s;
@@ -238,7 +248,7 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
     read_xml_untrusted(xml, what, doc);
     Parser p{what};
     if (!doc.root_ok) p.fail("unexpected root element");
-    const Fields& root = doc.root;
+    auto& root = doc.root;
     ElementMeta m;
     auto vm_uuid = canonical_uuid(p.str(root, "VmUuid"));
     if (!vm_uuid) p.fail("bad VM uuid");
@@ -273,7 +283,7 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
     m.compressed = p.u64(root, "Compressed", 1) == 1;
     if (m.vm_type == VmType::vm) {
         if (!doc.has_disks) p.fail("missing <Disks>");
-        for (const Fields& d : doc.disks) {
+        for (auto& d : doc.disks) {
             DiskRecord r;
             r.name = p.str(d, "Name");
             r.original_path = p.str(d, "OriginalPath");

@@ -41,8 +41,7 @@ bool scan_chain(int vm_fd, const char* dir_name, const fs::path& dir, const std:
     } catch (const Error&) {
         return !cached.empty();  // gone (removed meanwhile) or unreadable: nothing listed
     }
-    size_t reused = 0;
-    bool parsed = false;
+    size_t reused = 0, added = 0;
     while (const struct dirent* e = files->next()) {
         uint32_t number = 0;
         const std::string name = e->d_name;
@@ -50,24 +49,25 @@ bool scan_chain(int vm_fd, const char* dir_name, const fs::path& dir, const std:
         struct stat st {};
         // Entries are filed by their own chain and number (read_catalog_cache).
         auto hit = cached.find(number);
-        if (hit != cached.end() && hit->second.meta.vm_uuid == vm_uuid && ::fstatat(files->fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-            hit->second.print == print_of(st)) {
+        if (hit != cached.end() && hit->second.meta.vm_uuid == vm_uuid &&
+            ::fstatat(files->fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && hit->second.print == print_of(st)) {
             fresh.emplace(number, std::move(hit->second));
             ++reused;
             continue;
         }
-        parsed = true;
         try {
             // The fingerprint of the file as read, not as it was a moment before.
             std::string text = read_file_bounded_at(files->fd(), name, kMaxMetaBytes, &st);
             ElementMeta m = parse_element(text, dir.native() + "/" + name);
             if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
             fresh.emplace(number, CachedElement{print_of(st), std::move(m)});
+            ++added;
         } catch (const Error&) {
-            // Unreadable or damaged: not listed (and neither are its dependants, below).
+            // Unreadable or damaged: not listed (and neither are its dependants,
+            // make_chain), nor cached, so it costs a parse per listing but no write.
         }
     }
-    return parsed || reused != cached.size();
+    return added != 0 || reused != cached.size();
 }
 
 // The listable elements of `entries`: those whose ancestry is complete.

@@ -148,6 +148,13 @@ TEST_CASE("an element changed, removed or damaged after its VM's cache was writt
         CHECK(!find_element(listed, chain_uuid(6, 2)));
         CHECK(all_elements(listed).size() == static_cast<size_t>(kVms * kChains * kElements - 1 + 1 - 3 - kElements));
     }
+    // The damaged element is parsed again by every listing, but its VM's
+    // cache, already up to date, is not written again.
+    struct stat before {}, after {};
+    REQUIRE(::stat((vm_dir(root, 4) / kCatalogCacheName).c_str(), &before) == 0);
+    repo->list();
+    REQUIRE(::stat((vm_dir(root, 4) / kCatalogCacheName).c_str(), &after) == 0);
+    CHECK(before.st_ino == after.st_ino);
     CHECK(read_catalog_cache(vm_dir(root, 6)).count(chain_uuid(6, 2)) == 0);
     CHECK(read_catalog_cache(vm_dir(root, 6)).size() == static_cast<size_t>(kChains - 1));
 }

@@ -20,6 +20,9 @@ struct Chain {
     std::vector<uint32_t> path_to(uint32_t number) const;
 };
 
+// Chains are read through the VM's listing cache (catalog_cache.h), which
+// every function here brings up to date when it found it stale.
+
 // All chains of one VM, sorted by the base element's time.
 std::vector<Chain> load_vm_chains(const Layout& l, const std::string& vm_uuid);
 // Chain and VM holding chain `chain_uuid`, if any.
@@ -27,10 +30,14 @@ struct ChainLocation { std::string vm_uuid; Chain chain; };
 std::optional<ChainLocation> find_chain(const Layout& l, const std::string& chain_uuid);
 // Canonical uuids of VMs that have a directory.
 std::vector<std::string> list_vm_uuids(const Layout& l);
-Chain load_chain(const fs::path& dir, const std::string& chain_uuid, const std::string& vm_uuid);
-// After a writer's commit: the chain's listing cache brought up to date, so
-// that a listing of a repository prlshim wrote reads its caches and parses
-// nothing. Best effort: the element is committed whatever happens here.
-void refresh_chain_cache(const fs::path& dir, const std::string& chain_uuid, const std::string& vm_uuid) noexcept;
+// One chain of a VM; no elements when none is listable.
+Chain load_chain(const Layout& l, const std::string& vm_uuid, const std::string& chain_uuid);
+// After a writer's commit or removal: the VM's listing cache brought up to
+// date for that chain (or for all of the VM's chains), so that a listing of
+// a repository prlshim wrote reads its caches and parses nothing, and no
+// cache names what was removed. Best effort: the change is made whatever
+// happens here.
+void refresh_catalog_cache(const Layout& l, const std::string& vm_uuid, const std::string& chain_uuid) noexcept;
+void refresh_catalog_cache(const Layout& l, const std::string& vm_uuid) noexcept;
 
 }  // namespace prl::backup

@@ -1,5 +1,6 @@
 #include "catalog_cache.h"
 
+#include "dir_reader.h"
 #include "error.h"
 #include "ids.h"
 
@@ -12,9 +13,13 @@ namespace prl::backup {
 
 namespace {
 
-// Version 2 added the configuration fields; a version 1 cache is simply stale.
-constexpr char kCatalogMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '2'};
+// Version 2 added the configuration fields, version 3 moved the cache from
+// the chain directory to the VM's; older caches are never read.
+constexpr char kCatalogMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '3'};
 constexpr size_t kMaxCacheBytes = 256u << 20;
+// A cache being written: ".catalog.cache.<8 hex>.tmp".
+const std::string kTempPrefix = "." + std::string(kCatalogCacheName) + ".";
+constexpr const char* kTempSuffix = ".tmp";
 
 class Out {
 public:
@@ -29,7 +34,8 @@ public:
 
 class In {
 public:
-    explicit In(const std::string& b) : b_(b) {}
+    // Reads the first `size` bytes of `b`.
+    In(const std::string& b, size_t size) : b_(b), size_(size) {}
     template <class T> T num() {
         need(sizeof(T));
         T v;
@@ -52,14 +58,14 @@ public:
         pos_ += d.size();
         return d;
     }
-    bool done() const { return pos_ == b_.size(); }
+    bool done() const { return pos_ == size_; }
 
 private:
     void need(size_t n) const {
-        if (b_.size() - pos_ < n) throw Error(Errc::corrupted, "cache truncated");
+        if (size_ - pos_ < n) throw Error(Errc::corrupted, "cache truncated");
     }
     const std::string& b_;
-    size_t pos_ = 0;
+    size_t size_, pos_ = 0;
 };
 
 void put_meta(Out& o, const ElementMeta& m) {
@@ -148,16 +154,16 @@ ElementMeta get_meta(In& in) {
 
 }  // namespace
 
-std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) {
-    std::map<uint32_t, CachedElement> out;
+CatalogCache read_catalog_cache(const fs::path& vm_dir) {
+    CatalogCache out;
     try {
-        const std::string data = read_file_bounded(chain_dir / kCatalogCacheName, kMaxCacheBytes);
+        const std::string data = read_file_bounded(vm_dir / kCatalogCacheName, kMaxCacheBytes);
         if (data.size() < 8 + 32 || std::memcmp(data.data(), kCatalogMagic, 8) != 0) return {};
-        const std::string body = data.substr(0, data.size() - 32);
+        const size_t body_size = data.size() - 32;
         Sha256 sha;
-        const Digest d = sha.digest(body.data(), body.size());
-        if (std::memcmp(d.data(), data.data() + body.size(), 32) != 0) return {};
-        In in(body);
+        const Digest d = sha.digest(data.data(), body_size);
+        if (std::memcmp(d.data(), data.data() + body_size, 32) != 0) return {};
+        In in(data, body_size);
         for (int i = 0; i < 8; ++i) in.num<char>();
         const auto count = in.num<uint32_t>();
         for (uint32_t i = 0; i < count; ++i) {
@@ -167,8 +173,9 @@ std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) 
             e.print.mtime_s = in.num<int64_t>();
             e.print.mtime_ns = in.num<uint32_t>();
             e.meta = get_meta(in);
+            ChainCache& chain = out[e.meta.chain];
             const uint32_t n = e.meta.number;
-            out.emplace(n, std::move(e));
+            if (!chain.emplace(n, std::move(e)).second) return {};  // never written twice
         }
         if (!in.done()) return {};
     } catch (const Error&) {
@@ -177,30 +184,52 @@ std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir) 
     return out;
 }
 
-void write_catalog_cache(const fs::path& chain_dir, const std::map<uint32_t, CachedElement>& entries) {
+void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries) {
+    size_t count = 0;
+    for (const auto& [chain, elements] : entries) count += elements.size();
+    const fs::path dest = vm_dir / kCatalogCacheName;
+    if (count == 0) {
+        ::unlink(dest.c_str());  // nothing to list: no cache naming anything
+        return;
+    }
     Out o;
     o.buf.append(kCatalogMagic, 8);
-    o.num<uint32_t>(static_cast<uint32_t>(entries.size()));
-    for (const auto& [n, e] : entries) {
-        o.num<uint64_t>(e.print.ino);
-        o.num<uint64_t>(e.print.size);
-        o.num<int64_t>(e.print.mtime_s);
-        o.num<uint32_t>(e.print.mtime_ns);
-        put_meta(o, e.meta);
-    }
+    o.num<uint32_t>(static_cast<uint32_t>(count));
+    for (const auto& [chain, elements] : entries)
+        for (const auto& [n, e] : elements) {
+            o.num<uint64_t>(e.print.ino);
+            o.num<uint64_t>(e.print.size);
+            o.num<int64_t>(e.print.mtime_s);
+            o.num<uint32_t>(e.print.mtime_ns);
+            put_meta(o, e.meta);
+        }
     Sha256 sha;
     const Digest d = sha.digest(o.buf.data(), o.buf.size());
     o.digest(d);
     try {
         // No fsync: a cache lost in a crash is rebuilt from the metadata files.
-        const fs::path tmp = chain_dir / ("." + std::string(kCatalogCacheName) + "." + random_hex(4) + ".tmp");
+        const fs::path tmp = vm_dir / (kTempPrefix + random_hex(4) + kTempSuffix);
         {
             UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
             write_all(fd.get(), o.buf.data(), o.buf.size(), tmp.string());
         }
-        if (::rename(tmp.c_str(), (chain_dir / kCatalogCacheName).c_str()) != 0) ::unlink(tmp.c_str());
+        if (::rename(tmp.c_str(), dest.c_str()) != 0) ::unlink(tmp.c_str());
     } catch (const Error&) {
-        // Read-only repository or a race with garbage collection: list without a cache.
+        // Read-only repository or the VM directory gone: list without a cache.
+    }
+}
+
+void remove_catalog_cache_temps(const fs::path& vm_dir) {
+    try {
+        DirReader dir(vm_dir);
+        while (const struct dirent* e = dir.next()) {
+            const std::string name = e->d_name;
+            if (name.size() == kTempPrefix.size() + 8 + 4 && name.compare(0, kTempPrefix.size(), kTempPrefix) == 0 &&
+                name.compare(name.size() - 4, 4, kTempSuffix) == 0)
+                ::unlinkat(dir.fd(), name.c_str(), 0);
+        }
+    } catch (const Error&) {
+        // No VM directory: nothing left over.
     }
 }
 

@@ -1,5 +1,6 @@
-// A per-chain cache of parsed element metadata ("catalog.cache"), so listing
-// 100,000 elements costs a stat per element instead of an XML parse. Every
+// A per-VM cache of parsed element metadata ("vms/<vm>/catalog.cache"), so
+// listing 100,000 elements costs a stat per element instead of an XML parse,
+// and a listing without caches creates one file per VM, not per chain. Every
 // entry carries the fingerprint (inode, size, mtime) of the metadata file it
 // came from and is used only while that file is unchanged. The cache is
 // derived data: any doubt (bad checksum, wrong fingerprint, failed checks)
@@ -28,9 +29,20 @@ struct CachedElement {
     ElementMeta meta;
 };
 
-// Empty map when the cache is missing or unusable.
-std::map<uint32_t, CachedElement> read_catalog_cache(const fs::path& chain_dir);
-// Best effort: errors are swallowed.
-void write_catalog_cache(const fs::path& chain_dir, const std::map<uint32_t, CachedElement>& entries);
+// One chain's entries by element number.
+using ChainCache = std::map<uint32_t, CachedElement>;
+// A VM's entries by chain uuid ("{...}", as in the metadata).
+using CatalogCache = std::map<std::string, ChainCache>;
+
+// Empty when the cache is missing or unusable (any bad entry discards all).
+CatalogCache read_catalog_cache(const fs::path& vm_dir);
+// Replaces the cache by an atomic rename, or removes it when `entries` holds
+// no element. Best effort: errors are swallowed. Writers of elements hold the
+// VM's lock, listers do not: the last rename wins, and since any entry is
+// used only while its file is unchanged, every version is a valid cache.
+void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries);
+// Deletes the temp files of cache writes that never finished (a lister that
+// died). Whoever is writing one right now only loses that write.
+void remove_catalog_cache_temps(const fs::path& vm_dir);
 
 }  // namespace prl::backup

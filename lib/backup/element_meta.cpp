@@ -5,7 +5,9 @@
 #include "xml_util.h"
 
 #include <cstdio>
-#include <libxml/tree.h>
+#include <cstring>
+#include <array>
+#include <optional>
 
 namespace prl::backup {
 
@@ -20,22 +22,126 @@ const char* kind_name(Kind k) {
     return "full";
 }
 
+// The fields of one element of the document (the root, a disk, the tree,
+// the configuration): the text of the first child element of each name that
+// parse_element looks for, as a tree lookup by name would find it.
+template <size_t N>
+class Fields {
+public:
+    explicit Fields(const std::array<const char*, N>& names) : names_(names) {}
+    // Where the text of a child so named goes, if it is one of these and the first.
+    std::string* claim(std::string_view name) {
+        for (size_t i = 0; i < N; ++i)
+            if (!seen_[i] && name == names_[i]) {
+                seen_[i] = true;
+                return &values_[i];
+            }
+        return nullptr;
+    }
+    // The text of `name` (one of these), or null when absent.
+    std::string* get(const char* name) {
+        for (size_t i = 0; i < N; ++i)
+            if (names_[i] == name || std::strcmp(names_[i], name) == 0) return seen_[i] ? &values_[i] : nullptr;
+        return nullptr;
+    }
+
+private:
+    const std::array<const char*, N>& names_;
+    std::array<bool, N> seen_{};
+    std::array<std::string, N> values_;
+};
+
+constexpr std::array<const char*, 17> kRootFields = {
+    "VmUuid", "VmName", "VmType",      "Chain", "Number",     "Kind",         "Parent",    "Time", "TimeNs",
+    "Creator", "Host", "ServerUuid", "Description", "Flags", "StoredSize", "OriginalSize", "Compressed"};
+constexpr std::array<const char*, 5> kDiskFields = {"Name", "OriginalPath", "Size", "Map", "MapSha256"};
+constexpr std::array<const char*, 2> kTreeFields = {"Manifest", "ManifestSha256"};
+constexpr std::array<const char*, 3> kConfigFields = {"File", "Size", "Sha256"};
+
+// Gathers, as libxml2 reads, what parse_element checks: the root's name and
+// fields, the disks of the first <Disks>, the fields of the first <Tree> and
+// of the first <Config>. Everything else is skipped.
+class MetaReader : public XmlEvents {
+public:
+    bool root_ok = false;
+    Fields<17> root{kRootFields};
+    bool has_disks = false, has_tree = false, has_config = false;
+    std::vector<Fields<5>> disks;
+    Fields<2> tree{kTreeFields};
+    Fields<3> config{kConfigFields};
+
+    void start(std::string_view name) override {
+        ++depth_;
+        if (depth_ == 1) {
+            root_ok = name == "BackupElement";
+            return;
+        }
+        if (!root_ok) return;
+        if (depth_ == 2) {
+            if (name == "Disks" && !has_disks) {
+                has_disks = true;
+                group_ = Group::disks;
+            } else if (name == "Tree" && !has_tree) {
+                has_tree = true;
+                group_ = Group::tree;
+            } else if (name == "Config" && !has_config) {
+                has_config = true;
+                group_ = Group::config;
+            } else {
+                capture(root.claim(name));
+            }
+        } else if (depth_ == 3 && group_ == Group::disks) {
+            if (name == "Disk") {
+                disks.emplace_back(kDiskFields);
+                in_disk_ = true;
+            }
+        } else if (depth_ == 3 && group_ == Group::tree) {
+            capture(tree.claim(name));
+        } else if (depth_ == 3 && group_ == Group::config) {
+            capture(config.claim(name));
+        } else if (depth_ == 4 && in_disk_) {
+            capture(disks.back().claim(name));
+        }
+    }
+    void end() override {
+        if (depth_ == text_depth_) text_ = nullptr;
+        if (depth_ == 3) in_disk_ = false;
+        if (depth_ == 2) group_ = Group::none;
+        --depth_;
+    }
+    void text(std::string_view chars) override {
+        if (text_ && depth_ == text_depth_) text_->append(chars);
+    }
+
+private:
+    enum class Group { none, disks, tree, config };
+    void capture(std::string* into) {
+        if (!into) return;
+        text_ = into;
+        text_depth_ = depth_;
+    }
+    int depth_ = 0;
+    Group group_ = Group::none;
+    bool in_disk_ = false;
+    std::string* text_ = nullptr;  // the field being read, at depth text_depth_
+    int text_depth_ = 0;
+};
+
 struct Parser {
     std::string what;
     [[noreturn]] void fail(const std::string& m) const { throw Error(Errc::corrupted, what + ": " + m); }
 
-    xmlNodePtr need(xmlNodePtr parent, const char* name) const {
-        xmlNodePtr n = xml_child(parent, name);
-        if (!n) fail(std::string("missing <") + name + ">");
-        return n;
+    // The field's text, moved out (each is read once).
+    template <class F>
+    std::string str(F& f, const char* name) const {
+        std::string* s = f.get(name);
+        if (!s) fail(std::string("missing <") + name + ">");
+        if (s->size() > 65536) fail(std::string("<") + name + "> too long");
+        return std::move(*s);
     }
-    std::string str(xmlNodePtr parent, const char* name) const {
-        std::string s = xml_text(need(parent, name));
-        if (s.size() > 65536) fail(std::string("<") + name + "> too long");
-        return s;
-    }
-    uint64_t u64(xmlNodePtr parent, const char* name, uint64_t max = UINT64_MAX) const {
-        const std::string s = str(parent, name);
+    template <class F>
+    uint64_t u64(F& f, const char* name, uint64_t max = UINT64_MAX) const {
+        const std::string s = str(f, name);
         if (s.empty() || s.size() > 20) fail(std::string("bad number in <") + name + ">");
         uint64_t v = 0;
         for (char c : s) {
@@ -47,13 +153,15 @@ struct Parser {
         if (v > max) fail(std::string("number out of range in <") + name + ">");
         return v;
     }
-    Digest digest(xmlNodePtr parent, const char* name) const {
+    template <class F>
+    Digest digest(F& f, const char* name) const {
         Digest d{};
-        if (!from_hex(str(parent, name), d)) fail(std::string("bad digest in <") + name + ">");
+        if (!from_hex(str(f, name), d)) fail(std::string("bad digest in <") + name + ">");
         return d;
     }
-    std::string file(xmlNodePtr parent, const char* name) const {
-        std::string s = str(parent, name);
+    template <class F>
+    std::string file(F& f, const char* name) const {
+        std::string s = str(f, name);
         if (!is_safe_data_file_name(s)) fail(std::string("bad file name in <") + name + ">");
         return s;
     }
@@ -136,10 +244,11 @@ std::string serialize_element(const ElementMeta& m) {
 
 ElementMeta parse_element(const std::string& xml, const std::string& what) {
     if (xml.size() > kMaxMetaBytes) throw Error(Errc::corrupted, what + ": metadata too large");
-    XmlDoc doc = parse_xml_untrusted(xml, what);
+    MetaReader doc;
+    read_xml_untrusted(xml, what, doc);
     Parser p{what};
-    xmlNodePtr root = xml_root(doc);
-    if (!xml_name_is(root, "BackupElement")) p.fail("unexpected root element");
+    if (!doc.root_ok) p.fail("unexpected root element");
+    auto& root = doc.root;
     ElementMeta m;
     auto vm_uuid = canonical_uuid(p.str(root, "VmUuid"));
     if (!vm_uuid) p.fail("bad VM uuid");
@@ -173,8 +282,8 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
     m.original_size = p.u64(root, "OriginalSize");
     m.compressed = p.u64(root, "Compressed", 1) == 1;
     if (m.vm_type == VmType::vm) {
-        xmlNodePtr disks = p.need(root, "Disks");
-        for (xmlNodePtr d = xml_child(disks, "Disk"); d; d = xml_next(d, "Disk")) {
+        if (!doc.has_disks) p.fail("missing <Disks>");
+        for (auto& d : doc.disks) {
             DiskRecord r;
             r.name = p.str(d, "Name");
             r.original_path = p.str(d, "OriginalPath");
@@ -187,15 +296,15 @@ ElementMeta parse_element(const std::string& xml, const std::string& what) {
             m.disks.push_back(std::move(r));
         }
     } else {
-        xmlNodePtr tree = p.need(root, "Tree");
-        m.tree_file = p.file(tree, "Manifest");
-        m.tree_digest = p.digest(tree, "ManifestSha256");
+        if (!doc.has_tree) p.fail("missing <Tree>");
+        m.tree_file = p.file(doc.tree, "Manifest");
+        m.tree_digest = p.digest(doc.tree, "ManifestSha256");
     }
     // Optional: older elements have no configuration.
-    if (xmlNodePtr config = xml_child(root, "Config")) {
-        m.config_file = p.file(config, "File");
-        m.config_size = p.u64(config, "Size", kMaxConfigBytes);
-        m.config_digest = p.digest(config, "Sha256");
+    if (doc.has_config) {
+        m.config_file = p.file(doc.config, "File");
+        m.config_size = p.u64(doc.config, "Size", kMaxConfigBytes);
+        m.config_digest = p.digest(doc.config, "Sha256");
     }
     return m;
 }

@@ -193,7 +193,7 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     // The index is derived data: a failure or a crash here costs only a
     // re-indexing of these packs by a later create.
     index_committed_packs(layout_, store_->pack_ids(), *index_);
-    refresh_chain_cache(chain_dir_, m_.chain, m_.vm_uuid);
+    refresh_catalog_cache(layout_, m_.vm_uuid, m_.chain);
     pr.done();
     return m_.id();
 }

@@ -62,8 +62,8 @@ void sweep_chain_dir(const fs::path& dir, const std::string& vm_uuid, const std:
             st.marked_everything = false;  // cannot tell what it needs: delete no pack
         }
     }
-    // The listing cache stays while the chain has elements.
-    if (!metas.empty()) keep.insert(kCatalogCacheName);
+    // A listing cache here was written by an older version (caches are per
+    // VM now): it goes like any other file no element names.
     bool empty = true;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
@@ -108,6 +108,9 @@ GcStats collect_garbage(const Layout& l) {
             auto u = canonical_uuid(name);
             if (u && uuid_dir_name(*u) == name && it->is_directory(ec)) sweep_chain_dir(it->path(), vm, *u, live, st);
         }
+        // No listing cache names a chain or element that has gone.
+        refresh_catalog_cache(l, vm);
+        remove_catalog_cache_temps(l.vm_dir(vm));
     }
     if (!st.marked_everything) return st;
     std::set<uint64_t> changed;  // removed or compacted: their index records must go

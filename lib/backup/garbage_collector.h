@@ -2,6 +2,7 @@
 // held exclusively (no create, remove or restore is running anywhere).
 //  1. In each chain directory, files no listed element references (maps and
 //     manifests of unfinished or removed elements, temp files) are deleted.
+//     Each VM's listing cache is brought up to date.
 //  2. Every block reference of every listed element marks its pack entry.
 //  3. Packs with no marked entry are deleted; packs with less than half of
 //     their stored bytes live are rewritten without the dead frames (entry

@@ -58,7 +58,7 @@ void remove_element(const fs::path& root, const std::string& id_str, bool keep_c
         txn = std::make_unique<TxnMarker>(l);
         txn->mark_dirty();  // unreferenced files stay until garbage collection runs
         // Re-read under the lock: another writer may have changed the chain.
-        const Chain chain = load_chain(found->chain.dir, id.chain, found->vm_uuid);
+        const Chain chain = load_chain(l, found->vm_uuid, id.chain);
         if (!chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
         const ElementMeta& victim = chain.elements.at(id.number);
         if (!keep_chain) {
@@ -83,6 +83,7 @@ void remove_element(const fs::path& root, const std::string& id_str, bool keep_c
             }
             unlink_durable(chain.dir / element_file_name(id.number));
         }
+        refresh_catalog_cache(l, found->vm_uuid, id.chain);
     }
     if (try_collect_garbage(l)) txn->mark_clean();
 }
@@ -98,6 +99,7 @@ void remove_vm(const fs::path& root, const std::string& vm_uuid) {
         txn = std::make_unique<TxnMarker>(l);
         txn->mark_dirty();
         for (const Chain& c : load_vm_chains(l, vm)) remove_elements_from(c, 0);
+        refresh_catalog_cache(l, vm);
     }
     if (try_collect_garbage(l)) txn->mark_clean();
 }

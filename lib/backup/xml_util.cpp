@@ -8,7 +8,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
+#include <exception>
 #include <mutex>
+#include <vector>
 
 namespace prl::backup {
 
@@ -70,54 +72,140 @@ void XmlWriter::finish() {
     check(xmlTextWriterFlush(w_), "flush");
 }
 
-void XmlDocDeleter::operator()(xmlDocPtr d) const { xmlFreeDoc(d); }
+namespace {
 
-XmlDoc parse_xml_untrusted(const std::string& data, const std::string& what) {
+// One parse's state, in its context's _private. libxml2 decides whether a
+// run of blanks is ignorable (XML_PARSE_NOBLANKS) by looking at the tree
+// under construction through ctxt->node: its children, first and last. So
+// each open element has a stand-in node whose first and last child point at
+// a marker of the right kind, and ctxt->node points at the innermost one:
+// what is dropped is exactly what a tree would not have held.
+struct SaxRun {
+    XmlEvents& events;
+    xmlParserCtxtPtr ctxt;
+    std::vector<xmlNode> open;
+    bool doctype = false;
+    std::exception_ptr error;
+
+    static SaxRun& of(void* ctx) { return *static_cast<SaxRun*>(static_cast<xmlParserCtxtPtr>(ctx)->_private); }
+
+    // A child of the innermost open element: text, or anything else.
+    void add_child(bool is_text) {
+        static xmlNode text_marker = [] {
+            xmlNode n{};
+            n.type = XML_TEXT_NODE;
+            return n;
+        }();
+        static xmlNode other_marker = [] {
+            xmlNode n{};
+            n.type = XML_COMMENT_NODE;
+            return n;
+        }();
+        if (open.empty()) return;
+        xmlNode& parent = open.back();
+        xmlNode* marker = is_text ? &text_marker : &other_marker;
+        if (!parent.children) parent.children = marker;
+        parent.last = marker;
+    }
+    // Exceptions must not cross libxml2's C frames: the first one stops the parse.
+    template <class F>
+    void guard(F&& body) noexcept {
+        try {
+            body();
+        } catch (...) {
+            if (!error) error = std::current_exception();
+            xmlStopParser(ctxt);
+        }
+    }
+};
+
+const xmlSAXHandler& sax_handler() {
+    static const xmlSAXHandler handler = [] {
+        xmlSAXHandler h{};
+        h.initialized = XML_SAX2_MAGIC;
+        h.startElementNs = [](void* ctx, const xmlChar* local, const xmlChar* prefix, const xmlChar* uri, int,
+                              const xmlChar**, int, int, const xmlChar**) {
+            SaxRun& r = SaxRun::of(ctx);
+            r.guard([&] {
+                r.add_child(false);
+                xmlNode n{};
+                n.type = XML_ELEMENT_NODE;
+                r.open.push_back(n);
+                r.ctxt->node = &r.open.back();
+                const std::string_view name(reinterpret_cast<const char*>(local));
+                if (prefix && !uri) {
+                    r.events.start(std::string(reinterpret_cast<const char*>(prefix)) + ":" + std::string(name));
+                } else {
+                    r.events.start(name);
+                }
+            });
+        };
+        h.endElementNs = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+            SaxRun& r = SaxRun::of(ctx);
+            r.guard([&] {
+                r.open.pop_back();
+                r.ctxt->node = r.open.empty() ? nullptr : &r.open.back();
+                r.events.end();
+            });
+        };
+        h.characters = [](void* ctx, const xmlChar* chars, int len) {
+            SaxRun& r = SaxRun::of(ctx);
+            r.guard([&] {
+                r.add_child(true);
+                r.events.text(std::string_view(reinterpret_cast<const char*>(chars), static_cast<size_t>(len)));
+            });
+        };
+        h.cdataBlock = [](void* ctx, const xmlChar* chars, int len) {
+            SaxRun& r = SaxRun::of(ctx);
+            r.guard([&] {
+                r.add_child(false);
+                r.events.text(std::string_view(reinterpret_cast<const char*>(chars), static_cast<size_t>(len)));
+            });
+        };
+        // Distinct from `characters`, so that libxml2 tells blanks apart.
+        h.ignorableWhitespace = [](void*, const xmlChar*, int) {};
+        h.comment = [](void* ctx, const xmlChar*) { SaxRun::of(ctx).add_child(false); };
+        h.processingInstruction = [](void* ctx, const xmlChar*, const xmlChar*) { SaxRun::of(ctx).add_child(false); };
+        // Refused on sight: nothing of a DTD is read.
+        h.internalSubset = [](void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+            SaxRun& r = SaxRun::of(ctx);
+            r.doctype = true;
+            xmlStopParser(r.ctxt);
+        };
+        return h;
+    }();
+    return handler;
+}
+
+}  // namespace
+
+void read_xml_untrusted(const std::string& data, const std::string& what, XmlEvents& events) {
     init_libxml();
     if (data.size() > (1u << 30)) throw Error(Errc::corrupted, what + ": too large");
     // No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR, never
-    // the network. A pooled context, and documents owning their strings
-    // (NODICT): a fresh context per parse was a third of a listing's time
-    // in allocation (platform/xml_parser_pool.h).
+    // the network; and the parse stops at a DOCTYPE, before any declaration. A pooled context (platform/xml_parser_pool.h), given back as
+    // it came: building trees, pointing at nothing of this parse.
     const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NODICT | XML_PARSE_NOBLANKS;
     const platform::PooledXmlParser ctxt;
-    XmlDoc doc(xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr, "UTF-8", opts));
-    if (!doc) throw Error(Errc::corrupted, what + ": not well-formed XML");
-    if (doc->intSubset || doc->extSubset) throw Error(Errc::corrupted, what + ": DOCTYPE is not allowed");
-    if (!xmlDocGetRootElement(doc.get())) throw Error(Errc::corrupted, what + ": empty document");
-    return doc;
-}
-
-xmlNodePtr xml_root(const XmlDoc& doc) { return xmlDocGetRootElement(doc.get()); }
-
-bool xml_name_is(xmlNodePtr n, const char* name) {
-    return n && n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0;
-}
-
-xmlNodePtr xml_child(xmlNodePtr parent, const char* name) {
-    if (!parent) return nullptr;
-    for (xmlNodePtr c = parent->children; c; c = c->next)
-        if (xml_name_is(c, name)) return c;
-    return nullptr;
-}
-
-xmlNodePtr xml_next(xmlNodePtr node, const char* name) {
-    for (xmlNodePtr c = node ? node->next : nullptr; c; c = c->next)
-        if (xml_name_is(c, name)) return c;
-    return nullptr;
-}
-
-std::string xml_text(xmlNodePtr node) {
-    std::string out;
-    if (!node) return out;
-    for (xmlNodePtr c = node->children; c; c = c->next) {
-        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-            if (c->content) out += reinterpret_cast<const char*>(c->content);
-        } else if (c->type == XML_ENTITY_REF_NODE) {
-            throw Error(Errc::corrupted, "entity references are not allowed");
+    SaxRun run{events, ctxt.get(), {}, false, nullptr};
+    run.open.reserve(32);
+    struct Restore {
+        xmlParserCtxtPtr c;
+        ~Restore() {
+            c->node = nullptr;
+            c->_private = nullptr;
+            if (c->myDoc) xmlFreeDoc(c->myDoc);  // none is built without the tree handlers
+            c->myDoc = nullptr;
+            xmlSAXVersion(c->sax, 2);
         }
-    }
-    return out;
+    } restore{ctxt.get()};
+    *ctxt->sax = sax_handler();
+    ctxt->_private = &run;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr, "UTF-8", opts);
+    if (doc) xmlFreeDoc(doc);
+    if (run.error) std::rethrow_exception(run.error);
+    if (run.doctype) throw Error(Errc::corrupted, what + ": DOCTYPE is not allowed");
+    if (!ctxt->wellFormed) throw Error(Errc::corrupted, what + ": not well-formed XML");
 }
 
 }  // namespace prl::backup

@@ -3,12 +3,10 @@
 // loading, documents with a DOCTYPE rejected, size bounded by the caller).
 #pragma once
 #include <cstdint>
-#include <memory>
 #include <string>
+#include <string_view>
 
 typedef struct _xmlTextWriter* xmlTextWriterPtr;
-typedef struct _xmlDoc* xmlDocPtr;
-typedef struct _xmlNode* xmlNodePtr;
 
 namespace prl::backup {
 
@@ -32,18 +30,24 @@ private:
     xmlTextWriterPtr w_ = nullptr;
 };
 
-struct XmlDocDeleter {
-    void operator()(xmlDocPtr d) const;
+// What a document holds, as libxml2 reads it (its SAX interface: no tree is
+// built; a tree per metadata file was most of a listing's allocations).
+class XmlEvents {
+public:
+    virtual ~XmlEvents() = default;
+    // An element opens. `name` as a tree names it: the local name, or
+    // "prefix:name" when the prefix is not declared.
+    virtual void start(std::string_view name) = 0;
+    virtual void end() = 0;
+    // Text or CDATA directly inside the innermost open element, references
+    // resolved. Runs of blanks are dropped exactly where a tree parsed with
+    // XML_PARSE_NOBLANKS would not have them.
+    virtual void text(std::string_view chars) = 0;
 };
-using XmlDoc = std::unique_ptr<struct _xmlDoc, XmlDocDeleter>;
 
-// Throws Error(corrupted) naming `what` when `data` is not well-formed or unsafe.
-XmlDoc parse_xml_untrusted(const std::string& data, const std::string& what);
-
-xmlNodePtr xml_root(const XmlDoc& doc);
-xmlNodePtr xml_child(xmlNodePtr parent, const char* name);  // first element child so named, or null
-xmlNodePtr xml_next(xmlNodePtr node, const char* name);    // next sibling element so named, or null
-std::string xml_text(xmlNodePtr node);
-bool xml_name_is(xmlNodePtr node, const char* name);
+// Reads `data` (see the top of this file), calling `events` as it goes;
+// throws Error(corrupted) naming `what` when it is not well-formed XML or
+// has a DOCTYPE, or what `events` throws.
+void read_xml_untrusted(const std::string& data, const std::string& what, XmlEvents& events);
 
 }  // namespace prl::backup

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 namespace prl::platform {
@@ -159,27 +160,23 @@ std::string read_open_file(const UniqueFd& fd, const std::string& what, std::siz
     if (!S_ISREG(st.st_mode)) throw SysError(SysErrc::bad_file, 0, what + " is not a regular file");
     if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
         throw SysError(SysErrc::bad_file, 0, what + " is larger than " + std::to_string(max_bytes) + " bytes");
-    std::string out(static_cast<std::size_t>(st.st_size), '\0');
-    // One byte more than the stat size, to notice a file that grew meanwhile.
-    char extra;
+    // Asks for one byte more than the stat size, to notice a file that grew
+    // meanwhile; a regular file's read returns fewer bytes than asked only
+    // at its end, so a whole file usually takes one read, not two.
+    const std::size_t size = static_cast<std::size_t>(st.st_size);
+    std::string out(size + 1, '\0');
     std::size_t got = 0;
-    bool grew = false;
     for (;;) {
-        char* dst = got < out.size() ? out.data() + got : &extra;
-        std::size_t want = got < out.size() ? out.size() - got : 1;
-        ssize_t n = ::read(fd.get(), dst, want);
+        ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
         if (n < 0) {
             if (errno == EINTR) continue;
             throw_sys_error(errno, "read " + what);
         }
-        if (n == 0) break;
-        if (got >= out.size()) {
-            grew = true;
-            break;
-        }
         got += static_cast<std::size_t>(n);
+        if (n == 0 || got >= size) break;
     }
-    if (grew || got != out.size()) throw SysError(SysErrc::bad_file, 0, what + " changed while being read");
+    if (got != size) throw SysError(SysErrc::bad_file, 0, what + " changed while being read");
+    out.resize(size);
     if (st_out) *st_out = st;
     return out;
 }
@@ -192,7 +189,17 @@ std::string read_file_bounded(const fs::path& path, std::size_t max_bytes) {
 }
 
 std::string read_file_bounded_at(int dir_fd, const std::string& name, std::size_t max_bytes, struct stat* st) {
-    const UniqueFd fd = open_retry(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, dir_fd);
+    // Without updating the access time where we may (the file's owner, or
+    // CAP_FOWNER): on ext4 that is a journalled inode update per file read.
+    // Others get EPERM, and once one has, this process no longer asks.
+    static std::atomic<bool> noatime_refused{false};
+    const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+    if (!noatime_refused.load(std::memory_order_relaxed)) {
+        const UniqueFd fd = open_retry(name, flags | O_NOATIME, 0, dir_fd);
+        if (fd || errno != EPERM) return read_open_file(fd, name, max_bytes, st);
+        noatime_refused.store(true, std::memory_order_relaxed);
+    }
+    const UniqueFd fd = open_retry(name, flags, 0, dir_fd);
     return read_open_file(fd, name, max_bytes, st);
 }
 

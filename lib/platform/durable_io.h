@@ -55,7 +55,8 @@ bool create_file_once(const fs::path& path, const std::string& data, mode_t mode
 std::string read_file_bounded(const fs::path& path, std::size_t max_bytes);
 // The same for `name` relative to the directory open as `dir_fd` (a short
 // lookup where a whole path costs one per component; a listing reads
-// thousands of files of a few directories). `st`, when given, receives the
+// thousands of files of a few directories), leaving the file's access time
+// alone where the caller may (O_NOATIME). `st`, when given, receives the
 // stat of the file that was read.
 std::string read_file_bounded_at(int dir_fd, const std::string& name, std::size_t max_bytes, struct stat* st = nullptr);
 

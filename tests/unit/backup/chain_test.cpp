@@ -167,7 +167,7 @@ TEST_CASE("progress is monotone, per percent, and ends at 100", "[backup][progre
     for (size_t i = 1; i < seen.size(); ++i) CHECK(seen[i] > seen[i - 1]);
 }
 
-TEST_CASE("a commit brings its chain's listing cache up to date, and many VMs list as one", "[backup][chain][cache]") {
+TEST_CASE("a commit brings its VM's listing cache up to date, and many VMs list as one", "[backup][chain][cache]") {
     prl::test::TempDir tmp;
     const fs::path img = tmp.path() / "disk.img";
     make_image(img, 1 << 20, 3);
@@ -180,12 +180,13 @@ TEST_CASE("a commit brings its chain's listing cache up to date, and many VMs li
         ids.push_back(repo->create(vm_source(vm, {{"hdd0", img}}), opts(Kind::full, "vm " + std::to_string(v))));
         ids.push_back(repo->create(vm_source(vm, {{"hdd0", img}}), opts(Kind::incremental, "inc")));
     }
-    // Before any listing, each chain's cache already holds its elements.
+    // Before any listing, each VM's cache already holds its elements.
     size_t cached = 0, caches = 0;
     for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms")) {
         if (e.path().filename() != prl::backup::kCatalogCacheName) continue;
         ++caches;
-        cached += prl::backup::read_catalog_cache(e.path().parent_path()).size();
+        for (const auto& [chain, elements] : prl::backup::read_catalog_cache(e.path().parent_path()))
+            cached += elements.size();
     }
     CHECK(caches == 12);
     CHECK(cached == 24);

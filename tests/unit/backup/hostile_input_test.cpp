@@ -154,13 +154,19 @@ TEST_CASE("the listing cache is checked, and forged entries are ignored", "[back
     auto repo = Repository::open(tmp.path() / "repo");
     const std::string id = repo->create(vm_source(kVm, {{"hdd0", img}}), opts(Kind::full, "real"));
     const auto first = repo->list();
-    fs::path chain_dir;
+    fs::path vm_dir;
     for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms"))
-        if (e.path().filename() == prl::backup::kCatalogCacheName) chain_dir = e.path().parent_path();
-    REQUIRE(!chain_dir.empty());
+        if (e.path().filename() == prl::backup::kCatalogCacheName) vm_dir = e.path().parent_path();
+    REQUIRE(!vm_dir.empty());
+    REQUIRE(vm_dir.parent_path().filename() == "vms");
+    auto only_entry = [](prl::backup::CatalogCache& c) -> prl::backup::CachedElement& {
+        REQUIRE(c.size() == 1);
+        REQUIRE(c.begin()->second.size() == 1);
+        return c.begin()->second.begin()->second;
+    };
 
     // Flipped byte: checksum fails, the metadata is parsed again.
-    const fs::path cache = chain_dir / prl::backup::kCatalogCacheName;
+    const fs::path cache = vm_dir / prl::backup::kCatalogCacheName;
     auto bytes = read_file(cache);
     pwrite_bytes(cache, 20, {static_cast<uint8_t>(bytes[20] ^ 1)});
     auto list = repo->list();
@@ -168,11 +174,10 @@ TEST_CASE("the listing cache is checked, and forged entries are ignored", "[back
     CHECK(find_element(list, id)->description == "real");
 
     // A well-formed cache whose entry points outside the chain directory.
-    auto entries = prl::backup::read_catalog_cache(chain_dir);
-    REQUIRE(entries.size() == 1);
-    entries.begin()->second.meta.disks[0].map_file = "../../../../etc/passwd";
-    entries.begin()->second.meta.description = "forged";
-    prl::backup::write_catalog_cache(chain_dir, entries);
+    auto entries = prl::backup::read_catalog_cache(vm_dir);
+    only_entry(entries).meta.disks[0].map_file = "../../../../etc/passwd";
+    only_entry(entries).meta.description = "forged";
+    prl::backup::write_catalog_cache(vm_dir, entries);
     list = repo->list();
     REQUIRE(find_element(list, id));
     CHECK(find_element(list, id)->description == "real");
@@ -180,10 +185,10 @@ TEST_CASE("the listing cache is checked, and forged entries are ignored", "[back
     CHECK(same_bytes(tmp.path() / "out.img", img));
 
     // A stale entry (same file replaced) is not used.
-    entries = prl::backup::read_catalog_cache(chain_dir);
-    entries.begin()->second.meta.description = "stale";
-    entries.begin()->second.print.ino ^= 1;
-    prl::backup::write_catalog_cache(chain_dir, entries);
+    entries = prl::backup::read_catalog_cache(vm_dir);
+    only_entry(entries).meta.description = "stale";
+    only_entry(entries).print.ino ^= 1;
+    prl::backup::write_catalog_cache(vm_dir, entries);
     list = repo->list();
     CHECK(find_element(list, id)->description == "real");
 }

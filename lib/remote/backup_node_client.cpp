@@ -16,6 +16,7 @@
 
 #include <future>
 #include <mutex>
+#include <deque>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -340,27 +341,51 @@ private:
         backup::ThreadPool pool(backup::ThreadPool::default_threads());
         backup::StagedFiles staged;
         std::size_t i = 0;
-        std::vector<std::uint8_t> data;
         for (const auto& [name, path] : target.disks) {
             const std::uint64_t size = sizes[i++];
             const std::string what = "backup " + id + " disk '" + name + "'";
             backup::UniqueFd fd = staged.stage(path);
             if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) backup::throw_errno(errno, "resize " + what);
+            // Batches are decoded and checked on the pool's threads while
+            // the next ones arrive; this thread writes them in order.
+            struct Decoded {
+                std::vector<wire::Present> entries;
+                std::vector<std::uint8_t> data;
+            };
+            std::deque<std::future<Decoded>> queue;
             std::uint64_t last = UINT64_MAX, reported = 0;
-            for (;;) {
-                pr.check_cancel();
-                const std::string bytes = receive_data(link.channel());
-                if (bytes.empty()) break;
-                // Every block checked against its hash, whatever the node says.
-                const auto entries = wire::decode_restore_batch(bytes, last, backup::blocks_for(size), data, &pool);
-                if (entries.empty()) continue;
-                last = entries.back().index;
+            auto write_oldest = [&] {
+                Decoded d = queue.front().get();
+                queue.pop_front();
+                if (d.entries.empty()) return;
+                if (last != UINT64_MAX && d.entries.front().index <= last)
+                    throw service::Error(service::Errc::corrupt, "the backup node sent blocks out of order");
+                last = d.entries.back().index;
                 std::vector<std::uint64_t> indices;
-                for (const auto& e : entries) indices.push_back(e.index);
-                backup::write_blocks(fd.get(), size, indices.data(), indices.size(), data.data(), what);
+                for (const auto& e : d.entries) indices.push_back(e.index);
+                backup::write_blocks(fd.get(), size, indices.data(), indices.size(), d.data.data(), what);
                 const std::uint64_t reached = std::min(size, (last + 1) * backup::kBlockSize);
                 pr.add(reached - reported);
                 reported = reached;
+            };
+            try {
+                for (;;) {
+                    pr.check_cancel();
+                    auto bytes = std::make_shared<std::string>(receive_data(link.channel()));
+                    if (bytes->empty()) break;
+                    const std::uint64_t blocks = backup::blocks_for(size);
+                    // Every block checked against its hash, whatever the node says.
+                    queue.push_back(pool.submit([bytes, blocks] {
+                        Decoded d;
+                        d.entries = wire::decode_restore_batch(*bytes, UINT64_MAX, blocks, d.data);
+                        return d;
+                    }));
+                    while (queue.size() > 2 * pool.size()) write_oldest();
+                }
+                while (!queue.empty()) write_oldest();
+            } catch (...) {
+                for (auto& f : queue) f.wait();
+                throw;
             }
             pr.add(size - reported);
             backup::fsync_fd(fd.get(), what);

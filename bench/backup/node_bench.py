@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from backup_node import BackupNode  # noqa: E402
 from compare_peers import MiB, make_image, rewrite_one_percent, sh, timed  # noqa: E402
 
 PASSWORD = "node-bench"
@@ -60,15 +61,10 @@ def main():
     work = tempfile.mkdtemp(prefix="prlshim-bench-node-")
     source_home, node_home = os.path.join(work, "source"), os.path.join(work, "node")
     env = dict(os.environ, PRLSHIM_HOME=source_home, PRLSHIM_EMBEDDED="1")
-    daemon = None
+    node = None
     try:
-        os.makedirs(node_home)
-        subprocess.run([a.daemon, "--home", node_home, "--add-user", "bench"], input=PASSWORD + "\n", text=True,
-                       check=True, capture_output=True)
-        daemon = subprocess.Popen([a.daemon, "--home", node_home, "--listen", address + ":0", "--admin", "bench",
-                                   "--foreground"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        port = int(re.search(r":(\d+) and", daemon.stdout.readline()).group(1))
-        storage = ["--storage", "bench:%s@%s:%d" % (PASSWORD, address, port)]
+        node = BackupNode(a.daemon, node_home, address, "bench", PASSWORD)
+        storage = node.storage
         sh([a.prlctl, "create", "bench", "--vmtype", "vm"], env)
         image = os.path.join(source_home, "vms", "bench.pvm", "harddisk.hdd")
         os.remove(image)
@@ -109,9 +105,8 @@ def main():
               "%.2f s against %.2f s local" % (med["node"]["inc_wire"] / MiB, changed / MiB,
                                                med["node"]["inc_wire"] / changed, med["node"]["inc"], med["local"]["inc"]))
     finally:
-        if daemon:
-            daemon.terminate()
-            daemon.wait()
+        if node:
+            node.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

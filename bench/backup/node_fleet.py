@@ -26,6 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from backup_node import BackupNode  # noqa: E402
 from compare_peers import MiB, du, rewrite_one_percent  # noqa: E402
 
 PASSWORD = "fleet"
@@ -74,15 +75,10 @@ def main():
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="prlshim-bench-fleet-", dir=a.work)
     node_home = os.path.join(work, "node")
-    daemon = None
+    node = None
     try:
-        os.makedirs(node_home)
-        subprocess.run([a.daemon, "--home", node_home, "--add-user", "fleet"], input=PASSWORD + "\n", text=True,
-                       check=True, capture_output=True)
-        daemon = subprocess.Popen([a.daemon, "--home", node_home, "--listen", ADDRESS + ":0", "--admin", "fleet",
-                                   "--foreground"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        port = int(re.search(r":(\d+) and", daemon.stdout.readline()).group(1))
-        storage = "fleet:%s@%s:%d" % (PASSWORD, ADDRESS, port)
+        node = BackupNode(a.daemon, node_home, ADDRESS, "fleet", PASSWORD)
+        storage = node.storage[1]
         sources = []
         for s in range(a.sources):
             home = os.path.join(work, "source%d" % s)
@@ -109,18 +105,17 @@ def main():
             data = a.vms * a.disk_mib * MiB
             print("%s: %d VMs from %d sources at once in %.1f s (%.0f MiB/s of disks read); node peak RSS %d MiB, "
                   "largest source %d MiB" % (label, a.vms, len(sources), wall, data / MiB / wall,
-                                             node_peak_kib(daemon.pid) // 1024, max(p for _, p in runs) // 1024),
+                                             node_peak_kib(node.pid) // 1024, max(p for _, p in runs) // 1024),
                   flush=True)
             per_vm = sorted((t for r, _ in runs for t in r), key=lambda x: int(x[0][2:]))
             gib = a.disk_mib / 1024
             print("  s per GiB, by VM: " + " ".join("%.2f" % (t / gib) for _, t in per_vm))
-        repo = du(os.path.join(node_home, "backups"))
+        repo = du(node.repository)
         print("node repository %.2f GiB for %.2f GiB of distinct data (%.3fx)"
               % (repo / 2**30, distinct / 2**30, repo / distinct))
     finally:
-        if daemon:
-            daemon.terminate()
-            daemon.wait()
+        if node:
+            node.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -20,6 +20,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from backup_node import BackupNode  # noqa: E402
 from compare_peers import Borg, MiB, Restic, Tool, bench, drop_caches, make_image, rewrite_one_percent, sh, timed  # noqa: E402,F401
 
 SSH_PORT = 2222
@@ -89,7 +90,7 @@ class PrlshimNode(Tool):
         super().__init__(work, image)
         self.prlctl = os.path.join(build, "tools", "prlctl", "prlctl")
         self.daemon_exe = os.path.join(build, "tools", "prlshimd", "prlshimd")
-        self.daemon = None
+        self.node = None
 
     def env(self):
         return dict(os.environ, PRLSHIM_HOME=os.path.join(self.work, "source"), PRLSHIM_EMBEDDED="1")
@@ -100,25 +101,17 @@ class PrlshimNode(Tool):
     def setup(self):
         self.stop()
         self.reset()
-        node = os.path.join(self.work, "node")
-        os.makedirs(node)
-        subprocess.run([self.daemon_exe, "--home", node, "--add-user", "peers"], input=PASSWORD + "\n", text=True,
-                       check=True, capture_output=True)
-        self.daemon = subprocess.Popen([self.daemon_exe, "--home", node, "--listen", "127.0.0.2:0", "--admin",
-                                        "peers", "--foreground"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                       text=True)
-        port = int(re.search(r":(\d+) and", self.daemon.stdout.readline()).group(1))
-        self.storage = ["--storage", "peers:%s@127.0.0.2:%d" % (PASSWORD, port)]
+        self.node = BackupNode(self.daemon_exe, os.path.join(self.work, "node"), "127.0.0.2", "peers", PASSWORD)
+        self.storage = self.node.storage
         sh([self.prlctl, "create", "bench", "--vmtype", "vm"], self.env())
         self.disk = os.path.join(self.work, "source", "vms", "bench.pvm", "harddisk.hdd")
         os.remove(self.disk)
         subprocess.run(["cp", "--sparse=always", self.image, self.disk], check=True)
 
     def stop(self):
-        if self.daemon:
-            self.daemon.terminate()
-            self.daemon.wait()
-            self.daemon = None
+        if self.node:
+            self.node.stop()
+            self.node = None
 
     def modify(self, fn):
         fn(self.disk)

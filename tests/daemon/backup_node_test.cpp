@@ -182,8 +182,8 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     const NodeLogin login(node.port());
     const std::string& session = login.session;
     Handle source = local_login();
-    Handle vm = make_vm(source, "interrupted", 64);
-    fill_disk(vm, 64);
+    Handle vm = make_vm(source, "interrupted", 32);
+    fill_disk(vm, 32);
     const std::string uuid = vm_uuid(vm);
 
     // The node is killed when the backup is a tenth done.

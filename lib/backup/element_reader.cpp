@@ -5,19 +5,13 @@
 
 namespace prl::backup {
 
-namespace {
-Chain chain_of(const Layout& l, const BackupId& id) {
-    auto loc = find_chain(l, id.chain);
+ElementReader::ElementReader(const fs::path& root, const std::string& id_text)
+    : layout_{root}, store_lock_(acquire_lock(layout_.store_lock(), FileLock::Mode::shared)) {
+    const BackupId id = require_backup_id(id_text);
+    auto loc = find_chain(layout_, id.chain);
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
-    return std::move(loc->chain);
-}
-}  // namespace
-
-ElementReader::ElementReader(const fs::path& root, const std::string& id)
-    : layout_{root},
-      store_lock_(acquire_lock(layout_.store_lock(), FileLock::Mode::shared)),
-      chain_(chain_of(layout_, require_backup_id(id))) {
-    meta_ = &chain_.elements.at(require_backup_id(id).number);
+    chain_ = std::move(loc->chain);
+    meta_ = &chain_.elements.at(id.number);
 }
 
 std::unique_ptr<LayeredView> ElementReader::disk_view(const std::string& name) const {

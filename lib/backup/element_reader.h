@@ -13,7 +13,7 @@ namespace prl::backup {
 class ElementReader {
 public:
     // Errc::invalid_argument for a malformed id, not_found for an unknown one.
-    ElementReader(const fs::path& root, const std::string& id);
+    ElementReader(const fs::path& root, const std::string& id_text);
     const ElementMeta& meta() const { return *meta_; }
     // The complete block state of disk `name`; Errc::vm_mismatch when the
     // element has no such disk.

@@ -11,7 +11,6 @@ namespace prl::backup::node_wire {
 
 namespace {
 
-constexpr size_t kChangeSize = 8 + 1 + 32;
 constexpr size_t kGroupHeader = 4 + 1 + 2;  // payload length, compressed flag, blocks
 
 [[noreturn]] void corrupt(const std::string& why) { throw Error(Errc::corrupted, "backup node data: " + why); }
@@ -42,7 +41,7 @@ struct DctxDeleter {
 
 std::string encode_changes(const std::vector<Change>& changes) {
     std::string out;
-    out.reserve(changes.size() * kChangeSize);
+    out.reserve(changes.size() * kChangeBytes);
     for (const Change& c : changes) {
         put_le(out, c.index, 8);
         out.push_back(c.zero ? 1 : 0);
@@ -52,11 +51,11 @@ std::string encode_changes(const std::vector<Change>& changes) {
 }
 
 std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint64_t blocks) {
-    if (bytes.size() % kChangeSize != 0) corrupt("a change list of " + std::to_string(bytes.size()) + " bytes");
-    if (bytes.size() / kChangeSize > kMaxBlocksPerBatch) corrupt("too many changes in one batch");
-    std::vector<Change> out(bytes.size() / kChangeSize);
+    if (bytes.size() % kChangeBytes != 0) corrupt("a change list of " + std::to_string(bytes.size()) + " bytes");
+    if (bytes.size() / kChangeBytes > kMaxBlocksPerBatch) corrupt("too many changes in one batch");
+    std::vector<Change> out(bytes.size() / kChangeBytes);
     for (size_t i = 0; i < out.size(); ++i) {
-        const char* p = bytes.data() + i * kChangeSize;
+        const char* p = bytes.data() + i * kChangeBytes;
         Change& c = out[i];
         c.index = get_le(p, 8);
         check_index(c.index, after, blocks);

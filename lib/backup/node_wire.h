@@ -25,6 +25,7 @@ struct Change {
     bool zero = false;
     Digest hash{};
 };
+constexpr size_t kChangeBytes = 8 + 1 + 32;
 std::string encode_changes(const std::vector<Change>& changes);
 // Indices strictly increasing, above `after` (UINT64_MAX: none yet) and
 // below `blocks`; at most kMaxBlocksPerBatch.

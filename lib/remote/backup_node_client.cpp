@@ -92,7 +92,7 @@ public:
     const wire::Change* peek() {
         if (pos_ == batch_.size()) {
             if (read_ == size_) return nullptr;
-            const std::uint64_t n = std::min<std::uint64_t>(size_ - read_, kChangeBytes * wire::kMaxBlocksPerBatch);
+            const std::uint64_t n = std::min<std::uint64_t>(size_ - read_, wire::kChangeBytes * wire::kMaxBlocksPerBatch);
             std::string bytes(n, '\0');
             backup::pread_all(fd_, bytes.data(), n, read_, "the changes sent");
             read_ += n;
@@ -104,7 +104,6 @@ public:
     void pop() { ++pos_; }
 
 private:
-    static constexpr std::size_t kChangeBytes = 8 + 1 + 32;
     int fd_;
     std::uint64_t size_, read_ = 0;
     std::vector<wire::Change> batch_;

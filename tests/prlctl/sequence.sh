@@ -732,7 +732,8 @@ run prlctl create c2 --vmtype c --ostemplate centos-7-x86_64
 run prlctl create c3 --vmtype ct --config nosuch
 run prlctl create c4 --vmtype ct --dst "$PRLSHIM_HOME/sub/dir"
 run prlctl create c5 --vmtype ct --no-hdd
-c5_disks=$(find "$PRLSHIM_HOME" -path "*c5*" -name "*.hdd" | wc -l)
+# Relative paths: the random name of $PRLSHIM_HOME may itself contain "c5".
+c5_disks=$(cd "$PRLSHIM_HOME" && find . -path "*c5*" -name "*.hdd" | wc -l)
 on_disk "c5: $c5_disks disk images"
 run prlctl list -a
 run prlctl list -i c2

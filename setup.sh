@@ -12,8 +12,11 @@ if [ "$what" = test ]; then
   # clang: the header test also compiles every header with it; pytest and Go
   # run the bindings' tests; xfsprogs lets root make an XFS loop mount for
   # the tests of what only a reflink file system does; libpam-wrapper lets
-  # prlshimd's PAM logins be tested without touching /etc/pam.d.
+  # prlshimd's PAM logins be tested without touching /etc/pam.d; Ceph's
+  # monitor, OSD and librados run the RADOS backend's tests on a throwaway
+  # cluster (tests/support/ceph_cluster.sh).
   PACKAGES="$PACKAGES clang libclang-rt-14-dev python3-pytest golang-go xfsprogs libpam-wrapper"
+  PACKAGES="$PACKAGES ceph-mon ceph-osd ceph-common librados-dev"
 fi
 
 missing=""

@@ -1,0 +1,191 @@
+#include "directory_storage.h"
+
+#include "dir_reader.h"
+#include "platform_io.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace prl::backup {
+
+namespace {
+
+ObjectVersion version_of(const struct stat& st) {
+    return {static_cast<uint64_t>(st.st_ino),
+            static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec)};
+}
+
+class FileReader final : public ObjectReader {
+public:
+    FileReader(UniqueFd fd, uint64_t size, std::string what) : fd_(std::move(fd)), size_(size), what_(std::move(what)) {}
+    uint64_t size() const override { return size_; }
+    size_t read_at(void* buf, size_t n, uint64_t offset) override {
+        return pread_upto(fd_.get(), buf, n, offset, what_);
+    }
+
+private:
+    UniqueFd fd_;
+    uint64_t size_;
+    std::string what_;
+};
+
+// A temp file beside the target, hidden (a leading dot) from every listing.
+class FileWriter final : public ObjectWriter {
+public:
+    explicit FileWriter(fs::path target) : target_(std::move(target)) {
+        make_directories(target_.parent_path());
+        temp_ = target_.parent_path() / ("." + target_.filename().string() + "." + random_hex(8) + ".tmp");
+        fd_ = open_file(temp_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+    }
+    ~FileWriter() override {
+        if (!temp_.empty()) ::unlink(temp_.c_str());
+    }
+    void append(const void* data, size_t n) override {
+        write_all(fd_.get(), data, n, temp_.string());
+        size_ += n;
+    }
+    uint64_t size() const override { return size_; }
+    void commit() override {
+        fsync_fd(fd_.get(), temp_.string());
+        fd_.reset();
+        rename_durable(temp_, target_);
+        temp_.clear();
+    }
+    // link(2) never replaces: the first of two writers wins.
+    bool commit_once() {
+        fsync_fd(fd_.get(), temp_.string());
+        fd_.reset();
+        bool won = ::link(temp_.c_str(), target_.c_str()) == 0;
+        int err = errno;
+        if (!won && err != EEXIST) throw_errno(err, "link " + target_.string());
+        ::unlink(temp_.c_str());
+        temp_.clear();
+        if (won) fsync_dir(target_.parent_path());
+        return won;
+    }
+
+private:
+    fs::path target_;
+    fs::path temp_;
+    UniqueFd fd_;
+    uint64_t size_ = 0;
+};
+
+class FileStorageLock final : public StorageLock {
+public:
+    explicit FileStorageLock(FileLock lock) : lock_(std::move(lock)) {}
+
+private:
+    FileLock lock_;
+};
+
+}  // namespace
+
+DirectoryStorage::DirectoryStorage(fs::path root) : root_(std::move(root)) {}
+
+fs::path DirectoryStorage::path_of(const std::string& name) const {
+    check_object_name(name);
+    return root_ / name;
+}
+
+std::string DirectoryStorage::describe() const { return root_.string(); }
+
+std::unique_ptr<ObjectWriter> DirectoryStorage::create(const std::string& name) {
+    return std::make_unique<FileWriter>(path_of(name));
+}
+
+bool DirectoryStorage::put_exclusive(const std::string& name, std::string_view data) {
+    FileWriter writer(path_of(name));
+    writer.append(data.data(), data.size());
+    return writer.commit_once();
+}
+
+std::unique_ptr<ObjectReader> DirectoryStorage::open(const std::string& name) {
+    fs::path p = path_of(name);
+    UniqueFd fd;
+    try {
+        fd = open_file(p, O_RDONLY | O_NOFOLLOW);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) return nullptr;
+        throw;
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw_errno(errno, "stat " + p.string());
+    if (!S_ISREG(st.st_mode)) throw_error(Errc::corrupted, p.string() + ": not a regular file");
+    return std::make_unique<FileReader>(std::move(fd), static_cast<uint64_t>(st.st_size), p.string());
+}
+
+std::optional<ObjectInfo> DirectoryStorage::stat(const std::string& name) {
+    fs::path p = path_of(name);
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+        throw_errno(errno, "stat " + p.string());
+    }
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    return ObjectInfo{name, false, static_cast<uint64_t>(st.st_size), version_of(st)};
+}
+
+std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) {
+    check_directory_name(directory);
+    std::vector<ObjectInfo> out;
+    std::optional<DirReader> dir;
+    try {
+        dir.emplace(directory.empty() ? root_ : root_ / directory);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) return out;
+        throw;
+    }
+    while (const struct dirent* e = dir->next()) {
+        std::string name = e->d_name;
+        if (name.front() == '.') continue;  // temp files
+        try {
+            check_object_name(name);
+        } catch (const Error&) {
+            continue;  // nothing the engine wrote
+        }
+        struct stat st {};
+        if (::fstatat(dir->fd(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT) continue;  // removed meanwhile
+            throw_errno(errno, "stat " + name);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            out.push_back(ObjectInfo{std::move(name), true, 0, {}});
+        } else if (S_ISREG(st.st_mode)) {
+            out.push_back(ObjectInfo{std::move(name), false, static_cast<uint64_t>(st.st_size), version_of(st)});
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const ObjectInfo& x, const ObjectInfo& y) { return x.name < y.name; });
+    return out;
+}
+
+bool DirectoryStorage::remove(const std::string& name) {
+    fs::path p = path_of(name);
+    if (::unlink(p.c_str()) != 0) {
+        if (errno == ENOENT) return false;
+        throw_errno(errno, "unlink " + p.string());
+    }
+    fsync_dir(p.parent_path());
+    return true;
+}
+
+void DirectoryStorage::remove_directory(const std::string& directory) {
+    check_object_name(directory);
+    fs::path p = root_ / directory;
+    if (::rmdir(p.c_str()) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+        throw_errno(errno, "rmdir " + p.string());
+}
+
+std::unique_ptr<StorageLock> DirectoryStorage::lock(const std::string& name, LockMode mode, bool wait) {
+    fs::path p = path_of(name);
+    make_directories(p.parent_path());
+    auto m = mode == LockMode::shared ? FileLock::Mode::shared : FileLock::Mode::exclusive;
+    FileLock held = wait ? acquire_lock(p, m) : try_acquire_lock(p, m);
+    if (!held) return nullptr;
+    return std::make_unique<FileStorageLock>(std::move(held));
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,33 @@
+// Storage in a local directory (the default): an object is a file under its
+// name; a commit is a temp file beside it, fsync, rename (link for an
+// exclusive one) and fsync of the directory; a lock is a flock on a file.
+#pragma once
+#include "storage.h"
+
+#include <filesystem>
+
+namespace prl::backup {
+
+class DirectoryStorage final : public Storage {
+public:
+    // The directory must exist.
+    explicit DirectoryStorage(std::filesystem::path root);
+
+    const std::filesystem::path& root() const { return root_; }
+    std::filesystem::path path_of(const std::string& name) const;
+
+    std::string describe() const override;
+    std::unique_ptr<ObjectWriter> create(const std::string& name) override;
+    bool put_exclusive(const std::string& name, std::string_view data) override;
+    std::unique_ptr<ObjectReader> open(const std::string& name) override;
+    std::optional<ObjectInfo> stat(const std::string& name) override;
+    std::vector<ObjectInfo> list(const std::string& directory) override;
+    bool remove(const std::string& name) override;
+    void remove_directory(const std::string& directory) override;
+    std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override;
+
+private:
+    std::filesystem::path root_;
+};
+
+}  // namespace prl::backup

@@ -1,0 +1,108 @@
+// Where a repository keeps its bytes: named objects, written once in order
+// and made visible whole by a commit, read by ranges, listed by directory.
+// Two backends: a local directory (directory_storage.h) and a Ceph RADOS
+// pool (lib/backup_rados). docs/backup-storage.md gives the rules and how
+// each backend keeps them.
+//
+// Names are relative and '/'-separated, made only of [0-9a-z._-] components
+// that do not start with a dot (the engine generates them; check_object_name
+// refuses anything else). A "directory" is a name's prefix up to a '/'.
+// Every failure is a backup::Error (not_found, no_space, io_error,
+// corrupted, locked).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prl::backup {
+
+// Changes whenever an object of that name is committed again (listing caches
+// compare it): inode and mtime for a file, a random generation for RADOS.
+struct ObjectVersion {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    bool operator==(const ObjectVersion& o) const { return a == o.a && b == o.b; }
+    bool operator!=(const ObjectVersion& o) const { return !(*this == o); }
+};
+
+struct ObjectInfo {
+    std::string name;  // last component only in a listing, the whole name from stat
+    bool is_directory = false;
+    uint64_t size = 0;  // objects only
+    ObjectVersion version;
+};
+
+// A committed object, read by ranges. Its content never changes while open.
+class ObjectReader {
+public:
+    virtual ~ObjectReader() = default;
+    virtual uint64_t size() const = 0;
+    // Up to n bytes at `offset`; fewer only at the end.
+    virtual size_t read_at(void* buf, size_t n, uint64_t offset) = 0;
+};
+
+// An object in the making: invisible under its name until commit() returns,
+// gone (or never seen) if the writer is dropped or the process dies first.
+class ObjectWriter {
+public:
+    virtual ~ObjectWriter() = default;
+    virtual void append(const void* data, size_t n) = 0;
+    virtual uint64_t size() const = 0;
+    // Makes everything appended durable, then visible, replacing an object of
+    // that name if there is one.
+    virtual void commit() = 0;
+};
+
+// A held lock; released when destroyed (or when its holder dies).
+class StorageLock {
+public:
+    virtual ~StorageLock() = default;
+};
+
+enum class LockMode { shared, exclusive };
+
+class Storage {
+public:
+    virtual ~Storage() = default;
+
+    // For messages: the directory, or "rados:POOL".
+    virtual std::string describe() const = 0;
+
+    virtual std::unique_ptr<ObjectWriter> create(const std::string& name) = 0;
+    // create + append + commit.
+    void put(const std::string& name, std::string_view data);
+    // Commits `data` under `name` only if no object of that name exists: the
+    // commit marker of an element. False (nothing written) when one does.
+    virtual bool put_exclusive(const std::string& name, std::string_view data) = 0;
+
+    // nullptr when there is no committed object of that name.
+    virtual std::unique_ptr<ObjectReader> open(const std::string& name) = 0;
+    // The whole object; nullopt when absent, corrupted when larger than max_bytes.
+    std::optional<std::string> get(const std::string& name, size_t max_bytes);
+    virtual std::optional<ObjectInfo> stat(const std::string& name) = 0;
+    // The committed objects and the subdirectories directly in `directory`
+    // ("" = the top), sorted by name. A missing directory is empty.
+    virtual std::vector<ObjectInfo> list(const std::string& directory) = 0;
+    // False when there was nothing to remove.
+    virtual bool remove(const std::string& name) = 0;
+    // Forgets an empty directory (a no-op when it still holds anything).
+    virtual void remove_directory(const std::string& directory) = 0;
+
+    // Locks `name`, which must not be an object's name (the directory
+    // backend keeps an empty lock file there, which its listing shows).
+    // wait=false: nullptr when another holder has it.
+    virtual std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) = 0;
+};
+
+// invalid_argument unless `name` follows the naming rule above.
+void check_object_name(std::string_view name);
+void check_directory_name(std::string_view directory);  // "" allowed
+// "a/b/c" → "a/b"; "c" → "".
+std::string directory_of(std::string_view name);
+std::string last_component(std::string_view name);
+
+}  // namespace prl::backup

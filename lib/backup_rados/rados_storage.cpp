@@ -1,0 +1,471 @@
+#include "rados_storage.h"
+
+#include "backup/error.h"
+#include "backup/platform_io.h"
+
+#include <rados/librados.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+namespace prl::backup {
+
+namespace {
+
+// Object names never hold ':', so these prefixes cannot meet an object's name.
+const char* const kDirectoryPrefix = "dir:";
+const char* const kLockPrefix = "lock:";
+const char* const kGenerationXattr = "prlshim.gen";
+const char* const kPending = "p";
+const char* const kDirectory = "d";
+constexpr size_t kChunkBytes = 4u << 20;  // appended per operation
+constexpr int kLeaseSeconds = 30;         // a dead holder's lock lapses after this
+constexpr int kRenewSeconds = 10;
+
+[[noreturn]] void fail(int negative_errno, const std::string& what) {
+    int err = -negative_errno;
+    if (err == ENOENT) throw_error(Errc::not_found, what + ": " + std::strerror(err));
+    throw_errno(err, what);
+}
+
+std::string directory_object(const std::string& directory) { return kDirectoryPrefix + directory; }
+
+std::string hex64(uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+struct WriteOp {
+    rados_write_op_t op = rados_create_write_op();
+    ~WriteOp() { rados_release_write_op(op); }
+    int operate(rados_ioctx_t io, const std::string& oid) { return rados_write_op_operate(op, io, oid.c_str(), nullptr, 0); }
+};
+
+struct ReadOp {
+    rados_read_op_t op = rados_create_read_op();
+    ~ReadOp() { rados_release_read_op(op); }
+    int operate(rados_ioctx_t io, const std::string& oid) { return rados_read_op_operate(op, io, oid.c_str(), 0); }
+};
+
+// The committed state of an object: its generation and size, or none.
+struct Sealed {
+    bool exists = false;
+    uint64_t generation = 0;
+    uint64_t size = 0;
+};
+
+class Connection {
+public:
+    explicit Connection(const RadosTarget& t) : pool_(t.name_space.empty() ? t.pool : t.pool + "/" + t.name_space) {
+        const char* id = t.client_id.empty() ? nullptr : t.client_id.c_str();
+        check(rados_create(&cluster_, id), "rados_create");
+        check(rados_conf_read_file(cluster_, t.conf_file.empty() ? nullptr : t.conf_file.c_str()),
+              "reading the Ceph configuration" + (t.conf_file.empty() ? std::string() : " " + t.conf_file));
+        check(rados_conf_parse_env(cluster_, nullptr), "CEPH_ARGS");
+        check(rados_connect(cluster_), "connecting to the Ceph cluster");
+        connected_ = true;
+        int r = rados_ioctx_create(cluster_, t.pool.c_str(), &io_);
+        if (r < 0) fail(r, "RADOS pool " + pool_);
+        rados_ioctx_set_namespace(io_, t.name_space.c_str());
+    }
+    ~Connection() {
+        if (io_) rados_ioctx_destroy(io_);
+        if (cluster_) rados_shutdown(cluster_);
+    }
+    rados_ioctx_t io() const { return io_; }
+    const std::string& pool() const { return pool_; }
+
+private:
+    void check(int r, const std::string& what) {
+        if (r < 0) {
+            if (cluster_ && !connected_) rados_shutdown(cluster_);
+            cluster_ = nullptr;
+            throw_error(Errc::io_error, what + ": " + std::strerror(-r));
+        }
+    }
+    std::string pool_;
+    rados_t cluster_ = nullptr;
+    rados_ioctx_t io_ = nullptr;
+    bool connected_ = false;
+};
+
+class RadosStorage;
+
+class RadosReader final : public ObjectReader {
+public:
+    RadosReader(rados_ioctx_t io, std::string name, Sealed s) : io_(io), name_(std::move(name)), sealed_(s) {
+        generation_ = hex64(s.generation);
+    }
+    uint64_t size() const override { return sealed_.size; }
+    size_t read_at(void* buf, size_t n, uint64_t offset) override {
+        if (n == 0 || offset >= sealed_.size) return 0;
+        n = static_cast<size_t>(std::min<uint64_t>(n, sealed_.size - offset));
+        ReadOp op;
+        // The generation must still be the one opened: a replaced object fails.
+        rados_read_op_cmpxattr(op.op, kGenerationXattr, LIBRADOS_CMPXATTR_OP_EQ, generation_.data(), generation_.size());
+        size_t got = 0;
+        int prval = 0;
+        rados_read_op_read(op.op, offset, n, static_cast<char*>(buf), &got, &prval);
+        int r = op.operate(io_, name_);
+        if (r == -ECANCELED || r == -ENOENT) throw_error(Errc::corrupted, name_ + ": replaced or removed while read");
+        if (r < 0) fail(r, "reading " + name_);
+        if (prval < 0) fail(prval, "reading " + name_);
+        return got;
+    }
+
+private:
+    rados_ioctx_t io_;
+    std::string name_;
+    Sealed sealed_;
+    std::string generation_;
+};
+
+class RadosLock final : public StorageLock {
+public:
+    RadosLock(rados_ioctx_t io, std::string oid, std::string cookie, LockMode mode)
+        : io_(io), oid_(std::move(oid)), cookie_(std::move(cookie)), mode_(mode), renewer_([this] { renew_loop(); }) {}
+    ~RadosLock() override {
+        {
+            std::lock_guard<std::mutex> g(m_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        renewer_.join();
+        rados_unlock(io_, oid_.c_str(), "prlshim", cookie_.c_str());
+    }
+    // 0, -EBUSY (held by another), or another error.
+    static int take(rados_ioctx_t io, const std::string& oid, const std::string& cookie, LockMode mode, uint8_t flags) {
+        struct timeval lease {kLeaseSeconds, 0};
+        if (mode == LockMode::exclusive)
+            return rados_lock_exclusive(io, oid.c_str(), "prlshim", cookie.c_str(), "", &lease, flags);
+        return rados_lock_shared(io, oid.c_str(), "prlshim", cookie.c_str(), "", "", &lease, flags);
+    }
+
+private:
+    void renew_loop() {
+        std::unique_lock<std::mutex> g(m_);
+        while (!cv_.wait_for(g, std::chrono::seconds(kRenewSeconds), [this] { return stop_; }))
+            take(io_, oid_, cookie_, mode_, LIBRADOS_LOCK_FLAG_MAY_RENEW);
+    }
+    rados_ioctx_t io_;
+    std::string oid_;
+    std::string cookie_;
+    LockMode mode_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread renewer_;
+};
+
+class RadosStorage final : public Storage {
+public:
+    explicit RadosStorage(const RadosTarget& t) : conn_(t) {}
+
+    rados_ioctx_t io() const { return conn_.io(); }
+    std::string describe() const override { return "rados:" + conn_.pool(); }
+
+    std::unique_ptr<ObjectWriter> create(const std::string& name) override;
+
+    bool put_exclusive(const std::string& name, std::string_view data) override {
+        check_object_name(name);
+        register_entry(name, kPending, true);
+        uint64_t gen = random_u64();
+        std::string g = hex64(gen);
+        WriteOp op;
+        rados_write_op_create(op.op, LIBRADOS_CREATE_EXCLUSIVE, nullptr);
+        rados_write_op_write_full(op.op, data.data(), data.size());
+        rados_write_op_setxattr(op.op, kGenerationXattr, g.data(), g.size());
+        int r = op.operate(io(), name);
+        if (r == -EEXIST) {
+            settle(name);  // restore the listing entry of the object that was there
+            return false;
+        }
+        if (r < 0) {
+            settle(name);
+            fail(r, "committing " + name);
+        }
+        register_entry(name, committed_value(gen, data.size()), false);
+        return true;
+    }
+
+    std::unique_ptr<ObjectReader> open(const std::string& name) override {
+        check_object_name(name);
+        Sealed s = read_sealed(name);
+        if (!s.exists) return nullptr;
+        return std::make_unique<RadosReader>(io(), name, s);
+    }
+
+    std::optional<ObjectInfo> stat(const std::string& name) override {
+        check_object_name(name);
+        Sealed s = read_sealed(name);
+        if (!s.exists) return std::nullopt;
+        return ObjectInfo{name, false, s.size, {s.generation, 0}};
+    }
+
+    std::vector<ObjectInfo> list(const std::string& directory) override {
+        check_directory_name(directory);
+        std::vector<ObjectInfo> out;
+        std::string after;
+        std::string oid = directory_object(directory);
+        for (;;) {
+            ReadOp op;
+            rados_omap_iter_t it = nullptr;
+            unsigned char more = 0;
+            int prval = 0;
+            rados_read_op_omap_get_vals2(op.op, after.c_str(), "", 1000, &it, &more, &prval);
+            int r = op.operate(io(), oid);
+            if (r == -ENOENT) break;
+            if (r < 0 || prval < 0) fail(r < 0 ? r : prval, "listing " + describe() + "/" + directory);
+            std::vector<std::pair<std::string, std::string>> page;
+            for (;;) {
+                char* k = nullptr;
+                char* v = nullptr;
+                size_t kl = 0;
+                size_t vl = 0;
+                if (rados_omap_get_next2(it, &k, &v, &kl, &vl) < 0 || !k) break;
+                page.emplace_back(std::string(k, kl), std::string(v ? v : "", vl));
+            }
+            rados_omap_get_end(it);
+            for (auto& [key, value] : page) {
+                std::string full = directory.empty() ? key : directory + "/" + key;
+                if (value == kDirectory) {
+                    out.push_back(ObjectInfo{key, true, 0, {}});
+                } else if (value == kPending) {
+                    Sealed s = read_sealed(full);  // a write or remove in progress, or one that died
+                    if (s.exists) out.push_back(ObjectInfo{key, false, s.size, {s.generation, 0}});
+                } else {
+                    uint64_t gen = 0;
+                    unsigned long long size = 0;
+                    if (std::sscanf(value.c_str(), "o %16llx %llu", reinterpret_cast<unsigned long long*>(&gen), &size) != 2)
+                        throw_error(Errc::corrupted, "listing " + directory + ": bad entry for " + key);
+                    out.push_back(ObjectInfo{key, false, size, {gen, 0}});
+                }
+            }
+            if (!more || page.empty()) break;
+            after = page.back().first;
+        }
+        return out;  // omap keys come sorted
+    }
+
+    bool remove(const std::string& name) override {
+        check_object_name(name);
+        register_entry(name, kPending, false);  // listings verify it until it is gone
+        int r = rados_remove(io(), name.c_str());
+        if (r < 0 && r != -ENOENT) fail(r, "removing " + name);
+        unregister_entry(name);
+        return r == 0;
+    }
+
+    void remove_directory(const std::string& directory) override {
+        check_object_name(directory);
+        std::string oid = directory_object(directory);
+        ReadOp op;
+        rados_omap_iter_t it = nullptr;
+        unsigned char more = 0;
+        int prval = 0;
+        rados_read_op_omap_get_keys2(op.op, "", 1, &it, &more, &prval);
+        int r = op.operate(io(), oid);
+        if (r == -ENOENT) {
+            unregister_entry(directory);
+            return;
+        }
+        if (r < 0) fail(r, "listing " + directory);
+        bool empty = rados_omap_iter_size(it) == 0;
+        rados_omap_get_end(it);
+        if (!empty) return;
+        unregister_entry(directory);
+        r = rados_remove(io(), oid.c_str());
+        if (r < 0 && r != -ENOENT) fail(r, "removing directory " + directory);
+    }
+
+    std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override {
+        check_object_name(name);
+        std::string oid = kLockPrefix + name;
+        std::string cookie = random_hex(8);
+        auto delay = std::chrono::milliseconds(5);
+        for (;;) {
+            int r = RadosLock::take(io(), oid, cookie, mode, 0);
+            if (r == 0) return std::make_unique<RadosLock>(io(), oid, cookie, mode);
+            if (r != -EBUSY) fail(r, "locking " + name);
+            if (!wait) return nullptr;
+            std::this_thread::sleep_for(delay);
+            delay = std::min(delay * 2, std::chrono::milliseconds(200));
+        }
+    }
+
+    // The object's committed state (exists = has its generation).
+    Sealed read_sealed(const std::string& name) {
+        ReadOp op;
+        uint64_t size = 0;
+        time_t mtime = 0;
+        int stat_rv = 0;
+        int xattr_rv = 0;
+        rados_xattrs_iter_t it = nullptr;
+        rados_read_op_stat(op.op, &size, &mtime, &stat_rv);
+        rados_read_op_getxattrs(op.op, &it, &xattr_rv);
+        int r = op.operate(io(), name);
+        Sealed s;
+        if (r == -ENOENT) return s;
+        if (r < 0) fail(r, "stat " + name);
+        for (;;) {
+            const char* k = nullptr;
+            const char* v = nullptr;
+            size_t vl = 0;
+            if (rados_getxattrs_next(it, &k, &v, &vl) < 0 || !k) break;
+            if (std::strcmp(k, kGenerationXattr) == 0 && vl == 16) {
+                std::string value(v, vl);
+                s.generation = std::strtoull(value.c_str(), nullptr, 16);
+                s.exists = true;
+            }
+        }
+        rados_getxattrs_end(it);
+        s.size = size;
+        return s;
+    }
+
+    static std::string committed_value(uint64_t gen, uint64_t size) {
+        return "o " + hex64(gen) + " " + std::to_string(size);
+    }
+
+    // Names `name` in its directory's index (and, with parents, each
+    // directory in its parent's), with `value`.
+    void register_entry(const std::string& name, const std::string& value, bool parents) {
+        set_key(directory_object(directory_of(name)), last_component(name), value);
+        if (!parents) return;
+        for (std::string d = directory_of(name); !d.empty(); d = directory_of(d))
+            set_key(directory_object(directory_of(d)), last_component(d), kDirectory);
+    }
+
+    void unregister_entry(const std::string& name) {
+        WriteOp op;
+        std::string key = last_component(name);
+        const char* keys[] = {key.c_str()};
+        rados_write_op_omap_rm_keys(op.op, keys, 1);
+        int r = op.operate(io(), directory_object(directory_of(name)));
+        if (r < 0 && r != -ENOENT) fail(r, "unlisting " + name);
+    }
+
+    // Makes the listing entry of `name` say what is there now.
+    void settle(const std::string& name) {
+        Sealed s = read_sealed(name);
+        if (s.exists)
+            register_entry(name, committed_value(s.generation, s.size), false);
+        else
+            unregister_entry(name);
+    }
+
+private:
+    void set_key(const std::string& oid, const std::string& key, const std::string& value) {
+        WriteOp op;
+        const char* keys[] = {key.c_str()};
+        const char* vals[] = {value.data()};
+        size_t lens[] = {value.size()};
+        rados_write_op_omap_set(op.op, keys, vals, lens, 1);
+        int r = op.operate(io(), oid);
+        if (r < 0) fail(r, "listing " + key + " in " + oid);
+    }
+
+    Connection conn_;
+};
+
+// Small objects are one atomic write_full + generation at commit (they may
+// replace); a large one is streamed into its (new) name and sealed by the
+// operation that appends its last bytes.
+class RadosWriter final : public ObjectWriter {
+public:
+    RadosWriter(RadosStorage& s, std::string name) : s_(s), name_(std::move(name)) {}
+    ~RadosWriter() override {
+        if (started_ && !committed_) {
+            try {
+                rados_remove(s_.io(), name_.c_str());
+                s_.settle(name_);
+            } catch (...) {
+            }
+        }
+    }
+    void append(const void* data, size_t n) override {
+        buffer_.append(static_cast<const char*>(data), n);
+        size_ += n;
+        if (buffer_.size() >= kChunkBytes) flush(false);
+    }
+    uint64_t size() const override { return size_; }
+    void commit() override {
+        if (!started_) s_.register_entry(name_, kPending, true);
+        flush(true);
+        committed_ = true;
+        s_.register_entry(name_, RadosStorage::committed_value(generation_, size_), false);
+    }
+
+private:
+    void flush(bool final) {
+        if (!started_ && !final) s_.register_entry(name_, kPending, true);
+        int r = operate_flush(final);
+        if (r == -EEXIST && !started_) {
+            if (s_.read_sealed(name_).exists)
+                throw_error(Errc::io_error, name_ + ": a large object is written once and never replaced");
+            rados_remove(s_.io(), name_.c_str());  // what a writer that died left
+            r = operate_flush(final);
+        }
+        if (r < 0) fail(r, "writing " + name_);
+        started_ = true;
+        buffer_.clear();
+    }
+
+    int operate_flush(bool final) {
+        WriteOp op;
+        std::string g = hex64(generation_);
+        if (!started_ && final) {
+            rados_write_op_write_full(op.op, buffer_.data(), buffer_.size());
+        } else {
+            if (!started_) rados_write_op_create(op.op, LIBRADOS_CREATE_EXCLUSIVE, nullptr);
+            rados_write_op_append(op.op, buffer_.data(), buffer_.size());
+        }
+        if (final) rados_write_op_setxattr(op.op, kGenerationXattr, g.data(), g.size());
+        return op.operate(s_.io(), name_);
+    }
+
+    RadosStorage& s_;
+    std::string name_;
+    uint64_t generation_ = random_u64();
+    std::string buffer_;
+    uint64_t size_ = 0;
+    bool started_ = false;
+    bool committed_ = false;
+};
+
+std::unique_ptr<ObjectWriter> RadosStorage::create(const std::string& name) {
+    check_object_name(name);
+    return std::make_unique<RadosWriter>(*this, name);
+}
+
+}  // namespace
+
+bool parse_rados_uri(const std::string& uri, RadosTarget& target) {
+    const std::string scheme = "rados:";
+    if (uri.compare(0, scheme.size(), scheme) != 0) return false;
+    std::string rest = uri.substr(scheme.size());
+    size_t slash = rest.find('/');
+    target.pool = rest.substr(0, slash);
+    target.name_space = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    auto bad = [](const std::string& s) {
+        if (s.size() > 200) return true;
+        for (unsigned char c : s)
+            if (c < 0x21 || c > 0x7e || c == '/' || c == '\\') return true;
+        return false;
+    };
+    if (target.pool.empty() || bad(target.pool) || (slash != std::string::npos && (target.name_space.empty() || bad(target.name_space))))
+        throw_error(Errc::invalid_argument, "not a RADOS pool (rados:POOL or rados:POOL/NAMESPACE): " + uri.substr(0, 100));
+    return true;
+}
+
+std::unique_ptr<Storage> connect_rados_storage(const RadosTarget& target) {
+    return std::make_unique<RadosStorage>(target);
+}
+
+}  // namespace prl::backup

@@ -1,0 +1,28 @@
+// Storage in a Ceph RADOS pool (docs/backup-storage.md): an object is a RADOS
+// object of the same name, made visible by one atomic operation that sets
+// its generation xattr; each directory is an index object whose omap names
+// its entries; a lock is a cls_lock with a lease its holder renews.
+#pragma once
+#include "backup/storage.h"
+
+#include <memory>
+#include <string>
+
+namespace prl::backup {
+
+struct RadosTarget {
+    std::string pool;
+    std::string name_space;  // "" = the pool's default namespace
+    std::string conf_file;  // "" = librados's search ($CEPH_CONF, /etc/ceph/ceph.conf, ...)
+    std::string client_id;  // "" = "admin"
+};
+
+// "rados:POOL" or "rados:POOL/NAMESPACE" (several repositories in one pool)
+// → true; anything else → false. A malformed one is invalid_argument.
+bool parse_rados_uri(const std::string& uri, RadosTarget& target);
+
+// Connects (io_error with librados's message when it cannot; not_found when
+// the pool does not exist).
+std::unique_ptr<Storage> connect_rados_storage(const RadosTarget& target);
+
+}  // namespace prl::backup

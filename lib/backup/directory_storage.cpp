@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 
 namespace prl::backup {
@@ -44,19 +45,35 @@ public:
         if (!temp_.empty()) ::unlink(temp_.c_str());
     }
     void append(const void* data, size_t n) override {
-        write_all(fd_.get(), data, n, temp_.string());
-        size_ += n;
+        uint64_t at = end_.fetch_add(n);
+        pwrite_all(fd_.get(), data, n, at, temp_.string());
     }
-    uint64_t size() const override { return size_; }
-    void commit() override {
+    void write_at(const void* data, size_t n, uint64_t offset) override {
+        pwrite_all(fd_.get(), data, n, offset, temp_.string());
+        uint64_t end = offset + n, seen = end_.load();
+        while (seen < end && !end_.compare_exchange_weak(seen, end)) {
+        }
+    }
+    uint64_t size() const override { return end_.load(); }
+    void sync() override {
+        if (synced_) return;
+        // A hole at the end (write_at) still counts in the size.
+        if (::ftruncate(fd_.get(), static_cast<off_t>(end_.load())) != 0) throw_errno(errno, "truncate " + temp_.string());
         fsync_fd(fd_.get(), temp_.string());
+        synced_ = true;
+    }
+    void commit() override {
+        sync();
         fd_.reset();
-        rename_durable(temp_, target_);
+        // NOREPLACE: a name in use is never clobbered.
+        if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0)
+            throw_errno(errno, "rename to " + target_.string());
         temp_.clear();
+        fsync_dir(target_.parent_path());
     }
     // link(2) never replaces: the first of two writers wins.
     bool commit_once() {
-        fsync_fd(fd_.get(), temp_.string());
+        sync();
         fd_.reset();
         bool won = ::link(temp_.c_str(), target_.c_str()) == 0;
         int err = errno;
@@ -71,7 +88,8 @@ private:
     fs::path target_;
     fs::path temp_;
     UniqueFd fd_;
-    uint64_t size_ = 0;
+    std::atomic<uint64_t> end_{0};
+    bool synced_ = false;
 };
 
 class FileStorageLock final : public StorageLock {
@@ -95,6 +113,12 @@ std::string DirectoryStorage::describe() const { return root_.string(); }
 
 std::unique_ptr<ObjectWriter> DirectoryStorage::create(const std::string& name) {
     return std::make_unique<FileWriter>(path_of(name));
+}
+
+void DirectoryStorage::put(const std::string& name, std::string_view data) {
+    fs::path p = path_of(name);
+    make_directories(p.parent_path());
+    write_file_atomic(p, std::string(data));
 }
 
 bool DirectoryStorage::put_exclusive(const std::string& name, std::string_view data) {

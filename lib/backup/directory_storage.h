@@ -18,6 +18,7 @@ public:
 
     std::string describe() const override;
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
+    void put(const std::string& name, std::string_view data) override;
     bool put_exclusive(const std::string& name, std::string_view data) override;
     std::unique_ptr<ObjectReader> open(const std::string& name) override;
     std::optional<ObjectInfo> stat(const std::string& name) override;

@@ -47,12 +47,6 @@ std::string last_component(std::string_view name) {
     return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
 }
 
-void Storage::put(const std::string& name, std::string_view data) {
-    auto writer = create(name);
-    writer->append(data.data(), data.size());
-    writer->commit();
-}
-
 std::optional<std::string> Storage::get(const std::string& name, size_t max_bytes) {
     auto reader = open(name);
     if (!reader) return std::nullopt;

@@ -45,15 +45,21 @@ public:
     virtual size_t read_at(void* buf, size_t n, uint64_t offset) = 0;
 };
 
-// An object in the making: invisible under its name until commit() returns,
-// gone (or never seen) if the writer is dropped or the process dies first.
+// An object in the making, written once under a name nobody uses: invisible
+// until commit() returns, gone (or never seen) if the writer is dropped or
+// the process dies first. Packs, index runs, maps, manifests.
 class ObjectWriter {
 public:
     virtual ~ObjectWriter() = default;
     virtual void append(const void* data, size_t n) = 0;
+    // Thread-safe (not mixed with append): bytes never written read as zeros.
+    virtual void write_at(const void* data, size_t n, uint64_t offset) = 0;
+    // The end of what was written.
     virtual uint64_t size() const = 0;
-    // Makes everything appended durable, then visible, replacing an object of
-    // that name if there is one.
+    // Makes everything written durable (commit() then waits for less).
+    virtual void sync() = 0;
+    // Makes it durable, then visible. Never replaces: Errc::io_error when an
+    // object of that name exists.
     virtual void commit() = 0;
 };
 
@@ -73,8 +79,9 @@ public:
     virtual std::string describe() const = 0;
 
     virtual std::unique_ptr<ObjectWriter> create(const std::string& name) = 0;
-    // create + append + commit.
-    void put(const std::string& name, std::string_view data);
+    // Durably replaces (or creates) the object: readers see the old or the
+    // new content, never a mix. Metadata, listing caches, compacted packs.
+    virtual void put(const std::string& name, std::string_view data) = 0;
     // Commits `data` under `name` only if no object of that name exists: the
     // commit marker of an element. False (nothing written) when one does.
     virtual bool put_exclusive(const std::string& name, std::string_view data) = 0;

@@ -172,6 +172,22 @@ public:
 
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
 
+    void put(const std::string& name, std::string_view data) override {
+        check_object_name(name);
+        register_entry(name, kPending, true);
+        uint64_t gen = random_u64();
+        std::string g = hex64(gen);
+        WriteOp op;
+        rados_write_op_write_full(op.op, data.data(), data.size());
+        rados_write_op_setxattr(op.op, kGenerationXattr, g.data(), g.size());
+        int r = op.operate(io(), name);
+        if (r < 0) {
+            settle(name);
+            fail(r, "writing " + name);
+        }
+        register_entry(name, committed_value(gen, data.size()), false);
+    }
+
     bool put_exclusive(const std::string& name, std::string_view data) override {
         check_object_name(name);
         register_entry(name, kPending, true);
@@ -374,9 +390,10 @@ private:
     Connection conn_;
 };
 
-// Small objects are one atomic write_full + generation at commit (they may
-// replace); a large one is streamed into its (new) name and sealed by the
-// operation that appends its last bytes.
+// Written into its own (new) name: an object created exclusively by the
+// first write, filled by appends or ranged writes, and sealed by the
+// operation that sets its generation (with the last appended bytes). One
+// that never outgrew a chunk is all one operation at commit.
 class RadosWriter final : public ObjectWriter {
 public:
     RadosWriter(RadosStorage& s, std::string name) : s_(s), name_(std::move(name)) {}
@@ -391,50 +408,71 @@ public:
     }
     void append(const void* data, size_t n) override {
         buffer_.append(static_cast<const char*>(data), n);
-        size_ += n;
-        if (buffer_.size() >= kChunkBytes) flush(false);
+        end_ += n;
+        if (buffer_.size() >= kChunkBytes) {
+            std::lock_guard<std::mutex> g(m_);
+            write_op(false);
+        }
     }
-    uint64_t size() const override { return size_; }
+    void write_at(const void* data, size_t n, uint64_t offset) override {
+        {
+            std::lock_guard<std::mutex> g(m_);
+            if (!started_) write_op(false);  // creates the object
+            end_ = std::max<uint64_t>(end_, offset + n);
+        }
+        int r = rados_write(s_.io(), name_.c_str(), static_cast<const char*>(data), n, offset);
+        if (r < 0) fail(r, "writing " + name_);
+    }
+    uint64_t size() const override {
+        std::lock_guard<std::mutex> g(m_);
+        return end_;
+    }
+    void sync() override {}  // RADOS acknowledges a write once it is durable
     void commit() override {
-        if (!started_) s_.register_entry(name_, kPending, true);
-        flush(true);
+        std::lock_guard<std::mutex> g(m_);
+        write_op(true);
         committed_ = true;
-        s_.register_entry(name_, RadosStorage::committed_value(generation_, size_), false);
+        s_.register_entry(name_, RadosStorage::committed_value(generation_, end_), false);
     }
 
 private:
-    void flush(bool final) {
-        if (!started_ && !final) s_.register_entry(name_, kPending, true);
-        int r = operate_flush(final);
+    // Writes the buffered bytes; the first call creates the object
+    // exclusively (listing it as pending first), the final one seals it.
+    void write_op(bool final) {
+        if (!started_) s_.register_entry(name_, kPending, true);
+        int r = operate(final);
         if (r == -EEXIST && !started_) {
-            if (s_.read_sealed(name_).exists)
-                throw_error(Errc::io_error, name_ + ": a large object is written once and never replaced");
+            if (s_.read_sealed(name_).exists) {
+                s_.settle(name_);
+                throw_error(Errc::io_error, name_ + ": an object of that name exists");
+            }
             rados_remove(s_.io(), name_.c_str());  // what a writer that died left
-            r = operate_flush(final);
+            r = operate(final);
         }
         if (r < 0) fail(r, "writing " + name_);
         started_ = true;
         buffer_.clear();
     }
 
-    int operate_flush(bool final) {
+    int operate(bool final) {
         WriteOp op;
+        if (!started_) rados_write_op_create(op.op, LIBRADOS_CREATE_EXCLUSIVE, nullptr);
+        if (!buffer_.empty()) rados_write_op_append(op.op, buffer_.data(), buffer_.size());
         std::string g = hex64(generation_);
-        if (!started_ && final) {
-            rados_write_op_write_full(op.op, buffer_.data(), buffer_.size());
-        } else {
-            if (!started_) rados_write_op_create(op.op, LIBRADOS_CREATE_EXCLUSIVE, nullptr);
-            rados_write_op_append(op.op, buffer_.data(), buffer_.size());
+        if (final) {
+            // A hole at the end (ranged writes) still counts in the size.
+            rados_write_op_truncate(op.op, end_);
+            rados_write_op_setxattr(op.op, kGenerationXattr, g.data(), g.size());
         }
-        if (final) rados_write_op_setxattr(op.op, kGenerationXattr, g.data(), g.size());
         return op.operate(s_.io(), name_);
     }
 
     RadosStorage& s_;
     std::string name_;
     uint64_t generation_ = random_u64();
+    mutable std::mutex m_;
     std::string buffer_;
-    uint64_t size_ = 0;
+    uint64_t end_ = 0;
     bool started_ = false;
     bool committed_ = false;
 };

@@ -76,3 +76,7 @@ TEST_CASE_METHOD(RadosFixture, "rados storage: hostile names", "[rados]") { host
 TEST_CASE_METHOD(RadosFixture, "rados storage: a killed writer leaves nothing visible", "[rados]") {
     a_killed_writer_leaves_nothing(open);
 }
+
+TEST_CASE_METHOD(RadosFixture, "rados storage: ranged writes from threads", "[rados]") { ranged_writes_from_threads(*open()); }
+
+TEST_CASE_METHOD(RadosFixture, "rados storage: a writer never replaces", "[rados]") { a_writer_never_replaces(*open()); }

@@ -123,6 +123,46 @@ inline void uncommitted_is_invisible(Storage& s) {
     CHECK(back == data);
 }
 
+// Frames of a pack land from several threads at offsets reserved up front.
+inline void ranged_writes_from_threads(Storage& s) {
+    auto w = s.create("packs/0001.pack");
+    const size_t piece = 300000;
+    std::string data = pattern(16 * piece, 5);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (size_t i = static_cast<size_t>(t); i < 16; i += 4) w->write_at(data.data() + i * piece, piece, i * piece);
+        });
+    for (auto& t : threads) t.join();
+    CHECK(w->size() == data.size());
+    w->sync();
+    CHECK_FALSE(s.stat("packs/0001.pack"));
+    w->commit();
+    CHECK(s.get("packs/0001.pack", data.size()) == data);
+
+    // A hole at the end still counts.
+    auto h = s.create("packs/0002.pack");
+    h->write_at("x", 1, 0);
+    h->write_at("y", 1, 9);
+    h->commit();
+    CHECK(s.get("packs/0002.pack", 100) == std::string("x\0\0\0\0\0\0\0\0y", 10));
+}
+
+// A writer never replaces: a name in use stays what it was.
+inline void a_writer_never_replaces(Storage& s) {
+    s.put("n/taken", "first");
+    auto small = s.create("n/taken");
+    small->append("x", 1);
+    CHECK_THROWS_AS(small->commit(), backup::Error);
+    auto large = s.create("n/taken");
+    std::string data = pattern(5u << 20, 6);
+    CHECK_THROWS_AS((large->append(data.data(), data.size()), large->commit()), backup::Error);
+    small.reset();
+    large.reset();
+    CHECK(s.get("n/taken", 100) == std::string("first"));
+    CHECK(names_in(s, "n") == std::vector<std::string>{"taken"});
+}
+
 inline void exclusive_commit_has_one_winner(const OpenStorage& open) {
     auto s = open();
     CHECK(s->put_exclusive("c/00000001.xml", "first"));

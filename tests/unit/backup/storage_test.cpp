@@ -52,3 +52,7 @@ TEST_CASE_METHOD(DirectoryFixture, "directory storage: hostile names touch nothi
 TEST_CASE_METHOD(DirectoryFixture, "directory storage: a killed writer leaves nothing visible", "[storage]") {
     a_killed_writer_leaves_nothing(open);
 }
+
+TEST_CASE_METHOD(DirectoryFixture, "directory storage: ranged writes from threads", "[storage]") { ranged_writes_from_threads(*open()); }
+
+TEST_CASE_METHOD(DirectoryFixture, "directory storage: a writer never replaces", "[storage]") { a_writer_never_replaces(*open()); }

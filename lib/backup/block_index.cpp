@@ -52,7 +52,7 @@ BlockIndex::BlockIndex(std::vector<std::unique_ptr<RunReader>> readers, const Pa
         try {
             r->load_summary(fence_step_, run->fences, run->filter);
         } catch (const Error&) {
-            damaged_on_open_.push_back(r->path());
+            damaged_on_open_.push_back(r->name());
             records_ -= r->records();
             memory_ -= run_overhead(*r);
             continue;
@@ -104,10 +104,10 @@ BlockIndexStats BlockIndex::stats() const {
     return s;
 }
 
-std::vector<fs::path> BlockIndex::damaged() const {
-    std::vector<fs::path> out = damaged_on_open_;
+std::vector<std::string> BlockIndex::damaged() const {
+    std::vector<std::string> out = damaged_on_open_;
     for (const auto& run : runs_)
-        if (run->broken.load()) out.push_back(run->reader->path());
+        if (run->broken.load()) out.push_back(run->reader->name());
     return out;
 }
 

@@ -45,7 +45,7 @@ public:
     size_t fence_step() const { return fence_step_; }
     BlockIndexStats stats() const;
     // Runs found damaged (on open or on a later page read); the caller may delete them.
-    std::vector<fs::path> damaged() const;
+    std::vector<std::string> damaged() const;  // their object names
 
 private:
     struct Run {
@@ -58,7 +58,7 @@ private:
     };
     static size_t run_overhead(const RunReader& r);
     std::vector<std::unique_ptr<Run>> runs_;
-    std::vector<fs::path> damaged_on_open_;
+    std::vector<std::string> damaged_on_open_;
     size_t memory_ = 0;
     uint64_t records_ = 0;
     size_t fence_step_ = 1;

@@ -39,8 +39,8 @@ void decode(const uint8_t* p, MapEntry& e, uint32_t& flags) {
 
 // ---- MapWriter ----
 
-MapWriter::MapWriter(const fs::path& path, uint64_t logical_size)
-    : path_(path), fd_(open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644)), logical_size_(logical_size) {
+MapWriter::MapWriter(Storage& storage, const std::string& name, uint64_t logical_size)
+    : out_(storage.create(name)), logical_size_(logical_size) {
     buf_.reserve(kBufEntries * kEntrySize);
 }
 
@@ -58,7 +58,7 @@ void MapWriter::add(const MapEntry& e) {
 void MapWriter::flush() {
     if (buf_.empty()) return;
     sha_.update(buf_.data(), buf_.size());
-    write_all(fd_.get(), buf_.data(), buf_.size(), path_.string());
+    out_->append(buf_.data(), buf_.size());
     written_ += buf_.size();
     buf_.clear();
 }
@@ -72,37 +72,38 @@ Digest MapWriter::finish() {
     std::memcpy(trailer + 16, &logical_size_, 8);
     std::memcpy(trailer + 24, &count_, 8);
     sha_.update(trailer, sizeof trailer);
-    write_all(fd_.get(), trailer, sizeof trailer, path_.string());
+    out_->append(trailer, sizeof trailer);
     written_ += sizeof trailer;
-    fsync_fd(fd_.get(), path_.string());
-    fd_.reset();
+    out_->commit();
+    out_.reset();
     return sha_.finish();
 }
 
 // ---- MapReader ----
 
-MapReader::MapReader(const fs::path& path, const Digest& expected, const std::string& what)
+MapReader::MapReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what)
     : what_(what) {
     try {
-        fd_ = open_file(path, O_RDONLY);
+        in_ = storage.open(name);
     } catch (const Error& e) {
-        throw Error(Errc::corrupted, what + ": block map missing (" + e.what() + ")");
+        throw Error(Errc::corrupted, what + ": block map unreadable (" + e.what() + ")");
     }
-    const uint64_t size = file_size(fd_.get(), path.string());
+    if (!in_) throw Error(Errc::corrupted, what + ": block map missing");
+    const uint64_t size = in_->size();
     if (size < kTrailerSize || (size - kTrailerSize) % kEntrySize != 0)
         throw Error(Errc::corrupted, what + ": block map has a bad size");
     // Verify the whole file before trusting any of it.
     Sha256 sha;
     std::vector<uint8_t> chunk(1 << 16);
     for (uint64_t off = 0; off < size;) {
-        const size_t n = pread_upto(fd_.get(), chunk.data(), chunk.size(), off, path.string());
+        const size_t n = in_->read_at(chunk.data(), chunk.size(), off);
         if (n == 0) throw Error(Errc::corrupted, what + ": block map truncated");
         sha.update(chunk.data(), n);
         off += n;
     }
     if (sha.finish() != expected) throw Error(Errc::corrupted, what + ": block map checksum mismatch");
     uint8_t trailer[kTrailerSize];
-    if (!pread_all(fd_.get(), trailer, sizeof trailer, size - kTrailerSize, path.string()))
+    if (in_->read_at(trailer, sizeof trailer, size - kTrailerSize) != sizeof trailer)
         throw Error(Errc::corrupted, what + ": block map truncated");
     uint32_t block_size = 0;
     std::memcpy(&block_size, trailer + 8, 4);
@@ -117,7 +118,7 @@ MapReader::MapReader(const fs::path& path, const Digest& expected, const std::st
 bool MapReader::fill() {
     if (next_ >= count_) return false;
     const uint64_t n = std::min<uint64_t>(kBufEntries, count_ - next_);
-    if (!pread_all(fd_.get(), buf_.data(), n * kEntrySize, next_ * kEntrySize, what_))
+    if (in_->read_at(buf_.data(), n * kEntrySize, next_ * kEntrySize) != n * kEntrySize)
         throw Error(Errc::corrupted, what_ + ": block map truncated");
     buf_pos_ = 0;
     buf_len_ = static_cast<size_t>(n);

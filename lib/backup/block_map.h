@@ -6,6 +6,7 @@
 // are streamed in both directions, so memory stays flat for any disk size.
 #pragma once
 #include "platform_io.h"
+#include "storage.h"
 #include "sha256.h"
 
 #include <memory>
@@ -35,18 +36,16 @@ inline uint64_t blocks_for(uint64_t bytes) { return (bytes + kBlockSize - 1) / k
 // map's identity recorded in the element metadata.
 class MapWriter {
 public:
-    MapWriter(const fs::path& path, uint64_t logical_size);
+    MapWriter(Storage& storage, const std::string& name, uint64_t logical_size);
     void add(const MapEntry& e);
-    // Flushes, writes the trailer, fsyncs; returns the file digest.
+    // Flushes, writes the trailer, commits (durable and visible); returns the file digest.
     Digest finish();
     uint64_t entries() const { return count_; }
     uint64_t bytes_written() const { return written_; }
-    const fs::path& path() const { return path_; }
 
 private:
     void flush();
-    fs::path path_;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectWriter> out_;
     uint64_t logical_size_;
     uint64_t count_ = 0;
     uint64_t written_ = 0;
@@ -60,8 +59,7 @@ private:
 // recorded digest on open, so later reads cannot see tampered entries.
 class MapReader {
 public:
-    MapReader(const fs::path& path, const Digest& expected, const std::string& what);
-    // Wraps an already-open fd positioned anywhere (used by container manifests).
+    MapReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what);
     uint64_t logical_size() const { return logical_size_; }
     uint64_t entry_count() const { return count_; }
     const MapEntry* peek();  // nullptr at end
@@ -69,7 +67,7 @@ public:
 
 private:
     bool fill();
-    UniqueFd fd_;
+    std::unique_ptr<ObjectReader> in_;
     std::string what_;
     uint64_t logical_size_ = 0;
     uint64_t count_ = 0;

@@ -1,12 +1,10 @@
 #include "catalog.h"
 
 #include "catalog_cache.h"
-#include "dir_reader.h"
 #include "error.h"
 #include "ids.h"
 
 #include <algorithm>
-#include <sys/stat.h>
 
 namespace prl::backup {
 
@@ -24,43 +22,38 @@ std::vector<uint32_t> Chain::path_to(uint32_t number) const {
 
 namespace {
 
-FileFingerprint print_of(const struct stat& st) {
-    return FileFingerprint{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
-                           static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<uint32_t>(st.st_mtim.tv_nsec)};
-}
-
 // The chain's element files that parse and belong where they lie, into
-// `fresh`: moved from `cached` while a file is unchanged, parsed otherwise. The
-// chain directory is `dir_name` relative to the directory open as `vm_fd`
-// (`dir` names it in errors). Returns whether `fresh` differs from `cached`.
-bool scan_chain(int vm_fd, const char* dir_name, const fs::path& dir, const std::string& chain_uuid,
-                const std::string& vm_uuid, ChainCache& cached, ChainCache& fresh) {
-    std::optional<DirReader> files;
+// `fresh`: moved from `cached` while a file is unchanged, parsed otherwise.
+// Returns whether `fresh` differs from `cached`.
+bool scan_chain(Storage& storage, const std::string& dir, const std::string& chain_uuid, const std::string& vm_uuid,
+                ChainCache& cached, ChainCache& fresh) {
+    std::vector<ObjectInfo> files;
     try {
-        files.emplace(vm_fd, dir_name);
+        files = storage.list(dir);
     } catch (const Error&) {
-        return !cached.empty();  // gone (removed meanwhile) or unreadable: nothing listed
+        return !cached.empty();  // unreadable: nothing listed
     }
     size_t reused = 0, added = 0;
-    while (const struct dirent* e = files->next()) {
+    for (const ObjectInfo& f : files) {
         uint32_t number = 0;
-        const std::string name = e->d_name;
-        if (!parse_element_file_name(name, number)) continue;
-        struct stat st {};
+        if (f.is_directory || !parse_element_file_name(f.name, number)) continue;
+        const FileFingerprint print = fingerprint_of(f);
         // Entries are filed by their own chain and number (read_catalog_cache).
         auto hit = cached.find(number);
-        if (hit != cached.end() && hit->second.meta.vm_uuid == vm_uuid &&
-            ::fstatat(files->fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && hit->second.print == print_of(st)) {
+        if (hit != cached.end() && hit->second.meta.vm_uuid == vm_uuid && hit->second.print == print) {
             fresh.emplace(number, std::move(hit->second));
             ++reused;
             continue;
         }
         try {
-            // The fingerprint of the file as read, not as it was a moment before.
-            std::string text = read_file_bounded_at(files->fd(), name, kMaxMetaBytes, &st);
-            ElementMeta m = parse_element(text, dir.native() + "/" + name);
+            // Replaced between the listing and this read: cached under the
+            // listed fingerprint, it only costs a parse next time.
+            const std::string name = Layout::join(dir, f.name);
+            std::optional<std::string> text = storage.get(name, kMaxMetaBytes);
+            if (!text) continue;  // removed meanwhile
+            ElementMeta m = parse_element(*text, name);
             if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
-            fresh.emplace(number, CachedElement{print_of(st), std::move(m)});
+            fresh.emplace(number, CachedElement{print, std::move(m)});
             ++added;
         } catch (const Error&) {
             // Unreadable or damaged: not listed (and neither are its dependants,
@@ -71,7 +64,7 @@ bool scan_chain(int vm_fd, const char* dir_name, const fs::path& dir, const std:
 }
 
 // The listable elements of `entries`: those whose ancestry is complete.
-Chain make_chain(const fs::path& dir, const std::string& chain_uuid, ChainCache&& entries) {
+Chain make_chain(const std::string& dir, const std::string& chain_uuid, ChainCache&& entries) {
     Chain c;
     c.uuid = chain_uuid;
     c.dir = dir;
@@ -87,7 +80,7 @@ Chain make_chain(const fs::path& dir, const std::string& chain_uuid, ChainCache&
 }
 
 // A chain directory's name, if it is one (a canonical uuid without braces).
-std::optional<std::string> chain_of_dir_name(const char* name) {
+std::optional<std::string> chain_of_dir_name(const std::string& name) {
     auto u = canonical_uuid(name);
     if (!u || uuid_dir_name(*u) != name) return std::nullopt;
     return u;
@@ -96,13 +89,13 @@ std::optional<std::string> chain_of_dir_name(const char* name) {
 }  // namespace
 
 Chain load_chain(const Layout& l, const std::string& vm_uuid, const std::string& chain_uuid) {
-    const fs::path vm_dir = l.vm_dir(vm_uuid), dir = l.chain_dir(vm_uuid, chain_uuid);
-    CatalogCache cache = read_catalog_cache(vm_dir);
+    const std::string vm_dir = l.vm_dir(vm_uuid), dir = l.chain_dir(vm_uuid, chain_uuid);
+    CatalogCache cache = read_catalog_cache(l.store(), vm_dir);
     ChainCache fresh;
     ChainCache& cached = cache[chain_uuid];
-    if (scan_chain(AT_FDCWD, dir.c_str(), dir, chain_uuid, vm_uuid, cached, fresh)) {
+    if (scan_chain(l.store(), dir, chain_uuid, vm_uuid, cached, fresh)) {
         cached = fresh;
-        write_catalog_cache(vm_dir, cache);
+        write_catalog_cache(l.store(), vm_dir, cache);
     }
     return make_chain(dir, chain_uuid, std::move(fresh));
 }
@@ -126,9 +119,9 @@ void refresh_catalog_cache(const Layout& l, const std::string& vm_uuid) noexcept
 std::vector<std::string> list_vm_uuids(const Layout& l) {
     std::vector<std::string> out;
     try {
-        DirReader vms(l.vms());
-        while (const struct dirent* e = vms.next())
-            if (auto u = chain_of_dir_name(e->d_name)) out.push_back(std::move(*u));
+        for (const ObjectInfo& o : l.store().list(l.vms()))
+            if (o.is_directory)
+                if (auto u = chain_of_dir_name(o.name)) out.push_back(std::move(*u));
     } catch (const Error&) {
         // No VM directory: no VMs.
     }
@@ -137,33 +130,34 @@ std::vector<std::string> list_vm_uuids(const Layout& l) {
 }
 
 std::vector<Chain> load_vm_chains(const Layout& l, const std::string& vm_uuid) {
-    const fs::path vm_dir = l.vm_dir(vm_uuid);
-    std::optional<DirReader> vm;
+    const std::string vm_dir = l.vm_dir(vm_uuid);
+    std::vector<ObjectInfo> entries_of_vm;
     try {
-        vm.emplace(vm_dir);
+        entries_of_vm = l.store().list(vm_dir);
     } catch (const Error&) {
         return {};
     }
-    CatalogCache cache = read_catalog_cache(vm_dir);
+    if (entries_of_vm.empty()) return {};
+    CatalogCache cache = read_catalog_cache(l.store(), vm_dir);
     size_t cached_chains = cache.size();
     CatalogCache fresh;
     bool changed = false;
-    while (const struct dirent* e = vm->next()) {
-        if (!maybe_directory(*e)) continue;
-        auto chain = chain_of_dir_name(e->d_name);
+    for (const ObjectInfo& o : entries_of_vm) {
+        if (!o.is_directory) continue;
+        auto chain = chain_of_dir_name(o.name);
         if (!chain) continue;
         ChainCache none, entries;
         auto hit = cache.find(*chain);
         if (hit != cache.end()) --cached_chains;
-        changed |= scan_chain(vm->fd(), e->d_name, vm_dir / e->d_name, *chain, vm_uuid,
+        changed |= scan_chain(l.store(), Layout::join(vm_dir, o.name), *chain, vm_uuid,
                               hit != cache.end() ? hit->second : none, entries);
         if (!entries.empty()) fresh.emplace(std::move(*chain), std::move(entries));
     }
     // Chains whose directory has gone are dropped from the cache.
-    if (changed || cached_chains != 0) write_catalog_cache(vm_dir, fresh);
+    if (changed || cached_chains != 0) write_catalog_cache(l.store(), vm_dir, fresh);
     std::vector<Chain> chains;
     for (auto& [uuid, entries] : fresh) {
-        Chain c = make_chain(vm_dir / uuid_dir_name(uuid), uuid, std::move(entries));
+        Chain c = make_chain(Layout::join(vm_dir, uuid_dir_name(uuid)), uuid, std::move(entries));
         if (!c.elements.empty()) chains.push_back(std::move(c));
     }
     std::sort(chains.begin(), chains.end(), [](const Chain& a, const Chain& b) {
@@ -176,9 +170,11 @@ std::vector<Chain> load_vm_chains(const Layout& l, const std::string& vm_uuid) {
 }
 
 std::optional<ChainLocation> find_chain(const Layout& l, const std::string& chain_uuid) {
+    const std::string dir_name = uuid_dir_name(chain_uuid);
     for (const std::string& vm : list_vm_uuids(l)) {
-        struct stat st {};
-        if (::stat(l.chain_dir(vm, chain_uuid).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        bool here = false;
+        for (const ObjectInfo& o : l.store().list(l.vm_dir(vm))) here |= o.is_directory && o.name == dir_name;
+        if (!here) continue;
         Chain c = load_chain(l, vm, chain_uuid);
         if (!c.elements.empty()) return ChainLocation{vm, std::move(c)};
     }

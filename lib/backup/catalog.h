@@ -12,7 +12,7 @@ namespace prl::backup {
 
 struct Chain {
     std::string uuid;
-    fs::path dir;
+    std::string dir;  // its storage directory
     std::map<uint32_t, ElementMeta> elements;  // by number
     const ElementMeta& base() const { return elements.begin()->second; }
     const ElementMeta& latest() const { return elements.rbegin()->second; }

@@ -1,6 +1,5 @@
 #include "catalog_cache.h"
 
-#include "dir_reader.h"
 #include "error.h"
 #include "ids.h"
 
@@ -17,9 +16,6 @@ namespace {
 // the chain directory to the VM's; older caches are never read.
 constexpr char kCatalogMagic[8] = {'P', 'R', 'L', 'S', 'C', 'A', 'T', '3'};
 constexpr size_t kMaxCacheBytes = 256u << 20;
-// A cache being written: ".catalog.cache.<8 hex>.tmp".
-const std::string kTempPrefix = "." + std::string(kCatalogCacheName) + ".";
-constexpr const char* kTempSuffix = ".tmp";
 
 class Out {
 public:
@@ -154,10 +150,17 @@ ElementMeta get_meta(In& in) {
 
 }  // namespace
 
-CatalogCache read_catalog_cache(const fs::path& vm_dir) {
+FileFingerprint fingerprint_of(const ObjectInfo& o) {
+    return FileFingerprint{o.version.a, o.size, static_cast<int64_t>(o.version.b / 1000000000u),
+                           static_cast<uint32_t>(o.version.b % 1000000000u)};
+}
+
+CatalogCache read_catalog_cache(Storage& storage, const std::string& vm_dir) {
     CatalogCache out;
     try {
-        const std::string data = read_file_bounded(vm_dir / kCatalogCacheName, kMaxCacheBytes);
+        const std::optional<std::string> stored = storage.get(vm_dir + "/" + kCatalogCacheName, kMaxCacheBytes);
+        if (!stored) return {};
+        const std::string& data = *stored;
         if (data.size() < 8 + 32 || std::memcmp(data.data(), kCatalogMagic, 8) != 0) return {};
         const size_t body_size = data.size() - 32;
         Sha256 sha;
@@ -184,12 +187,15 @@ CatalogCache read_catalog_cache(const fs::path& vm_dir) {
     return out;
 }
 
-void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries) {
+void write_catalog_cache(Storage& storage, const std::string& vm_dir, const CatalogCache& entries) {
     size_t count = 0;
     for (const auto& [chain, elements] : entries) count += elements.size();
-    const fs::path dest = vm_dir / kCatalogCacheName;
+    const std::string dest = vm_dir + "/" + kCatalogCacheName;
     if (count == 0) {
-        ::unlink(dest.c_str());  // nothing to list: no cache naming anything
+        try {
+            storage.remove(dest);  // nothing to list: no cache naming anything
+        } catch (const Error&) {
+        }
         return;
     }
     Out o;
@@ -207,29 +213,10 @@ void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries) {
     const Digest d = sha.digest(o.buf.data(), o.buf.size());
     o.digest(d);
     try {
-        // No fsync: a cache lost in a crash is rebuilt from the metadata files.
-        const fs::path tmp = vm_dir / (kTempPrefix + random_hex(4) + kTempSuffix);
-        {
-            UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-            write_all(fd.get(), o.buf.data(), o.buf.size(), tmp.string());
-        }
-        if (::rename(tmp.c_str(), dest.c_str()) != 0) ::unlink(tmp.c_str());
+        // Not durable: a cache lost in a crash is rebuilt from the metadata files.
+        storage.put(dest, o.buf, false);
     } catch (const Error&) {
         // Read-only repository or the VM directory gone: list without a cache.
-    }
-}
-
-void remove_catalog_cache_temps(const fs::path& vm_dir) {
-    try {
-        DirReader dir(vm_dir);
-        while (const struct dirent* e = dir.next()) {
-            const std::string name = e->d_name;
-            if (name.size() == kTempPrefix.size() + 8 + 4 && name.compare(0, kTempPrefix.size(), kTempPrefix) == 0 &&
-                name.compare(name.size() - 4, 4, kTempSuffix) == 0)
-                ::unlinkat(dir.fd(), name.c_str(), 0);
-        }
-    } catch (const Error&) {
-        // No VM directory: nothing left over.
     }
 }
 

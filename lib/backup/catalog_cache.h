@@ -8,6 +8,7 @@
 #pragma once
 #include "element_meta.h"
 #include "platform_io.h"
+#include "storage.h"
 
 #include <map>
 
@@ -34,15 +35,15 @@ using ChainCache = std::map<uint32_t, CachedElement>;
 // A VM's entries by chain uuid ("{...}", as in the metadata).
 using CatalogCache = std::map<std::string, ChainCache>;
 
+// The fingerprint of a metadata object as the storage lists it.
+FileFingerprint fingerprint_of(const ObjectInfo& o);
+
 // Empty when the cache is missing or unusable (any bad entry discards all).
-CatalogCache read_catalog_cache(const fs::path& vm_dir);
-// Replaces the cache by an atomic rename, or removes it when `entries` holds
+CatalogCache read_catalog_cache(Storage& storage, const std::string& vm_dir);
+// Replaces the cache (put, not durable), or removes it when `entries` holds
 // no element. Best effort: errors are swallowed. Writers of elements hold the
 // VM's lock, listers do not: the last rename wins, and since any entry is
 // used only while its file is unchanged, every version is a valid cache.
-void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& entries);
-// Deletes the temp files of cache writes that never finished (a lister that
-// died). Whoever is writing one right now only loses that write.
-void remove_catalog_cache_temps(const fs::path& vm_dir);
+void write_catalog_cache(Storage& storage, const std::string& vm_dir, const CatalogCache& entries);
 
 }  // namespace prl::backup

@@ -255,13 +255,13 @@ private:
 
 }  // namespace
 
-void restore_tree(const fs::path& manifest, const Digest& digest, const std::string& what, const fs::path& dest,
+void restore_tree(Storage& storage, const std::string& manifest, const Digest& digest, const std::string& what, const fs::path& dest,
                   PackCache& packs, ProgressReporter& progress) {
     TreeBuilder b(dest, what);
     Sha256 sha;
     std::vector<uint8_t> block(kBlockSize);
     {
-        ManifestReader r(manifest, digest, what);
+        ManifestReader r(storage, manifest, digest, what);
         while (const TreeNode* n = r.next_node()) {
             progress.check_cancel();
             if (n->path.empty()) continue;  // root: attributes in the second pass
@@ -301,7 +301,7 @@ void restore_tree(const fs::path& manifest, const Digest& digest, const std::str
     }
     // Second pass: directory modes and times, each applied once its subtree is
     // complete (post-order), so a read-only directory never blocks its children.
-    ManifestReader r(manifest, digest, what);
+    ManifestReader r(storage, manifest, digest, what);
     std::vector<TreeNode> open_dirs;
     auto close_dir = [&] {
         const TreeNode n = std::move(open_dirs.back());

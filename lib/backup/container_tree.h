@@ -22,7 +22,7 @@ void backup_tree(const fs::path& root, ManifestReader* parent, StoreWriter& stor
                  ThreadPool& pool, ProgressReporter& progress);
 
 // Recreates the tree in the empty directory `dest` (already created).
-void restore_tree(const fs::path& manifest, const Digest& digest, const std::string& what, const fs::path& dest,
+void restore_tree(Storage& storage, const std::string& manifest, const Digest& digest, const std::string& what, const fs::path& dest,
                   PackCache& packs, ProgressReporter& progress);
 
 }  // namespace prl::backup

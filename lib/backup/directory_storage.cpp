@@ -3,6 +3,7 @@
 #include "dir_reader.h"
 #include "platform_io.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +56,11 @@ public:
         }
     }
     uint64_t size() const override { return end_.load(); }
+    void resize(uint64_t size) override {
+        if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) throw_errno(errno, "truncate " + temp_.string());
+        end_ = size;
+    }
+    void start_writeback() override { ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE); }
     void sync() override {
         if (synced_) return;
         // A hole at the end (write_at) still counts in the size.
@@ -104,6 +110,12 @@ private:
 
 DirectoryStorage::DirectoryStorage(fs::path root) : root_(std::move(root)) {}
 
+std::shared_ptr<DirectoryStorage> open_directory_storage(const fs::path& dir) {
+    if (dir.empty()) throw_error(Errc::invalid_argument, "empty repository path");
+    make_directories(dir);
+    return std::make_shared<DirectoryStorage>(dir);
+}
+
 fs::path DirectoryStorage::path_of(const std::string& name) const {
     check_object_name(name);
     return root_ / name;
@@ -115,10 +127,38 @@ std::unique_ptr<ObjectWriter> DirectoryStorage::create(const std::string& name) 
     return std::make_unique<FileWriter>(path_of(name));
 }
 
-void DirectoryStorage::put(const std::string& name, std::string_view data) {
+void DirectoryStorage::put(const std::string& name, std::string_view data, bool durable) {
     fs::path p = path_of(name);
     make_directories(p.parent_path());
-    write_file_atomic(p, std::string(data));
+    if (durable) {
+        write_file_atomic(p, std::string(data), 0644);
+        return;
+    }
+    const fs::path temp = p.parent_path() / ("." + p.filename().string() + "." + random_hex(8) + ".tmp");
+    try {
+        UniqueFd fd = open_file(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+        write_all(fd.get(), data.data(), data.size(), temp.string());
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
+    }
+    if (::rename(temp.c_str(), p.c_str()) != 0) {
+        int err = errno;
+        ::unlink(temp.c_str());
+        throw_errno(err, "rename to " + p.string());
+    }
+}
+
+// One open, fstat and read, without updating the access time where allowed
+// (a first listing reads every element's metadata).
+std::optional<std::string> DirectoryStorage::get(const std::string& name, size_t max_bytes) {
+    fs::path p = path_of(name);
+    try {
+        return read_file_bounded_at(AT_FDCWD, p.string(), max_bytes, nullptr);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) return std::nullopt;
+        throw;
+    }
 }
 
 bool DirectoryStorage::put_exclusive(const std::string& name, std::string_view data) {
@@ -201,6 +241,25 @@ void DirectoryStorage::remove_directory(const std::string& directory) {
     fs::path p = root_ / directory;
     if (::rmdir(p.c_str()) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
         throw_errno(errno, "rmdir " + p.string());
+}
+
+void DirectoryStorage::remove_unfinished(const std::string& directory) {
+    check_directory_name(directory);
+    std::optional<DirReader> dir;
+    try {
+        dir.emplace(directory.empty() ? root_ : root_ / directory);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) return;
+        throw;
+    }
+    // Temp files of writers (".<name>.<hex>.tmp", ".<name>.tmp.<pid>.<hex>"),
+    // and "<name>.tmp" files of versions that wrote those beside the target.
+    while (const struct dirent* e = dir->next()) {
+        const std::string name = e->d_name;
+        bool temp = name.size() > 4 && (name.compare(name.size() - 4, 4, ".tmp") == 0 ||
+                                        (name.front() == '.' && name.find(".tmp.") != std::string::npos));
+        if (temp && e->d_type != DT_DIR) ::unlinkat(dir->fd(), e->d_name, 0);
+    }
 }
 
 std::unique_ptr<StorageLock> DirectoryStorage::lock(const std::string& name, LockMode mode, bool wait) {

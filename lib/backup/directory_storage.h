@@ -18,17 +18,22 @@ public:
 
     std::string describe() const override;
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
-    void put(const std::string& name, std::string_view data) override;
+    void put(const std::string& name, std::string_view data, bool durable = true) override;
+    std::optional<std::string> get(const std::string& name, size_t max_bytes) override;
     bool put_exclusive(const std::string& name, std::string_view data) override;
     std::unique_ptr<ObjectReader> open(const std::string& name) override;
     std::optional<ObjectInfo> stat(const std::string& name) override;
     std::vector<ObjectInfo> list(const std::string& directory) override;
     bool remove(const std::string& name) override;
     void remove_directory(const std::string& directory) override;
+    void remove_unfinished(const std::string& directory) override;
     std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override;
 
 private:
     std::filesystem::path root_;
 };
+
+// A DirectoryStorage in `dir`, made (mkdir -p) if it does not exist yet.
+std::shared_ptr<DirectoryStorage> open_directory_storage(const std::filesystem::path& dir);
 
 }  // namespace prl::backup

@@ -12,7 +12,7 @@
 
 namespace prl::backup {
 
-std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name) {
+std::unique_ptr<LayeredView> open_disk_view(Storage& storage, const Chain& chain, uint32_t number, const std::string& name) {
     std::vector<const DiskRecord*> records;  // newest first
     for (uint32_t n = number; n != 0;) {
         auto it = chain.elements.find(n);
@@ -29,7 +29,7 @@ std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number,
     if (records.empty()) return std::make_unique<LayeredView>();
     std::vector<std::unique_ptr<MapReader>> layers;
     for (auto it = records.rbegin(); it != records.rend(); ++it)
-        layers.push_back(std::make_unique<MapReader>(chain.dir / (*it)->map_file, (*it)->map_digest,
+        layers.push_back(std::make_unique<MapReader>(storage, Layout::join(chain.dir, (*it)->map_file), (*it)->map_digest,
                                                      "backup " + chain.uuid + " disk '" + name + "'"));
     return std::make_unique<LayeredView>(std::move(layers));
 }
@@ -126,7 +126,7 @@ void write_blocks(int fd, uint64_t size, const uint64_t* indices, size_t n, cons
 
 std::unique_ptr<PackCache> PackCachePool::take() {
     std::lock_guard<std::mutex> lk(mu_);
-    if (free_.empty()) return std::make_unique<PackCache>(dir_, 8);
+    if (free_.empty()) return std::make_unique<PackCache>(storage_, dir_, 8);
     auto c = std::move(free_.back());
     free_.pop_back();
     return c;

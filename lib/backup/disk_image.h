@@ -13,7 +13,7 @@ namespace prl::backup {
 
 // The complete block state of disk `name` at element `number` of `chain`.
 // Empty when the element (or an ancestor on the way) lacks that disk.
-std::unique_ptr<LayeredView> open_disk_view(const Chain& chain, uint32_t number, const std::string& name);
+std::unique_ptr<LayeredView> open_disk_view(Storage& storage, const Chain& chain, uint32_t number, const std::string& name);
 
 // A disk image of the VM being backed up, open for reading.
 struct SourceDisk {
@@ -54,12 +54,13 @@ uint64_t backup_image(int fd, uint64_t size, EntryStream& parent, BlockSink& sin
 // Pack readers for several threads: each task borrows one cache at a time.
 class PackCachePool {
 public:
-    explicit PackCachePool(fs::path dir) : dir_(std::move(dir)) {}
+    PackCachePool(Storage& storage, std::string dir) : storage_(storage), dir_(std::move(dir)) {}
     std::unique_ptr<PackCache> take();
     void give_back(std::unique_ptr<PackCache> c);
 
 private:
-    fs::path dir_;
+    Storage& storage_;
+    std::string dir_;
     std::mutex mu_;
     std::vector<std::unique_ptr<PackCache>> free_;
 };

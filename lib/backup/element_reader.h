@@ -13,7 +13,7 @@ namespace prl::backup {
 class ElementReader {
 public:
     // Errc::invalid_argument for a malformed id, not_found for an unknown one.
-    ElementReader(const fs::path& root, const std::string& id_text);
+    ElementReader(std::shared_ptr<Storage> storage, const std::string& id_text);
     const ElementMeta& meta() const { return *meta_; }
     // The complete block state of disk `name`; Errc::vm_mismatch when the
     // element has no such disk.
@@ -21,7 +21,7 @@ public:
 
 private:
     Layout layout_;
-    FileLock store_lock_;
+    std::unique_ptr<StorageLock> store_lock_;
     Chain chain_;
     const ElementMeta* meta_ = nullptr;
 };

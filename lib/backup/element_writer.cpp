@@ -46,11 +46,12 @@ void validate(const Source& src, const CreateOptions& opt) {
 
 }  // namespace
 
-ElementWriter::ElementWriter(const fs::path& root, const Source& src, const CreateOptions& opt) : layout_{root} {
+ElementWriter::ElementWriter(const Layout& layout, const Source& src, const CreateOptions& opt) : layout_{layout} {
     const std::string vm = require_vm_uuid(src.vm_uuid);
     validate(src, opt);
+    leftovers_.storage = &layout_.store();
     vm_lock_ = lock_vm_for_writing(layout_, vm);
-    store_lock_ = acquire_lock(layout_.store_lock(), FileLock::Mode::shared);
+    store_lock_ = layout_.store().lock(layout_.store_lock(), LockMode::shared, true);
     txn_ = std::make_unique<TxnMarker>(layout_);
 
     // Where the element goes: a new chain, or the latest chain of this VM.
@@ -85,26 +86,21 @@ ElementWriter::ElementWriter(const fs::path& root, const Source& src, const Crea
     m_.compressed = opt.compress;
 
     chain_dir_ = layout_.chain_dir(vm, m_.chain);
-    if (!chain_) {
-        make_directories(chain_dir_);
-        leftovers_.made_dir = chain_dir_;
-    }
+    if (!chain_) leftovers_.made_dir = chain_dir_;
     tag_ = std::to_string(m_.number) + "-" + random_hex(4);
 
     pool_ = std::make_unique<ThreadPool>(ThreadPool::default_threads());
     index_ = open_block_index(layout_);
-    store_ = std::make_unique<StoreWriter>(layout_.packs(), *pool_, opt.compress, index_.get());
+    store_ = std::make_unique<StoreWriter>(layout_.store(), layout_.packs(), *pool_, opt.compress, index_.get());
 
-    // The configuration: a small file of the element, durable before the
-    // metadata that names it is committed (the chain directory is fsync'ed
-    // in commit()).
+    // The configuration: a small object of the element, committed (durable)
+    // before the metadata that names it.
     if (src.config) {
         m_.config_file = tag_ + ".config";
         m_.config_size = src.config->size();
-        const fs::path path = new_file(m_.config_file);
-        UniqueFd fd = open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-        write_all(fd.get(), src.config->data(), src.config->size(), path.string());
-        fsync_fd(fd.get(), path.string());
+        auto out = layout_.store().create(new_file(m_.config_file));
+        out->append(src.config->data(), src.config->size());
+        out->commit();
         Sha256 sha;
         m_.config_digest = sha.digest(src.config->data(), src.config->size());
         meta_bytes_ += src.config->size();
@@ -112,23 +108,28 @@ ElementWriter::ElementWriter(const fs::path& root, const Source& src, const Crea
 }
 
 ElementWriter::Leftovers::~Leftovers() {
-    for (const auto& p : files) ::unlink(p.c_str());
-    if (!made_dir.empty()) ::rmdir(made_dir.c_str());
+    try {
+        for (const auto& name : files) storage->remove(name);
+        if (!made_dir.empty()) storage->remove_directory(made_dir);
+    } catch (...) {
+        // What is left, garbage collection removes.
+    }
 }
 
-fs::path ElementWriter::new_file(const std::string& name) {
-    leftovers_.files.push_back(chain_dir_ / name);
+std::string ElementWriter::new_file(const std::string& name) {
+    leftovers_.files.push_back(Layout::join(chain_dir_, name));
     return leftovers_.files.back();
 }
 
 std::unique_ptr<LayeredView> ElementWriter::parent_disk_view(const std::string& name) const {
-    return chain_ ? open_disk_view(*chain_, m_.parent, name) : std::make_unique<LayeredView>();
+    return chain_ ? open_disk_view(layout_.store(), *chain_, m_.parent, name) : std::make_unique<LayeredView>();
 }
 
 std::unique_ptr<ManifestReader> ElementWriter::parent_manifest() const {
     if (!chain_) return nullptr;
     const ElementMeta& pm = chain_->elements.at(m_.parent);
-    return std::make_unique<ManifestReader>(chain_->dir / pm.tree_file, pm.tree_digest, "backup " + pm.id());
+    return std::make_unique<ManifestReader>(layout_.store(), Layout::join(chain_->dir, pm.tree_file), pm.tree_digest,
+                                            "backup " + pm.id());
 }
 
 MapWriter& ElementWriter::begin_disk(const std::string& name, const std::string& original_path, uint64_t size) {
@@ -138,7 +139,7 @@ MapWriter& ElementWriter::begin_disk(const std::string& name, const std::string&
     rec.original_path = original_path;
     rec.size = size;
     rec.map_file = tag_ + ".d" + std::to_string(m_.disks.size()) + ".map";
-    map_ = std::make_unique<MapWriter>(new_file(rec.map_file), size);
+    map_ = std::make_unique<MapWriter>(layout_.store(), new_file(rec.map_file), size);
     m_.disks.push_back(std::move(rec));
     return *map_;
 }
@@ -152,7 +153,7 @@ void ElementWriter::end_disk() {
 
 ManifestWriter& ElementWriter::begin_tree() {
     m_.tree_file = tag_ + ".tree";
-    manifest_ = std::make_unique<ManifestWriter>(new_file(m_.tree_file));
+    manifest_ = std::make_unique<ManifestWriter>(layout_.store(), new_file(m_.tree_file));
     return *manifest_;
 }
 
@@ -181,14 +182,13 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     pr.check_cancel();  // the last point where a cancel is honoured
     txn_->mark_dirty();  // from here a failure may leave final-named packs for GC
     store_->commit();
-    fsync_dir(chain_dir_);
-    if (!chain_) fsync_dir(chain_dir_.parent_path());
     m_.stored_size = store_->stored_bytes() + meta_bytes_;
     m_.stored_size += serialize_element(m_).size();
     // Past this point the element may become visible even if a later step
     // fails, so its files must stay; should it not, GC removes them.
     leftovers_.dismiss();
-    write_file_atomic(chain_dir_ / element_file_name(m_.number), serialize_element(m_));
+    if (!layout_.store().put_exclusive(Layout::join(chain_dir_, element_file_name(m_.number)), serialize_element(m_)))
+        throw Error(Errc::io_error, "backup " + m_.id() + " exists already");
     txn_->mark_clean();
     // The index is derived data: a failure or a crash here costs only a
     // re-indexing of these packs by a later create.

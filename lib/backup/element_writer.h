@@ -24,7 +24,7 @@ public:
     // Checks the texts and disk names of `src` (not its files), takes the
     // VM's writer lock (Errc::locked when another writer holds it) and
     // decides the element's chain, number and parent.
-    ElementWriter(const fs::path& root, const Source& src, const CreateOptions& opt);
+    ElementWriter(const Layout& layout, const Source& src, const CreateOptions& opt);
     ElementWriter(const ElementWriter&) = delete;
     ElementWriter& operator=(const ElementWriter&) = delete;
 
@@ -46,8 +46,8 @@ public:
     void end_tree();
     void set_original_size(uint64_t bytes) { m_.original_size = bytes; }
 
-    // Makes every byte durable, then publishes the element by renaming its
-    // metadata into place; returns its id. The last cancel point is at its start.
+    // Makes every byte durable, then publishes the element by committing its
+    // metadata object; returns its id. The last cancel point is at its start.
     std::string commit(ProgressReporter& pr);
 
     // For an element that will not be committed (its source went away):
@@ -57,22 +57,23 @@ public:
     void keep_stored_blocks() noexcept;
 
 private:
-    fs::path new_file(const std::string& name);
+    std::string new_file(const std::string& name);
 
     Layout layout_;
-    FileLock vm_lock_, store_lock_;
+    std::unique_ptr<StorageLock> vm_lock_, store_lock_;
     std::unique_ptr<TxnMarker> txn_;
     std::vector<Chain> chains_;
     const Chain* chain_ = nullptr;  // the chain extended, or null for a new one
     ElementMeta m_;
-    fs::path chain_dir_;
+    std::string chain_dir_;
     std::string tag_;  // prefix of the element's data files
-    // The files of the unfinished element, removed unless it commits; a
-    // member declared before the writers, so they close first, and after
-    // the locks, so those are still held.
+    // The objects of the unfinished element, removed unless it commits; a
+    // member declared before the writers, so they go first, and after the
+    // locks, so those are still held.
     struct Leftovers {
-        std::vector<fs::path> files;
-        fs::path made_dir;  // removed if it stayed empty
+        Storage* storage = nullptr;
+        std::vector<std::string> files;
+        std::string made_dir;  // removed if it stayed empty
         ~Leftovers();
         void dismiss() { files.clear(); made_dir.clear(); }
     } leftovers_;

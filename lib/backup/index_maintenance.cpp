@@ -35,7 +35,12 @@ bool is_stale(const RunReader& r, const PackSet& packs, const std::set<uint64_t>
     return false;
 }
 
-void unlink_quietly(const fs::path& p) { ::unlink(p.c_str()); }
+void remove_quietly(const Layout& l, const std::string& name) {
+    try {
+        l.store().remove(name);
+    } catch (const Error&) {
+    }
+}
 
 // Merges the smallest runs, at most kMaxMergeInputs at a time, until
 // kRunsAfterMerge are left.
@@ -64,13 +69,9 @@ struct MergeInput {
 
 PackSet list_packs(const Layout& l) {
     PackSet out;
-    std::error_code ec;
-    for (fs::directory_iterator it(l.packs(), ec), end; !ec && it != end; it.increment(ec)) {
+    for (const ObjectInfo& o : l.store().list(l.packs())) {
         uint64_t id = 0;
-        if (!parse_pack_file_name(it->path().filename().string(), id)) continue;
-        std::error_code sec;
-        const uint64_t size = it->file_size(sec);
-        if (!sec) out.emplace(id, size);
+        if (!o.is_directory && parse_pack_file_name(o.name, id)) out.emplace(id, o.size);
     }
     return out;
 }
@@ -82,14 +83,14 @@ std::vector<std::unique_ptr<RunReader>> open_runs(const Layout& l) {
     for (int attempt = 0; attempt < 4; ++attempt) {
         runs.clear();
         bool vanished = false;
-        std::error_code ec;
-        for (fs::directory_iterator it(l.index(), ec), end; !ec && it != end; it.increment(ec)) {
+        for (const ObjectInfo& o : l.store().list(l.index())) {
             uint64_t id = 0;
-            if (!parse_run_file_name(it->path().filename().string(), id)) continue;
+            if (o.is_directory || !parse_run_file_name(o.name, id)) continue;
+            const std::string name = Layout::join(l.index(), o.name);
             try {
-                runs.push_back(std::make_unique<RunReader>(it->path()));
+                runs.push_back(std::make_unique<RunReader>(l.store(), name));
             } catch (const Error& e) {
-                if (e.code() == Errc::corrupted) unlink_quietly(it->path());  // derived data: rebuilt from the packs
+                if (e.code() == Errc::corrupted) remove_quietly(l, name);  // derived data: rebuilt from the packs
                 else if (e.code() == Errc::not_found) vanished = true;
             }
         }
@@ -99,7 +100,6 @@ std::vector<std::unique_ptr<RunReader>> open_runs(const Layout& l) {
 }
 
 void index_packs(const Layout& l, const std::vector<uint64_t>& packs) {
-    bool wrote = false;
     for (size_t first = 0; first < packs.size(); first += kPacksPerBuild) {
         std::vector<PackStamp> stamps;
         std::vector<RunRecord> records;
@@ -108,7 +108,7 @@ void index_packs(const Layout& l, const std::vector<uint64_t>& packs) {
         for (size_t i = first; i < last; ++i) {
             const size_t before = records.size();
             try {
-                PackReader r(l.packs() / pack_file_name(packs[i]), packs[i]);
+                PackReader r(l.store(), l.pack(packs[i]), packs[i]);
                 const auto slot = static_cast<uint32_t>(stamps.size());
                 r.for_each_entry([&](uint32_t n, const PackEntry& e) {
                     if (!(e.flags & kEntryDead)) records.push_back(RunRecord{index_key_of(e.hash), slot, n});
@@ -123,12 +123,10 @@ void index_packs(const Layout& l, const std::vector<uint64_t>& packs) {
         records.erase(std::unique(records.begin(), records.end(),
                                   [](const RunRecord& a, const RunRecord& b) { return a.key == b.key; }),
                       records.end());
-        RunWriter w(l.index(), std::move(stamps), records.size());
+        RunWriter w(l.store(), l.index(), std::move(stamps), records.size());
         for (const RunRecord& r : records) w.add(r);
         w.commit();
-        wrote = true;
     }
-    if (wrote) fsync_dir(l.index());
 }
 
 void merge_runs(const Layout& l, const std::vector<const RunReader*>& runs, const PackSet& packs) {
@@ -151,8 +149,7 @@ void merge_runs(const Layout& l, const std::vector<const RunReader*>& runs, cons
         max_records += runs[i]->records();
     }
     auto drop_inputs = [&] {
-        for (const RunReader* r : runs) unlink_quietly(r->path());
-        fsync_dir(l.index());
+        for (const RunReader* r : runs) remove_quietly(l, r->name());
     };
     if (out_packs.empty()) {
         drop_inputs();
@@ -168,7 +165,7 @@ void merge_runs(const Layout& l, const std::vector<const RunReader*>& runs, cons
             in[current].cursor = std::make_unique<RunCursor>(*in[current].run);
             if (const RunRecord* r = in[current].cursor->peek()) heads.emplace(r->key, current);
         }
-        RunWriter w(l.index(), std::move(out_packs), max_records);
+        RunWriter w(l.store(), l.index(), std::move(out_packs), max_records);
         std::optional<IndexKey> last;
         while (!heads.empty()) {
             current = heads.top().second;
@@ -186,10 +183,9 @@ void merge_runs(const Layout& l, const std::vector<const RunReader*>& runs, cons
         w.commit();
     } catch (const Error& e) {
         // A damaged input is deleted (its packs get indexed again); the merge is abandoned.
-        if (e.code() == Errc::corrupted && current < in.size()) unlink_quietly(in[current].run->path());
+        if (e.code() == Errc::corrupted && current < in.size()) remove_quietly(l, in[current].run->name());
         throw;
     }
-    fsync_dir(l.index());
     drop_inputs();
 }
 
@@ -199,7 +195,7 @@ std::unique_ptr<BlockIndex> open_block_index(const Layout& l, size_t budget) {
         auto runs = open_runs(l);
         if (!uncovered_packs(packs, runs).empty() || runs.size() > kMaxRuns) {
             // One process at a time indexes or merges; the others go on with what they have.
-            FileLock lock = try_acquire_lock(l.index_lock(), FileLock::Mode::exclusive);
+            auto lock = l.store().lock(l.index_lock(), LockMode::exclusive, false);
             if (lock) {
                 runs = open_runs(l);
                 const std::vector<uint64_t> uncovered = uncovered_packs(packs, runs);
@@ -214,7 +210,7 @@ std::unique_ptr<BlockIndex> open_block_index(const Layout& l, size_t budget) {
             }
         }
         auto index = std::make_unique<BlockIndex>(std::move(runs), packs, budget);
-        for (const fs::path& p : index->damaged()) unlink_quietly(p);
+        for (const std::string& name : index->damaged()) remove_quietly(l, name);
         return index;
     } catch (const Error&) {
         // The index only saves space; without it every block is simply stored.
@@ -224,11 +220,11 @@ std::unique_ptr<BlockIndex> open_block_index(const Layout& l, size_t budget) {
 
 void index_committed_packs(const Layout& l, const std::vector<uint64_t>& packs, const BlockIndex& used) {
     try {
-        for (const fs::path& p : used.damaged()) unlink_quietly(p);
+        for (const std::string& name : used.damaged()) remove_quietly(l, name);
         if (!packs.empty()) index_packs(l, packs);
         auto runs = open_runs(l);
         if (runs.size() <= kMaxRuns) return;
-        FileLock lock = try_acquire_lock(l.index_lock(), FileLock::Mode::exclusive);
+        auto lock = l.store().lock(l.index_lock(), LockMode::exclusive, false);
         if (!lock) return;
         runs = open_runs(l);
         merge_smallest(l, runs);
@@ -238,12 +234,7 @@ void index_committed_packs(const Layout& l, const std::vector<uint64_t>& packs, 
 }
 
 void reindex_after_gc(const Layout& l, const std::set<uint64_t>& changed) {
-    make_directories(l.index());
-    std::error_code ec;
-    for (fs::directory_iterator it(l.index(), ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() > 8 && name.compare(name.size() - 8, 8, ".run.tmp") == 0) unlink_quietly(it->path());
-    }
+    l.store().remove_unfinished(l.index());
     const PackSet packs = list_packs(l);
     auto runs = open_runs(l);
     for (const auto& r : runs)

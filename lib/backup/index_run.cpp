@@ -101,9 +101,8 @@ bool parse_run_file_name(const std::string& name, uint64_t& id) {
 
 // ---- RunWriter ----
 
-RunWriter::RunWriter(const fs::path& dir, std::vector<PackStamp> packs, uint64_t max_records)
-    : dir_(dir),
-      id_(random_u64() | 1),
+RunWriter::RunWriter(Storage& storage, const std::string& dir, std::vector<PackStamp> packs, uint64_t max_records)
+    : id_(random_u64() | 1),
       packs_(std::move(packs)),
       max_pages_(std::max<uint64_t>(1, (max_records + kRunRecordsPerPage - 1) / kRunRecordsPerPage)),
       filter_(BloomFilter::blocks_for(max_records, kRunFilterBitsPerKey, kRunMaxFilterBlocks)),
@@ -112,19 +111,19 @@ RunWriter::RunWriter(const fs::path& dir, std::vector<PackStamp> packs, uint64_t
     fences_off_ = o.fences;
     filter_off_ = o.filter;
     pages_off_ = o.pages;
-    tmp_ = dir_ / (run_file_name(id_) + ".tmp");
-    fd_ = open_file(tmp_, O_RDWR | O_CREAT | O_EXCL, 0644);  // read back: the pack table's checksum
+    name_ = dir + "/" + run_file_name(id_);
+    file_ = storage.create(name_);
     std::vector<uint8_t> table(packs_.size() * kPackStampSize);
     for (size_t i = 0; i < packs_.size(); ++i) {
         std::memcpy(&table[i * kPackStampSize], &packs_[i].id, 8);
         std::memcpy(&table[i * kPackStampSize + 8], &packs_[i].size, 8);
     }
-    pwrite_all(fd_.get(), table.data(), table.size(), kHeaderSize, tmp_.string());
+    Sha256 sha;
+    packs_sha_ = sha.digest(table.data(), table.size());
+    file_->write_at(table.data(), table.size(), kHeaderSize);
 }
 
-RunWriter::~RunWriter() {
-    if (!committed_) ::unlink(tmp_.c_str());
-}
+RunWriter::~RunWriter() = default;
 
 void RunWriter::add(const RunRecord& r) {
     if (last_ && !(*last_ < r.key)) throw Error(Errc::io_error, "internal: index run keys out of order");
@@ -152,25 +151,21 @@ void RunWriter::flush_page() {
 
 void RunWriter::flush_pages() {
     const uint64_t npages = out_.size() / kRunPageSize, nfences = fence_buf_.size() / kFenceSize;
-    pwrite_all(fd_.get(), out_.data(), out_.size(), pages_off_ + (pages_ - npages) * kRunPageSize, tmp_.string());
-    pwrite_all(fd_.get(), fence_buf_.data(), fence_buf_.size(), fences_off_ + (pages_ - nfences) * kFenceSize,
-               tmp_.string());
+    file_->write_at(out_.data(), out_.size(), pages_off_ + (pages_ - npages) * kRunPageSize);
+    file_->write_at(fence_buf_.data(), fence_buf_.size(), fences_off_ + (pages_ - nfences) * kFenceSize);
     fence_sha_.update(fence_buf_.data(), fence_buf_.size());
     out_.clear();
     fence_buf_.clear();
 }
 
-fs::path RunWriter::commit() {
+std::string RunWriter::commit() {
     flush_page();
     flush_pages();
-    pwrite_all(fd_.get(), filter_.words(), filter_.bytes(), filter_off_, tmp_.string());
+    file_->write_at(filter_.words(), filter_.bytes(), filter_off_);
     fence_sha_.update(filter_.words(), filter_.bytes());
     const Digest summary = fence_sha_.finish();
     Sha256 sha;
-    std::vector<uint8_t> table(packs_.size() * kPackStampSize);
-    if (!table.empty() && !pread_all(fd_.get() , table.data(), table.size(), kHeaderSize, tmp_.string()))
-        throw Error(Errc::io_error, "internal: index run pack table unreadable");
-    const Digest packs_sha = sha.digest(table.data(), table.size());
+    const Digest& packs_sha = packs_sha_;
 
     uint8_t h[kHeaderSize] = {};
     const uint64_t npacks = packs_.size(), blocks = filter_.blocks();
@@ -187,28 +182,25 @@ fs::path RunWriter::commit() {
     std::memcpy(h + 96, packs_sha.data(), 16);
     const Digest self = sha.digest(h, 112);
     std::memcpy(h + 112, self.data(), 16);
-    pwrite_all(fd_.get(), h, sizeof h, 0, tmp_.string());
+    file_->write_at(h, sizeof h, 0);
     // The file ends with the last page (holes stand for unused fence slots).
-    if (::ftruncate(fd_.get(), static_cast<off_t>(pages_off_ + pages_ * kRunPageSize)) != 0)
-        throw_errno(errno, "truncate " + tmp_.string());
-    fsync_fd(fd_.get(), tmp_.string());
-    fd_.reset();
-    const fs::path final_path = dir_ / run_file_name(id_);
-    if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0)
-        throw_errno(errno, "rename " + tmp_.string());
+    file_->resize(pages_off_ + pages_ * kRunPageSize);
+    file_->commit();
     committed_ = true;
-    return final_path;
+    return name_;
 }
 
 // ---- RunReader ----
 
-RunReader::RunReader(const fs::path& path) : path_(path) {
-    const std::string what = "index run " + path.filename().string();
-    if (!parse_run_file_name(path.filename().string(), id_)) throw Error(Errc::corrupted, what + ": not a run name");
-    fd_ = open_file(path, O_RDONLY);
-    const uint64_t size = prl::backup::file_size(fd_.get(), what);
+RunReader::RunReader(Storage& storage, const std::string& name)
+    : name_(name), what_("index run " + last_component(name)) {
+    const std::string& what = what_;
+    if (!parse_run_file_name(last_component(name), id_)) throw Error(Errc::corrupted, what + ": not a run name");
+    in_ = storage.open(name);
+    if (!in_) throw Error(Errc::not_found, what + " is missing");
+    const uint64_t size = in_->size();
     uint8_t h[kHeaderSize];
-    if (size < kHeaderSize || !pread_all(fd_.get(), h, sizeof h, 0, what)) throw Error(Errc::corrupted, what + " is truncated");
+    if (size < kHeaderSize || !read(h, sizeof h, 0)) throw Error(Errc::corrupted, what + " is truncated");
     Sha256 sha;
     const Digest self = sha.digest(h, 112);
     uint32_t version = 0, page_size = 0;
@@ -234,8 +226,7 @@ RunReader::RunReader(const fs::path& path) : path_(path) {
     pages_off_ = o.pages;
     if (size != pages_off_ + pages_ * kRunPageSize) throw Error(Errc::corrupted, what + " is truncated or grown");
     std::vector<uint8_t> table(npacks * kPackStampSize);
-    if (!table.empty() && !pread_all(fd_.get(), table.data(), table.size(), kHeaderSize, what))
-        throw Error(Errc::corrupted, what + " is truncated");
+    if (!table.empty() && !read(table.data(), table.size(), kHeaderSize)) throw Error(Errc::corrupted, what + " is truncated");
     const Digest packs_sha = sha.digest(table.data(), table.size());
     if (std::memcmp(packs_sha.data(), h + 96, 16) != 0) throw Error(Errc::corrupted, what + ": pack table checksum mismatch");
     packs_.resize(npacks);
@@ -246,14 +237,14 @@ RunReader::RunReader(const fs::path& path) : path_(path) {
 }
 
 void RunReader::load_summary(size_t fence_step, std::vector<IndexKey>& fences, BloomFilter& filter) const {
-    const std::string what = "index run " + path_.filename().string();
+    const std::string& what = what_;
     Sha256 sha;
     std::vector<uint8_t> buf(kChunk);
     fences.clear();
     fences.reserve(static_cast<size_t>((pages_ + fence_step - 1) / fence_step));
     for (uint64_t done = 0; done < pages_;) {
         const uint64_t n = std::min<uint64_t>(pages_ - done, kChunk / kFenceSize);
-        if (!pread_all(fd_.get(), buf.data(), n * kFenceSize, fences_off_ + done * kFenceSize, what))
+        if (!read(buf.data(), n * kFenceSize, fences_off_ + done * kFenceSize))
             throw Error(Errc::corrupted, what + " is truncated");
         sha.update(buf.data(), n * kFenceSize);
         for (uint64_t i = 0; i < n; ++i)
@@ -264,8 +255,7 @@ void RunReader::load_summary(size_t fence_step, std::vector<IndexKey>& fences, B
     std::vector<uint64_t> words(kChunk / 8);
     for (size_t done = 0; done < filter_blocks_;) {
         const size_t n = std::min(filter_blocks_ - done, kBlocksPerChunk);
-        if (!pread_all(fd_.get(), words.data(), n * BloomFilter::kBlockBytes, filter_off_ + done * BloomFilter::kBlockBytes,
-                       what))
+        if (!read(words.data(), n * BloomFilter::kBlockBytes, filter_off_ + done * BloomFilter::kBlockBytes))
             throw Error(Errc::corrupted, what + " is truncated");
         sha.update(words.data(), n * BloomFilter::kBlockBytes);
         filter.fold_in(words.data(), done, n);
@@ -275,8 +265,8 @@ void RunReader::load_summary(size_t fence_step, std::vector<IndexKey>& fences, B
 }
 
 void RunReader::read_verified(uint64_t first, uint64_t n, uint8_t* buf, std::vector<uint64_t>* verified) const {
-    const std::string what = "index run " + path_.filename().string();
-    if (first + n > pages_ || !pread_all(fd_.get(), buf, n * kRunPageSize, pages_off_ + first * kRunPageSize, what))
+    const std::string& what = what_;
+    if (first + n > pages_ || !read(buf, n * kRunPageSize, pages_off_ + first * kRunPageSize))
         throw Error(Errc::corrupted, what + " is truncated");
     for (uint64_t i = 0; i < n; ++i) {
         const uint64_t g = first + i;
@@ -315,7 +305,7 @@ std::optional<RunRecord> RunReader::search_pages(const uint8_t* buf, uint64_t n,
             if (m == k) {
                 const RunRecord r = get_record(recs + mid * kRunRecordSize);
                 if (r.pack_slot >= packs_.size())
-                    throw Error(Errc::corrupted, "index run " + path_.filename().string() + ": record names no pack");
+                    throw Error(Errc::corrupted, what_ + ": record names no pack");
                 return r;
             }
             if (m < k) lo = mid + 1;
@@ -334,7 +324,7 @@ void RunReader::read_pages(uint64_t first, uint64_t n, std::vector<RunRecord>& o
         for (uint32_t j = 0; j < count; ++j) {
             out.push_back(get_record(page + 8 + size_t(j) * kRunRecordSize));
             if (out.back().pack_slot >= packs_.size() || (out.size() > 1 && !(out[out.size() - 2].key < out.back().key)))
-                throw Error(Errc::corrupted, "index run " + path_.filename().string() + ": records out of order");
+                throw Error(Errc::corrupted, what_ + ": records out of order");
         }
     }
 }

@@ -4,6 +4,7 @@
 // Layout in docs/backup-format.md ("Dedup index"). A run is derived data:
 // every part is checksummed, and a run that fails a check is never used.
 #pragma once
+#include "storage.h"
 #include "bloom_filter.h"
 #include "platform_io.h"
 
@@ -36,28 +37,29 @@ struct PackStamp {
 std::string run_file_name(uint64_t id);  // "<16 hex>.run"
 bool parse_run_file_name(const std::string& name, uint64_t& id);
 
-// Writes one run as "<id>.run.tmp" and renames it into place on commit().
+// Writes one run, invisible until commit().
 // Memory: the filter (at most 8 MiB) and a few buffered pages.
 class RunWriter {
 public:
     // Records refer to `packs` by position; `max_records` bounds add() calls.
-    RunWriter(const fs::path& dir, std::vector<PackStamp> packs, uint64_t max_records);
-    ~RunWriter();  // removes the temp file unless committed
+    RunWriter(Storage& storage, const std::string& dir, std::vector<PackStamp> packs, uint64_t max_records);
+    ~RunWriter();  // the run is gone unless committed
     RunWriter(const RunWriter&) = delete;
     RunWriter& operator=(const RunWriter&) = delete;
 
     void add(const RunRecord& r);  // keys strictly ascending
     uint64_t records() const { return records_; }
-    // Writes the summary and header, fsyncs, renames into place (no replace).
-    fs::path commit();
+    // Writes the summary and header, commits (durable, then visible); returns its name.
+    std::string commit();
 
 private:
     void flush_page();
     void flush_pages();
-    fs::path dir_, tmp_;
+    std::string name_;
     uint64_t id_;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectWriter> file_;
     std::vector<PackStamp> packs_;
+    Digest packs_sha_{};
     uint64_t max_pages_, pages_ = 0, records_ = 0;
     uint64_t fences_off_, filter_off_, pages_off_;
     BloomFilter filter_;
@@ -72,8 +74,8 @@ private:
 // Thread-safe for find_in_pages as long as threads do not share `verified`.
 class RunReader {
 public:
-    explicit RunReader(const fs::path& path);
-    const fs::path& path() const { return path_; }
+    RunReader(Storage& storage, const std::string& name);
+    const std::string& name() const { return name_; }
     uint64_t id() const { return id_; }
     const std::vector<PackStamp>& packs() const { return packs_; }
     uint64_t records() const { return records_; }
@@ -96,9 +98,11 @@ public:
     void read_pages(uint64_t first, uint64_t n, std::vector<RunRecord>& out) const;
 
 private:
-    fs::path path_;
+    bool read(void* buf, size_t n, uint64_t off) const { return in_->read_at(buf, n, off) == n; }
+    std::string name_;
+    std::string what_;
     uint64_t id_ = 0;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectReader> in_;
     std::vector<PackStamp> packs_;
     uint64_t records_ = 0, pages_ = 0, max_pages_ = 0;
     size_t filter_blocks_ = 0;

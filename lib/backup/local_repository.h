@@ -1,14 +1,15 @@
-// The repository in a local directory: Repository::open's (internal).
+// A repository this process works on, in any Storage: Repository::open's (internal).
 // Each operation lives in its own file: repository_create.cpp,
 // repository_restore.cpp, repository_remove.cpp, repository.cpp (open, list).
 #pragma once
+#include "layout.h"
 #include "repository.h"
 
 namespace prl::backup {
 
 class LocalRepository final : public Repository {
 public:
-    explicit LocalRepository(std::filesystem::path root) : root_(std::move(root)) {}
+    explicit LocalRepository(Layout layout) : layout_(std::move(layout)) {}
 
     std::string create(const Source& src, const CreateOptions& opt, const Progress& progress) override;
     std::vector<VmEntry> list() const override;
@@ -18,7 +19,7 @@ public:
     void remove_all(const std::string& vm_uuid) override;
 
 private:
-    std::filesystem::path root_;
+    Layout layout_;
 };
 
 }  // namespace prl::backup

@@ -60,22 +60,19 @@ bool parse_pack_file_name(const std::string& name, uint64_t& id) {
 
 // ---- PackWriter ----
 
-PackWriter::PackWriter(const fs::path& dir, uint64_t id)
-    : dir_(dir), tmp_(dir / (pack_file_name(id) + ".tmp")), id_(id) {
-    fd_ = open_file(tmp_, O_WRONLY | O_CREAT | O_EXCL, 0644);
+PackWriter::PackWriter(Storage& storage, const std::string& dir, uint64_t id)
+    : out_(storage.create(dir + "/" + pack_file_name(id))), name_(pack_file_name(id)), id_(id) {
     uint8_t head[kHeadSize] = {};
     const uint32_t version = 1;
     std::memcpy(head, kHeadMagic, 8);
     std::memcpy(head + 8, &id_, 8);
     std::memcpy(head + 16, &version, 4);
-    write_all(fd_.get(), head, sizeof head, tmp_.string());
+    out_->write_at(head, sizeof head, 0);
     off_ = sizeof head;
     table_.resize(kEntriesPerPack);
 }
 
-PackWriter::~PackWriter() {
-    if (!committed_) ::unlink(tmp_.c_str());
-}
+PackWriter::~PackWriter() = default;
 
 void PackWriter::write_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes,
                              uint32_t first_entry, uint32_t nblocks) {
@@ -87,18 +84,8 @@ void PackWriter::write_frame(const uint8_t* payload, uint32_t len, bool compress
     std::memcpy(head + 8, &len, 4);
     std::memcpy(head + 12, &nblocks, 4);
     const uint64_t at = off_.fetch_add(sizeof head + len);
-    const iovec iov[2] = {{head, sizeof head}, {const_cast<uint8_t*>(payload), len}};
-    size_t want = sizeof head + len;
-    ssize_t w;
-    do w = ::pwritev(fd_.get(), iov, 2, static_cast<off_t>(at));
-    while (w < 0 && errno == EINTR);
-    if (w < 0) throw_errno(errno, "write " + tmp_.string());
-    if (static_cast<size_t>(w) != want) {
-        // Short write (rare): finish the rest plainly.
-        std::vector<uint8_t> all(head, head + sizeof head);
-        all.insert(all.end(), payload, payload + len);
-        pwrite_all(fd_.get(), all.data() + w, want - static_cast<size_t>(w), at + static_cast<uint64_t>(w), tmp_.string());
-    }
+    out_->write_at(head, sizeof head, at);
+    out_->write_at(payload, len, at + sizeof head);
     for (uint32_t i = 0; i < nblocks; ++i) {
         PackEntry& e = table_[first_entry + i];
         e.hash = hashes[i];
@@ -120,39 +107,31 @@ uint64_t PackWriter::seal(uint32_t count) {
     std::memcpy(foot + 8, &table_off, 8);
     std::memcpy(foot + 16, &n, 8);
     std::memcpy(foot + 24, d.data(), 8);
-    pwrite_all(fd_.get(), table.data(), table.size(), table_off, tmp_.string());
-    pwrite_all(fd_.get(), foot, sizeof foot, table_off + table.size(), tmp_.string());
-    // Start writeback now; sync() later then mostly waits for nothing.
-    ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-    fd_.reset();
+    out_->write_at(table.data(), table.size(), table_off);
+    out_->write_at(foot, sizeof foot, table_off + table.size());
+    out_->start_writeback();  // sync() later then mostly waits for nothing
     table_.clear();
     table_.shrink_to_fit();
     sealed_ = true;
     return table_off + table.size() + sizeof foot;
 }
 
-void PackWriter::sync() {
-    UniqueFd fd = open_file(tmp_, O_RDONLY);
-    fsync_fd(fd.get(), tmp_.string());
-}
+void PackWriter::sync() { out_->sync(); }
 
 void PackWriter::commit() {
-    const fs::path final_path = dir_ / pack_file_name(id_);
-    // NOREPLACE: a (astronomically unlikely) id clash must never clobber a pack.
-    if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0)
-        throw_errno(errno, "rename " + tmp_.string());
+    out_->commit();
     committed_ = true;
 }
 
 // ---- PackReader ----
 
-PackReader::PackReader(const fs::path& path, uint64_t id) : path_(path), id_(id) {
-    fd_ = open_file(path, O_RDONLY);
-    size_ = prl::backup::file_size(fd_.get(), path.string());
-    const std::string what = "pack " + path.filename().string();
+PackReader::PackReader(Storage& storage, const std::string& name, uint64_t id)
+    : what_("pack " + last_component(name)), id_(id), in_(storage.open(name)) {
+    if (!in_) throw Error(Errc::not_found, what_ + " is missing");
+    size_ = in_->size();
+    const std::string& what = what_;
     uint8_t head[kHeadSize], foot[kFootSize];
-    if (size_ < kHeadSize + kFootSize || !pread_all(fd_.get(), head, sizeof head, 0, what) ||
-        !pread_all(fd_.get(), foot, sizeof foot, size_ - kFootSize, what))
+    if (size_ < kHeadSize + kFootSize || !read(head, sizeof head, 0) || !read(foot, sizeof foot, size_ - kFootSize))
         throw Error(Errc::corrupted, what + " is truncated");
     uint64_t head_id = 0, count = 0;
     std::memcpy(&head_id, head + 8, 8);
@@ -164,8 +143,7 @@ PackReader::PackReader(const fs::path& path, uint64_t id) : path_(path), id_(id)
     count_ = static_cast<uint32_t>(count);
     // The table is small (at most 768 KiB): check it whole once.
     std::vector<uint8_t> table(count_ * kPackEntrySize);
-    if (!pread_all(fd_.get(), table.data(), table.size(), table_off_, what))
-        throw Error(Errc::corrupted, what + " is truncated");
+    if (!read(table.data(), table.size(), table_off_)) throw Error(Errc::corrupted, what + " is truncated");
     Sha256 sha;
     const Digest d = sha.digest(table.data(), table.size());
     if (std::memcmp(d.data(), foot + 24, 8) != 0) throw Error(Errc::corrupted, what + " entry table checksum mismatch");
@@ -174,15 +152,15 @@ PackReader::PackReader(const fs::path& path, uint64_t id) : path_(path), id_(id)
 void PackReader::load_window(uint32_t first) {
     const uint32_t n = std::min(kWindow, count_ - first);
     std::vector<uint8_t> raw(n * kPackEntrySize);
-    if (!pread_all(fd_.get(), raw.data(), raw.size(), table_off_ + uint64_t(first) * kPackEntrySize, path_.string()))
-        throw Error(Errc::corrupted, "pack " + path_.filename().string() + " is truncated");
+    if (!read(raw.data(), raw.size(), table_off_ + uint64_t(first) * kPackEntrySize))
+        throw Error(Errc::corrupted, what_ + " is truncated");
     window_.resize(n);
     for (uint32_t i = 0; i < n; ++i) decode_pack_entry(raw.data() + i * kPackEntrySize, window_[i]);
     window_first_ = first;
 }
 
 PackEntry PackReader::entry(uint32_t n) {
-    if (n >= count_) throw Error(Errc::corrupted, "block refers to a missing entry of pack " + path_.filename().string());
+    if (n >= count_) throw Error(Errc::corrupted, "block refers to a missing entry of " + what_);
     if (window_.empty() || n < window_first_ || n >= window_first_ + window_.size()) load_window(n - n % kWindow);
     return window_[n - window_first_];
 }
@@ -210,8 +188,8 @@ void decode_frame(const uint8_t* raw, size_t size, std::vector<uint8_t>& out, co
 
 std::vector<uint8_t> PackReader::read_frame_raw(uint64_t frame_off) {
     uint8_t head[kFrameHead];
-    const std::string what = "pack " + path_.filename().string();
-    if (frame_off + kFrameHead > table_off_ || !pread_all(fd_.get(), head, sizeof head, frame_off, what))
+    const std::string& what = what_;
+    if (frame_off + kFrameHead > table_off_ || !read(head, sizeof head, frame_off))
         throw Error(Errc::corrupted, what + ": frame outside the pack");
     uint32_t magic = 0, len = 0;
     std::memcpy(&magic, head, 4);
@@ -219,13 +197,13 @@ std::vector<uint8_t> PackReader::read_frame_raw(uint64_t frame_off) {
     if (magic != kFrameMagic || frame_off + kFrameHead + len > table_off_)
         throw Error(Errc::corrupted, what + ": bad frame header");
     std::vector<uint8_t> raw(kFrameHead + len);
-    if (!pread_all(fd_.get(), raw.data(), raw.size(), frame_off, what)) throw Error(Errc::corrupted, what + " is truncated");
+    if (!read(raw.data(), raw.size(), frame_off)) throw Error(Errc::corrupted, what + " is truncated");
     return raw;
 }
 
 void PackReader::read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha256& sha) {
     const PackEntry e = entry(n);
-    const std::string what = "pack " + path_.filename().string();
+    const std::string& what = what_;
     if (e.flags & kEntryDead) throw Error(Errc::corrupted, what + ": block was reclaimed but is still referenced");
     if (e.hash != expect) throw Error(Errc::corrupted, what + ": block hash differs from the block map");
     if (frame_cached_ != e.frame_off) {
@@ -251,7 +229,7 @@ PackReader& PackCache::get(uint64_t id) {
     }
     std::unique_ptr<PackReader> r;
     try {
-        r = std::make_unique<PackReader>(dir_ / pack_file_name(id), id);
+        r = std::make_unique<PackReader>(storage_, dir_ + "/" + pack_file_name(id), id);
     } catch (const Error& e) {
         if (e.code() == Errc::not_found) throw Error(Errc::corrupted, "pack " + pack_file_name(id) + " is missing");
         throw;
@@ -265,65 +243,57 @@ PackReader& PackCache::get(uint64_t id) {
 
 namespace prl::backup {
 
-uint64_t compact_pack(const fs::path& dir, uint64_t id, const std::vector<bool>& live) {
-    PackReader r(dir / pack_file_name(id), id);
+uint64_t compact_pack(Storage& storage, const std::string& dir, uint64_t id, const std::vector<bool>& live) {
+    const std::string name = dir + "/" + pack_file_name(id);
+    PackReader r(storage, name, id);
     const uint64_t old_size = r.file_size();
     std::vector<PackEntry> table(r.entry_count());
     for (uint32_t i = 0; i < r.entry_count(); ++i) table[i] = r.entry(i);
-    const fs::path tmp = dir / (pack_file_name(id) + ".tmp");
-    ::unlink(tmp.c_str());
-    UniqueFd fd = open_file(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    try {
-        uint8_t head[kHeadSize] = {};
-        const uint32_t version = 1;
-        std::memcpy(head, kHeadMagic, 8);
-        std::memcpy(head + 8, &id, 8);
-        std::memcpy(head + 16, &version, 4);
-        write_all(fd.get(), head, sizeof head, tmp.string());
-        uint64_t off = sizeof head;
-        // Frames are contiguous runs of entries; keep a frame if any entry in it is live.
-        for (size_t i = 0; i < table.size();) {
-            size_t j = i;
-            bool keep = false;
-            while (j < table.size() && table[j].frame_off == table[i].frame_off) {
-                keep = keep || (j < live.size() && live[j] && !(table[j].flags & kEntryDead));
-                ++j;
-            }
-            if (keep) {
-                const std::vector<uint8_t> raw = r.read_frame_raw(table[i].frame_off);
-                write_all(fd.get(), raw.data(), raw.size(), tmp.string());
-                for (size_t k = i; k < j; ++k) table[k].frame_off = off;
-                off += raw.size();
-            } else {
-                for (size_t k = i; k < j; ++k) {
-                    table[k].flags |= kEntryDead;
-                    table[k].frame_off = 0;
-                    table[k].frame_len = 0;
-                }
-            }
-            i = j;
+    // Built whole (at most a pack's 64 MiB), then put: replaced in one step.
+    std::string out;
+    uint8_t head[kHeadSize] = {};
+    const uint32_t version = 1;
+    std::memcpy(head, kHeadMagic, 8);
+    std::memcpy(head + 8, &id, 8);
+    std::memcpy(head + 16, &version, 4);
+    out.append(reinterpret_cast<const char*>(head), sizeof head);
+    // Frames are contiguous runs of entries; keep a frame if any entry in it is live.
+    for (size_t i = 0; i < table.size();) {
+        size_t j = i;
+        bool keep = false;
+        while (j < table.size() && table[j].frame_off == table[i].frame_off) {
+            keep = keep || (j < live.size() && live[j] && !(table[j].flags & kEntryDead));
+            ++j;
         }
-        std::vector<uint8_t> raw_table(table.size() * kPackEntrySize);
-        for (size_t i = 0; i < table.size(); ++i) encode_entry(table[i], raw_table.data() + i * kPackEntrySize);
-        Sha256 sha;
-        const Digest d = sha.digest(raw_table.data(), raw_table.size());
-        write_all(fd.get(), raw_table.data(), raw_table.size(), tmp.string());
-        uint8_t foot[kFootSize] = {};
-        const uint64_t count = table.size();
-        std::memcpy(foot, kFootMagic, 8);
-        std::memcpy(foot + 8, &off, 8);
-        std::memcpy(foot + 16, &count, 8);
-        std::memcpy(foot + 24, d.data(), 8);
-        write_all(fd.get(), foot, sizeof foot, tmp.string());
-        fsync_fd(fd.get(), tmp.string());
-        const uint64_t new_size = off + raw_table.size() + sizeof foot;
-        fd.reset();
-        rename_durable(tmp, dir / pack_file_name(id));
-        return old_size > new_size ? old_size - new_size : 0;
-    } catch (...) {
-        ::unlink(tmp.c_str());
-        throw;
+        if (keep) {
+            const std::vector<uint8_t> raw = r.read_frame_raw(table[i].frame_off);
+            for (size_t k = i; k < j; ++k) table[k].frame_off = out.size();
+            out.append(reinterpret_cast<const char*>(raw.data()), raw.size());
+        } else {
+            for (size_t k = i; k < j; ++k) {
+                table[k].flags |= kEntryDead;
+                table[k].frame_off = 0;
+                table[k].frame_len = 0;
+            }
+        }
+        i = j;
     }
+    const uint64_t table_off = out.size();
+    std::vector<uint8_t> raw_table(table.size() * kPackEntrySize);
+    for (size_t i = 0; i < table.size(); ++i) encode_entry(table[i], raw_table.data() + i * kPackEntrySize);
+    Sha256 sha;
+    const Digest d = sha.digest(raw_table.data(), raw_table.size());
+    out.append(reinterpret_cast<const char*>(raw_table.data()), raw_table.size());
+    uint8_t foot[kFootSize] = {};
+    const uint64_t count = table.size();
+    std::memcpy(foot, kFootMagic, 8);
+    std::memcpy(foot + 8, &table_off, 8);
+    std::memcpy(foot + 16, &count, 8);
+    std::memcpy(foot + 24, d.data(), 8);
+    out.append(reinterpret_cast<const char*>(foot), sizeof foot);
+    const uint64_t new_size = out.size();
+    storage.put(name, out);
+    return old_size > new_size ? old_size - new_size : 0;
 }
 
 }  // namespace prl::backup

@@ -5,6 +5,7 @@
 #pragma once
 #include "block_map.h"
 #include "platform_io.h"
+#include "storage.h"
 
 #include <atomic>
 #include <list>
@@ -27,29 +28,29 @@ constexpr uint16_t kEntryDead = 1;
 std::string pack_file_name(uint64_t id);                  // "<16 hex>.pack"
 bool parse_pack_file_name(const std::string& name, uint64_t& id);
 
-// Builds one pack as "<id>.pack.tmp"; commit() renames it to its final name.
+// Builds one pack in `dir` of a Storage, invisible until commit().
 // Frames may be written from several threads at once: each reserves its own
 // byte range, so frames land in completion order while entry numbers (given
 // out up front by the caller) stay in put order.
 class PackWriter {
 public:
-    PackWriter(const fs::path& dir, uint64_t id);
-    ~PackWriter();  // removes the temp file unless committed
+    PackWriter(Storage& storage, const std::string& dir, uint64_t id);
+    ~PackWriter();  // the pack is gone unless committed
     uint64_t id() const { return id_; }
     // Thread-safe. Writes one frame holding the blocks numbered first_entry..+nblocks.
     void write_frame(const uint8_t* payload, uint32_t len, bool compressed, const Digest* hashes, uint32_t first_entry,
                      uint32_t nblocks);
     // After every frame is written: appends the entry table (entries 0..count)
-    // and the footer, starts writeback, closes the file. Returns the file size.
+    // and the footer. Returns the pack's size.
     uint64_t seal(uint32_t count);
     bool sealed() const { return sealed_; }
-    void sync();    // fsync (after seal)
-    void commit();  // rename into place (caller fsyncs the directory)
+    void sync();    // durable (after seal)
+    void commit();  // visible under its name
 
 private:
-    fs::path dir_, tmp_;
+    std::unique_ptr<ObjectWriter> out_;
+    std::string name_;
     uint64_t id_;
-    UniqueFd fd_;
     std::atomic<uint64_t> off_{0};
     std::vector<PackEntry> table_;
     bool committed_ = false;
@@ -60,7 +61,7 @@ private:
 // block's SHA-256 on read. Not thread-safe; one per reader thread.
 class PackReader {
 public:
-    PackReader(const fs::path& path, uint64_t id);
+    PackReader(Storage& storage, const std::string& name, uint64_t id);
     uint32_t entry_count() const { return count_; }
     PackEntry entry(uint32_t n);
     // Streams the table in order (for dedup loading and garbage collection).
@@ -73,9 +74,10 @@ public:
 
 private:
     void load_window(uint32_t first);
-    fs::path path_;
+    bool read(void* buf, size_t n, uint64_t off) { return in_->read_at(buf, n, off) == n; }
+    std::string what_;
     uint64_t id_;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectReader> in_;
     uint64_t size_ = 0, table_off_ = 0;
     uint32_t count_ = 0;
     std::vector<PackEntry> window_;
@@ -87,19 +89,21 @@ private:
 // Opens pack readers on demand and keeps a few open.
 class PackCache {
 public:
-    explicit PackCache(fs::path dir, size_t max_open = 16) : dir_(std::move(dir)), max_open_(max_open) {}
+    PackCache(Storage& storage, std::string dir, size_t max_open = 16)
+        : storage_(storage), dir_(std::move(dir)), max_open_(max_open) {}
     PackReader& get(uint64_t id);
 
 private:
-    fs::path dir_;
+    Storage& storage_;
+    std::string dir_;
     size_t max_open_;
     std::list<std::pair<uint64_t, std::unique_ptr<PackReader>>> lru_;
 };
 
 // Rewrites pack `id` in `dir` keeping only frames with at least one entry in
-// `live`; entries of dropped frames are flagged dead. Atomic (rename).
+// `live`; entries of dropped frames are flagged dead. Atomic (Storage::put).
 // Returns the bytes freed.
-uint64_t compact_pack(const fs::path& dir, uint64_t id, const std::vector<bool>& live);
+uint64_t compact_pack(Storage& storage, const std::string& dir, uint64_t id, const std::vector<bool>& live);
 
 // One frame as read_frame_raw returns it (header and payload): its blocks
 // into out (nblocks x 4 KiB). Errc::corrupted, naming `what`, for a frame

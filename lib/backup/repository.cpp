@@ -1,5 +1,6 @@
 #include "local_repository.h"
 
+#include "directory_storage.h"
 #include "error_guard.h"
 #include "garbage_collector.h"
 #include "pack_file.h"
@@ -8,8 +9,6 @@
 #include "txn_marker.h"
 
 #include <algorithm>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace prl::backup {
 
@@ -29,20 +28,14 @@ std::string require_vm_uuid(const std::string& uuid) {
     return *u;
 }
 
-FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid) {
-    const fs::path dir = l.vm_dir(vm_uuid);
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-        make_directories(dir);
-        fsync_dir(l.vms());
-    }
-    FileLock lock = try_acquire_lock(l.vm_lock(vm_uuid), FileLock::Mode::exclusive);
+std::unique_ptr<StorageLock> lock_vm_for_writing(const Layout& l, const std::string& vm_uuid) {
+    auto lock = l.store().lock(l.vm_lock(vm_uuid), LockMode::exclusive, false);
     if (!lock) throw Error(Errc::locked, "VM " + vm_uuid + " is locked by another backup operation");
     return lock;
 }
 
 bool try_collect_garbage(const Layout& l) {
-    FileLock ex = try_acquire_lock(l.store_lock(), FileLock::Mode::exclusive);
+    auto ex = l.store().lock(l.store_lock(), LockMode::exclusive, false);
     if (!ex) return false;
     const GcStats st = collect_garbage(l);
     (void)st;
@@ -50,35 +43,32 @@ bool try_collect_garbage(const Layout& l) {
     return true;
 }
 
-void unlink_durable(const fs::path& p) {
-    unlink_if_exists(p);
-    fsync_dir(p.parent_path());
-}
-
 namespace {
 
-void prepare_repository(const fs::path& dir) {
-    if (dir.empty()) throw Error(Errc::invalid_argument, "empty repository path");
-    const Layout l{dir};
-    for (const fs::path& d : {l.root, l.packs(), l.index(), l.txns(), l.vms()}) make_directories(d);
-    std::error_code ec;
-    if (!fs::exists(l.format_file(), ec)) {
-        write_file_atomic(l.format_file(), kFormatText);
-    } else if (read_file_bounded(l.format_file(), 4096) != kFormatText) {
-        throw Error(Errc::corrupted, dir.string() + " is not a backup repository of a known format");
+void prepare_repository(const Layout& l) {
+    const std::optional<std::string> format = l.store().get(l.format_file(), 4096);
+    if (!format) {
+        l.store().put(l.format_file(), kFormatText);
+    } else if (*format != kFormatText) {
+        throw Error(Errc::corrupted, l.store().describe() + " is not a backup repository of a known format");
     }
     // Leftovers of operations that died: only when nothing runs right now.
-    if (has_stale_markers(l)) {
-        try {
-            try_collect_garbage(l);
-        } catch (const std::exception&) {
-            // Cleanup is best effort; the repository stays consistent without it.
+    try {
+        auto ex = l.store().lock(l.store_lock(), LockMode::exclusive, false);
+        if (!ex) return;
+        // A marker whose writing was cut short is no marker yet, but its
+        // temporary is still there.
+        l.store().remove_unfinished(l.txns());
+        if (has_stale_markers(l)) {
+            collect_garbage(l);
+            clear_markers(l);
         }
+    } catch (const std::exception&) {
+        // Cleanup is best effort; the repository stays consistent without it.
     }
 }
 
-std::vector<VmEntry> list_vms(const fs::path& root) {
-    const Layout l{root};
+std::vector<VmEntry> list_vms(const Layout& l) {
     std::vector<VmEntry> out;
     // VMs are read on the pool's threads: a listing without caches is mostly
     // opening and parsing small files (docs/backup-engine.md, Limits).
@@ -115,13 +105,20 @@ std::vector<VmEntry> list_vms(const fs::path& root) {
 
 std::unique_ptr<Repository> Repository::open(const fs::path& dir) {
     return guard_errors([&] {
-        prepare_repository(dir);
-        return std::unique_ptr<Repository>(new LocalRepository(dir));
+        return open(open_directory_storage(dir));
+    });
+}
+
+std::unique_ptr<Repository> Repository::open(std::shared_ptr<Storage> storage) {
+    return guard_errors([&] {
+        Layout l{std::move(storage)};
+        prepare_repository(l);
+        return std::unique_ptr<Repository>(new LocalRepository(std::move(l)));
     });
 }
 
 std::vector<VmEntry> LocalRepository::list() const {
-    return guard_errors([&] { return list_vms(root_); });
+    return guard_errors([&] { return list_vms(layout_); });
 }
 
 }  // namespace prl::backup

@@ -25,6 +25,7 @@
 #include "backup_types.h"
 #include "error.h"
 #include "progress.h"
+#include "storage.h"
 
 #include <filesystem>
 #include <map>
@@ -78,6 +79,8 @@ public:
     // Creates `dir` if needed; removes leftovers of unfinished operations
     // (when no operation is running on the repository at that moment).
     static std::unique_ptr<Repository> open(const std::filesystem::path& dir);
+    // The same on any storage (storage.h: a directory, a RADOS pool).
+    static std::unique_ptr<Repository> open(std::shared_ptr<Storage> storage);
 
     // Backs up `src`; returns the new element's id.
     virtual std::string create(const Source& src, const CreateOptions& opt, const Progress& progress = {}) = 0;

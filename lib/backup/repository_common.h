@@ -12,11 +12,9 @@ BackupId require_backup_id(const std::string& id);
 // Canonical VM uuid or throws invalid_argument.
 std::string require_vm_uuid(const std::string& uuid);
 // Takes the per-VM writer lock or throws locked.
-FileLock lock_vm_for_writing(const Layout& l, const std::string& vm_uuid);
+std::unique_ptr<StorageLock> lock_vm_for_writing(const Layout& l, const std::string& vm_uuid);
 // After a remove: collect garbage now if nothing else runs, else leave it to a later open.
 // Returns true when it ran.
 bool try_collect_garbage(const Layout& l);
-// unlink + fsync of the directory; ENOENT is fine.
-void unlink_durable(const fs::path& p);
 
 }  // namespace prl::backup

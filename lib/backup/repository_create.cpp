@@ -1,6 +1,6 @@
 // LocalRepository::create — one new chain element from the disks or the
 // container tree on this host, written by an ElementWriter and committed by
-// the rename of its metadata file after every byte it references is durable.
+// the commit of its metadata object after every byte it references is durable.
 #include "container_tree.h"
 #include "disk_image.h"
 #include "element_writer.h"
@@ -15,13 +15,13 @@ namespace prl::backup {
 
 namespace {
 
-std::string create_element(const fs::path& root, const Source& src, const CreateOptions& opt, const Progress& progress) {
+std::string create_element(const Layout& layout, const Source& src, const CreateOptions& opt, const Progress& progress) {
     if (src.type == VmType::ct) {
         std::error_code ec;
         if (src.ct_root.empty() || !fs::is_directory(src.ct_root, ec))
             throw Error(Errc::invalid_argument, "container root is not a directory");
     }
-    ElementWriter element(root, src, opt);
+    ElementWriter element(layout, src, opt);
     const std::string id = element.meta().id();
 
     if (src.type == VmType::vm) {
@@ -59,7 +59,7 @@ std::string create_element(const fs::path& root, const Source& src, const Create
 }  // namespace
 
 std::string LocalRepository::create(const Source& src, const CreateOptions& opt, const Progress& progress) {
-    return guard_errors([&] { return create_element(root_, src, opt, progress); });
+    return guard_errors([&] { return create_element(layout_, src, opt, progress); });
 }
 
 }  // namespace prl::backup

@@ -29,11 +29,10 @@ void remove_tree_forcibly(const fs::path& dir) {
 }  // namespace
 
 namespace {
-void restore_element(const fs::path& root, const std::string& id_str, const RestoreTarget& target, const Progress& progress) {
-    const Layout l{root};
+void restore_element(const Layout& l, const std::string& id_str, const RestoreTarget& target, const Progress& progress) {
     const BackupId id = require_backup_id(id_str);
     // Shared: garbage collection cannot delete packs while we read them.
-    FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
+    auto store_lock = l.store().lock(l.store_lock(), LockMode::shared, true);
     auto loc = find_chain(l, id.chain);
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     const Chain& chain = loc->chain;
@@ -53,14 +52,14 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
         }
         ProgressReporter pr(progress, total);
         ThreadPool pool(ThreadPool::default_threads());
-        PackCachePool packs(l.packs());
+        PackCachePool packs(l.store(), l.packs());
         StagedFiles staged;
         size_t i = 0;
         for (const auto& [name, path] : target.disks) {
             const DiskRecord& rec = *records[i++];
             UniqueFd fd = staged.stage(path);
             const std::string what = "backup " + id.str() + " disk '" + name + "'";
-            std::unique_ptr<LayeredView> view = open_disk_view(chain, id.number, name);
+            std::unique_ptr<LayeredView> view = open_disk_view(l.store(), chain, id.number, name);
             restore_image(*view, rec.size, fd.get(), packs, pool, pr, what);
         }
         staged.commit();
@@ -77,11 +76,11 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
     if (exists && (!fs::is_directory(fs::symlink_status(dest, ec)) || !fs::is_empty(dest, ec)))
         throw Error(Errc::invalid_argument, "restore target " + dest.string() + " exists and is not an empty directory");
     ProgressReporter pr(progress, m.original_size);
-    PackCache packs(l.packs());
+    PackCache packs(l.store(), l.packs());
     const fs::path tmp = temp_beside(dest);
     if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno(errno, "cannot create " + tmp.string());
     try {
-        restore_tree(chain.dir / m.tree_file, m.tree_digest, "backup " + id.str(), tmp, packs, pr);
+        restore_tree(l.store(), Layout::join(chain.dir, m.tree_file), m.tree_digest, "backup " + id.str(), tmp, packs, pr);
         rename_durable(tmp, dest);
     } catch (...) {
         remove_tree_forcibly(tmp);
@@ -93,25 +92,26 @@ void restore_element(const fs::path& root, const std::string& id_str, const Rest
 }  // namespace
 
 void LocalRepository::restore(const std::string& id, const RestoreTarget& target, const Progress& progress) const {
-    guard_errors([&] { restore_element(root_, id, target, progress); });
+    guard_errors([&] { restore_element(layout_, id, target, progress); });
 }
 
 namespace {
-std::optional<std::string> read_element_config(const fs::path& root, const std::string& id_str) {
-    const Layout l{root};
+std::optional<std::string> read_element_config(const Layout& l, const std::string& id_str) {
     const BackupId id = require_backup_id(id_str);
-    FileLock store_lock = acquire_lock(l.store_lock(), FileLock::Mode::shared);
+    auto store_lock = l.store().lock(l.store_lock(), LockMode::shared, true);
     auto loc = find_chain(l, id.chain);
     if (!loc || !loc->chain.elements.count(id.number)) throw Error(Errc::not_found, "no backup " + id.str());
     const ElementMeta& m = loc->chain.elements.at(id.number);
     if (m.config_file.empty()) return std::nullopt;
     const std::string what = "backup " + id.str() + " configuration";
-    std::string text;
+    std::optional<std::string> stored;
     try {
-        text = read_file_bounded(loc->chain.dir / m.config_file, kMaxConfigBytes);
+        stored = l.store().get(Layout::join(loc->chain.dir, m.config_file), kMaxConfigBytes);
     } catch (const Error& e) {
         throw Error(e.code() == Errc::not_found ? Errc::corrupted : e.code(), what + ": " + e.what());
     }
+    if (!stored) throw Error(Errc::corrupted, what + " is missing");
+    const std::string& text = *stored;
     Sha256 sha;
     if (text.size() != m.config_size || sha.digest(text.data(), text.size()) != m.config_digest)
         throw Error(Errc::corrupted, what + " is damaged (size or SHA-256 differs)");
@@ -120,7 +120,7 @@ std::optional<std::string> read_element_config(const fs::path& root, const std::
 }  // namespace
 
 std::optional<std::string> LocalRepository::read_config(const std::string& id) const {
-    return guard_errors([&] { return read_element_config(root_, id); });
+    return guard_errors([&] { return read_element_config(layout_, id); });
 }
 
 }  // namespace prl::backup

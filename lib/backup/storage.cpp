@@ -9,7 +9,8 @@ namespace {
 bool valid_component(std::string_view c) {
     if (c.empty() || c.size() > 200 || c.front() == '.') return false;
     for (char ch : c) {
-        bool ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || ch == '.' || ch == '_' || ch == '-';
+        bool ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '.' ||
+                  ch == '_' || ch == '-';
         if (!ok) return false;
     }
     return true;

@@ -4,7 +4,7 @@
 // pool (lib/backup_rados). docs/backup-storage.md gives the rules and how
 // each backend keeps them.
 //
-// Names are relative and '/'-separated, made only of [0-9a-z._-] components
+// Names are relative and '/'-separated, made only of [0-9A-Za-z._-] components
 // that do not start with a dot (the engine generates them; check_object_name
 // refuses anything else). A "directory" is a name's prefix up to a '/'.
 // Every failure is a backup::Error (not_found, no_space, io_error,
@@ -41,7 +41,7 @@ class ObjectReader {
 public:
     virtual ~ObjectReader() = default;
     virtual uint64_t size() const = 0;
-    // Up to n bytes at `offset`; fewer only at the end.
+    // Up to n bytes at `offset`; fewer only at the end. Thread-safe.
     virtual size_t read_at(void* buf, size_t n, uint64_t offset) = 0;
 };
 
@@ -56,6 +56,11 @@ public:
     virtual void write_at(const void* data, size_t n, uint64_t offset) = 0;
     // The end of what was written.
     virtual uint64_t size() const = 0;
+    // Sets the size the object will have: cuts, or grows with zeros.
+    virtual void resize(uint64_t size) = 0;
+    // Starts making what was written durable, without waiting (a pack that
+    // is full goes to disk while the next one fills).
+    virtual void start_writeback() {}
     // Makes everything written durable (commit() then waits for less).
     virtual void sync() = 0;
     // Makes it durable, then visible. Never replaces: Errc::io_error when an
@@ -79,9 +84,10 @@ public:
     virtual std::string describe() const = 0;
 
     virtual std::unique_ptr<ObjectWriter> create(const std::string& name) = 0;
-    // Durably replaces (or creates) the object: readers see the old or the
-    // new content, never a mix. Metadata, listing caches, compacted packs.
-    virtual void put(const std::string& name, std::string_view data) = 0;
+    // Replaces (or creates) the object: readers see the old or the new
+    // content, never a mix. Metadata, compacted packs; durable=false for
+    // derived data a crash may lose (listing caches: no fsync).
+    virtual void put(const std::string& name, std::string_view data, bool durable = true) = 0;
     // Commits `data` under `name` only if no object of that name exists: the
     // commit marker of an element. False (nothing written) when one does.
     virtual bool put_exclusive(const std::string& name, std::string_view data) = 0;
@@ -89,7 +95,7 @@ public:
     // nullptr when there is no committed object of that name.
     virtual std::unique_ptr<ObjectReader> open(const std::string& name) = 0;
     // The whole object; nullopt when absent, corrupted when larger than max_bytes.
-    std::optional<std::string> get(const std::string& name, size_t max_bytes);
+    virtual std::optional<std::string> get(const std::string& name, size_t max_bytes);
     virtual std::optional<ObjectInfo> stat(const std::string& name) = 0;
     // The committed objects and the subdirectories directly in `directory`
     // ("" = the top), sorted by name. A missing directory is empty.
@@ -98,10 +104,15 @@ public:
     virtual bool remove(const std::string& name) = 0;
     // Forgets an empty directory (a no-op when it still holds anything).
     virtual void remove_directory(const std::string& directory) = 0;
+    // Deletes what writers that died left in `directory` (never visible, but
+    // taking space). Only while no writer can be at work there.
+    virtual void remove_unfinished(const std::string& directory) = 0;
 
-    // Locks `name`, which must not be an object's name (the directory
-    // backend keeps an empty lock file there, which its listing shows).
-    // wait=false: nullptr when another holder has it.
+    // Locks `name`: an object's (the marker of a running operation is
+    // locked by it; it must not be replaced while locked) or a name of its
+    // own (the directory backend keeps an empty file there, which its
+    // listing shows). wait=false: nullptr when another holder has it. A
+    // holder that dies loses its locks (RADOS: when its lease lapses).
     virtual std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) = 0;
 };
 

@@ -24,8 +24,8 @@ ZSTD_CCtx* thread_cctx() {
 
 }  // namespace
 
-StoreWriter::StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index)
-    : dir_(packs_dir), pool_(pool), compress_(compress), index_(index) {}
+StoreWriter::StoreWriter(Storage& storage, std::string packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index)
+    : storage_(storage), dir_(std::move(packs_dir)), pool_(pool), compress_(compress), index_(index) {}
 
 StoreWriter::~StoreWriter() {
     // Tasks reference frames and packs we own: let them finish before anything is freed.
@@ -83,7 +83,7 @@ BlockLocation StoreWriter::put(const Digest& h, const uint8_t* block) {
     if (auto known = find(h)) return *known;
     const IndexKey key = index_key_of(h);
     if (packs_.empty() || assigned_ == kEntriesPerPack) {
-        packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
+        packs_.push_back(std::make_unique<PackWriter>(storage_, dir_, random_u64()));
         assigned_ = 0;
     }
     if (!frame_) {
@@ -105,7 +105,7 @@ std::optional<BlockLocation> StoreWriter::put_frame(const uint8_t* payload, uint
                                                     const Digest* hashes, uint32_t n) {
     if (n == 0 || n > kBlocksPerFrame) throw Error(Errc::invalid_argument, "a frame of " + std::to_string(n) + " blocks");
     if (packs_.empty() || assigned_ == kEntriesPerPack) {
-        packs_.push_back(std::make_unique<PackWriter>(dir_, random_u64()));
+        packs_.push_back(std::make_unique<PackWriter>(storage_, dir_, random_u64()));
         assigned_ = 0;
     }
     if (kEntriesPerPack - assigned_ < n) return std::nullopt;
@@ -165,7 +165,6 @@ std::vector<uint64_t> StoreWriter::pack_ids() const {
 
 void StoreWriter::commit() {
     for (auto& p : packs_) p->commit();
-    if (!packs_.empty()) fsync_dir(dir_);
 }
 
 }  // namespace prl::backup

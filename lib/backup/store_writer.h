@@ -20,7 +20,7 @@ namespace prl::backup {
 class StoreWriter {
 public:
     // `index` may be null (no dedup against the store).
-    StoreWriter(const fs::path& packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index);
+    StoreWriter(Storage& storage, std::string packs_dir, ThreadPool& pool, bool compress, const BlockIndex* index);
     ~StoreWriter();
     StoreWriter(const StoreWriter&) = delete;
     StoreWriter& operator=(const StoreWriter&) = delete;
@@ -38,8 +38,8 @@ public:
                                            uint32_t n);
     // Where the store (or this writer) already has the block `h`, if it does.
     std::optional<BlockLocation> find(const Digest& h) const;
-    void finish();  // write every pending frame, seal and fsync the packs
-    void commit();  // rename the packs into place and fsync the directory
+    void finish();  // write every pending frame, seal the packs, make them durable
+    void commit();  // make the packs visible
     uint64_t stored_bytes() const { return stored_bytes_; }
     uint64_t new_blocks() const { return new_blocks_; }
     std::vector<uint64_t> pack_ids() const;
@@ -64,7 +64,8 @@ private:
     static void compress_and_write(Frame& f, bool compress);
     std::unique_ptr<Frame> new_frame();
 
-    fs::path dir_;
+    Storage& storage_;
+    std::string dir_;
     ThreadPool& pool_;
     bool compress_;
     const BlockIndex* index_;

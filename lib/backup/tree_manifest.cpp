@@ -53,7 +53,7 @@ int compare_tree_paths(const std::string& a, const std::string& b) {
 
 // ---- writer ----
 
-ManifestWriter::ManifestWriter(const fs::path& path) : path_(path), fd_(open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) {
+ManifestWriter::ManifestWriter(Storage& storage, const std::string& name) : out_(storage.create(name)) {
     buf_.reserve(1 << 16);
 }
 
@@ -66,7 +66,7 @@ void ManifestWriter::put(const void* p, size_t n) {
 void ManifestWriter::flush() {
     if (buf_.empty()) return;
     sha_.update(buf_.data(), buf_.size());
-    write_all(fd_.get(), buf_.data(), buf_.size(), path_.string());
+    out_->append(buf_.data(), buf_.size());
     written_ += buf_.size();
     buf_.clear();
 }
@@ -113,24 +113,26 @@ Digest ManifestWriter::finish() {
     std::memcpy(t + 9, &nodes_, 8);
     put(t, sizeof t);
     flush();
-    fsync_fd(fd_.get(), path_.string());
-    fd_.reset();
+    out_->commit();
+    out_.reset();
     return sha_.finish();
 }
 
 // ---- reader ----
 
-ManifestReader::ManifestReader(const fs::path& path, const Digest& expected, const std::string& what) : what_(what) {
+ManifestReader::ManifestReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what)
+    : what_(what) {
     try {
-        fd_ = open_file(path, O_RDONLY);
+        in_ = storage.open(name);
     } catch (const Error& e) {
-        bad(std::string("manifest missing (") + e.what() + ")");
+        bad(std::string("manifest unreadable (") + e.what() + ")");
     }
-    size_ = file_size(fd_.get(), path.string());
+    if (!in_) bad("manifest missing");
+    size_ = in_->size();
     Sha256 sha;
     std::vector<uint8_t> chunk(1 << 16);
     for (uint64_t off = 0; off < size_;) {
-        const size_t n = pread_upto(fd_.get(), chunk.data(), chunk.size(), off, what);
+        const size_t n = in_->read_at(chunk.data(), chunk.size(), off);
         if (n == 0) bad("manifest truncated");
         sha.update(chunk.data(), n);
         off += n;
@@ -146,7 +148,7 @@ bool ManifestReader::get(void* p, size_t n) {
     while (n > 0) {
         if (pos_ == len_) {
             if (off_ >= size_) return false;
-            len_ = pread_upto(fd_.get(), buf_.data(), buf_.size(), off_, what_);
+            len_ = in_->read_at(buf_.data(), buf_.size(), off_);
             if (len_ == 0) return false;
             off_ += len_;
             pos_ = 0;
@@ -163,7 +165,7 @@ bool ManifestReader::get(void* p, size_t n) {
 uint8_t ManifestReader::peek_tag() {
     if (pos_ == len_) {
         if (off_ >= size_) bad("manifest truncated");
-        len_ = pread_upto(fd_.get(), buf_.data(), buf_.size(), off_, what_);
+        len_ = in_->read_at(buf_.data(), buf_.size(), off_);
         if (len_ == 0) bad("manifest truncated");
         off_ += len_;
         pos_ = 0;

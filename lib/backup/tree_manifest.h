@@ -6,6 +6,7 @@
 // Record stream: 'N' node header, then 'B' block entries for a file, ...,
 // finally 'T' trailer. The SHA-256 of the file is kept in the element metadata.
 #pragma once
+#include "storage.h"
 #include "block_map.h"
 
 #include <ctime>
@@ -30,7 +31,7 @@ int compare_tree_paths(const std::string& a, const std::string& b);
 
 class ManifestWriter {
 public:
-    explicit ManifestWriter(const fs::path& path);
+    ManifestWriter(Storage& storage, const std::string& name);
     void node(const TreeNode& n);
     void block(const MapEntry& e);  // belongs to the last file node
     Digest finish();
@@ -39,8 +40,7 @@ public:
 private:
     void put(const void* p, size_t n);
     void flush();
-    fs::path path_;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectWriter> out_;
     std::vector<uint8_t> buf_;
     Sha256 sha_;
     uint64_t written_ = 0, nodes_ = 0;
@@ -52,7 +52,7 @@ private:
 // ordering, and block entries. Throws Error(corrupted).
 class ManifestReader {
 public:
-    ManifestReader(const fs::path& path, const Digest& expected, const std::string& what);
+    ManifestReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what);
     // Next node, or nullptr at the end; skips unread blocks of the previous one.
     const TreeNode* next_node();
     // Next block of the current file node, or nullptr.
@@ -62,7 +62,7 @@ private:
     bool get(void* p, size_t n);
     uint8_t peek_tag();
     [[noreturn]] void bad(const std::string& why) const;
-    UniqueFd fd_;
+    std::unique_ptr<ObjectReader> in_;
     std::string what_;
     uint64_t size_ = 0, off_ = 0;
     std::vector<uint8_t> buf_;

@@ -1,6 +1,6 @@
-// A marker file under store/txn for each running write operation, held with
-// flock. A marker that nobody holds means an operation died (or gave up with
-// final-named files around): the next open runs garbage collection.
+// A marker object under store/txn for each running write operation, locked
+// by it. A marker that nobody holds means an operation died (or gave up with
+// final-named objects around): the next open runs garbage collection.
 #pragma once
 #include "layout.h"
 
@@ -19,8 +19,9 @@ public:
     void mark_clean() { dirty_ = false; }
 
 private:
-    fs::path path_;
-    UniqueFd fd_;
+    Storage& storage_;
+    std::string name_;
+    std::unique_ptr<StorageLock> lock_;
     bool dirty_ = false;
 };
 

@@ -17,9 +17,8 @@ namespace prl::backup {
 
 namespace {
 
-// Object names never hold ':', so these prefixes cannot meet an object's name.
+// Object names never hold ':', so this prefix cannot meet an object's name.
 const char* const kDirectoryPrefix = "dir:";
-const char* const kLockPrefix = "lock:";
 const char* const kGenerationXattr = "prlshim.gen";
 const char* const kPending = "p";
 const char* const kDirectory = "d";
@@ -172,7 +171,7 @@ public:
 
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
 
-    void put(const std::string& name, std::string_view data) override {
+    void put(const std::string& name, std::string_view data, bool /*durable: always*/) override {
         check_object_name(name);
         register_entry(name, kPending, true);
         uint64_t gen = random_u64();
@@ -228,45 +227,55 @@ public:
         check_directory_name(directory);
         std::vector<ObjectInfo> out;
         std::string after;
-        std::string oid = directory_object(directory);
+        const std::string oid = directory_object(directory);
         for (;;) {
-            ReadOp op;
-            rados_omap_iter_t it = nullptr;
-            unsigned char more = 0;
-            int prval = 0;
-            rados_read_op_omap_get_vals2(op.op, after.c_str(), "", 1000, &it, &more, &prval);
-            int r = op.operate(io(), oid);
-            if (r == -ENOENT) break;
-            if (r < 0 || prval < 0) fail(r < 0 ? r : prval, "listing " + describe() + "/" + directory);
-            std::vector<std::pair<std::string, std::string>> page;
-            for (;;) {
-                char* k = nullptr;
-                char* v = nullptr;
-                size_t kl = 0;
-                size_t vl = 0;
-                if (rados_omap_get_next2(it, &k, &v, &kl, &vl) < 0 || !k) break;
-                page.emplace_back(std::string(k, kl), std::string(v ? v : "", vl));
-            }
-            rados_omap_get_end(it);
-            for (auto& [key, value] : page) {
-                std::string full = directory.empty() ? key : directory + "/" + key;
+            bool more = false;
+            std::string last;
+            read_index_page(oid, after, [&](const std::string& key, const std::string& value) {
+                last = key;
                 if (value == kDirectory) {
                     out.push_back(ObjectInfo{key, true, 0, {}});
                 } else if (value == kPending) {
-                    Sealed s = read_sealed(full);  // a write or remove in progress, or one that died
+                    // A write or remove in progress, or one that died.
+                    Sealed s = read_sealed(directory.empty() ? key : directory + "/" + key);
                     if (s.exists) out.push_back(ObjectInfo{key, false, s.size, {s.generation, 0}});
                 } else {
-                    uint64_t gen = 0;
-                    unsigned long long size = 0;
-                    if (std::sscanf(value.c_str(), "o %16llx %llu", reinterpret_cast<unsigned long long*>(&gen), &size) != 2)
+                    unsigned long long gen = 0, size = 0;
+                    if (std::sscanf(value.c_str(), "o %16llx %llu", &gen, &size) != 2)
                         throw_error(Errc::corrupted, "listing " + directory + ": bad entry for " + key);
                     out.push_back(ObjectInfo{key, false, size, {gen, 0}});
                 }
-            }
-            if (!more || page.empty()) break;
-            after = page.back().first;
+            }, more);
+            if (!more || last.empty()) break;
+            after = last;
         }
         return out;  // omap keys come sorted
+    }
+
+    // One page of a directory's index after `after`, entry by entry.
+    template <class F>
+    void read_index_page(const std::string& oid, const std::string& after, F&& each, bool& more) {
+        ReadOp op;
+        rados_omap_iter_t it = nullptr;
+        unsigned char more_flag = 0;
+        int prval = 0;
+        rados_read_op_omap_get_vals2(op.op, after.c_str(), "", 1000, &it, &more_flag, &prval);
+        int r = op.operate(io(), oid);
+        more = false;
+        if (r == -ENOENT) return;
+        if (r < 0 || prval < 0) fail(r < 0 ? r : prval, "listing " + oid);
+        std::vector<std::pair<std::string, std::string>> page;
+        for (;;) {
+            char* k = nullptr;
+            char* v = nullptr;
+            size_t kl = 0;
+            size_t vl = 0;
+            if (rados_omap_get_next2(it, &k, &v, &kl, &vl) < 0 || !k) break;
+            page.emplace_back(std::string(k, kl), std::string(v ? v : "", vl));
+        }
+        rados_omap_get_end(it);
+        for (auto& [key, value] : page) each(key, value);
+        more = more_flag != 0;
     }
 
     bool remove(const std::string& name) override {
@@ -300,9 +309,31 @@ public:
         if (r < 0 && r != -ENOENT) fail(r, "removing directory " + directory);
     }
 
+    void remove_unfinished(const std::string& directory) override {
+        check_directory_name(directory);
+        std::string after;
+        const std::string oid = directory_object(directory);
+        for (;;) {
+            std::vector<std::string> pending;
+            bool more = false;
+            std::string last;
+            read_index_page(oid, after, [&](const std::string& key, const std::string& value) {
+                if (value == kPending) pending.push_back(key);
+                last = key;
+            }, more);
+            for (const std::string& key : pending) {
+                const std::string name = directory.empty() ? key : directory + "/" + key;
+                if (!read_sealed(name).exists) rados_remove(io(), name.c_str());
+                settle(name);
+            }
+            if (!more || last.empty()) break;
+            after = last;
+        }
+    }
+
     std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override {
         check_object_name(name);
-        std::string oid = kLockPrefix + name;
+        const std::string& oid = name;  // a marker object locked by its writer carries its own lock
         std::string cookie = random_hex(8);
         auto delay = std::chrono::milliseconds(5);
         for (;;) {
@@ -426,6 +457,11 @@ public:
     uint64_t size() const override {
         std::lock_guard<std::mutex> g(m_);
         return end_;
+    }
+    void resize(uint64_t size) override {
+        std::lock_guard<std::mutex> g(m_);
+        if (!started_) write_op(false);
+        end_ = size;  // the sealing operation truncates to it
     }
     void sync() override {}  // RADOS acknowledges a write once it is durable
     void commit() override {

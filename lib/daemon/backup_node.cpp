@@ -1,5 +1,7 @@
 #include "backup_node.h"
 
+#include "backup/directory_storage.h"
+
 #include "backup/disk_image.h"
 #include "backup/element_reader.h"
 #include "backup/element_writer.h"
@@ -64,8 +66,8 @@ std::string view_digest(backup::LayeredView& view) {
 // Receiving one element: the source's calls in order, each answered.
 class Receiver {
 public:
-    Receiver(const std::filesystem::path& root, CreatePlan plan)
-        : plan_(check(std::move(plan))), element_(root, plan_.source, plan_.options) {
+    Receiver(const backup::Layout& layout, CreatePlan plan)
+        : plan_(check(std::move(plan))), element_(layout, plan_.source, plan_.options) {
         std::uint64_t total = 0;
         for (std::uint64_t size : plan_.disk_sizes) total += size;
         element_.set_original_size(total);
@@ -201,8 +203,8 @@ private:
 };
 
 // `id` follows the call being answered, so a failure answers that one.
-void receive(FramedChannel& channel, const std::filesystem::path& root, std::string& id, const Record& first) {
-    Receiver receiver(root, decode_create(first));
+void receive(FramedChannel& channel, const backup::Layout& layout, std::string& id, const Record& first) {
+    Receiver receiver(layout, decode_create(first));
     send_reply(channel, id, receiver.started());
     try {
         for (;;) {
@@ -242,9 +244,9 @@ std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackC
 }
 
 // A restore: the element's disks asked for, each as frames of verified blocks, then an empty frame.
-void serve_restore(FramedChannel& channel, const std::filesystem::path& root, const std::string& id,
+void serve_restore(FramedChannel& channel, const backup::Layout& layout, const std::string& id,
                    const Record& call) {
-    backup::ElementReader element(root, call.get("id"));
+    backup::ElementReader element(layout.storage, call.get("id"));
     if (element.meta().vm_type != backup::VmType::vm)
         throw backup::Error(backup::Errc::vm_mismatch, "backup " + element.meta().id() +
                                                            " is a container backup, which a backup node does not serve yet");
@@ -260,7 +262,7 @@ void serve_restore(FramedChannel& channel, const std::filesystem::path& root, co
     // Batches are read, checked and compressed on the pool's threads, and
     // sent in order; a few wait their turn at most.
     backup::ThreadPool pool(backup::ThreadPool::default_threads());
-    backup::PackCachePool packs(backup::Layout{root}.packs());
+    backup::PackCachePool packs(layout.store(), layout.packs());
     std::deque<std::future<std::string>> ready;
     auto send_oldest = [&] {
         std::future<std::string> f = std::move(ready.front());
@@ -290,13 +292,14 @@ void serve_restore(FramedChannel& channel, const std::filesystem::path& root, co
     }
 }
 
-void run(FramedChannel& channel, const std::filesystem::path& root, std::string& id, const Record& call) {
+void run(FramedChannel& channel, std::shared_ptr<backup::Storage> storage, std::string& id, const Record& call) {
     // Opening makes the repository if it is new, and clears what an
     // operation that died there left behind.
-    auto repository = backup::Repository::open(root);
+    auto repository = backup::Repository::open(storage);
+    const backup::Layout layout{std::move(storage)};
     const std::string& op = call.op();
-    if (op == "create") return receive(channel, root, id, call);
-    if (op == "restore") return serve_restore(channel, root, id, call);
+    if (op == "create") return receive(channel, layout, id, call);
+    if (op == "restore") return serve_restore(channel, layout, id, call);
     Record answer = result();
     if (op == "list") {
         for (const auto& vm : repository->list()) answer.add("vm", remote::encode(vm).xml());
@@ -314,19 +317,23 @@ void run(FramedChannel& channel, const std::filesystem::path& root, std::string&
 
 }  // namespace
 
-void serve_backup_node(FramedChannel& channel, const remote::Packet& first,
-                       const std::function<std::filesystem::path()>& default_repository, bool admin) {
+void serve_backup_node(FramedChannel& channel, const remote::Packet& first, const BackupStorageOpener& default_storage,
+                       bool admin) {
     std::string id = first.id;
     try {
         const Record call = Record::parse(first.data);
         if (call.element() != "call") throw service::Error(service::Errc::corrupt, "a backup node takes calls");
         if (!admin) throw service::Error(service::Errc::access_denied, "only an administrator may use the backup node");
-        if (!default_repository) throw service::Error(service::Errc::unimplemented, "this prlshimd is no backup node");
+        if (!default_storage) throw service::Error(service::Errc::unimplemented, "this prlshimd is no backup node");
         const std::string named = call.find("directory").value_or("");
-        const std::filesystem::path repository = named.empty() ? default_repository() : std::filesystem::path(named);
-        if (!repository.is_absolute())
-            throw service::Error(service::Errc::invalid_argument, "a backup directory must be an absolute path");
-        run(channel, repository.lexically_normal(), id, call);
+        if (named.empty()) {
+            run(channel, default_storage(), id, call);
+        } else {
+            const std::filesystem::path repository(named);
+            if (!repository.is_absolute())
+                throw service::Error(service::Errc::invalid_argument, "a backup directory must be an absolute path");
+            run(channel, backup::open_directory_storage(repository.lexically_normal()), id, call);
+        }
     } catch (...) {
         try {
             send_reply(channel, id, remote::current_error_record());

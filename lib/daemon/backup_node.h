@@ -4,20 +4,24 @@
 // a restore, list, read a configuration, remove. Only admins may: the
 // repository holds every host's backups.
 #pragma once
+#include "backup/storage.h"
 #include "remote/channel.h"
 #include "remote/packet.h"
 
-#include <filesystem>
 #include <functional>
+#include <memory>
 
 namespace prl::daemon {
 
+// The storage of the node's own repository (a directory, or a RADOS pool).
+using BackupStorageOpener = std::function<std::shared_ptr<backup::Storage>()>;
+
 // Runs the operation `first` starts to its end, on the repository its call
-// names (`directory`, an absolute path) or else `default_repository()`.
+// names (`directory`, an absolute path on the node) or else the node's own.
 // Every failure is answered as an error record (then the conversation
 // ends); what a failed or cut receive wrote is removed, and nothing of it
 // was ever listed.
-void serve_backup_node(remote::FramedChannel& channel, const remote::Packet& first,
-                       const std::function<std::filesystem::path()>& default_repository, bool admin);
+void serve_backup_node(remote::FramedChannel& channel, const remote::Packet& first, const BackupStorageOpener& default_storage,
+                       bool admin);
 
 }  // namespace prl::daemon

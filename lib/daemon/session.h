@@ -2,6 +2,7 @@
 // a thread of its own so a long one (a backup) does not hold up the others
 // and can be cancelled (docs/protocol.md, docs/daemon.md).
 #pragma once
+#include "backup_node.h"
 #include "event_hub.h"
 #include "login_throttle.h"
 #include "session_registry.h"
@@ -36,9 +37,10 @@ struct SessionContext {
     EventHub* hub = nullptr;
     TaskTable* tasks = nullptr;
     SessionRegistry* sessions = nullptr;  // logins by session UUID (a backup source's); null: none
-    // The repository a backup node call names no directory for (--repository,
-    // else the state root's default backup directory); unset: no backup node.
-    std::function<std::filesystem::path()> backup_repository;
+    // The repository a backup node call names no directory for (--repository:
+    // a directory or rados:POOL, else the state root's default backup
+    // directory); unset: no backup node.
+    BackupStorageOpener backup_repository;
     std::size_t max_queued_events = 4096;  // per session; past it the client is disconnected
     std::chrono::milliseconds login_timeout{10000};  // an idle unauthenticated connection is dropped
     std::size_t max_calls_in_flight = 64;

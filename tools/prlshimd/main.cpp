@@ -3,6 +3,8 @@
 // and TLS on TCP (users of --users), and runs the same Service the
 // embedded mode runs.
 #include "daemon/session.h"
+#include "node_repository.h"
+#include "backup/error.h"
 #include "daemon/user_db.h"
 
 #include "platform/file_lock.h"
@@ -203,10 +205,12 @@ int run(const Options& o) {
     context.hub = &hub;
     context.tasks = &tasks;
     context.sessions = &sessions;
-    context.backup_repository = [home, dir = o.repository]() -> std::filesystem::path {
-        if (!dir.empty()) return dir;
-        return service::default_backup_directory(service::StateRoot(home));
-    };
+    try {
+        context.backup_repository = prlshimd::node_repository(o.repository, home);
+    } catch (const backup::Error& e) {
+        log(std::string("--repository: ") + e.what());
+        return 1;
+    }
     context.login_timeout = std::chrono::milliseconds(o.login_timeout_ms);
     context.admins.insert(o.admins.begin(), o.admins.end());
     if (o.pam) context.pam_service = "prlshimd";
@@ -255,8 +259,9 @@ int main(int argc, char** argv) {
                    "a user of the users file who sees and acts on every VM (repeatable); the others, only "
                    "on their own and those shared with them");
     app.add_option("--repository", o.repository,
-                   "the backup repository this daemon serves as a backup node (an absolute path; default: the "
-                   "state root's default backup directory)");
+                   "the backup repository this daemon serves as a backup node: an absolute path, or "
+                   "rados:POOL[/NAMESPACE] (the Ceph cluster of $CEPH_CONF or /etc/ceph/ceph.conf); default: the "
+                   "state root's default backup directory");
     app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
     app.add_option("--login-backoff", o.login_backoff_ms,
                    "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")

@@ -1,6 +1,9 @@
 // Helpers for the backup engine tests: deterministic images, file
 // comparison, and small wrappers around the Repository API.
 #pragma once
+#include "catalog_cache.h"
+#include "directory_storage.h"
+#include "layout.h"
 #include "repository.h"
 
 #include <catch2/catch.hpp>
@@ -157,6 +160,18 @@ inline Errc error_code_of(const std::function<void()>& f) {
     }
     FAIL("no prl::backup::Error thrown");
     return Errc::io_error;
+}
+
+// A directory repository's internals, reached by path.
+inline Layout layout_at(const fs::path& root) { return Layout{std::make_shared<DirectoryStorage>(root)}; }
+// The listing cache of a VM directory given by path (the repository is two levels up).
+inline CatalogCache read_catalog_cache(const fs::path& vm_dir) {
+    DirectoryStorage storage(vm_dir.parent_path().parent_path());
+    return prl::backup::read_catalog_cache(storage, "vms/" + vm_dir.filename().string());
+}
+inline void write_catalog_cache(const fs::path& vm_dir, const CatalogCache& cache) {
+    DirectoryStorage storage(vm_dir.parent_path().parent_path());
+    prl::backup::write_catalog_cache(storage, "vms/" + vm_dir.filename().string(), cache);
 }
 
 }  // namespace prl::backup::test

@@ -66,7 +66,7 @@ std::vector<std::string> describe(const std::vector<VmEntry>& vms) {
 
 size_t cached_elements(const fs::path& vm) {
     size_t n = 0;
-    for (const auto& [chain, elements] : read_catalog_cache(vm)) n += elements.size();
+    for (const auto& [chain, elements] : prl::backup::test::read_catalog_cache(vm)) n += elements.size();
     return n;
 }
 
@@ -105,9 +105,9 @@ TEST_CASE("a listing from the VMs' caches is the listing from the metadata", "[b
     // From the caches: the same, and it is the caches that are read (an
     // entry rewritten by hand, its fingerprint still right, shows).
     CHECK(describe(repo->list()) == parsed);
-    CatalogCache cache = read_catalog_cache(vm_dir(root, 5));
+    CatalogCache cache = prl::backup::test::read_catalog_cache(vm_dir(root, 5));
     cache.at(chain_uuid(5, 1)).at(3).meta.description = "from the cache";
-    write_catalog_cache(vm_dir(root, 5), cache);
+    prl::backup::test::write_catalog_cache(vm_dir(root, 5), cache);
     const auto listed = repo->list();
     const ElementInfo* e = find_element(listed, chain_uuid(5, 1) + ".3");
     REQUIRE(e);
@@ -155,8 +155,8 @@ TEST_CASE("an element changed, removed or damaged after its VM's cache was writt
     repo->list();
     REQUIRE(::stat((vm_dir(root, 4) / kCatalogCacheName).c_str(), &after) == 0);
     CHECK(before.st_ino == after.st_ino);
-    CHECK(read_catalog_cache(vm_dir(root, 6)).count(chain_uuid(6, 2)) == 0);
-    CHECK(read_catalog_cache(vm_dir(root, 6)).size() == static_cast<size_t>(kChains - 1));
+    CHECK(prl::backup::test::read_catalog_cache(vm_dir(root, 6)).count(chain_uuid(6, 2)) == 0);
+    CHECK(prl::backup::test::read_catalog_cache(vm_dir(root, 6)).size() == static_cast<size_t>(kChains - 1));
 }
 
 TEST_CASE("a damaged listing cache is ignored and replaced", "[backup][cache]") {
@@ -186,7 +186,7 @@ TEST_CASE("a damaged listing cache is ignored and replaced", "[backup][cache]") 
     for (const auto& bytes : damaged) {
         fs::remove(cache);
         if (!bytes.empty()) pwrite_bytes(cache, 0, bytes);
-        CHECK(read_catalog_cache(vm_dir(root, 7)).empty());
+        CHECK(prl::backup::test::read_catalog_cache(vm_dir(root, 7)).empty());
         CHECK(describe(repo->list()) == parsed);
         CHECK(cached_elements(vm_dir(root, 7)) == static_cast<size_t>(kChains * kElements));  // rewritten
     }
@@ -209,38 +209,38 @@ TEST_CASE("remove_all and garbage collection leave no cache naming a removed cha
     const std::string b_full = repo->create(vm_source(b, {{"hdd0", img}}), opts(Kind::full));
     const fs::path a_dir = root / "vms" / a.substr(1, 36), b_dir = root / "vms" / b.substr(1, 36);
     repo->list();
-    CHECK(read_catalog_cache(a_dir).size() == 2);
+    CHECK(prl::backup::test::read_catalog_cache(a_dir).size() == 2);
 
     // Removing a chain's full removes the chain: it leaves the cache.
     repo->remove(a_full, false);
-    auto cache = read_catalog_cache(a_dir);
+    auto cache = prl::backup::test::read_catalog_cache(a_dir);
     CHECK(cache.size() == 1);
     CHECK(cache.count(a_full) == 0);
     CHECK(cache.count(a_full2) == 1);
 
     // remove_all: no cache names any of the VM's chains; the other VM's stays.
     repo->remove_all(a);
-    CHECK(read_catalog_cache(a_dir).empty());
+    CHECK(prl::backup::test::read_catalog_cache(a_dir).empty());
     CHECK(!fs::exists(a_dir / kCatalogCacheName));
-    CHECK(read_catalog_cache(b_dir).count(b_full) == 1);
+    CHECK(prl::backup::test::read_catalog_cache(b_dir).count(b_full) == 1);
 
     // Garbage collection drops what a cache still says of a chain that has
     // gone (left by a crash, or by a listing racing a remove), and deletes a
     // per-chain cache of an older version and unfinished cache writes.
-    cache = read_catalog_cache(b_dir);
+    cache = prl::backup::test::read_catalog_cache(b_dir);
     CatalogCache stale = cache;
     ChainCache ghost = stale.at(b_full);
     for (auto& [n, e] : ghost) e.meta.chain = chain_uuid(0xb, 9);
     stale.emplace(chain_uuid(0xb, 9), ghost);
-    write_catalog_cache(b_dir, stale);
-    REQUIRE(read_catalog_cache(b_dir).size() == 2);
+    prl::backup::test::write_catalog_cache(b_dir, stale);
+    REQUIRE(prl::backup::test::read_catalog_cache(b_dir).size() == 2);
     const fs::path b_chain = b_dir / b_full.substr(1, 36);
     pwrite_bytes(b_chain / kCatalogCacheName, 0, {'P', 'R', 'L', 'S', 'C', 'A', 'T', '2'});
     const fs::path dead_write = b_dir / ".catalog.cache.0123abcd.tmp";  // of a lister that died
     pwrite_bytes(dead_write, 0, {'x'});
-    collect_garbage(Layout{root});
+    collect_garbage(layout_at(root));
     CHECK(!fs::exists(dead_write));
-    cache = read_catalog_cache(b_dir);
+    cache = prl::backup::test::read_catalog_cache(b_dir);
     CHECK(cache.size() == 1);
     CHECK(cache.count(b_full) == 1);
     CHECK(!fs::exists(b_chain / kCatalogCacheName));

@@ -185,7 +185,7 @@ TEST_CASE("a commit brings its VM's listing cache up to date, and many VMs list 
     for (auto& e : fs::recursive_directory_iterator(tmp.path() / "repo" / "vms")) {
         if (e.path().filename() != prl::backup::kCatalogCacheName) continue;
         ++caches;
-        for (const auto& [chain, elements] : prl::backup::read_catalog_cache(e.path().parent_path()))
+        for (const auto& [chain, elements] : prl::backup::test::read_catalog_cache(e.path().parent_path()))
             cached += elements.size();
     }
     CHECK(caches == 12);

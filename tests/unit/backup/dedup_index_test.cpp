@@ -33,10 +33,16 @@ std::map<IndexKey, BlockLocation> write_run(const Layout& l, std::mt19937_64& rn
     }
     std::map<uint64_t, uint32_t> slot_of;
     for (uint32_t i = 0; i < packs.size(); ++i) slot_of[packs[i].id] = i;
-    RunWriter w(l.index(), packs, n);
+    RunWriter w(l.store(), l.index(), packs, n);
     for (const auto& [k, loc] : out) w.add(RunRecord{k, slot_of[loc.pack], loc.entry});
     w.commit();
     return out;
+}
+
+// The run at `path` (in a repository's store/index).
+RunReader open_run(const fs::path& path) {
+    DirectoryStorage storage(path.parent_path().parent_path().parent_path());
+    return RunReader(storage, "store/index/" + path.filename().string());
 }
 
 std::vector<fs::path> run_files(const fs::path& repo) {
@@ -58,16 +64,16 @@ void flip_byte(const fs::path& p, uint64_t off) {
 // Every record of every run names an existing pack entry that is not dead
 // and holds the block with that key.
 void check_runs_point_to_live_entries(const fs::path& repo) {
-    const Layout l{repo};
+    const Layout l = layout_at(repo);
     for (const auto& run : open_runs(l)) {
         std::vector<RunRecord> recs;
         run->read_pages(0, run->pages(), recs);
         for (const RunRecord& r : recs) {
             const PackStamp& s = run->packs()[r.pack_slot];
-            const fs::path pack = l.packs() / pack_file_name(s.id);
+            const fs::path pack = repo / l.pack(s.id);
             REQUIRE(fs::exists(pack));
             CHECK(fs::file_size(pack) == s.size);
-            PackReader pr(pack, s.id);
+            PackReader pr(l.store(), l.pack(s.id), s.id);
             const PackEntry e = pr.entry(r.entry);
             CHECK(!(e.flags & kEntryDead));
             CHECK(index_key_of(e.hash) == r.key);
@@ -77,7 +83,7 @@ void check_runs_point_to_live_entries(const fs::path& repo) {
 
 // Packs that no run covers with their current size.
 size_t uncovered(const fs::path& repo) {
-    const Layout l{repo};
+    const Layout l = layout_at(repo);
     const PackSet packs = list_packs(l);
     std::set<uint64_t> covered;
     for (const auto& run : open_runs(l))
@@ -97,8 +103,7 @@ uint64_t stored_size_of(Repository& repo, const std::string& id) {
 
 TEST_CASE("index lookups find entries across several runs and trust only current packs", "[backup][index]") {
     prl::test::TempDir tmp;
-    const Layout l{tmp.path()};
-    fs::create_directories(l.index());
+    const Layout l = layout_at(tmp.path());
     std::mt19937_64 rng(1);
     std::vector<PackStamp> packs_a{{11, 1000}, {12, 2000}}, packs_b{{21, 3000}}, packs_c{{31, 4000}, {32, 5000}};
     auto a = write_run(l, rng, 5000, packs_a);
@@ -134,8 +139,7 @@ TEST_CASE("index lookups find entries across several runs and trust only current
 
 TEST_CASE("merging runs keeps every entry once and drops removed packs", "[backup][index]") {
     prl::test::TempDir tmp;
-    const Layout l{tmp.path()};
-    fs::create_directories(l.index());
+    const Layout l = layout_at(tmp.path());
     std::mt19937_64 rng(2);
     std::vector<PackStamp> p1{{1, 10}, {2, 20}}, p2{{2, 20}, {3, 30}}, p3{{4, 40}};
     std::map<IndexKey, BlockLocation> all;
@@ -169,8 +173,7 @@ TEST_CASE("merging runs keeps every entry once and drops removed packs", "[backu
 TEST_CASE("index memory stays within its budget at 5 million entries", "[backup][index]") {
     const auto start = std::chrono::steady_clock::now();
     prl::test::TempDir tmp;
-    const Layout l{tmp.path()};
-    fs::create_directories(l.index());
+    const Layout l = layout_at(tmp.path());
     // 5.2 million blocks = 20 GiB of distinct data in 318 packs; a fifth of
     // that in the sanitizer trees, whose runs of it take minutes (the bound
     // itself is checked at full size in the ordinary build).
@@ -188,7 +191,7 @@ TEST_CASE("index memory stays within its budget at 5 million entries", "[backup]
         for (auto& rec : recs) rec = RunRecord{random_key(rng), static_cast<uint32_t>(rng() % packs.size()),
                                                static_cast<uint32_t>(rng() % kEntriesPerPack)};
         std::sort(recs.begin(), recs.end(), [](const RunRecord& a, const RunRecord& b) { return a.key < b.key; });
-        RunWriter w(l.index(), packs, recs.size());
+        RunWriter w(l.store(), l.index(), packs, recs.size());
         for (size_t i = 0; i < recs.size(); ++i) {
             w.add(recs[i]);
             if (i % 997 == 0) sample.emplace_back(recs[i].key, BlockLocation{packs[recs[i].pack_slot].id, recs[i].entry});
@@ -275,7 +278,7 @@ TEST_CASE("a damaged or truncated run is ignored and the backups stay correct", 
     SECTION("a flipped byte in a record page") { flip_byte(run, size - 2000); }
     SECTION("a flipped byte in the header") { flip_byte(run, 20); }
     SECTION("a flipped byte in the fences") {
-        RunReader r(run);
+        RunReader r = open_run(run);
         flip_byte(run, 128 + 16 * r.packs().size() + 3);
     }
     SECTION("truncated") { truncate_file(run, size - kRunPageSize); }
@@ -292,7 +295,7 @@ TEST_CASE("a damaged or truncated run is ignored and the backups stay correct", 
     }
     // The damaged run is gone; whatever it covered is indexed again.
     CHECK(!fs::exists(run));
-    for (const fs::path& p : run_files(repo_dir)) CHECK_NOTHROW(RunReader(p));
+    for (const fs::path& p : run_files(repo_dir)) CHECK_NOTHROW(open_run(p));
     repo->create(vm_source(kVmB, {{"hdd0", img}}), opts(Kind::full));
     CHECK(uncovered(repo_dir) == 0);
     check_runs_point_to_live_entries(repo_dir);
@@ -318,7 +321,7 @@ TEST_CASE("garbage collection takes removed and compacted packs out of the index
     check_runs_point_to_live_entries(repo_dir);
     CHECK(uncovered(repo_dir) == 0);
     {
-        const Layout l{repo_dir};
+        const Layout l = layout_at(repo_dir);
         BlockIndex index(open_runs(l), list_packs(l));
         Sha256 sha;
         for (size_t off = 0; off < only_a.size(); off += kBlock)

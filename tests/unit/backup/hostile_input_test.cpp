@@ -174,10 +174,10 @@ TEST_CASE("the listing cache is checked, and forged entries are ignored", "[back
     CHECK(find_element(list, id)->description == "real");
 
     // A well-formed cache whose entry points outside the chain directory.
-    auto entries = prl::backup::read_catalog_cache(vm_dir);
+    auto entries = prl::backup::test::read_catalog_cache(vm_dir);
     only_entry(entries).meta.disks[0].map_file = "../../../../etc/passwd";
     only_entry(entries).meta.description = "forged";
-    prl::backup::write_catalog_cache(vm_dir, entries);
+    prl::backup::test::write_catalog_cache(vm_dir, entries);
     list = repo->list();
     REQUIRE(find_element(list, id));
     CHECK(find_element(list, id)->description == "real");
@@ -185,10 +185,10 @@ TEST_CASE("the listing cache is checked, and forged entries are ignored", "[back
     CHECK(same_bytes(tmp.path() / "out.img", img));
 
     // A stale entry (same file replaced) is not used.
-    entries = prl::backup::read_catalog_cache(vm_dir);
+    entries = prl::backup::test::read_catalog_cache(vm_dir);
     only_entry(entries).meta.description = "stale";
     only_entry(entries).print.ino ^= 1;
-    prl::backup::write_catalog_cache(vm_dir, entries);
+    prl::backup::test::write_catalog_cache(vm_dir, entries);
     list = repo->list();
     CHECK(find_element(list, id)->description == "real");
 }

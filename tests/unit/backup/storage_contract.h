@@ -218,7 +218,7 @@ inline void locks_exclude(Storage& s) {
 }
 
 inline void hostile_names_are_refused(Storage& s) {
-    for (const std::string& bad : std::vector<std::string>{"", "/abs", "../up", "a/../b", "a//b", "a/", ".hidden", "a/.tmp", "UPPER", "sp ace",
+    for (const std::string& bad : std::vector<std::string>{"", "/abs", "../up", "a/../b", "a//b", "a/", ".hidden", "a/.tmp", "sp ace",
                             std::string("nul\0x", 5), "x\xff", "dir:x", std::string(2000, 'a')}) {
         INFO(bad);
         CHECK_THROWS_AS(s.put(bad, "x"), backup::Error);

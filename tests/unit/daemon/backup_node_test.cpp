@@ -6,6 +6,7 @@
 
 #include "backup/error.h"
 #include "backup/node_wire.h"
+#include "backup/directory_storage.h"
 #include "backup/repository.h"
 #include "backup/sha256.h"
 #include "remote/backup_node_protocol.h"
@@ -56,7 +57,7 @@ struct NodeUnderTest {
         });
     }
     void serve_backup_node_first(FramedChannel& channel, const Packet& first, bool admin) {
-        daemon::serve_backup_node(channel, first, [this] { return repository; }, admin);
+        daemon::serve_backup_node(channel, first, [this] { return backup::open_directory_storage(repository); }, admin);
     }
     ~NodeUnderTest() { hang_up(); }
     // The conversation is over: the node has finished with what it received.

@@ -6,6 +6,10 @@
 #include <rados/librados.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -25,6 +29,60 @@ const char* const kDirectory = "d";
 constexpr size_t kChunkBytes = 4u << 20;  // appended per operation
 constexpr int kLeaseSeconds = 30;         // a dead holder's lock lapses after this
 constexpr int kRenewSeconds = 10;
+
+// Who holds a lock, in its cookie: this boot of this host, the process and
+// its start time (so a reused pid is not taken for the holder), and a random
+// part. A waiter on the same host whose holder has died breaks the lock at
+// once; a holder elsewhere loses it when its lease lapses.
+std::string boot_id() {
+    static const std::string id = [] {
+        std::string text;
+        if (std::FILE* f = std::fopen("/proc/sys/kernel/random/boot_id", "r")) {
+            char buf[64] = {};
+            if (std::fgets(buf, sizeof buf, f)) text = buf;
+            std::fclose(f);
+        }
+        std::string out;
+        for (char c : text)
+            if (std::isxdigit(static_cast<unsigned char>(c))) out += c;
+        return out.empty() ? std::string("unknown") : out;
+    }();
+    return id;
+}
+
+// The start time of process `pid` (clock ticks since boot), 0 when it is gone.
+unsigned long long start_time_of(long pid) {
+    std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (!f) return 0;
+    char buf[1024] = {};
+    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    std::string stat(buf, n);
+    size_t paren = stat.rfind(')');  // the command name may hold anything
+    if (paren == std::string::npos) return 0;
+    std::istringstream in(stat.substr(paren + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && in >> field; ++i)
+        if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
+    return 0;
+}
+
+// Not cached: a forked child is another holder.
+std::string holder_cookie() {
+    const long pid = ::getpid();
+    return boot_id() + "." + std::to_string(pid) + "." + std::to_string(start_time_of(pid)) + "." + random_hex(4);
+}
+
+// True when `cookie` names a holder on this host that no longer runs.
+bool holder_is_dead(const std::string& cookie) {
+    std::istringstream in(cookie);
+    std::string boot, pid, start;
+    if (!std::getline(in, boot, '.') || !std::getline(in, pid, '.') || !std::getline(in, start, '.')) return false;
+    if (boot != boot_id()) return false;
+    const long p = std::strtol(pid.c_str(), nullptr, 10);
+    if (p <= 0) return false;
+    return start_time_of(p) != std::strtoull(start.c_str(), nullptr, 10);
+}
 
 [[noreturn]] void fail(int negative_errno, const std::string& what) {
     int err = -negative_errno;
@@ -334,16 +392,36 @@ public:
     std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override {
         check_object_name(name);
         const std::string& oid = name;  // a marker object locked by its writer carries its own lock
-        std::string cookie = random_hex(8);
+        const std::string cookie = holder_cookie();
         auto delay = std::chrono::milliseconds(5);
         for (;;) {
             int r = RadosLock::take(io(), oid, cookie, mode, 0);
             if (r == 0) return std::make_unique<RadosLock>(io(), oid, cookie, mode);
             if (r != -EBUSY) fail(r, "locking " + name);
+            if (break_dead_holders(oid)) continue;
             if (!wait) return nullptr;
             std::this_thread::sleep_for(delay);
             delay = std::min(delay * 2, std::chrono::milliseconds(200));
         }
+    }
+
+    // Breaks the locks of holders on this host that died; true if it broke one.
+    bool break_dead_holders(const std::string& oid) {
+        int exclusive = 0;
+        std::vector<char> tag(256), clients(4096), cookies(4096), addrs(4096);
+        size_t tag_len = tag.size(), clients_len = clients.size(), cookies_len = cookies.size(), addrs_len = addrs.size();
+        ssize_t n = rados_list_lockers(io(), oid.c_str(), "prlshim", &exclusive, tag.data(), &tag_len, clients.data(),
+                                       &clients_len, cookies.data(), &cookies_len, addrs.data(), &addrs_len);
+        if (n <= 0) return false;  // none (released meanwhile), or too many to read: wait
+        bool broke = false;
+        const char* client = clients.data();
+        const char* cookie = cookies.data();
+        for (ssize_t i = 0; i < n; ++i) {
+            if (holder_is_dead(cookie)) broke |= rados_break_lock(io(), oid.c_str(), "prlshim", client, cookie) == 0;
+            client += std::strlen(client) + 1;
+            cookie += std::strlen(cookie) + 1;
+        }
+        return broke;
     }
 
     // The object's committed state (exists = has its generation).

@@ -3,9 +3,13 @@
 // which skips when the machine cannot run one). Each test case works in a
 // namespace of its own.
 #include "rados_storage.h"
+#include "crash_harness.h"
 #include "storage_contract.h"
+#include "test_home.h"
 
 #include "backup/platform_io.h"
+
+#include <rados/librados.h>
 
 #include <cstdlib>
 
@@ -80,3 +84,112 @@ TEST_CASE_METHOD(RadosFixture, "rados storage: a killed writer leaves nothing vi
 TEST_CASE_METHOD(RadosFixture, "rados storage: ranged writes from threads", "[rados]") { ranged_writes_from_threads(*open()); }
 
 TEST_CASE_METHOD(RadosFixture, "rados storage: a writer never replaces", "[rados]") { a_writer_never_replaces(*open()); }
+
+namespace {
+
+using namespace prl::backup;
+using namespace prl::backup::test;
+
+// Every object of the fixture's namespace: a directory index, a committed
+// object (it has its generation), or a lock ("lock" names, and markers
+// under store/txn that are committed objects too). Anything else is what an
+// unfinished write left.
+std::vector<std::string> unfinished_objects(const RadosTarget& t) {
+    rados_t cluster = nullptr;
+    REQUIRE(rados_create(&cluster, nullptr) == 0);
+    REQUIRE(rados_conf_read_file(cluster, t.conf_file.c_str()) == 0);
+    REQUIRE(rados_connect(cluster) == 0);
+    rados_ioctx_t io = nullptr;
+    REQUIRE(rados_ioctx_create(cluster, t.pool.c_str(), &io) == 0);
+    rados_ioctx_set_namespace(io, t.name_space.c_str());
+    std::vector<std::string> names;
+    rados_list_ctx_t ctx = nullptr;
+    REQUIRE(rados_nobjects_list_open(io, &ctx) == 0);
+    const char* entry = nullptr;
+    while (rados_nobjects_list_next(ctx, &entry, nullptr, nullptr) == 0) names.emplace_back(entry);
+    rados_nobjects_list_close(ctx);
+    std::vector<std::string> out;
+    for (const std::string& n : names) {
+        if (n.rfind("dir:", 0) == 0) continue;
+        if (n.size() >= 4 && n.compare(n.size() - 4, 4, "lock") == 0) continue;
+        char value[64];
+        if (rados_getxattr(io, n.c_str(), "prlshim.gen", value, sizeof value) == 16) continue;
+        out.push_back(n);
+    }
+    rados_ioctx_destroy(io);
+    rados_shutdown(cluster);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(RadosFixture, "rados repository: full, incremental, differential, restore, remove", "[rados]") {
+    prl::test::TempDir tmp;
+    const fs::path a = tmp.path() / "a.img", b = tmp.path() / "b.img";
+    make_image(a, 6 << 20, 1);
+    std::shared_ptr<Storage> storage = open();
+    auto repo = Repository::open(storage);
+    const char* vm = "{aaaa0000-2222-3333-4444-555555555555}";
+    const char* other = "{bbbb0000-2222-3333-4444-555555555555}";
+    Source src = vm_source(vm, {{"hdd0", a}});
+    src.config = "<config/>";
+    const std::string full = repo->create(src, opts(Kind::full, "full"));
+    const fs::path s0 = tmp.path() / "s0.img";
+    fs::copy_file(a, s0);
+    change_blocks(a, 6 << 20, 40, 7);
+    const std::string inc = repo->create(src, opts(Kind::incremental, "inc"));
+    const fs::path s1 = tmp.path() / "s1.img";
+    fs::copy_file(a, s1);
+    change_blocks(a, 6 << 20, 40, 8);
+    const std::string diff = repo->create(src, opts(Kind::differential, "diff"));
+    // The same data from another VM is stored once.
+    fs::copy_file(a, b);
+    const std::string copy = repo->create(vm_source(other, {{"hdd0", b}}), opts(Kind::full, "copy"));
+
+    auto list = repo->list();
+    REQUIRE(list.size() == 2);
+    const ElementInfo* c = find_element(list, copy);
+    REQUIRE(c);
+    CHECK(c->stored_size < (1 << 20));
+    for (const auto& [id, state] : std::vector<std::pair<std::string, fs::path>>{{full, s0}, {inc, s1}, {diff, a}}) {
+        INFO(id);
+        restore_disk(*repo, id, "hdd0", tmp.path() / "out.img");
+        CHECK(same_bytes(tmp.path() / "out.img", state));
+        fs::remove(tmp.path() / "out.img");
+    }
+    CHECK(repo->read_config(full) == std::string("<config/>"));
+
+    // A second connection sees the same, and a writer of the same VM is refused.
+    auto again = Repository::open(open());
+    CHECK(again->list().size() == 2);
+
+    // Removing the full with keep_chain: the incremental becomes the full.
+    repo->remove(full, true);
+    list = repo->list();
+    REQUIRE(find_element(list, inc));
+    CHECK_FALSE(find_element(list, full));
+    restore_disk(*repo, inc, "hdd0", tmp.path() / "out.img");
+    CHECK(same_bytes(tmp.path() / "out.img", s1));
+    fs::remove(tmp.path() / "out.img");
+    repo->remove_all(other);
+    repo->remove_all(vm);
+    CHECK(repo->list().empty());
+    // Garbage collection took every pack.
+    CHECK(storage->list("store/packs").empty());
+    CHECK(unfinished_objects(target).empty());
+}
+
+TEST_CASE_METHOD(RadosFixture, "rados repository: kill -9 at random points leaves every listed element restorable", "[rados]") {
+    prl::test::TempDir tmp;
+    CrashHarness h;
+    h.open = [&] { return Repository::open(open()); };
+    h.work = tmp.path();
+    h.iterations = 24;
+    h.max_delay_us = 400000;  // operations on the cluster take longer than on a disk
+    h.check_leftovers = [&] {
+        auto storage = open();
+        CHECK(storage->list("store/txn").empty());
+        CHECK(unfinished_objects(target).empty());
+    };
+    kill_at_random_points(h);
+}

@@ -2,7 +2,8 @@
 # prlctl --storage against a backup node (docs/backup-node.md): a prlshimd
 # on 127.0.0.2 (a loopback address prlctl does not take for this host, so it
 # logs in over TLS as to another host) keeps the backups a source sends; the
-# source is the embedded service of another state root.
+# source is the embedded service of another state root. With NODE_REPOSITORY
+# set (rados:POOL, under tests/support/with_ceph.sh), the node keeps them there.
 # usage: backup_node.sh BINDIR PRLSHIMD
 set -eu
 [ -n "${TRACE_TIMES:-}" ] && PS4="+ \$(date +%s.%N | cut -c7-14) " && set -x
@@ -15,7 +16,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 mkdir "$WORK/node" "$WORK/source"
 echo "node password" | "$DAEMON" --home "$WORK/node" --add-user alice >/dev/null
-"$DAEMON" --home "$WORK/node" --listen 127.0.0.2:0 --admin alice --foreground >"$WORK/banner" 2>"$WORK/node.log" &
+REPOSITORY=${NODE_REPOSITORY:-}
+"$DAEMON" --home "$WORK/node" --listen 127.0.0.2:0 --admin alice ${REPOSITORY:+--repository "$REPOSITORY"} \
+    --foreground >"$WORK/banner" 2>"$WORK/node.log" &
 PID=$!
 for _ in $(seq 100); do grep -q "serving" "$WORK/banner" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.* on 127\.0\.0\.2:\([0-9]*\) and.*/\1/p' "$WORK/banner")
@@ -30,7 +33,15 @@ dd if=/dev/urandom of="$IMAGE" bs=4096 count=2048 conv=notrunc status=none
 out=$("$BIN/prlctl" backup noded -f --storage "$STORAGE")
 FULL=$(sed -n 's/.*backup id \({[^}]*}\).*/\1/p' <<<"$out")
 [ -n "$FULL" ] || fail "no backup id in: $out"
-[ -d "$WORK/node/backups/vms" ] || fail "nothing in the node's repository"
+# What the node keeps: its objects in the pool, or its directory.
+node_has_vms() {
+    if [ -n "$REPOSITORY" ]; then
+        rados -p "${REPOSITORY#rados:}" listomapkeys "dir:vms" 2>/dev/null | grep -q .
+    else
+        [ -d "$WORK/node/backups/vms" ]
+    fi
+}
+node_has_vms || fail "nothing in the node's repository"
 [ ! -d "$WORK/source/backups/vms" ] || fail "the backup went to the source's own repository"
 cp --sparse=always "$IMAGE" "$WORK/full.img"
 
@@ -52,4 +63,8 @@ cmp -s -n $((16 << 20)) "$IMAGE" "$WORK/full.img" || fail "the restored disk dif
 "$BIN/prlctl" backup-delete -t "$FULL" --storage "$STORAGE" >/dev/null
 list=$("$BIN/prlctl" backup-list --storage "$STORAGE")
 grep -q "$FULL" <<<"$list" && fail "backup-delete left: $list"
-echo "prlctl --storage: full, incremental, list, restore and delete through the node: ok"
+if [ -n "$REPOSITORY" ]; then
+    packs=$(rados -p "${REPOSITORY#rados:}" listomapkeys "dir:store/packs" 2>/dev/null | wc -l)
+    [ "$packs" -eq 0 ] || fail "backup-delete left $packs packs in the pool"
+fi
+echo "prlctl --storage: full, incremental, list, restore and delete through the node${REPOSITORY:+ ($REPOSITORY)}: ok"

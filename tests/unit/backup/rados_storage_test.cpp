@@ -1,5 +1,5 @@
 // backup::Storage's rules against a RADOS pool of a throwaway Ceph cluster
-// (tests/support/ceph_cluster.sh; run by tests/unit/backup/rados_tests.sh,
+// (tests/support/ceph_cluster.sh; run by tests/support/with_ceph.sh,
 // which skips when the machine cannot run one). Each test case works in a
 // namespace of its own.
 #include "rados_storage.h"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs a test program against a throwaway Ceph cluster and pool, stopped and
 # removed afterwards. Exit 77 (skipped) only when this machine has no Ceph.
-#   rados_tests.sh CLUSTER_SCRIPT PROGRAM [ARGS...]
+#   with_ceph.sh PROGRAM [ARGS...]   (PRLSHIM_TEST_CEPH_CONF, PRLSHIM_TEST_CEPH_POOL and
+#                                    CEPH_CONF tell it where the cluster and its pool are)
 set -u
-cluster=$1; shift
+cluster=$(dirname "$0")/ceph_cluster.sh
 dir=$(mktemp -d /tmp/prlshim-ceph.XXXXXX)
 trap 'sh "$cluster" stop "$dir"; rm -rf "$dir"' EXIT INT TERM
 sh "$cluster" start "$dir"

@@ -34,6 +34,8 @@ bool scan_chain(Storage& storage, const std::string& dir, const std::string& cha
         return !cached.empty();  // unreadable: nothing listed
     }
     size_t reused = 0, added = 0;
+    std::vector<std::string> to_parse;
+    std::vector<std::pair<uint32_t, FileFingerprint>> parse_as;
     for (const ObjectInfo& f : files) {
         uint32_t number = 0;
         if (f.is_directory || !parse_element_file_name(f.name, number)) continue;
@@ -45,19 +47,29 @@ bool scan_chain(Storage& storage, const std::string& dir, const std::string& cha
             ++reused;
             continue;
         }
+        to_parse.push_back(f.name);
+        parse_as.emplace_back(number, print);
+    }
+    if (to_parse.empty()) return reused != cached.size();
+    std::vector<std::optional<std::string>> texts;
+    try {
+        texts = storage.get_all(dir, to_parse, kMaxMetaBytes);
+    } catch (const Error&) {
+        return true;  // unreadable now: what could not be read is not listed
+    }
+    for (size_t i = 0; i < to_parse.size(); ++i) {
+        // Replaced between the listing and this read: cached under the
+        // listed fingerprint, it only costs a parse next time.
+        if (!texts[i]) continue;  // removed meanwhile
+        const auto [number, print] = parse_as[i];
         try {
-            // Replaced between the listing and this read: cached under the
-            // listed fingerprint, it only costs a parse next time.
-            const std::string name = Layout::join(dir, f.name);
-            std::optional<std::string> text = storage.get(name, kMaxMetaBytes);
-            if (!text) continue;  // removed meanwhile
-            ElementMeta m = parse_element(*text, name);
+            ElementMeta m = parse_element(*texts[i], Layout::join(dir, to_parse[i]));
             if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
             fresh.emplace(number, CachedElement{print, std::move(m)});
             ++added;
         } catch (const Error&) {
-            // Unreadable or damaged: not listed (and neither are its dependants,
-            // make_chain), nor cached, so it costs a parse per listing but no write.
+            // Damaged: not listed (and neither are its dependants, make_chain),
+            // nor cached, so it costs a parse per listing but no write.
         }
     }
     return added != 0 || reused != cached.size();

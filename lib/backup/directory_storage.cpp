@@ -182,6 +182,29 @@ std::unique_ptr<ObjectReader> DirectoryStorage::open(const std::string& name) {
     return std::make_unique<FileReader>(std::move(fd), static_cast<uint64_t>(st.st_size), p.string());
 }
 
+std::vector<std::optional<std::string>> DirectoryStorage::get_all(const std::string& directory,
+                                                                  const std::vector<std::string>& names, size_t max_bytes) {
+    check_directory_name(directory);
+    std::vector<std::optional<std::string>> out(names.size());
+    std::optional<DirReader> dir;
+    try {
+        dir.emplace(directory.empty() ? root_ : root_ / directory);
+    } catch (const Error& e) {
+        if (e.code() == Errc::not_found) return out;
+        throw;
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+        check_object_name(names[i]);
+        if (names[i].find('/') != std::string::npos) throw_error(Errc::invalid_argument, "get_all takes names of one directory");
+        try {
+            out[i] = read_file_bounded_at(dir->fd(), names[i], max_bytes, nullptr);
+        } catch (const Error& e) {
+            if (e.code() != Errc::not_found) throw;
+        }
+    }
+    return out;
+}
+
 std::optional<ObjectInfo> DirectoryStorage::stat(const std::string& name) {
     fs::path p = path_of(name);
     struct stat st {};

@@ -20,6 +20,8 @@ public:
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
     void put(const std::string& name, std::string_view data, bool durable = true) override;
     std::optional<std::string> get(const std::string& name, size_t max_bytes) override;
+    std::vector<std::optional<std::string>> get_all(const std::string& directory, const std::vector<std::string>& names,
+                                                    size_t max_bytes) override;
     bool put_exclusive(const std::string& name, std::string_view data) override;
     std::unique_ptr<ObjectReader> open(const std::string& name) override;
     std::optional<ObjectInfo> stat(const std::string& name) override;

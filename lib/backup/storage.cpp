@@ -48,6 +48,14 @@ std::string last_component(std::string_view name) {
     return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
 }
 
+std::vector<std::optional<std::string>> Storage::get_all(const std::string& directory,
+                                                         const std::vector<std::string>& names, size_t max_bytes) {
+    std::vector<std::optional<std::string>> out;
+    out.reserve(names.size());
+    for (const std::string& n : names) out.push_back(get(directory.empty() ? n : directory + "/" + n, max_bytes));
+    return out;
+}
+
 std::optional<std::string> Storage::get(const std::string& name, size_t max_bytes) {
     auto reader = open(name);
     if (!reader) return std::nullopt;

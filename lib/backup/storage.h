@@ -96,6 +96,10 @@ public:
     virtual std::unique_ptr<ObjectReader> open(const std::string& name) = 0;
     // The whole object; nullopt when absent, corrupted when larger than max_bytes.
     virtual std::optional<std::string> get(const std::string& name, size_t max_bytes);
+    // get() of several objects of one directory, in order (a listing reads
+    // every element's metadata; the directory backend opens the directory once).
+    virtual std::vector<std::optional<std::string>> get_all(const std::string& directory,
+                                                            const std::vector<std::string>& names, size_t max_bytes);
     virtual std::optional<ObjectInfo> stat(const std::string& name) = 0;
     // The committed objects and the subdirectories directly in `directory`
     // ("" = the top), sorted by name. A missing directory is empty.

@@ -74,7 +74,7 @@ Digest MapWriter::finish() {
     sha_.update(trailer, sizeof trailer);
     out_->append(trailer, sizeof trailer);
     written_ += sizeof trailer;
-    out_->commit();
+    out_->commit_unsynced();  // the element syncs its directory before its metadata
     out_.reset();
     return sha_.finish();
 }

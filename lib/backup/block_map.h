@@ -38,7 +38,8 @@ class MapWriter {
 public:
     MapWriter(Storage& storage, const std::string& name, uint64_t logical_size);
     void add(const MapEntry& e);
-    // Flushes, writes the trailer, commits (durable and visible); returns the file digest.
+    // Flushes, writes the trailer, commits (the caller syncs the directory
+    // before anything names it); returns the file digest.
     Digest finish();
     uint64_t entries() const { return count_; }
     uint64_t bytes_written() const { return written_; }

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,9 +52,24 @@ public:
     }
     void write_at(const void* data, size_t n, uint64_t offset) override {
         pwrite_all(fd_.get(), data, n, offset, temp_.string());
-        uint64_t end = offset + n, seen = end_.load();
-        while (seen < end && !end_.compare_exchange_weak(seen, end)) {
+        grow_to(offset + n);
+    }
+    void write_at(const void* first, size_t first_n, const void* second, size_t second_n, uint64_t offset) override {
+        const iovec iov[2] = {{const_cast<void*>(first), first_n}, {const_cast<void*>(second), second_n}};
+        ssize_t w;
+        do w = ::pwritev(fd_.get(), iov, 2, static_cast<off_t>(offset));
+        while (w < 0 && errno == EINTR);
+        if (w < 0) throw_errno(errno, "write " + temp_.string());
+        // A short write (rare): the rest plainly.
+        auto done = static_cast<size_t>(w);
+        if (done < first_n) {
+            pwrite_all(fd_.get(), static_cast<const char*>(first) + done, first_n - done, offset + done, temp_.string());
+            done = first_n;
         }
+        if (done < first_n + second_n)
+            pwrite_all(fd_.get(), static_cast<const char*>(second) + (done - first_n), first_n + second_n - done,
+                       offset + done, temp_.string());
+        grow_to(offset + first_n + second_n);
     }
     uint64_t size() const override { return end_.load(); }
     void resize(uint64_t size) override {
@@ -69,13 +85,16 @@ public:
         synced_ = true;
     }
     void commit() override {
+        commit_unsynced();
+        fsync_dir(target_.parent_path());
+    }
+    void commit_unsynced() override {
         sync();
         fd_.reset();
         // NOREPLACE: a name in use is never clobbered.
         if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0)
             throw_errno(errno, "rename to " + target_.string());
         temp_.clear();
-        fsync_dir(target_.parent_path());
     }
     // link(2) never replaces: the first of two writers wins.
     bool commit_once() {
@@ -91,6 +110,12 @@ public:
     }
 
 private:
+    void grow_to(uint64_t end) {
+        uint64_t seen = end_.load();
+        while (seen < end && !end_.compare_exchange_weak(seen, end)) {
+        }
+    }
+
     fs::path target_;
     fs::path temp_;
     UniqueFd fd_;
@@ -257,6 +282,11 @@ bool DirectoryStorage::remove(const std::string& name) {
     }
     fsync_dir(p.parent_path());
     return true;
+}
+
+void DirectoryStorage::sync_directory(const std::string& directory) {
+    check_directory_name(directory);
+    fsync_dir(directory.empty() ? root_ : root_ / directory);
 }
 
 void DirectoryStorage::remove_directory(const std::string& directory) {

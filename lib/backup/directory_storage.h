@@ -27,6 +27,7 @@ public:
     std::optional<ObjectInfo> stat(const std::string& name) override;
     std::vector<ObjectInfo> list(const std::string& directory) override;
     bool remove(const std::string& name) override;
+    void sync_directory(const std::string& directory) override;
     void remove_directory(const std::string& directory) override;
     void remove_unfinished(const std::string& directory) override;
     std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override;

@@ -100,7 +100,7 @@ ElementWriter::ElementWriter(const Layout& layout, const Source& src, const Crea
         m_.config_size = src.config->size();
         auto out = layout_.store().create(new_file(m_.config_file));
         out->append(src.config->data(), src.config->size());
-        out->commit();
+        out->commit_unsynced();  // commit() syncs the chain directory
         Sha256 sha;
         m_.config_digest = sha.digest(src.config->data(), src.config->size());
         meta_bytes_ += src.config->size();
@@ -182,6 +182,7 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     pr.check_cancel();  // the last point where a cancel is honoured
     txn_->mark_dirty();  // from here a failure may leave final-named packs for GC
     store_->commit();
+    layout_.store().sync_directory(chain_dir_);  // the maps and the configuration
     m_.stored_size = store_->stored_bytes() + meta_bytes_;
     m_.stored_size += serialize_element(m_).size();
     // Past this point the element may become visible even if a later step

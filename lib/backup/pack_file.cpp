@@ -84,8 +84,7 @@ void PackWriter::write_frame(const uint8_t* payload, uint32_t len, bool compress
     std::memcpy(head + 8, &len, 4);
     std::memcpy(head + 12, &nblocks, 4);
     const uint64_t at = off_.fetch_add(sizeof head + len);
-    out_->write_at(head, sizeof head, at);
-    out_->write_at(payload, len, at + sizeof head);
+    out_->write_at(head, sizeof head, payload, len, at);
     for (uint32_t i = 0; i < nblocks; ++i) {
         PackEntry& e = table_[first_entry + i];
         e.hash = hashes[i];
@@ -119,7 +118,7 @@ uint64_t PackWriter::seal(uint32_t count) {
 void PackWriter::sync() { out_->sync(); }
 
 void PackWriter::commit() {
-    out_->commit();
+    out_->commit_unsynced();
     committed_ = true;
 }
 

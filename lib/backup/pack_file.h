@@ -45,7 +45,7 @@ public:
     uint64_t seal(uint32_t count);
     bool sealed() const { return sealed_; }
     void sync();    // durable (after seal)
-    void commit();  // visible under its name
+    void commit();  // visible under its name (durable after the storage's sync_directory)
 
 private:
     std::unique_ptr<ObjectWriter> out_;

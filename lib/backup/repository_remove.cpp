@@ -67,6 +67,7 @@ void remove_element(const Layout& l, const std::string& id_str, bool keep_chain)
             // garbage collection, so every rebase sees the original states.
             auto publish = [&](ElementMeta m, bool heir) {
                 if (heir) m.stored_size += victim.stored_size;  // the victim's data lives on in it
+                storage.sync_directory(chain.dir);  // its new maps
                 storage.put(Layout::join(chain.dir, element_file_name(m.number)), serialize_element(m));
             };
             if (victim.parent != 0) {

@@ -54,6 +54,9 @@ public:
     virtual void append(const void* data, size_t n) = 0;
     // Thread-safe (not mixed with append): bytes never written read as zeros.
     virtual void write_at(const void* data, size_t n, uint64_t offset) = 0;
+    // Two pieces that follow each other from `offset` (a pack frame's header
+    // and payload) in one write.
+    virtual void write_at(const void* first, size_t first_n, const void* second, size_t second_n, uint64_t offset) = 0;
     // The end of what was written.
     virtual uint64_t size() const = 0;
     // Sets the size the object will have: cuts, or grows with zeros.
@@ -66,6 +69,10 @@ public:
     // Makes it durable, then visible. Never replaces: Errc::io_error when an
     // object of that name exists.
     virtual void commit() = 0;
+    // The same, except that the name itself is durable only after the
+    // storage's sync_directory() of its directory: the objects an element
+    // commits together pay for one directory sync, not one each.
+    virtual void commit_unsynced() { commit(); }
 };
 
 // A held lock; released when destroyed (or when its holder dies).
@@ -106,6 +113,8 @@ public:
     virtual std::vector<ObjectInfo> list(const std::string& directory) = 0;
     // False when there was nothing to remove.
     virtual bool remove(const std::string& name) = 0;
+    // Makes the names committed unsynced in `directory` durable.
+    virtual void sync_directory(const std::string& directory) { (void)directory; }
     // Forgets an empty directory (a no-op when it still holds anything).
     virtual void remove_directory(const std::string& directory) = 0;
     // Deletes what writers that died left in `directory` (never visible, but

@@ -165,6 +165,7 @@ std::vector<uint64_t> StoreWriter::pack_ids() const {
 
 void StoreWriter::commit() {
     for (auto& p : packs_) p->commit();
+    if (!packs_.empty()) storage_.sync_directory(dir_);
 }
 
 }  // namespace prl::backup

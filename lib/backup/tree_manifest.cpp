@@ -113,7 +113,7 @@ Digest ManifestWriter::finish() {
     std::memcpy(t + 9, &nodes_, 8);
     put(t, sizeof t);
     flush();
-    out_->commit();
+    out_->commit_unsynced();  // the element syncs its directory before its metadata
     out_.reset();
     return sha_.finish();
 }

@@ -532,6 +532,18 @@ public:
         int r = rados_write(s_.io(), name_.c_str(), static_cast<const char*>(data), n, offset);
         if (r < 0) fail(r, "writing " + name_);
     }
+    void write_at(const void* first, size_t first_n, const void* second, size_t second_n, uint64_t offset) override {
+        {
+            std::lock_guard<std::mutex> g(m_);
+            if (!started_) write_op(false);
+            end_ = std::max<uint64_t>(end_, offset + first_n + second_n);
+        }
+        WriteOp op;
+        rados_write_op_write(op.op, static_cast<const char*>(first), first_n, offset);
+        rados_write_op_write(op.op, static_cast<const char*>(second), second_n, offset + first_n);
+        int r = op.operate(s_.io(), name_);
+        if (r < 0) fail(r, "writing " + name_);
+    }
     uint64_t size() const override {
         std::lock_guard<std::mutex> g(m_);
         return end_;

@@ -207,17 +207,21 @@ std::unique_ptr<ObjectReader> DirectoryStorage::open(const std::string& name) {
     return std::make_unique<FileReader>(std::move(fd), static_cast<uint64_t>(st.st_size), p.string());
 }
 
+std::unique_ptr<DirReader> DirectoryStorage::open_directory(const std::string& directory) const {
+    check_directory_name(directory);
+    try {
+        return std::make_unique<DirReader>(directory.empty() ? root_ : root_ / directory);
+    } catch (const Error& e) {
+        if (e.code() != Errc::not_found) throw;
+    }
+    return nullptr;
+}
+
 std::vector<std::optional<std::string>> DirectoryStorage::get_all(const std::string& directory,
                                                                   const std::vector<std::string>& names, size_t max_bytes) {
-    check_directory_name(directory);
     std::vector<std::optional<std::string>> out(names.size());
-    std::optional<DirReader> dir;
-    try {
-        dir.emplace(directory.empty() ? root_ : root_ / directory);
-    } catch (const Error& e) {
-        if (e.code() == Errc::not_found) return out;
-        throw;
-    }
+    std::unique_ptr<DirReader> dir = open_directory(directory);
+    if (!dir) return out;
     for (size_t i = 0; i < names.size(); ++i) {
         check_object_name(names[i]);
         if (names[i].find('/') != std::string::npos) throw_error(Errc::invalid_argument, "get_all takes names of one directory");
@@ -242,15 +246,9 @@ std::optional<ObjectInfo> DirectoryStorage::stat(const std::string& name) {
 }
 
 std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) {
-    check_directory_name(directory);
     std::vector<ObjectInfo> out;
-    std::optional<DirReader> dir;
-    try {
-        dir.emplace(directory.empty() ? root_ : root_ / directory);
-    } catch (const Error& e) {
-        if (e.code() == Errc::not_found) return out;
-        throw;
-    }
+    std::unique_ptr<DirReader> dir = open_directory(directory);
+    if (!dir) return out;
     while (const struct dirent* e = dir->next()) {
         std::string name = e->d_name;
         if (name.front() == '.') continue;  // temp files
@@ -297,14 +295,8 @@ void DirectoryStorage::remove_directory(const std::string& directory) {
 }
 
 void DirectoryStorage::remove_unfinished(const std::string& directory) {
-    check_directory_name(directory);
-    std::optional<DirReader> dir;
-    try {
-        dir.emplace(directory.empty() ? root_ : root_ / directory);
-    } catch (const Error& e) {
-        if (e.code() == Errc::not_found) return;
-        throw;
-    }
+    std::unique_ptr<DirReader> dir = open_directory(directory);
+    if (!dir) return;
     // Temp files of writers (".<name>.<hex>.tmp", ".<name>.tmp.<pid>.<hex>"),
     // and "<name>.tmp" files of versions that wrote those beside the target.
     while (const struct dirent* e = dir->next()) {

@@ -2,9 +2,11 @@
 // name; a commit is a temp file beside it, fsync, rename (link for an
 // exclusive one) and fsync of the directory; a lock is a flock on a file.
 #pragma once
+#include "dir_reader.h"
 #include "storage.h"
 
 #include <filesystem>
+#include <optional>
 
 namespace prl::backup {
 
@@ -33,6 +35,9 @@ public:
     std::unique_ptr<StorageLock> lock(const std::string& name, LockMode mode, bool wait) override;
 
 private:
+    // The directory open for reading; none when it does not exist.
+    std::unique_ptr<DirReader> open_directory(const std::string& directory) const;
+
     std::filesystem::path root_;
 };
 

@@ -5,6 +5,7 @@
 // rados_storage_test.cpp on a RADOS pool.
 #pragma once
 #include "backup_test_util.h"
+#include "sanitized.h"
 
 #include <csignal>
 #include <functional>
@@ -41,7 +42,7 @@ struct CrashHarness {
     std::function<std::unique_ptr<Repository>()> open;
     fs::path work;  // the disk image, its saved states, restore targets
     int iterations = 50;
-    unsigned max_delay_us = 30000;
+    unsigned max_delay_us = 30000;  // four times that in a sanitizer build, whose operations take that much longer
     // After each reopening: nothing an unfinished operation left is there.
     std::function<void()> check_leftovers;
 };
@@ -82,7 +83,8 @@ inline void kill_at_random_points(const CrashHarness& h) {
         for (const ElementInfo* e : elements) ids.push_back(e->id);
         int op = static_cast<int>(rng() % 5);  // 0-2 create, 3 remove, 4 restore
         if (ids.size() > 6) op = 3;
-        const unsigned delay = static_cast<unsigned>(rng() % h.max_delay_us);
+        const unsigned max_delay = h.max_delay_us * (prl::test::kSanitized ? 4 : 1);
+        const unsigned delay = static_cast<unsigned>(rng() % max_delay);
         std::string created;
         if (op <= 2) {
             ++kinds_run[0];

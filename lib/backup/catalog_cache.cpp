@@ -193,7 +193,7 @@ void write_catalog_cache(Storage& storage, const std::string& vm_dir, const Cata
     const std::string dest = vm_dir + "/" + kCatalogCacheName;
     if (count == 0) {
         try {
-            storage.remove(dest);  // nothing to list: no cache naming anything
+            storage.remove(dest, false);  // nothing to list: no cache naming anything
         } catch (const Error&) {
         }
         return;

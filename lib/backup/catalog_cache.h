@@ -1,7 +1,8 @@
 // A per-VM cache of parsed element metadata ("vms/<vm>/catalog.cache"), so
 // listing 100,000 elements costs a stat per element instead of an XML parse,
 // and a listing without caches creates one file per VM, not per chain. Every
-// entry carries the fingerprint (inode, size, mtime) of the metadata file it
+// entry carries the fingerprint (size and storage version: inode and mtime
+// for a file, its generation in RADOS) of the metadata object it
 // came from and is used only while that file is unchanged. The cache is
 // derived data: any doubt (bad checksum, wrong fingerprint, failed checks)
 // means the XML is parsed instead, and failing to write it is harmless.

@@ -272,13 +272,13 @@ std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) {
     return out;
 }
 
-bool DirectoryStorage::remove(const std::string& name) {
+bool DirectoryStorage::remove(const std::string& name, bool durable) {
     fs::path p = path_of(name);
     if (::unlink(p.c_str()) != 0) {
         if (errno == ENOENT) return false;
         throw_errno(errno, "unlink " + p.string());
     }
-    fsync_dir(p.parent_path());
+    if (durable) fsync_dir(p.parent_path());
     return true;
 }
 

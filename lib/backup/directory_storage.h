@@ -28,7 +28,7 @@ public:
     std::unique_ptr<ObjectReader> open(const std::string& name) override;
     std::optional<ObjectInfo> stat(const std::string& name) override;
     std::vector<ObjectInfo> list(const std::string& directory) override;
-    bool remove(const std::string& name) override;
+    bool remove(const std::string& name, bool durable = true) override;
     void sync_directory(const std::string& directory) override;
     void remove_directory(const std::string& directory) override;
     void remove_unfinished(const std::string& directory) override;

@@ -109,7 +109,7 @@ ElementWriter::ElementWriter(const Layout& layout, const Source& src, const Crea
 
 ElementWriter::Leftovers::~Leftovers() {
     try {
-        for (const auto& name : files) storage->remove(name);
+        for (const auto& name : files) storage->remove(name, false);
         if (!made_dir.empty()) storage->remove_directory(made_dir);
     } catch (...) {
         // What is left, garbage collection removes.

@@ -73,7 +73,7 @@ void sweep_chain_dir(Storage& storage, const std::string& dir, const std::string
             continue;
         }
         try {
-            if (storage.remove(Layout::join(dir, f.name))) ++st.files_removed;
+            if (storage.remove(Layout::join(dir, f.name), false)) ++st.files_removed;
         } catch (const Error&) {
             empty = false;
         }
@@ -124,7 +124,7 @@ GcStats collect_garbage(const Layout& l) {
         try {
             if (used == 0) {
                 const std::optional<ObjectInfo> info = storage.stat(l.pack(id));
-                if (info && storage.remove(l.pack(id))) {
+                if (info && storage.remove(l.pack(id), false)) {
                     changed.insert(id);
                     ++st.packs_removed;
                     st.bytes_freed += info->size;
@@ -139,6 +139,7 @@ GcStats collect_garbage(const Layout& l) {
             // Best effort: a pack that cannot be compacted now stays as it is.
         }
     }
+    if (st.packs_removed > 0) storage.sync_directory(l.packs());  // the removals, at once
     // Runs are checked against pack stamps on every use, so a failure here
     // only costs dedup; the next collection or create tries again.
     try {

@@ -37,7 +37,7 @@ bool is_stale(const RunReader& r, const PackSet& packs, const std::set<uint64_t>
 
 void remove_quietly(const Layout& l, const std::string& name) {
     try {
-        l.store().remove(name);
+        l.store().remove(name, false);
     } catch (const Error&) {
     }
 }

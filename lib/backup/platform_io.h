@@ -56,16 +56,12 @@ inline void rename_durable(const fs::path& from, const fs::path& to) {
 inline void write_file_atomic(const fs::path& dest, const std::string& data, mode_t mode = 0644) {
     engine_io([&] { platform::write_file_atomic(dest, data, mode); });
 }
-inline std::string read_file_bounded(const fs::path& p, size_t max_bytes) {
-    return engine_io([&] { return platform::read_file_bounded(p, max_bytes); });
-}
 inline std::string read_file_bounded_at(int dir_fd, const std::string& name, size_t max_bytes, struct stat* st) {
     return engine_io([&] { return platform::read_file_bounded_at(dir_fd, name, max_bytes, st); });
 }
 inline void make_directories(const fs::path& dir, mode_t mode = 0777) {
     engine_io([&] { platform::make_directories(dir, mode); });
 }
-inline void unlink_if_exists(const fs::path& p) { engine_io([&] { platform::unlink_if_exists(p); }); }
 inline std::string random_hex(size_t bytes) { return engine_io([&] { return platform::random_hex(bytes); }); }
 inline uint64_t random_u64() { return engine_io([] { return platform::random_u64(); }); }
 

@@ -43,6 +43,10 @@ std::string directory_of(std::string_view name) {
     return slash == std::string_view::npos ? std::string() : std::string(name.substr(0, slash));
 }
 
+std::string name_in(const std::string& directory, const std::string& name) {
+    return directory.empty() ? name : directory + "/" + name;
+}
+
 std::string last_component(std::string_view name) {
     size_t slash = name.rfind('/');
     return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
@@ -52,7 +56,7 @@ std::vector<std::optional<std::string>> Storage::get_all(const std::string& dire
                                                          const std::vector<std::string>& names, size_t max_bytes) {
     std::vector<std::optional<std::string>> out;
     out.reserve(names.size());
-    for (const std::string& n : names) out.push_back(get(directory.empty() ? n : directory + "/" + n, max_bytes));
+    for (const std::string& n : names) out.push_back(get(name_in(directory, n), max_bytes));
     return out;
 }
 

@@ -111,8 +111,9 @@ public:
     // The committed objects and the subdirectories directly in `directory`
     // ("" = the top), sorted by name. A missing directory is empty.
     virtual std::vector<ObjectInfo> list(const std::string& directory) = 0;
-    // False when there was nothing to remove.
-    virtual bool remove(const std::string& name) = 0;
+    // False when there was nothing to remove. durable=false for what is
+    // garbage anyway (a removal a crash undoes only leaves garbage again).
+    virtual bool remove(const std::string& name, bool durable = true) = 0;
     // Makes the names committed unsynced in `directory` durable.
     virtual void sync_directory(const std::string& directory) { (void)directory; }
     // Forgets an empty directory (a no-op when it still holds anything).
@@ -135,5 +136,7 @@ void check_directory_name(std::string_view directory);  // "" allowed
 // "a/b/c" → "a/b"; "c" → "".
 std::string directory_of(std::string_view name);
 std::string last_component(std::string_view name);
+// `name` in `directory` ("" = the top).
+std::string name_in(const std::string& directory, const std::string& name);
 
 }  // namespace prl::backup

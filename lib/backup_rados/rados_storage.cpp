@@ -122,6 +122,9 @@ public:
     explicit Connection(const RadosTarget& t) : pool_(t.name_space.empty() ? t.pool : t.pool + "/" + t.name_space) {
         const char* id = t.client_id.empty() ? nullptr : t.client_id.c_str();
         check(rados_create(&cluster_, id), "rados_create");
+        // An unreachable cluster fails a node's start in 30 s, not librados's
+        // 300 (a ceph.conf may still say otherwise).
+        check(rados_conf_set(cluster_, "client_mount_timeout", "30"), "client_mount_timeout");
         check(rados_conf_read_file(cluster_, t.conf_file.empty() ? nullptr : t.conf_file.c_str()),
               "reading the Ceph configuration" + (t.conf_file.empty() ? std::string() : " " + t.conf_file));
         check(rados_conf_parse_env(cluster_, nullptr), "CEPH_ARGS");
@@ -295,7 +298,7 @@ public:
                     out.push_back(ObjectInfo{key, true, 0, {}});
                 } else if (value == kPending) {
                     // A write or remove in progress, or one that died.
-                    Sealed s = read_sealed(directory.empty() ? key : directory + "/" + key);
+                    Sealed s = read_sealed(name_in(directory, key));
                     if (s.exists) out.push_back(ObjectInfo{key, false, s.size, {s.generation, 0}});
                 } else {
                     unsigned long long gen = 0, size = 0;
@@ -336,10 +339,17 @@ public:
         more = more_flag != 0;
     }
 
-    bool remove(const std::string& name) override {
+    bool remove(const std::string& name, bool /*durable: always*/) override {
         check_object_name(name);
+        uint64_t size = 0;
+        time_t mtime = 0;
+        int r = rados_stat(io(), name.c_str(), &size, &mtime);
+        if (r == -ENOENT) {
+            unregister_entry(name);  // no index object made for what never was
+            return false;
+        }
         register_entry(name, kPending, false);  // listings verify it until it is gone
-        int r = rados_remove(io(), name.c_str());
+        r = rados_remove(io(), name.c_str());
         if (r < 0 && r != -ENOENT) fail(r, "removing " + name);
         unregister_entry(name);
         return r == 0;
@@ -380,7 +390,7 @@ public:
                 last = key;
             }, more);
             for (const std::string& key : pending) {
-                const std::string name = directory.empty() ? key : directory + "/" + key;
+                const std::string name = name_in(directory, key);
                 if (!read_sealed(name).exists) rados_remove(io(), name.c_str());
                 settle(name);
             }

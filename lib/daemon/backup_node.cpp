@@ -11,6 +11,7 @@
 #include "remote/service_codec.h"
 #include "store/error.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <future>
@@ -79,7 +80,17 @@ public:
 
     // Answers one call; true when the element is committed.
     // The source went away midway: what it sent stays for its retry.
-    void keep_received_blocks() noexcept { element_.keep_stored_blocks(); }
+    void keep_received_blocks() noexcept {
+        try {  // the last batch's blocks too, once they check out
+            if (pending_ && pending_->checked.valid()) {
+                pending_->checked.get();
+                store(*pending_);
+            }
+        } catch (...) {
+        }
+        pending_ = nullptr;
+        element_.keep_stored_blocks();
+    }
 
     bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
         const std::string& op = call.op();
@@ -95,6 +106,7 @@ public:
             receive_changes(channel, id);
         } else if (op == "end_disk") {
             open(disk_of(call));
+            finish_pending();
             element_.end_disk();
             map_ = nullptr;
             ++next_disk_;
@@ -136,44 +148,86 @@ private:
         last_ = UINT64_MAX;
     }
 
-    // A batch of changes: answer which blocks the store lacks, take them, map them all.
+    // A batch of changes as it waits for its blocks to be checked and stored.
+    struct Batch {
+        std::vector<wire::Change> changes;
+        std::vector<bool> missing;         // asked of the source (in `wanted`)
+        std::vector<backup::Digest> wanted, wanted_sorted;
+        std::string bytes;                 // the source's data frame, which `groups` point into
+        std::vector<std::uint8_t> blocks;  // the wanted blocks, decompressed
+        std::vector<wire::Group> groups;
+        std::future<void> checked;
+    };
+
+    // A batch of changes: answer which blocks the store lacks, take them;
+    // they are checked while the next batch is answered, so the source
+    // compresses one batch while the node checks the one before.
     void receive_changes(FramedChannel& channel, const std::string& id) {
-        const std::vector<wire::Change> changes = wire::decode_changes(receive_data(channel), last_, blocks_);
-        if (!changes.empty()) last_ = changes.back().index;
-        std::vector<std::optional<backup::BlockLocation>> known(changes.size());
-        std::vector<bool> missing(changes.size(), false);
-        std::vector<backup::Digest> wanted;
-        for (std::size_t i = 0; i < changes.size(); ++i) {
-            if (changes[i].zero) continue;
-            known[i] = element_.store().find(changes[i].hash);
-            if (!known[i]) {
-                missing[i] = true;
-                wanted.push_back(changes[i].hash);
-            }
+        auto batch = std::make_unique<Batch>();
+        batch->changes = wire::decode_changes(receive_data(channel), last_, blocks_);
+        if (!batch->changes.empty()) last_ = batch->changes.back().index;
+        batch->missing.assign(batch->changes.size(), false);
+        for (std::size_t i = 0; i < batch->changes.size(); ++i) {
+            const wire::Change& c = batch->changes[i];
+            // Neither stored nor coming in the batch before.
+            if (c.zero || element_.store().find(c.hash) || (pending_ && in_flight(*pending_, c.hash))) continue;
+            batch->missing[i] = true;
+            batch->wanted.push_back(c.hash);
         }
-        send_reply(channel, id, result().add("missing", wire::encode_bitmap(missing)));
+        send_reply(channel, id, result().add("missing", wire::encode_bitmap(batch->missing)));
+        if (!batch->wanted.empty()) batch->bytes = receive_data(channel);
+        batch->wanted_sorted = batch->wanted;
+        std::sort(batch->wanted_sorted.begin(), batch->wanted_sorted.end());
+        finish_pending();
+        if (!batch->wanted.empty()) {
+            Batch* b = batch.get();
+            // A thread of its own: it waits on the pool's threads.
+            b->checked = std::async(std::launch::async, [b, &pool = element_.pool()] {
+                wire::decode_blocks(b->bytes, b->wanted, b->blocks, &b->groups, &pool);
+            });
+        }
+        pending_ = std::move(batch);
+    }
+
+    static bool in_flight(const Batch& b, const backup::Digest& hash) {
+        return std::binary_search(b.wanted_sorted.begin(), b.wanted_sorted.end(), hash);
+    }
+
+    // The batch before: its blocks, once checked, into the store, and all its changes into the map.
+    void finish_pending() {
+        if (!pending_) return;
+        std::unique_ptr<Batch> b = std::move(pending_);
         std::vector<backup::BlockLocation> stored;
-        if (!wanted.empty()) stored = store(receive_data(channel), wanted);
+        if (b->checked.valid()) {
+            b->checked.get();
+            stored = store(*b);
+        }
         std::size_t next = 0;
-        for (std::size_t i = 0; i < changes.size(); ++i) {
+        for (std::size_t i = 0; i < b->changes.size(); ++i) {
             backup::MapEntry e;
-            e.index = changes[i].index;
-            e.zero = changes[i].zero;
+            e.index = b->changes[i].index;
+            e.zero = b->changes[i].zero;
             if (!e.zero) {
-                e.hash = changes[i].hash;
-                e.loc = missing[i] ? stored[next++] : *known[i];
+                e.hash = b->changes[i].hash;
+                if (b->missing[i]) {
+                    e.loc = stored[next++];
+                } else if (auto at = element_.store().find(e.hash)) {
+                    e.loc = *at;
+                } else {
+                    throw service::Error(service::Errc::corrupt, "a block the node was to have is not in its store");
+                }
             }
             map_->add(e);
         }
     }
 
-    // The blocks asked for, checked against their hashes, into the store:
-    // each group as the source made it (compressed once, on the source),
-    // unless the store came to have one of its blocks meanwhile.
-    std::vector<backup::BlockLocation> store(const std::string& bytes, const std::vector<backup::Digest>& wanted) {
-        wire::decode_blocks(bytes, wanted, blocks_in_, &groups_, &element_.pool());
+    // A batch's checked blocks into the store: each group as the source
+    // made it (compressed once, on the source), unless the store came to
+    // have one of its blocks meanwhile.
+    std::vector<backup::BlockLocation> store(const Batch& b) {
+        const std::vector<backup::Digest>& wanted = b.wanted;
         std::vector<backup::BlockLocation> where(wanted.size());
-        for (const wire::Group& g : groups_) {
+        for (const wire::Group& g : b.groups) {
             bool all_new = true;
             for (std::size_t i = g.first; i < g.first + g.count && all_new; ++i)
                 all_new = !element_.store().find(wanted[i]);
@@ -187,7 +241,7 @@ private:
                     where[g.first + i] = backup::BlockLocation{first->pack, first->entry + static_cast<std::uint32_t>(i)};
             } else {
                 for (std::size_t i = g.first; i < g.first + g.count; ++i)
-                    where[i] = element_.store().put(wanted[i], blocks_in_.data() + backup::kBlockSize * i);
+                    where[i] = element_.store().put(wanted[i], b.blocks.data() + backup::kBlockSize * i);
             }
         }
         return where;
@@ -198,8 +252,7 @@ private:
     backup::MapWriter* map_ = nullptr;
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
-    std::vector<std::uint8_t> blocks_in_;
-    std::vector<wire::Group> groups_;
+    std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
 };
 
 // `id` follows the call being answered, so a failure answers that one.

@@ -6,6 +6,7 @@
 #include "daemon_process.h"
 #include "helpers.h"
 
+#include "read_file.h"
 #include "test_home.h"
 
 #include <sys/mount.h>
@@ -13,7 +14,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <atomic>
 #include <random>
 #include <string>
@@ -27,11 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kHost = "127.0.0.1";
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // The session a login to the node opened: what a backup names it by.
 std::string node_session(PRL_HANDLE node, std::uint16_t port, const std::string& user = "alice") {
@@ -78,7 +73,7 @@ std::string restored_copy(PRL_HANDLE source, const std::string& vm, const std::s
     Handle found = run(PrlSrv_GetVmConfig(source, copy.c_str(), 0));
     Handle copy_vm;
     REQUIRE_PRL_OK(PrlResult_GetParam(found, copy_vm.out()));
-    return read_file(disk_of(copy_vm));
+    return prl::test::read_file(disk_of(copy_vm));
 }
 
 // Overwrites `blocks` scattered 4 KiB blocks of the image with new bytes.
@@ -121,7 +116,7 @@ TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[da
     fill_disk(vm, 16);
     const std::string uuid = vm_uuid(vm);
     const fs::path image = disk_of(vm);
-    const std::string original = read_file(image);
+    const std::string original = prl::test::read_file(image);
 
     // A full backup: on the node's disk, not the source's.
     Handle full = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "to the node",
@@ -133,7 +128,7 @@ TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[da
 
     // An incremental after scattered changes.
     change_blocks(image, 40, 1);
-    const std::string changed = read_file(image);
+    const std::string changed = prl::test::read_file(image);
     Handle inc = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "changes",
                                            PBT_INCREMENTAL, 0, PRL_TRUE));
     const std::string inc_id = backup_id(inc);
@@ -218,7 +213,7 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
         CHECK(e.path().extension() != ".tmp");
     Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), second.c_str(), "", PBT_FULL, 0,
                                             PRL_TRUE));
-    CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == read_file(disk_of(vm)));
+    CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == prl::test::read_file(disk_of(vm)));
 }
 
 TEST_CASE("a backup node whose disk fills refuses the backup and lists only what it can restore", "[daemon][backup-node]") {
@@ -258,7 +253,7 @@ TEST_CASE("a backup node whose disk fills refuses the backup and lists only what
         if (rc == PRL_ERR_SUCCESS) {
             Handle result;
             REQUIRE_PRL_OK(PrlJob_GetResult(job, result.out()));
-            kept.emplace_back(backup_id(result), read_file(disk_of(vm)));
+            kept.emplace_back(backup_id(result), prl::test::read_file(disk_of(vm)));
         } else {
             CHECK(rc == PRL_ERR_BACKUP_CREATE_NOT_ENOUGH_FREE_DISK_SPACE);
             ++refused;
@@ -288,5 +283,5 @@ TEST_CASE("a prlshimd backs up its VMs to a backup node for its client", "[daemo
     const std::string id = backup_id(done);
     CHECK(tree_on(source, node.port(), login.session).find(id) != std::string::npos);
     CHECK(fs::exists(node.repository() / "vms"));
-    CHECK(restored_copy(source, uuid, id, node.port(), login.session, "daemon-copy") == read_file(disk_of(vm)));
+    CHECK(restored_copy(source, uuid, id, node.port(), login.session, "daemon-copy") == prl::test::read_file(disk_of(vm)));
 }

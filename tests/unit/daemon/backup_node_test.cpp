@@ -13,6 +13,7 @@
 #include "remote/packet.h"
 #include "store/error.h"
 
+#include "read_file.h"
 #include "test_home.h"
 
 #include <catch2/catch.hpp>
@@ -22,7 +23,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <thread>
 
 using namespace prl;
@@ -153,8 +153,54 @@ TEST_CASE("a backup node commits what a source sends and lists it with the sourc
     std::string want(a.begin(), a.end());
     want += std::string(backup::kBlockSize, '\0');
     want += std::string(b.begin(), b.end());
-    std::ifstream in(out.path() / "disk", std::ios::binary);
-    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == want);
+    CHECK(prl::test::read_file(out.path() / "disk") == want);
+}
+
+TEST_CASE("a block sent in one batch is not asked for again in the next, which the node checks meanwhile", "[backup-node]") {
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(plan_of(3 * backup::kBlockSize)));
+    receive_reply(*n.source);
+    const auto a = block_of('a'), b = block_of('b');
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(a)}}));
+    CHECK(wire::decode_bitmap(receive_reply(*n.source).get("missing"), 1) == std::vector<bool>{true});
+    send_data(*n.source, wire::encode_blocks(a.data(), 1, true));
+    // The next batch answered before the last one's block is in the store: it is not asked for twice.
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{1, false, hash_of(a)}, {2, false, hash_of(b)}}));
+    CHECK(wire::decode_bitmap(receive_reply(*n.source).get("missing"), 2) == std::vector<bool>{false, true});
+    send_data(*n.source, wire::encode_blocks(b.data(), 1, false));
+    send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+    receive_reply(*n.source);
+    send_call(*n.source, Record("call", "commit"));
+    const std::string id = receive_reply(*n.source).get("id");
+    n.hang_up();
+
+    prl::test::TempDir out;
+    backup::Repository::open(n.repository)->restore(id, backup::RestoreTarget{{{"hdd0", out.path() / "disk"}}, {}});
+    std::string want(a.begin(), a.end());
+    want += want;
+    want.append(b.begin(), b.end());
+    CHECK(prl::test::read_file(out.path() / "disk") == want);
+}
+
+TEST_CASE("a forged block in one batch fails the backup at the next call, and nothing is listed", "[backup-node]") {
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(plan_of(2 * backup::kBlockSize)));
+    receive_reply(*n.source);
+    const auto honest = block_of('h'), forged = block_of('f'), next = block_of('n');
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(honest)}}));
+    receive_reply(*n.source);
+    send_data(*n.source, wire::encode_blocks(forged.data(), 1, true));
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{1, false, hash_of(next)}}));
+    receive_reply(*n.source);
+    send_data(*n.source, wire::encode_blocks(next.data(), 1, true));
+    send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+    CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+    n.hang_up();
+    check_nothing_kept(n);
 }
 
 TEST_CASE("a backup node refuses blocks that are not what their hashes say", "[backup-node]") {

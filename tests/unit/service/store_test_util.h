@@ -1,11 +1,11 @@
 // Helpers shared by the store tests.
 #pragma once
+#include "read_file.h"
 #include "store/error.h"
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <iterator>
 #include <string>
 
 // Runs `expr` and checks it throws prl::service::Error with code `errc`.
@@ -23,10 +23,7 @@
         CHECK(threw_);                                                          \
     } while (false)
 
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
+inline std::string slurp(const std::string& path) { return prl::test::read_file(path); }
 
 inline void spit(const std::string& path, const std::string& data) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

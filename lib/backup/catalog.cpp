@@ -27,9 +27,12 @@ namespace {
 // Returns whether `fresh` differs from `cached`.
 bool scan_chain(Storage& storage, const std::string& dir, const std::string& chain_uuid, const std::string& vm_uuid,
                 ChainCache& cached, ChainCache& fresh) {
+    // Without a cache of the chain every element is read, and its version
+    // comes with it: no stat per element beforehand.
+    const bool read_all = cached.empty();
     std::vector<ObjectInfo> files;
     try {
-        files = storage.list(dir);
+        files = read_all ? storage.list_names(dir) : storage.list(dir);
     } catch (const Error&) {
         return !cached.empty();  // unreadable: nothing listed
     }
@@ -39,6 +42,11 @@ bool scan_chain(Storage& storage, const std::string& dir, const std::string& cha
     for (const ObjectInfo& f : files) {
         uint32_t number = 0;
         if (f.is_directory || !parse_element_file_name(f.name, number)) continue;
+        if (read_all) {
+            to_parse.push_back(f.name);
+            parse_as.emplace_back(number, FileFingerprint{});
+            continue;
+        }
         const FileFingerprint print = fingerprint_of(f);
         // Entries are filed by their own chain and number (read_catalog_cache).
         auto hit = cached.find(number);
@@ -52,8 +60,9 @@ bool scan_chain(Storage& storage, const std::string& dir, const std::string& cha
     }
     if (to_parse.empty()) return reused != cached.size();
     std::vector<std::optional<std::string>> texts;
+    std::vector<ObjectInfo> read_as;
     try {
-        texts = storage.get_all(dir, to_parse, kMaxMetaBytes);
+        texts = storage.get_all(dir, to_parse, kMaxMetaBytes, read_all ? &read_as : nullptr);
     } catch (const Error&) {
         return true;  // unreadable now: what could not be read is not listed
     }
@@ -61,7 +70,8 @@ bool scan_chain(Storage& storage, const std::string& dir, const std::string& cha
         // Replaced between the listing and this read: cached under the
         // listed fingerprint, it only costs a parse next time.
         if (!texts[i]) continue;  // removed meanwhile
-        const auto [number, print] = parse_as[i];
+        const uint32_t number = parse_as[i].first;
+        const FileFingerprint print = read_all ? fingerprint_of(read_as[i]) : parse_as[i].second;
         try {
             ElementMeta m = parse_element(*texts[i], Layout::join(dir, to_parse[i]));
             if (m.chain != chain_uuid || m.number != number || m.vm_uuid != vm_uuid) continue;
@@ -131,7 +141,7 @@ void refresh_catalog_cache(const Layout& l, const std::string& vm_uuid) noexcept
 std::vector<std::string> list_vm_uuids(const Layout& l) {
     std::vector<std::string> out;
     try {
-        for (const ObjectInfo& o : l.store().list(l.vms()))
+        for (const ObjectInfo& o : l.store().list_names(l.vms()))
             if (o.is_directory)
                 if (auto u = chain_of_dir_name(o.name)) out.push_back(std::move(*u));
     } catch (const Error&) {
@@ -145,7 +155,7 @@ std::vector<Chain> load_vm_chains(const Layout& l, const std::string& vm_uuid) {
     const std::string vm_dir = l.vm_dir(vm_uuid);
     std::vector<ObjectInfo> entries_of_vm;
     try {
-        entries_of_vm = l.store().list(vm_dir);
+        entries_of_vm = l.store().list_names(vm_dir);
     } catch (const Error&) {
         return {};
     }
@@ -185,7 +195,7 @@ std::optional<ChainLocation> find_chain(const Layout& l, const std::string& chai
     const std::string dir_name = uuid_dir_name(chain_uuid);
     for (const std::string& vm : list_vm_uuids(l)) {
         bool here = false;
-        for (const ObjectInfo& o : l.store().list(l.vm_dir(vm))) here |= o.is_directory && o.name == dir_name;
+        for (const ObjectInfo& o : l.store().list_names(l.vm_dir(vm))) here |= o.is_directory && o.name == dir_name;
         if (!here) continue;
         Chain c = load_chain(l, vm, chain_uuid);
         if (!c.elements.empty()) return ChainLocation{vm, std::move(c)};

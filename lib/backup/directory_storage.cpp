@@ -218,15 +218,19 @@ std::unique_ptr<DirReader> DirectoryStorage::open_directory(const std::string& d
 }
 
 std::vector<std::optional<std::string>> DirectoryStorage::get_all(const std::string& directory,
-                                                                  const std::vector<std::string>& names, size_t max_bytes) {
+                                                                  const std::vector<std::string>& names, size_t max_bytes,
+                                                                  std::vector<ObjectInfo>* infos) {
     std::vector<std::optional<std::string>> out(names.size());
+    if (infos) infos->assign(names.size(), ObjectInfo{});
     std::unique_ptr<DirReader> dir = open_directory(directory);
     if (!dir) return out;
     for (size_t i = 0; i < names.size(); ++i) {
         check_object_name(names[i]);
         if (names[i].find('/') != std::string::npos) throw_error(Errc::invalid_argument, "get_all takes names of one directory");
         try {
-            out[i] = read_file_bounded_at(dir->fd(), names[i], max_bytes, nullptr);
+            struct stat st {};
+            out[i] = read_file_bounded_at(dir->fd(), names[i], max_bytes, &st);
+            if (infos) (*infos)[i] = ObjectInfo{names[i], false, static_cast<uint64_t>(st.st_size), version_of(st)};
         } catch (const Error& e) {
             if (e.code() != Errc::not_found) throw;
         }
@@ -245,7 +249,11 @@ std::optional<ObjectInfo> DirectoryStorage::stat(const std::string& name) {
     return ObjectInfo{name, false, static_cast<uint64_t>(st.st_size), version_of(st)};
 }
 
-std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) {
+std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) { return list_entries(directory, true); }
+
+std::vector<ObjectInfo> DirectoryStorage::list_names(const std::string& directory) { return list_entries(directory, false); }
+
+std::vector<ObjectInfo> DirectoryStorage::list_entries(const std::string& directory, bool details) {
     std::vector<ObjectInfo> out;
     std::unique_ptr<DirReader> dir = open_directory(directory);
     if (!dir) return out;
@@ -256,6 +264,11 @@ std::vector<ObjectInfo> DirectoryStorage::list(const std::string& directory) {
             check_object_name(name);
         } catch (const Error&) {
             continue;  // nothing the engine wrote
+        }
+        // The entry's type from the directory itself where the file system gives it.
+        if (!details && (e->d_type == DT_DIR || e->d_type == DT_REG)) {
+            out.push_back(ObjectInfo{std::move(name), e->d_type == DT_DIR, 0, {}});
+            continue;
         }
         struct stat st {};
         if (::fstatat(dir->fd(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {

@@ -23,11 +23,12 @@ public:
     void put(const std::string& name, std::string_view data, bool durable = true) override;
     std::optional<std::string> get(const std::string& name, size_t max_bytes) override;
     std::vector<std::optional<std::string>> get_all(const std::string& directory, const std::vector<std::string>& names,
-                                                    size_t max_bytes) override;
+                                                    size_t max_bytes, std::vector<ObjectInfo>* infos = nullptr) override;
     bool put_exclusive(const std::string& name, std::string_view data) override;
     std::unique_ptr<ObjectReader> open(const std::string& name) override;
     std::optional<ObjectInfo> stat(const std::string& name) override;
     std::vector<ObjectInfo> list(const std::string& directory) override;
+    std::vector<ObjectInfo> list_names(const std::string& directory) override;
     bool remove(const std::string& name, bool durable = true) override;
     void sync_directory(const std::string& directory) override;
     void remove_directory(const std::string& directory) override;
@@ -37,6 +38,8 @@ public:
 private:
     // The directory open for reading; none when it does not exist.
     std::unique_ptr<DirReader> open_directory(const std::string& directory) const;
+    // list() (details: sizes and versions) or list_names().
+    std::vector<ObjectInfo> list_entries(const std::string& directory, bool details);
 
     std::filesystem::path root_;
 };

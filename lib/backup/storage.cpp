@@ -53,10 +53,18 @@ std::string last_component(std::string_view name) {
 }
 
 std::vector<std::optional<std::string>> Storage::get_all(const std::string& directory,
-                                                         const std::vector<std::string>& names, size_t max_bytes) {
+                                                         const std::vector<std::string>& names, size_t max_bytes,
+                                                         std::vector<ObjectInfo>* infos) {
     std::vector<std::optional<std::string>> out;
     out.reserve(names.size());
-    for (const std::string& n : names) out.push_back(get(name_in(directory, n), max_bytes));
+    if (infos) infos->assign(names.size(), ObjectInfo{});
+    for (size_t i = 0; i < names.size(); ++i) {
+        const std::string name = name_in(directory, names[i]);
+        // Stat first: a version that changes after it only costs a parse next time.
+        std::optional<ObjectInfo> info = infos ? stat(name) : std::nullopt;
+        out.push_back(infos && !info ? std::nullopt : get(name, max_bytes));
+        if (infos && info) (*infos)[i] = ObjectInfo{names[i], false, info->size, info->version};
+    }
     return out;
 }
 

@@ -105,12 +105,18 @@ public:
     virtual std::optional<std::string> get(const std::string& name, size_t max_bytes);
     // get() of several objects of one directory, in order (a listing reads
     // every element's metadata; the directory backend opens the directory once).
+    // With `infos`, also each object's size and version as it was read.
     virtual std::vector<std::optional<std::string>> get_all(const std::string& directory,
-                                                            const std::vector<std::string>& names, size_t max_bytes);
+                                                            const std::vector<std::string>& names, size_t max_bytes,
+                                                            std::vector<ObjectInfo>* infos = nullptr);
     virtual std::optional<ObjectInfo> stat(const std::string& name) = 0;
     // The committed objects and the subdirectories directly in `directory`
     // ("" = the top), sorted by name. A missing directory is empty.
     virtual std::vector<ObjectInfo> list(const std::string& directory) = 0;
+    // list() without sizes and versions, which the directory backend would
+    // stat each entry for: for a listing that reads the objects anyway, or
+    // wants only the subdirectories.
+    virtual std::vector<ObjectInfo> list_names(const std::string& directory) { return list(directory); }
     // False when there was nothing to remove. durable=false for what is
     // garbage anyway (a removal a crash undoes only leaves garbage again).
     virtual bool remove(const std::string& name, bool durable = true) = 0;

@@ -61,6 +61,20 @@ inline void objects_and_directories(Storage& s) {
     CHECK(listed[1].size == 5);
     CHECK(listed[1].version == st->version);
     CHECK_THROWS_AS(s.get("a/b/c.xml", 4), backup::Error);  // larger than allowed
+    // Names alone, and objects read with their versions: what a listing without a cache uses.
+    std::vector<std::string> plain;
+    for (auto& e : s.list_names("a")) plain.push_back(e.is_directory ? e.name + "/" : e.name);
+    CHECK(plain == std::vector<std::string>{"b/", "top"});
+    std::vector<backup::ObjectInfo> read_as;
+    const auto texts = s.get_all("a/b", {"c.xml", "gone", "a.map"}, 100, &read_as);
+    REQUIRE(texts.size() == 3);
+    CHECK(texts[0] == std::string("hello"));
+    CHECK_FALSE(texts[1].has_value());
+    CHECK(texts[2] == std::string());
+    REQUIRE(read_as.size() == 3);
+    CHECK(read_as[0].size == 5);
+    CHECK(read_as[0].version == st->version);
+    CHECK(read_as[2].version == listed[0].version);
 
     auto reader = s.open("a/b/c.xml");
     REQUIRE(reader);

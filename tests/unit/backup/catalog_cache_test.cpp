@@ -6,6 +6,7 @@
 #include "catalog_cache.h"
 #include "element_meta.h"
 #include "garbage_collector.h"
+#include "read_file.h"
 #include "test_home.h"
 
 #include <cstdio>
@@ -246,4 +247,31 @@ TEST_CASE("remove_all and garbage collection leave no cache naming a removed cha
     CHECK(!fs::exists(b_chain / kCatalogCacheName));
     const auto listed = repo->list();
     CHECK(find_element(listed, b_full));
+}
+
+TEST_CASE("element metadata that is not UTF-8 is not listed; one in a declared other encoding is read in it", "[backup][cache]") {
+    prl::test::TempDir tmp;
+    const fs::path root = tmp.path() / "repo";
+    auto repo = Repository::open(root);
+    write_element(root, 1, 0, 1, "MARK");
+    write_element(root, 2, 0, 1, "MARK");
+    auto rewrite = [&](int v, const std::string& from, const std::string& to, const std::string& description) {
+        const fs::path file = chain_dir(root, v, 0) / element_file_name(1);
+        std::string xml = prl::test::read_file(file);
+        xml.replace(xml.find(from), from.size(), to);
+        xml.replace(xml.find("MARK"), 4, description);
+        std::FILE* f = std::fopen(file.c_str(), "wb");
+        REQUIRE(f);
+        REQUIRE(std::fwrite(xml.data(), 1, xml.size(), f) == xml.size());
+        std::fclose(f);
+    };
+    rewrite(1, "encoding=\"UTF-8\"", "encoding=\"UTF-8\"", "caf\xe9");       // a Latin-1 byte in a UTF-8 file
+    rewrite(2, "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", "caf\xe9");  // the same, declared as Latin-1
+    for (int pass = 0; pass < 2; ++pass) {  // parsed, then from the cache
+        const auto listed = repo->list();
+        CHECK(!find_element(listed, chain_uuid(1, 0)));
+        const ElementInfo* latin = find_element(listed, chain_uuid(2, 0));
+        REQUIRE(latin);
+        CHECK(latin->description == "caf\xc3\xa9");
+    }
 }

@@ -9,11 +9,18 @@ namespace prl::backup {
 
 namespace {
 EVP_MD_CTX* as_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
+
+// Fetched once: an init with EVP_sha256() looks the implementation up again
+// each time (OpenSSL 3), about a tenth of the cost of hashing a 4 KiB block.
+const EVP_MD* sha256_md() {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md;
 }
+}  // namespace
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
     if (!ctx_) throw std::bad_alloc();
-    if (EVP_DigestInit_ex(as_ctx(ctx_), EVP_sha256(), nullptr) != 1) {
+    if (!sha256_md() || EVP_DigestInit_ex2(as_ctx(ctx_), sha256_md(), nullptr) != 1) {
         EVP_MD_CTX_free(as_ctx(ctx_));
         throw Error(Errc::io_error, "SHA-256 is not available");
     }
@@ -29,7 +36,7 @@ Digest Sha256::finish() {
     Digest d{};
     unsigned len = 0;
     if (EVP_DigestFinal_ex(as_ctx(ctx_), d.data(), &len) != 1 || len != d.size() ||
-        EVP_DigestInit_ex(as_ctx(ctx_), EVP_sha256(), nullptr) != 1)
+        EVP_DigestInit_ex2(as_ctx(ctx_), nullptr, nullptr) != 1)  // the same digest again
         throw Error(Errc::io_error, "SHA-256 finish failed");
     return d;
 }

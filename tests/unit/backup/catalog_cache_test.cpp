@@ -249,7 +249,7 @@ TEST_CASE("remove_all and garbage collection leave no cache naming a removed cha
     CHECK(find_element(listed, b_full));
 }
 
-TEST_CASE("element metadata that is not UTF-8 is not listed; one in a declared other encoding is read in it", "[backup][cache]") {
+TEST_CASE("element metadata that is not UTF-8 is not listed, and one declared in another encoding is read in it", "[backup][cache]") {
     prl::test::TempDir tmp;
     const fs::path root = tmp.path() / "repo";
     auto repo = Repository::open(root);

@@ -100,12 +100,18 @@ std::optional<Frame> FramedChannel::receive() {
     char buffer[64 * 1024];
     for (;;) {
         if (auto frame = reader_.next()) return frame;
-        const std::size_t n = channel_->read_some(buffer, sizeof buffer);
+        std::size_t n;
+        if (reader_.payload_missing() >= sizeof buffer) {
+            // A large payload is read straight into its place.
+            n = reader_.read_payload([this](char* to, std::size_t max) { return channel_->read_some(to, max); });
+        } else {
+            n = channel_->read_some(buffer, sizeof buffer);
+            if (n != 0) reader_.feed(std::string_view(buffer, n));
+        }
         if (n == 0) {
             if (reader_.pending_bytes() != 0) throw FrameError("the stream ended inside a frame");
             return std::nullopt;
         }
-        reader_.feed(std::string_view(buffer, n));
     }
 }
 

@@ -3,7 +3,7 @@
 namespace prl::remote {
 namespace {
 
-constexpr std::size_t kHeader = 5;  // length (4) + kind (1)
+constexpr std::size_t kHeader = frame_header_bytes;
 
 std::uint32_t read_be32(const std::string& b) {
     return (std::uint32_t{static_cast<unsigned char>(b[0])} << 24) | (std::uint32_t{static_cast<unsigned char>(b[1])} << 16) |
@@ -31,18 +31,39 @@ std::string encode_frame(FrameKind kind, std::string_view payload) {
 }
 
 void FrameReader::feed(std::string_view bytes) {
-    buffer_.append(bytes);
-    for (;;) {
-        if (buffer_.size() < kHeader) return;
-        const std::uint32_t length = read_be32(buffer_);
-        const auto kind = static_cast<unsigned char>(buffer_[4]);
+    while (!bytes.empty()) {
+        if (partial_) {
+            const std::size_t take = std::min(bytes.size(), size_ - have_);
+            std::string& payload = partial_->payload;
+            if (payload.size() < have_ + take) payload.resize(have_ + take);
+            payload.replace(have_, take, bytes.data(), take);
+            have_ += take;
+            bytes.remove_prefix(take);
+            if (have_ == size_) complete();
+            continue;
+        }
+        const std::size_t take = std::min(bytes.size(), kHeader - header_.size());
+        header_.append(bytes.data(), take);
+        bytes.remove_prefix(take);
+        if (header_.size() < kHeader) return;
+        const std::uint32_t length = read_be32(header_);
+        const auto kind = static_cast<unsigned char>(header_[4]);
         if (length == 0 || length - 1 > max_frame_payload) throw FrameError("bad frame length");
         if (kind != static_cast<unsigned char>(FrameKind::control) && kind != static_cast<unsigned char>(FrameKind::data))
             throw FrameError("unknown frame kind");
-        if (buffer_.size() < 4 + std::size_t{length}) return;
-        ready_.push_back(Frame{static_cast<FrameKind>(kind), buffer_.substr(kHeader, length - 1)});
-        buffer_.erase(0, 4 + std::size_t{length});
+        header_.clear();
+        partial_ = Frame{static_cast<FrameKind>(kind), {}};
+        size_ = length - 1;
+        have_ = 0;
+        if (size_ == 0) complete();
     }
+}
+
+void FrameReader::complete() {
+    partial_->payload.resize(size_);
+    ready_.push_back(std::move(*partial_));
+    partial_.reset();
+    size_ = have_ = 0;
 }
 
 std::optional<Frame> FrameReader::next() {

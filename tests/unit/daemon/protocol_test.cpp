@@ -1,4 +1,5 @@
 // prlshimd's framing and control packets (docs/protocol.md).
+#include <algorithm>
 #include "errc_of.h"
 #include "remote/packet.h"
 #include "remote/record.h"
@@ -36,6 +37,33 @@ TEST_CASE("frames: encoded, then read back whole however the bytes arrive") {
         CHECK_FALSE(reader.next());
         CHECK(reader.pending_bytes() == 0);
     }
+}
+
+TEST_CASE("frames: a large payload read straight into its place, in pieces, after bytes fed") {
+    std::string bulk(1'000'003, '\0');
+    for (std::size_t i = 0; i < bulk.size(); ++i) bulk[i] = static_cast<char>(i * 7 + i / 4096);
+    const std::string stream = encode_frame(FrameKind::data, bulk) + encode_frame(FrameKind::control, "<next/>");
+    FrameReader reader;
+    reader.feed(std::string_view(stream).substr(0, 1000));  // the header and the payload's first bytes
+    std::size_t at = 1000;
+    while (reader.payload_missing() != 0) {
+        CHECK(reader.pending_bytes() == at);
+        const std::size_t n = reader.read_payload([&](char* to, std::size_t max) {
+            const std::size_t k = std::min<std::size_t>({max, 16384, stream.size() - at});  // a TLS record at most
+            std::copy_n(stream.data() + at, k, to);
+            return k;
+        });
+        REQUIRE(n > 0);
+        at += n;
+    }
+    CHECK(at == frame_header_bytes + bulk.size());
+    reader.feed(std::string_view(stream).substr(at));
+    auto a = reader.next(), b = reader.next();
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK((a->kind == FrameKind::data && a->payload == bulk));
+    CHECK(b->payload == "<next/>");
+    CHECK(reader.pending_bytes() == 0);
 }
 
 TEST_CASE("frames: a bad header is refused before its payload is buffered") {

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -21,55 +20,99 @@ void init_libxml() {
     std::call_once(once, [] { xmlInitParser(); });
 }
 
-const xmlChar* x(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-
-int write_to_string(void* ctx, const char* buf, int len) {
-    static_cast<std::string*>(ctx)->append(buf, static_cast<size_t>(len));
-    return len;
+// Appends `text` (up to its first NUL) with the characters XML needs escaped.
+void append_escaped(std::string& out, const char* text, bool attribute) {
+    const char* run = text;
+    for (const char* p = text;; ++p) {
+        const char* ref;
+        switch (*p) {
+            case '\0': out.append(run, p); return;
+            case '<': ref = "&lt;"; break;
+            case '>': ref = "&gt;"; break;
+            case '&': ref = "&amp;"; break;
+            case '"': ref = "&quot;"; break;
+            case '\r': ref = "&#13;"; break;
+            case '\n': if (!attribute) continue; ref = "&#10;"; break;
+            case '\t': if (!attribute) continue; ref = "&#9;"; break;
+            default: continue;
+        }
+        out.append(run, p);
+        out.append(ref);
+        run = p + 1;
+    }
 }
 
 }  // namespace
 
-XmlWriter::XmlWriter(std::string& out, bool indent) {
-    init_libxml();
-    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(write_to_string, nullptr, &out, nullptr);
-    if (!ob) throw std::bad_alloc();
-    w_ = xmlNewTextWriter(ob);  // owns ob from here on
-    if (!w_) {
-        xmlOutputBufferClose(ob);
-        throw std::bad_alloc();
+XmlWriter::XmlWriter(std::string& out, bool indent) : out_(out), indent_(indent) {
+    out_.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+}
+
+void XmlWriter::close_tag_for_content() {
+    if (!open_.empty() && open_.back().in_tag) {
+        out_.push_back('>');
+        open_.back().in_tag = false;
     }
-    if (indent) {
-        xmlTextWriterSetIndent(w_, 1);
-        xmlTextWriterSetIndentString(w_, x("  "));
+}
+
+void XmlWriter::indentation() {
+    for (size_t i = 1; i < open_.size(); ++i) out_.append("  ");
+}
+
+void XmlWriter::start(const char* name) {
+    if (!open_.empty() && open_.back().in_tag) {
+        out_.push_back('>');
+        if (indent_) out_.push_back('\n');
+        open_.back().in_tag = false;
     }
-    check(xmlTextWriterStartDocument(w_, "1.0", "UTF-8", nullptr), "start document");
+    open_.push_back(Open{name, true});
+    if (indent_) indentation();
+    out_.push_back('<');
+    out_.append(name);
 }
 
-XmlWriter::~XmlWriter() {
-    if (w_) xmlFreeTextWriter(w_);
-}
-
-void XmlWriter::check(int rc, const char* what) {
-    if (rc < 0) throw Error(Errc::io_error, std::string("XML writer failed: ") + what);
-}
-
-void XmlWriter::start(const char* name) { check(xmlTextWriterStartElement(w_, x(name)), name); }
 void XmlWriter::attribute(const char* name, const std::string& value) {
-    check(xmlTextWriterWriteAttribute(w_, x(name), x(value.c_str())), name);
+    if (open_.empty() || !open_.back().in_tag) throw Error(Errc::io_error, std::string("XML writer: attribute outside a tag: ") + name);
+    out_.push_back(' ');
+    out_.append(name);
+    out_.append("=\"");
+    append_escaped(out_, value.c_str(), true);
+    out_.push_back('"');
 }
-void XmlWriter::end() { check(xmlTextWriterEndElement(w_), "end element"); }
+
+void XmlWriter::end() {
+    if (open_.empty()) throw Error(Errc::io_error, "XML writer: end of no element");
+    if (open_.back().in_tag) {
+        out_.append("/>");
+    } else {
+        if (indent_ && indent_end_) indentation();
+        out_.append("</");
+        out_.append(open_.back().name);
+        out_.push_back('>');
+    }
+    indent_end_ = indent_;
+    if (indent_) out_.push_back('\n');
+    open_.pop_back();
+}
+
 void XmlWriter::element(const char* name, const std::string& text) {
-    check(xmlTextWriterWriteElement(w_, x(name), x(text.c_str())), name);
+    start(name);
+    close_tag_for_content();
+    append_escaped(out_, text.c_str(), false);
+    indent_end_ = false;
+    end();
 }
+
 void XmlWriter::element(const char* name, uint64_t value) { element(name, std::to_string(value)); }
+
 void XmlWriter::empty_element(const char* name) {
     start(name);
-    check(xmlTextWriterEndElement(w_), name);
+    end();
 }
+
 void XmlWriter::finish() {
-    check(xmlTextWriterEndDocument(w_), "end document");
-    check(xmlTextWriterFlush(w_), "flush");
+    while (!open_.empty()) end();
+    if (!indent_) out_.push_back('\n');
 }
 
 namespace {

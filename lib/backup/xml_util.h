@@ -1,19 +1,24 @@
-// libxml2 with RAII: a streaming writer into a std::string, and a parser
-// configured for untrusted input (no network, no entity substitution, no DTD
-// loading, documents with a DOCTYPE rejected, size bounded by the caller).
+// XML for the engine: a streaming writer into a std::string, and libxml2's
+// parser configured for untrusted input (no network, no entity
+// substitution, no DTD loading, documents with a DOCTYPE rejected, size
+// bounded by the caller).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-typedef struct _xmlTextWriter* xmlTextWriterPtr;
+#include <vector>
 
 namespace prl::backup {
 
+// Writes exactly what libxml2's xmlTextWriter writes (with indent "  "),
+// byte for byte (tests/unit/backup/xml_writer_test.cpp compares them), in
+// a tenth of the time: a tree of 100,000 elements is 65 MB of XML. Text is
+// escaped as xmlEncodeSpecialChars does (& < > " CR), attribute values as
+// attribute content (those and LF, TAB). Like libxml2, it takes a string up
+// to its first NUL and does not check names or encodings.
 class XmlWriter {
 public:
     explicit XmlWriter(std::string& out, bool indent = true);
-    ~XmlWriter();
     XmlWriter(const XmlWriter&) = delete;
     XmlWriter& operator=(const XmlWriter&) = delete;
 
@@ -23,11 +28,20 @@ public:
     void element(const char* name, const std::string& text);
     void element(const char* name, uint64_t value);
     void empty_element(const char* name);
-    void finish();  // closes open elements and flushes into `out`
+    void finish();  // closes open elements
 
 private:
-    void check(int rc, const char* what);
-    xmlTextWriterPtr w_ = nullptr;
+    struct Open {
+        std::string name;
+        bool in_tag;  // "<name ..." written, its ">" not yet
+    };
+    void close_tag_for_content();
+    void indentation();
+
+    std::string& out_;
+    bool indent_;
+    bool indent_end_ = false;  // an element ended last, so the next end tag goes on a line of its own
+    std::vector<Open> open_;
 };
 
 // What a document holds, as libxml2 reads it (its SAX interface: no tree is

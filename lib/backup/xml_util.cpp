@@ -61,9 +61,8 @@ void XmlWriter::indentation() {
 
 void XmlWriter::start(const char* name) {
     if (!open_.empty() && open_.back().in_tag) {
-        out_.push_back('>');
+        close_tag_for_content();
         if (indent_) out_.push_back('\n');
-        open_.back().in_tag = false;
     }
     open_.push_back(Open{name, true});
     if (indent_) indentation();

@@ -11,8 +11,9 @@
 namespace prl::backup {
 
 // Writes exactly what libxml2's xmlTextWriter writes (with indent "  "),
-// byte for byte (tests/unit/backup/xml_writer_test.cpp compares them), in
-// a tenth of the time: a tree of 100,000 elements is 65 MB of XML. Text is
+// byte for byte (tests/unit/backup/xml_writer_test.cpp compares them),
+// without its per-call overhead: a tree of 100,000 elements is 65 MB of
+// XML, built in 0.22-0.34 s instead of 0.6-0.78 s (docs/performance.md). Text is
 // escaped as xmlEncodeSpecialChars does (& < > " CR), attribute values as
 // attribute content (those and LF, TAB). Like libxml2, it takes a string up
 // to its first NUL and does not check names or encodings.

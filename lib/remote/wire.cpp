@@ -3,8 +3,6 @@
 namespace prl::remote {
 namespace {
 
-constexpr std::size_t kHeader = frame_header_bytes;
-
 std::uint32_t read_be32(const std::string& b) {
     return (std::uint32_t{static_cast<unsigned char>(b[0])} << 24) | (std::uint32_t{static_cast<unsigned char>(b[1])} << 16) |
            (std::uint32_t{static_cast<unsigned char>(b[2])} << 8) | std::uint32_t{static_cast<unsigned char>(b[3])};
@@ -17,7 +15,7 @@ std::string encode_frame_header(FrameKind kind, std::size_t payload_size) {
     // The length counts the kind byte and the payload.
     const auto length = static_cast<std::uint32_t>(payload_size + 1);
     std::string out;
-    out.reserve(kHeader);
+    out.reserve(frame_header_bytes);
     for (int shift : {24, 16, 8, 0}) out += static_cast<char>((length >> shift) & 0xFF);
     out += static_cast<char>(kind);
     return out;
@@ -25,7 +23,7 @@ std::string encode_frame_header(FrameKind kind, std::size_t payload_size) {
 
 std::string encode_frame(FrameKind kind, std::string_view payload) {
     std::string out = encode_frame_header(kind, payload.size());
-    out.reserve(kHeader + payload.size());
+    out.reserve(frame_header_bytes + payload.size());
     out.append(payload);
     return out;
 }
@@ -42,10 +40,10 @@ void FrameReader::feed(std::string_view bytes) {
             if (have_ == size_) complete();
             continue;
         }
-        const std::size_t take = std::min(bytes.size(), kHeader - header_.size());
+        const std::size_t take = std::min(bytes.size(), frame_header_bytes - header_.size());
         header_.append(bytes.data(), take);
         bytes.remove_prefix(take);
-        if (header_.size() < kHeader) return;
+        if (header_.size() < frame_header_bytes) return;
         const std::uint32_t length = read_be32(header_);
         const auto kind = static_cast<unsigned char>(header_[4]);
         if (length == 0 || length - 1 > max_frame_payload) throw FrameError("bad frame length");

@@ -5,6 +5,7 @@
 #include "daemon_process.h"
 #include "helpers.h"
 
+#include "read_file.h"
 #include "test_home.h"
 
 #include <signal.h>
@@ -17,7 +18,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 #include <functional>
@@ -34,13 +34,6 @@ using namespace daemon_test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 
 // A raw connection to the daemon's Unix socket.
@@ -117,7 +110,7 @@ TEST_CASE("a remote client logs in over TLS as a user of the daemon's", "[daemon
     CHECK(vm_count(server) == 1);
 
     // The server's certificate is pinned in the client's known hosts.
-    const std::string pins = slurp(client_home.path() / "known_hosts");
+    const std::string pins = prl::test::read_file(client_home.path() / "known_hosts");
     CHECK(pins.find("127.0.0.1:" + std::to_string(daemon.port()) + " SHA256:") != std::string::npos);
     CHECK((fs::status(client_home.path() / "known_hosts").permissions() & fs::perms::group_all) == fs::perms::none);
 

@@ -4,6 +4,7 @@
 #include "remote/sockets.h"
 #include "remote/tls.h"
 #include "store/error.h"
+#include "read_file.h"
 #include "test_home.h"
 
 #include <sys/socket.h>
@@ -17,7 +18,6 @@
 #include <fstream>
 #include <functional>
 #include <future>
-#include <sstream>
 #include <thread>
 
 using namespace prl::remote;
@@ -35,13 +35,6 @@ mode_t mode_of(const fs::path& path) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     return st.st_mode & 07777;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 // A TCP listener on 127.0.0.1 whose connections get a TLS echo service.
@@ -108,7 +101,7 @@ TEST_CASE("tls: the server's identity is made at first start, then reused") {
     CHECK(first.size() == 7 + 64);
     CHECK(mode_of(dir) == 0700);
     CHECK(mode_of(dir / "key.pem") == 0600);
-    CHECK(slurp(dir / "cert.pem").find("BEGIN CERTIFICATE") != std::string::npos);
+    CHECK(prl::test::read_file(dir / "cert.pem").find("BEGIN CERTIFICATE") != std::string::npos);
     CHECK(TlsServer(dir).fingerprint() == first);
 
     SECTION("half an identity is an error, never remade") {
@@ -140,7 +133,7 @@ TEST_CASE("tls: trust on first use pins the server, then refuses a changed one")
     CHECK(mode_of(trust.known_hosts) == 0600);
     CHECK(mode_of(trust.known_hosts.parent_path()) == 0700);
     const std::string pinned = "127.0.0.1:" + std::to_string(echo.port) + " " + server.fingerprint() + "\n";
-    CHECK(slurp(trust.known_hosts) == pinned);
+    CHECK(prl::test::read_file(trust.known_hosts) == pinned);
 
     echo.serve_one(server);
     {
@@ -148,7 +141,7 @@ TEST_CASE("tls: trust on first use pins the server, then refuses a changed one")
         check_echo(*channel);
     }
     echo.done.get();
-    CHECK(slurp(trust.known_hosts) == pinned);
+    CHECK(prl::test::read_file(trust.known_hosts) == pinned);
 
     const TlsServer impostor(tmp.path() / "impostor");
     echo.serve_one(impostor);
@@ -161,7 +154,7 @@ TEST_CASE("tls: trust on first use pins the server, then refuses a changed one")
         CHECK(std::string(e.what()).find(impostor.fingerprint()) != std::string::npos);
     }
     echo.finish();
-    CHECK(slurp(trust.known_hosts) == pinned);
+    CHECK(prl::test::read_file(trust.known_hosts) == pinned);
 }
 
 TEST_CASE("tls: a malformed known-hosts file is corrupt, comments are fine") {
@@ -313,7 +306,7 @@ TEST_CASE("sockets: the Unix socket replaces a stale socket, never another file"
     const fs::path path = tmp.path() / "prlshimd.sock";
     { std::ofstream(path) << "data"; }
     CHECK(errc_of([&] { listen_unix(path); }) == Errc::io_error);
-    CHECK(slurp(path) == "data");
+    CHECK(prl::test::read_file(path) == "data");
     fs::remove(path);
 
     { UniqueFd stale = listen_unix(path); }  // closed: left behind as a stale socket

@@ -1,6 +1,7 @@
 // prlshimd's users file: scrypt hashes only, strict reading, atomic 0600 writes.
 #include "daemon/user_db.h"
 #include "platform/sys_error.h"
+#include "read_file.h"
 #include "test_home.h"
 
 #include <catch2/catch.hpp>
@@ -13,11 +14,6 @@ using prl::daemon::UserDbCorrupt;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void spit(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
@@ -50,7 +46,7 @@ TEST_CASE("user db: saved atomically with mode 0600, hashes only, and read back"
     struct stat st {};
     REQUIRE(::stat(file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    const std::string text = slurp(file);
+    const std::string text = prl::test::read_file(file);
     CHECK(text.find("s3cret") == std::string::npos);
     CHECK(text.find("alice:$scrypt$ln=15,r=8,p=1$") == 0);
     // Two users with one password each get different salts and hashes.
@@ -80,7 +76,7 @@ TEST_CASE("user db: a malformed or hostile file is refused, not half read") {
     UserDb good;
     good.set_password("alice", "pw");
     good.save(file);
-    const std::string line = slurp(file);
+    const std::string line = prl::test::read_file(file);
     const std::string hash = line.substr(line.find(':') + 1, line.size() - line.find(':') - 2);
     const std::string work_bomb = "alice:$scrypt$ln=40,r=8,p=1$" + hash.substr(hash.find("$", 9) + 1) + "\n";
     for (const std::string& text :

@@ -68,36 +68,43 @@ void prepare_repository(const Layout& l) {
     }
 }
 
+// The listing's entry of a VM from its chains; none when it has no chain.
+std::optional<VmEntry> vm_entry(const std::string& vm, const std::vector<Chain>& chains) {
+    if (chains.empty()) return std::nullopt;
+    VmEntry v;
+    v.uuid = vm;
+    const ElementMeta* newest = nullptr;  // its name and type describe the VM
+    for (const Chain& c : chains) {
+        ChainInfo ci;
+        ci.uuid = c.uuid;
+        ci.full = c.base().info();
+        ci.last_number = c.latest().number;
+        ci.partials.reserve(c.elements.size() - 1);
+        for (auto it = std::next(c.elements.begin()); it != c.elements.end(); ++it) ci.partials.push_back(it->second.info());
+        for (const auto& [n, m] : c.elements)
+            if (!newest || m.time >= newest->time) newest = &m;
+        v.chains.push_back(std::move(ci));
+    }
+    v.name = newest->vm_name;
+    v.type = newest->vm_type;
+    return v;
+}
+
 std::vector<VmEntry> list_vms(const Layout& l) {
-    std::vector<VmEntry> out;
     // VMs are read on the pool's threads: a listing without caches is mostly
-    // opening and parsing small files (docs/backup-engine.md, Limits).
+    // opening and parsing small files (docs/backup-engine.md, Limits). Each
+    // thread also makes the VM's entry and drops its chains: what a thread
+    // frees it allocated, so threads do not contend for each other's malloc
+    // arenas.
     const std::vector<std::string> vms = list_vm_uuids(l);
     ThreadPool pool(static_cast<unsigned>(std::min<std::size_t>(ThreadPool::default_threads(), vms.size() + 1)));
-    std::vector<std::future<std::vector<Chain>>> loads;
+    std::vector<std::future<std::optional<VmEntry>>> loads;
     loads.reserve(vms.size());
-    for (const std::string& vm : vms) loads.push_back(pool.submit([&l, &vm] { return load_vm_chains(l, vm); }));
-    for (std::size_t i = 0; i < vms.size(); ++i) {
-        const std::string& vm = vms[i];
-        std::vector<Chain> chains = loads[i].get();
-        if (chains.empty()) continue;
-        VmEntry v;
-        v.uuid = vm;
-        const ElementMeta* newest = nullptr;  // its name and type describe the VM
-        for (const Chain& c : chains) {
-            ChainInfo ci;
-            ci.uuid = c.uuid;
-            ci.full = c.base().info();
-            ci.last_number = c.latest().number;
-            for (auto it = std::next(c.elements.begin()); it != c.elements.end(); ++it) ci.partials.push_back(it->second.info());
-            for (const auto& [n, m] : c.elements)
-                if (!newest || m.time >= newest->time) newest = &m;
-            v.chains.push_back(std::move(ci));
-        }
-        v.name = newest->vm_name;
-        v.type = newest->vm_type;
-        out.push_back(std::move(v));
-    }
+    for (const std::string& vm : vms) loads.push_back(pool.submit([&l, &vm] { return vm_entry(vm, load_vm_chains(l, vm)); }));
+    std::vector<VmEntry> out;
+    out.reserve(vms.size());
+    for (auto& load : loads)
+        if (std::optional<VmEntry> v = load.get()) out.push_back(std::move(*v));
     return out;
 }
 

@@ -243,7 +243,7 @@ void read_xml_untrusted(const std::string& data, const std::string& what, XmlEve
     } restore{ctxt.get()};
     *ctxt->sax = sax_handler();
     ctxt->_private = &run;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr, nullptr, opts);
+    xmlDocPtr doc = platform::read_document(ctxt.get(), data, opts);
     if (doc) xmlFreeDoc(doc);
     if (run.error) std::rethrow_exception(run.error);
     if (run.doctype) throw Error(Errc::corrupted, what + ": DOCTYPE is not allowed");

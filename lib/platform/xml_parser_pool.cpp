@@ -3,6 +3,8 @@
 #include <libxml/parser.h>
 #include <libxml/dict.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <mutex>
 #include <new>
@@ -55,6 +57,25 @@ ContextPool& pool() {
 }
 
 }  // namespace
+
+xmlDoc* read_document(xmlParserCtxt* ctxt, const std::string& bytes, int options) {
+    // The push parser refuses a text over 10 MB, which a document may hold
+    // (a VM's configuration in base64): such documents are read as a stream.
+    constexpr std::size_t kPushBelow = 10'000'000;  // XML_MAX_LOOKUP_LIMIT
+    if (bytes.size() >= kPushBelow)
+        return xmlCtxtReadMemory(ctxt, bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), INT_MAX)),
+                                 nullptr, nullptr, options);
+    if (xmlCtxtResetPush(ctxt, nullptr, 0, nullptr, nullptr) != 0) throw std::bad_alloc();
+    xmlCtxtUseOptions(ctxt, options);
+    xmlParseChunk(ctxt, bytes.data(), static_cast<int>(bytes.size()), 1);
+    xmlDoc* doc = ctxt->myDoc;
+    ctxt->myDoc = nullptr;
+    if (doc && !ctxt->wellFormed && !ctxt->recovery) {  // as xmlCtxtReadMemory
+        xmlFreeDoc(doc);
+        doc = nullptr;
+    }
+    return doc;
+}
 
 PooledXmlParser::PooledXmlParser() : ctxt_(pool().acquire()) {}
 PooledXmlParser::~PooledXmlParser() { pool().release(ctxt_); }

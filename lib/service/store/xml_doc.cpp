@@ -92,8 +92,7 @@ constexpr int kParseOptions =
 Doc parse(const std::string& bytes, const Limits& limits, const std::string& what) {
     check_before_parsing(bytes, limits.max_bytes, what);
     const PooledContext ctxt;
-    Doc doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
-                              kParseOptions));
+    Doc doc(platform::read_document(ctxt.get(), bytes, kParseOptions));
     if (!doc || !ctxt->wellFormed) not_well_formed(ctxt.get(), what);
     if (doc->intSubset || doc->extSubset) corrupt(what, "DTD not allowed");
     xmlNode* root = xmlDocGetRootElement(doc.get());
@@ -110,22 +109,7 @@ void sax_parse(const std::string& bytes, std::size_t max_bytes, const xmlSAXHand
     *ctxt->sax = handler;
     ctxt->_private = &state;
     state.ctxt = ctxt.get();
-    // Read by the push parser, all at once. libxml2 2.9 reads a document in
-    // memory as a stream, and asks it for more at every look ahead within
-    // 250 bytes of its end: all of a small packet, a third of its parse.
-    // The push parser refuses a text over 10 MB, which a record may hold
-    // (a VM's configuration in base64): such documents are read as before.
-    constexpr std::size_t kPushBelow = 10'000'000;  // XML_MAX_LOOKUP_LIMIT
-    xmlDoc* doc = nullptr;
-    if (bytes.size() >= kPushBelow) {
-        doc = xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
-                                kParseOptions);
-    } else if (xmlCtxtResetPush(ctxt.get(), nullptr, 0, nullptr, nullptr) == 0) {
-        xmlCtxtUseOptions(ctxt.get(), kParseOptions);
-        xmlParseChunk(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), 1);
-        doc = ctxt->myDoc;
-        ctxt->myDoc = nullptr;
-    }
+    xmlDoc* doc = platform::read_document(ctxt.get(), bytes, kParseOptions);
     // The context goes back to the pool as it came: building trees.
     xmlSAXVersion(ctxt->sax, 2);
     ctxt->_private = nullptr;

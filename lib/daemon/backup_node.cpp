@@ -371,7 +371,8 @@ void run(FramedChannel& channel, std::shared_ptr<backup::Storage> storage, std::
 }  // namespace
 
 void serve_backup_node(FramedChannel& channel, const remote::Packet& first, const BackupStorageOpener& default_storage,
-                       bool admin) {
+                       bool admin, remote::PeerTimeouts peer) {
+    const remote::ChannelWatch watch(channel, peer);
     std::string id = first.id;
     try {
         const Record call = Record::parse(first.data);

@@ -6,6 +6,7 @@
 #pragma once
 #include "backup/storage.h"
 #include "remote/channel.h"
+#include "remote/channel_watch.h"
 #include "remote/packet.h"
 
 #include <functional>
@@ -21,7 +22,9 @@ using BackupStorageOpener = std::function<std::shared_ptr<backup::Storage>()>;
 // Every failure is answered as an error record (then the conversation
 // ends); what a failed or cut receive wrote is removed, and nothing of it
 // was ever listed.
+// A source gone silent is cut off after `peer.silence`; the node sends
+// keepalives while it works (remote/channel_watch.h).
 void serve_backup_node(remote::FramedChannel& channel, const remote::Packet& first, const BackupStorageOpener& default_storage,
-                       bool admin);
+                       bool admin, remote::PeerTimeouts peer = remote::PeerTimeouts::from_environment());
 
 }  // namespace prl::daemon

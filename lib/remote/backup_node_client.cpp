@@ -27,18 +27,44 @@ namespace {
 namespace wire = backup::node_wire;
 using namespace backup_node;
 
-// A connection of its own for one operation, logged in with the session.
+// A connection of its own for one operation, logged in with the session,
+// and watched (channel_watch.h): the operation's `cancel` and a node gone
+// silent cut it.
 class NodeLink {
 public:
-    explicit NodeLink(const BackupNodeAddress& a)
-        : directory_(a.directory),
+    // Runs `body`, the link's whole use; a failure after the watch cut the
+    // connection is told as what it was: a cancel, or a node gone silent.
+    template <class F>
+    decltype(auto) guarded(F&& body) {
+        try {
+            return body();
+        } catch (...) {
+            switch (watch_.cut()) {
+                case ChannelWatch::Cut::cancelled:
+                    throw backup::Error(backup::Errc::cancelled, "operation cancelled");
+                case ChannelWatch::Cut::silent:
+                    throw service::Error(service::Errc::connection_lost,
+                                         "the backup node " + node_ + " said nothing for " +
+                                             std::to_string(watch_.timeouts().silence.count() / 1000) + " s");
+                case ChannelWatch::Cut::none:
+                    break;
+            }
+            throw;
+        }
+    }
+    explicit NodeLink(const BackupNodeAddress& a, const std::atomic<bool>* cancel = nullptr)
+        : node_(a.host + ":" + std::to_string(a.port ? a.port : default_port)),
+          directory_(a.directory),
           channel_(tls_connect(connect_tcp(a.host, a.port ? a.port : default_port, a.timeout), a.host,
-                               a.port ? a.port : default_port, a.trust, a.timeout)) {
-        Record login("login");
-        login.add("session", a.session).add("purpose", kTarget);
-        channel_.send(FrameKind::control,
-                      packet_xml(Packet{"login", protocol_version, false, false, "login", "", login.xml()}));
-        receive_reply(channel_);
+                               a.port ? a.port : default_port, a.trust, a.timeout)),
+          watch_(channel_, a.peer, cancel) {
+        guarded([&] {
+            Record login("login");
+            login.add("session", a.session).add("purpose", kTarget);
+            channel_.send(FrameKind::control,
+                          packet_xml(Packet{"login", protocol_version, false, false, "login", "", login.xml()}));
+            receive_reply(channel_);
+        });
     }
     ~NodeLink() { channel_.shut_down(); }
     FramedChannel& channel() { return channel_; }
@@ -50,9 +76,14 @@ public:
         send_call(channel_, call);
         return receive_reply(channel_);
     }
+
+    // Past the last point where the operation honours a cancel.
+    void stop_honouring_cancel() { watch_.stop_honouring_cancel(); }
+
 private:
-    std::string directory_;
+    std::string node_, directory_;
     FramedChannel channel_;
+    ChannelWatch watch_;  // after the channel it watches
     bool first_sent_ = false;
 };
 
@@ -228,10 +259,12 @@ public:
 
     std::vector<backup::VmEntry> list() const override {
         NodeLink link(a_);
-        std::vector<backup::VmEntry> out;
-        for (const auto& vm : link.call(Record("call", "list")).all("vm"))
-            out.push_back(decode_backup_vm(Record::parse(vm)));
-        return out;
+        return link.guarded([&] {
+            std::vector<backup::VmEntry> out;
+            for (const auto& vm : link.call(Record("call", "list")).all("vm"))
+                out.push_back(decode_backup_vm(Record::parse(vm)));
+            return out;
+        });
     }
 
     void restore(const std::string& id, const backup::RestoreTarget& target,
@@ -241,17 +274,17 @@ public:
 
     std::optional<std::string> read_config(const std::string& id) const override {
         NodeLink link(a_);
-        return link.call(Record("call", "read_config").add("id", id)).find("config");
+        return link.guarded([&] { return link.call(Record("call", "read_config").add("id", id)).find("config"); });
     }
 
     void remove(const std::string& id, bool keep_chain) override {
         NodeLink link(a_);
-        link.call(Record("call", "remove").add("id", id).add_bool("keep_chain", keep_chain));
+        link.guarded([&] { link.call(Record("call", "remove").add("id", id).add_bool("keep_chain", keep_chain)); });
     }
 
     void remove_all(const std::string& vm_uuid) override {
         NodeLink link(a_);
-        link.call(Record("call", "remove_all").add("vm_uuid", vm_uuid));
+        link.guarded([&] { link.call(Record("call", "remove_all").add("vm_uuid", vm_uuid)); });
     }
 
 private:
@@ -269,7 +302,13 @@ private:
             plan.disk_sizes.push_back(disks.back().size);
             total += disks.back().size;
         }
-        NodeLink link(a_);
+        NodeLink link(a_, progress.cancel);
+        return link.guarded([&] { return send_to_node(link, src, opt, progress, plan, disks, total); });
+    }
+
+    std::string send_to_node(NodeLink& link, const backup::Source& src, const backup::CreateOptions& opt,
+                             const backup::Progress& progress, const CreatePlan& plan,
+                             std::vector<backup::SourceDisk>& disks, std::uint64_t total) {
         const Record started = link.call(encode_create(plan));
         const std::string id = started.get("id");
         const bool has_parent = started.get_uint("parent") != 0;
@@ -288,6 +327,7 @@ private:
             sink.finish();
             link.call(Record("call", "end_disk").add_uint("disk", i));
         }
+        link.stop_honouring_cancel();
         pr.check_cancel();  // the last point where a cancel is honoured
         const std::string committed = link.call(Record("call", "commit")).get("id");
         keep_views(cache, src, plan.disk_sizes, parents, sent);
@@ -322,7 +362,12 @@ private:
         if (target.disks.empty())
             throw backup::Error(backup::Errc::vm_mismatch, "a backup node restores VM disks: name them");
         for (const auto& [name, path] : target.disks) backup::check_target_parent(path);
-        NodeLink link(a_);
+        NodeLink link(a_, progress.cancel);
+        link.guarded([&] { receive_from_node(link, id, target, progress); });
+    }
+
+    static void receive_from_node(NodeLink& link, const std::string& id, const backup::RestoreTarget& target,
+                                  const backup::Progress& progress) {
         Record call("call", "restore");
         call.add("id", id);
         for (const auto& [name, path] : target.disks) call.add("disk", name);

@@ -3,8 +3,11 @@
 // (docs/backup-node.md). Each operation opens its own connection, logged in
 // with a session the caller's client opened on the node (the SDK's
 // sTargetSessionId), and closes it when done; a cancel or a failure closes
-// it midway, and the node then removes what it had received.
+// it midway, and the node then removes what it had received. A node that
+// goes silent is cut off (channel_watch.h), and a cancel is honoured while
+// it is.
 #pragma once
+#include "channel_watch.h"
 #include "tls.h"
 
 #include "backup/repository.h"
@@ -21,7 +24,8 @@ struct BackupNodeAddress {
     std::string session;     // a session of the node's, opened by the caller's client
     std::string directory;   // the repository on the node; empty: its default
     TrustPolicy trust;
-    std::chrono::milliseconds timeout{30000};
+    std::chrono::milliseconds timeout{30000};  // to connect and log in
+    PeerTimeouts peer = PeerTimeouts::from_environment();  // a node gone silent (channel_watch.h)
 };
 
 // Backups of VMs only: a container backup to a node is Errc::invalid_argument.

@@ -64,6 +64,12 @@ std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd) {
     return std::make_unique<PlainChannel>(std::move(fd));
 }
 
+void FramedChannel::write(std::string_view bytes) {
+    const Busy busy(sending_);
+    channel_->write_all(bytes);
+    bytes_out_.fetch_add(bytes.size(), std::memory_order_relaxed);
+}
+
 void FramedChannel::send(FrameKind kind, std::string_view payload) {
     // A bulk payload (a backup's blocks) is written as it is, after its
     // header, rather than copied behind it; a small one in one write.
@@ -71,13 +77,13 @@ void FramedChannel::send(FrameKind kind, std::string_view payload) {
     if (payload.size() >= kCopyBelow) {
         const std::string header = encode_frame_header(kind, payload.size());
         std::lock_guard lock(send_mutex_);
-        channel_->write_all(header);
-        channel_->write_all(payload);
+        write(header);
+        write(payload);
         return;
     }
     const std::string frame = encode_frame(kind, payload);
     std::lock_guard lock(send_mutex_);
-    channel_->write_all(frame);
+    write(frame);
 }
 
 void FramedChannel::send_parts(FrameKind kind, const std::vector<std::string>& parts) {
@@ -85,21 +91,22 @@ void FramedChannel::send_parts(FrameKind kind, const std::vector<std::string>& p
     for (const auto& p : parts) size += p.size();
     const std::string header = encode_frame_header(kind, size);
     std::lock_guard lock(send_mutex_);
-    channel_->write_all(header);
-    for (const auto& p : parts) channel_->write_all(p);
+    write(header);
+    for (const auto& p : parts) write(p);
 }
 
 void FramedChannel::send_all(FrameKind kind, const std::vector<std::string>& payloads) {
     std::string frames;
     for (const auto& p : payloads) frames += encode_frame(kind, p);
     std::lock_guard lock(send_mutex_);
-    channel_->write_all(frames);
+    write(frames);
 }
 
 std::optional<Frame> FramedChannel::receive() {
     char buffer[64 * 1024];
     for (;;) {
         if (auto frame = reader_.next()) return frame;
+        const Busy busy(receiving_);
         std::size_t n;
         if (reader_.payload_missing() >= sizeof buffer) {
             // A large payload is read straight into its place.
@@ -108,6 +115,7 @@ std::optional<Frame> FramedChannel::receive() {
             n = channel_->read_some(buffer, sizeof buffer);
             if (n != 0) reader_.feed(std::string_view(buffer, n));
         }
+        bytes_in_.fetch_add(n, std::memory_order_relaxed);
         if (n == 0) {
             if (reader_.pending_bytes() != 0) throw FrameError("the stream ended inside a frame");
             return std::nullopt;

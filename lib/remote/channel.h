@@ -6,7 +6,9 @@
 
 #include "platform/unique_fd.h"
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +45,13 @@ bool poll_ready(int fd, short events, int timeout_ms, int wake_fd = -1);
 // vouches for the peer, there is nothing to encrypt).
 std::unique_ptr<Channel> plain_channel(platform::UniqueFd fd);
 
+// What a ChannelWatch (channel_watch.h) sees of a channel's traffic: whether
+// a receive or a send waits on the peer right now, and the bytes moved.
+struct ChannelTraffic {
+    bool receiving = false, sending = false;
+    std::uint64_t bytes_in = 0, bytes_out = 0;
+};
+
 // Frames over a channel. send() may be called from several threads at once
 // (an answer and a progress packet); receive() from one reader thread.
 class FramedChannel {
@@ -54,9 +63,13 @@ public:
     void send_parts(FrameKind kind, const std::vector<std::string>& parts);
     // Several frames of one kind in one write (a sender catching up).
     void send_all(FrameKind kind, const std::vector<std::string>& payloads);
-    // The next whole frame; nullopt at the end of the stream. Throws
-    // FrameError on a stream that breaks the framing.
+    // The next whole frame (never a keepalive: FrameReader drops them);
+    // nullopt at the end of the stream. Throws FrameError on a stream that breaks the framing.
     std::optional<Frame> receive();
+    ChannelTraffic traffic() const noexcept {
+        return ChannelTraffic{receiving_.load(std::memory_order_relaxed), sending_.load(std::memory_order_relaxed),
+                              bytes_in_.load(std::memory_order_relaxed), bytes_out_.load(std::memory_order_relaxed)};
+    }
     // receive() has a whole frame already read, and returns it without
     // waiting (for the reading thread only).
     bool frame_buffered() const noexcept { return reader_.has_frame(); }
@@ -71,9 +84,19 @@ public:
     void shut_down() noexcept { channel_->shut_down(); }
 
 private:
+    // Marks a send or a receive in progress for traffic().
+    struct Busy {
+        std::atomic<bool>& flag;
+        explicit Busy(std::atomic<bool>& f) : flag(f) { flag.store(true, std::memory_order_relaxed); }
+        ~Busy() { flag.store(false, std::memory_order_relaxed); }
+    };
+    void write(std::string_view bytes);  // under send_mutex_
+
     std::unique_ptr<Channel> channel_;
     std::mutex send_mutex_;
     FrameReader reader_;
+    std::atomic<bool> receiving_{false}, sending_{false};
+    std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
 };
 
 }  // namespace prl::remote

@@ -47,8 +47,11 @@ void FrameReader::feed(std::string_view bytes) {
         const std::uint32_t length = read_be32(header_);
         const auto kind = static_cast<unsigned char>(header_[4]);
         if (length == 0 || length - 1 > max_frame_payload) throw FrameError("bad frame length");
-        if (kind != static_cast<unsigned char>(FrameKind::control) && kind != static_cast<unsigned char>(FrameKind::data))
+        if (kind != static_cast<unsigned char>(FrameKind::control) && kind != static_cast<unsigned char>(FrameKind::data) &&
+            kind != static_cast<unsigned char>(FrameKind::keepalive))
             throw FrameError("unknown frame kind");
+        if (kind == static_cast<unsigned char>(FrameKind::keepalive) && length != 1)
+            throw FrameError("a keepalive frame carries nothing");
         header_.clear();
         partial_ = Frame{static_cast<FrameKind>(kind), {}};
         size_ = length - 1;
@@ -59,7 +62,8 @@ void FrameReader::feed(std::string_view bytes) {
 
 void FrameReader::complete() {
     partial_->payload.resize(size_);
-    ready_.push_back(std::move(*partial_));
+    // A keepalive has done its work by arriving (FramedChannel::traffic).
+    if (partial_->kind != FrameKind::keepalive) ready_.push_back(std::move(*partial_));
     partial_.reset();
     size_ = have_ = 0;
 }

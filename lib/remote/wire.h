@@ -1,7 +1,8 @@
 // prlshimd's framing (docs/protocol.md): every message on the TLS or Unix
 // stream is a frame: a 4-byte big-endian length of what follows, one byte of
 // kind, then the payload. Control frames carry an XML packet (packet.h), data
-// frames bulk bytes.
+// frames bulk bytes; a keepalive frame carries nothing and only says the
+// peer is there (channel_watch.h), and FramedChannel::receive skips it.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -14,7 +15,7 @@
 
 namespace prl::remote {
 
-enum class FrameKind : std::uint8_t { control = 1, data = 2 };
+enum class FrameKind : std::uint8_t { control = 1, data = 2, keepalive = 3 };
 
 // Bigger frames are a protocol error: a peer cannot make us buffer more.
 constexpr std::size_t max_frame_payload = 16u << 20;
@@ -26,7 +27,7 @@ struct Frame {
 };
 
 // A stream that breaks the framing: an unknown kind, a length of zero or
-// past max_frame_payload. The connection cannot continue after it.
+// past max_frame_payload, a keepalive with a payload. The connection cannot continue after it.
 class FrameError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

@@ -15,7 +15,9 @@
 #include <filesystem>
 #include <fstream>
 #include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
 #include <string>
 
 using capi::Handle;
@@ -93,10 +95,11 @@ void change_blocks(const fs::path& image, int blocks, unsigned seed) {
 struct Node {
     prl::test::TempDir home;
     std::unique_ptr<DaemonProcess> daemon;
-    Node() {
+    explicit Node(const std::vector<std::string>& environment = {}) {
         add_user(home.path(), "alice", "alice's password");
         add_user(home.path(), "bob", "bob's password");
-        daemon = std::make_unique<DaemonProcess>(home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"});
+        daemon = std::make_unique<DaemonProcess>(home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"},
+                                                 environment);
     }
     std::uint16_t port() const { return daemon->port(); }
     fs::path repository() const { return home.path() / "backups"; }
@@ -214,6 +217,77 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), second.c_str(), "", PBT_FULL, 0,
                                             PRL_TRUE));
     CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == prl::test::read_file(disk_of(vm)));
+}
+
+namespace {
+
+// Starts a full backup of `uuid` to the node and freezes the node once the
+// backup is a tenth done; returns the running job.
+struct FreezeAtTenth {
+    DaemonProcess* daemon;
+    std::atomic<bool> frozen{false};
+    static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR data) {
+        auto* f = static_cast<FreezeAtTenth*>(data);
+        PRL_EVENT_TYPE type;
+        Handle param;
+        PRL_UINT32 percent = 0;
+        if (PRL_SUCCEEDED(PrlEvent_GetType(h, &type)) && type == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED &&
+            PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", param.out())) &&
+            PRL_SUCCEEDED(PrlEvtPrm_ToUint32(param, &percent)) && percent >= 10 && !f->frozen.exchange(true))
+            f->daemon->freeze();
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the silence, a cancel ends the wait at "
+          "once, and nothing of either is listed",
+          "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node({"PRLSHIM_BACKUP_NODE_TIMEOUT=2"});
+    const NodeLogin login(node.port());
+    Handle source = local_login();
+    Handle vm = make_vm(source, "hung", 64);
+    fill_disk(vm, 64);
+    const std::string uuid = vm_uuid(vm);
+    FreezeAtTenth freeze{node.daemon.get()};
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, FreezeAtTenth::on_event, &freeze));
+    using Clock = std::chrono::steady_clock;
+
+    // The node hangs: the source hears nothing for two seconds and gives up.
+    ::setenv("PRLSHIM_BACKUP_NODE_TIMEOUT", "2", 1);
+    Handle job(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "", PBT_FULL, 0,
+                                     PRL_TRUE));
+    while (!freeze.frozen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto frozen_at = Clock::now();
+    CHECK(capi::wait_code(job, 60000) == PRL_ERR_SERVER_GOES_DOWN);
+    CHECK(Clock::now() - frozen_at < std::chrono::seconds(10));
+    node.daemon->thaw();
+
+    // It hangs again, and this time the user cancels long before the silence.
+    ::setenv("PRLSHIM_BACKUP_NODE_TIMEOUT", "600", 1);
+    freeze.frozen = false;
+    Handle second(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "", PBT_FULL,
+                                        0, PRL_TRUE));
+    while (!freeze.frozen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    frozen_at = Clock::now();
+    Handle cancel(PrlJob_Cancel(second));
+    CHECK(capi::wait_code(second, 60000) == PRL_ERR_OPERATION_WAS_CANCELED);
+    CHECK(Clock::now() - frozen_at < std::chrono::seconds(5));
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, FreezeAtTenth::on_event, &freeze));
+    node.daemon->thaw();
+    ::unsetenv("PRLSHIM_BACKUP_NODE_TIMEOUT");
+
+    // Awake, the node has cut both sources off (its own silence) or seen
+    // them go; nothing of them is listed, and a backup now completes.
+    CHECK(tree_on(source, node.port(), login.session).find(uuid) == std::string::npos);
+    Handle done = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "",
+                                            PBT_FULL, 0, PRL_TRUE));
+    CHECK(restored_copy(source, uuid, backup_id(done), node.port(), login.session, "hung-copy") ==
+          prl::test::read_file(disk_of(vm)));
 }
 
 TEST_CASE("a backup node whose disk fills refuses the backup and lists only what it can restore", "[daemon][backup-node]") {

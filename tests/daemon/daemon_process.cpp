@@ -86,8 +86,17 @@ void DaemonProcess::kill_hard() {
 void DaemonProcess::stop() {
     if (pid_ < 0) return;
     ::kill(pid_, SIGTERM);
+    ::kill(pid_, SIGCONT);  // a frozen daemon takes its SIGTERM only once thawed
     wait_for(pid_);
     pid_ = -1;
+}
+
+void DaemonProcess::freeze() {
+    if (pid_ >= 0) ::kill(pid_, SIGSTOP);
+}
+
+void DaemonProcess::thaw() {
+    if (pid_ >= 0) ::kill(pid_, SIGCONT);
 }
 
 void add_user(const std::filesystem::path& home, const std::string& name, const std::string& password) {

@@ -26,6 +26,8 @@ public:
     const std::string& banner() const { return banner_; }  // its first line: where it serves, its certificate
     void kill_hard();  // SIGKILL, as a crash
     void stop();       // SIGTERM, waited for
+    void freeze();     // SIGSTOP: there, connected, and silent, as a host that hangs
+    void thaw();       // SIGCONT
 
 private:
     pid_t pid_ = -1;

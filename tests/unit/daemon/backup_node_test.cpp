@@ -42,22 +42,23 @@ struct NodeUnderTest {
     std::unique_ptr<FramedChannel> source;
     std::thread node;
 
-    explicit NodeUnderTest(bool admin = true) {
+    explicit NodeUnderTest(bool admin = true, PeerTimeouts peer = PeerTimeouts{}) {
         int sv[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
         source = std::make_unique<FramedChannel>(plain_channel(platform::UniqueFd(sv[1])));
-        node = std::thread([this, admin, fd = sv[0]] {
+        node = std::thread([this, admin, peer, fd = sv[0]] {
             FramedChannel channel(plain_channel(platform::UniqueFd(fd)));
             try {
                 auto first = channel.receive();
-                if (first) serve_backup_node_first(channel, parse_packet(first->payload), admin);
+                if (first) serve_backup_node_first(channel, parse_packet(first->payload), admin, peer);
             } catch (...) {
             }
             channel.shut_down();
         });
     }
-    void serve_backup_node_first(FramedChannel& channel, const Packet& first, bool admin) {
-        daemon::serve_backup_node(channel, first, [this] { return backup::open_directory_storage(repository); }, admin);
+    void serve_backup_node_first(FramedChannel& channel, const Packet& first, bool admin, PeerTimeouts peer) {
+        daemon::serve_backup_node(channel, first, [this] { return backup::open_directory_storage(repository); }, admin,
+                                  peer);
     }
     ~NodeUnderTest() { hang_up(); }
     // The conversation is over: the node has finished with what it received.
@@ -297,6 +298,54 @@ TEST_CASE("a source that goes away midway leaves nothing listed, and its blocks 
     send_call(*again.source, Record("call", "changes").add_uint("disk", 0));
     send_data(*again.source, wire::encode_changes({{0, false, hash_of(a)}}));
     CHECK(wire::decode_bitmap(receive_reply(*again.source).get("missing"), 1) == std::vector<bool>{false});
+}
+
+TEST_CASE("a source that goes silent without hanging up is cut off, and its VM can be backed up again", "[backup-node]") {
+    PeerTimeouts quick;
+    quick.silence = std::chrono::milliseconds(500);
+    quick.keepalive = std::chrono::milliseconds(60);
+    NodeUnderTest silent(true, quick);
+    send_call(*silent.source, encode_create(plan_of(2 * backup::kBlockSize)));
+    receive_reply(*silent.source);
+    const auto a = block_of('a');
+    send_call(*silent.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*silent.source, wire::encode_changes({{0, false, hash_of(a)}}));
+    receive_reply(*silent.source);
+    // The source says nothing more, and does not close: the node gives up on
+    // it (its thread ends) and lets go of the VM.
+    const auto start = std::chrono::steady_clock::now();
+    silent.node.join();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    NodeUnderTest next;
+    next.repository = silent.repository;
+    send_call(*next.source, encode_create(plan_of(backup::kBlockSize)));
+    CHECK(receive_reply(*next.source).get("id").size() > 0);
+    next.hang_up();
+    check_nothing_kept(next);
+}
+
+TEST_CASE("a node at work keeps a waiting source's connection alive", "[backup-node]") {
+    // The node says nothing of its own while it answers slowly; its keepalives
+    // are all the source hears, and they are enough.
+    int sv[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+    FramedChannel source(plain_channel(platform::UniqueFd(sv[1])));
+    PeerTimeouts quick;
+    quick.silence = std::chrono::milliseconds(400);
+    quick.keepalive = std::chrono::milliseconds(50);
+    std::thread node([fd = sv[0], quick] {
+        FramedChannel channel(plain_channel(platform::UniqueFd(fd)));
+        const ChannelWatch watch(channel, quick);
+        std::string id;
+        receive_call(channel, id);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        send_reply(channel, id, Record("result"));
+    });
+    const ChannelWatch watch(source, quick);
+    send_call(source, Record("call", "list"));
+    CHECK(receive_reply(source).element() == "result");
+    CHECK(watch.cut() == ChannelWatch::Cut::none);
+    node.join();
 }
 
 TEST_CASE("a second source backing up the same VM to a node is refused while the first writes", "[backup-node]") {

@@ -185,6 +185,10 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     layout_.store().sync_directory(chain_dir_);  // the maps and the configuration
     m_.stored_size = store_->stored_bytes() + meta_bytes_;
     m_.stored_size += serialize_element(m_).size();
+    // Held all along, or another writer or a garbage collection may have
+    // acted meanwhile: nothing is made visible then.
+    vm_lock_->check();
+    store_lock_->check();
     // Past this point the element may become visible even if a later step
     // fails, so its files must stay; should it not, GC removes them.
     leftovers_.dismiss();

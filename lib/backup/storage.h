@@ -79,6 +79,10 @@ public:
 class StorageLock {
 public:
     virtual ~StorageLock() = default;
+    // Throws Error(locked) when the lock may no longer be held (a lease
+    // whose renewal failed, a lock another broke): what it guards must not
+    // be committed. A lock the kernel holds for an open file never fails.
+    virtual void check() const {}
 };
 
 enum class LockMode { shared, exclusive };

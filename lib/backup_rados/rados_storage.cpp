@@ -27,8 +27,6 @@ const char* const kGenerationXattr = "prlshim.gen";
 const char* const kPending = "p";
 const char* const kDirectory = "d";
 constexpr size_t kChunkBytes = 4u << 20;  // appended per operation
-constexpr int kLeaseSeconds = 30;         // a dead holder's lock lapses after this
-constexpr int kRenewSeconds = 10;
 
 // Who holds a lock, in its cookie: this boot of this host, the process and
 // its start time (so a reused pid is not taken for the holder), and a random
@@ -119,7 +117,9 @@ struct Sealed {
 
 class Connection {
 public:
-    explicit Connection(const RadosTarget& t) : pool_(t.name_space.empty() ? t.pool : t.pool + "/" + t.name_space) {
+    explicit Connection(const RadosTarget& t)
+        : pool_(t.name_space.empty() ? t.pool : t.pool + "/" + t.name_space), lease_(t.lock_lease) {
+        if (lease_ < std::chrono::seconds(1)) throw_error(Errc::invalid_argument, "a lock lease of less than a second");
         const char* id = t.client_id.empty() ? nullptr : t.client_id.c_str();
         check(rados_create(&cluster_, id), "rados_create");
         // An unreachable cluster fails a node's start in 30 s, not librados's
@@ -140,6 +140,7 @@ public:
     }
     rados_ioctx_t io() const { return io_; }
     const std::string& pool() const { return pool_; }
+    std::chrono::seconds lease() const { return lease_; }
 
 private:
     void check(int r, const std::string& what) {
@@ -150,6 +151,7 @@ private:
         }
     }
     std::string pool_;
+    std::chrono::seconds lease_;
     rados_t cluster_ = nullptr;
     rados_ioctx_t io_ = nullptr;
     bool connected_ = false;
@@ -186,10 +188,25 @@ private:
     std::string generation_;
 };
 
+// A cls_lock held under a lease, renewed by a thread of its own. Renewal
+// asks RADOS to renew only a lock still held (MUST_RENEW): success proves
+// nobody took it meanwhile, refusal that somebody may have. check() renews
+// at once, so a commit knows its lock is held as it makes its element
+// visible; when the cluster cannot say, the lock counts as held only while
+// its last renewal is recent (a third of the lease or less overdue).
 class RadosLock final : public StorageLock {
 public:
-    RadosLock(rados_ioctx_t io, std::string oid, std::string cookie, LockMode mode)
-        : io_(io), oid_(std::move(oid)), cookie_(std::move(cookie)), mode_(mode), renewer_([this] { renew_loop(); }) {}
+    using Clock = std::chrono::steady_clock;
+    // `taken_at`: when the request that took it was sent.
+    RadosLock(rados_ioctx_t io, std::string oid, std::string cookie, LockMode mode, std::chrono::seconds lease,
+              Clock::time_point taken_at)
+        : io_(io),
+          oid_(std::move(oid)),
+          cookie_(std::move(cookie)),
+          mode_(mode),
+          lease_(lease),
+          valid_until_(taken_at + lease),
+          renewer_([this] { renew_loop(); }) {}
     ~RadosLock() override {
         {
             std::lock_guard<std::mutex> g(m_);
@@ -200,26 +217,55 @@ public:
         rados_unlock(io_, oid_.c_str(), "prlshim", cookie_.c_str());
     }
     // 0, -EBUSY (held by another), or another error.
-    static int take(rados_ioctx_t io, const std::string& oid, const std::string& cookie, LockMode mode, uint8_t flags) {
-        struct timeval lease {kLeaseSeconds, 0};
+    static int take(rados_ioctx_t io, const std::string& oid, const std::string& cookie, LockMode mode,
+                    std::chrono::seconds lease, uint8_t flags) {
+        struct timeval t {static_cast<time_t>(lease.count()), 0};
         if (mode == LockMode::exclusive)
-            return rados_lock_exclusive(io, oid.c_str(), "prlshim", cookie.c_str(), "", &lease, flags);
-        return rados_lock_shared(io, oid.c_str(), "prlshim", cookie.c_str(), "", "", &lease, flags);
+            return rados_lock_exclusive(io, oid.c_str(), "prlshim", cookie.c_str(), "", &t, flags);
+        return rados_lock_shared(io, oid.c_str(), "prlshim", cookie.c_str(), "", "", &t, flags);
+    }
+
+    void check() const override {
+        renew();
+        std::lock_guard<std::mutex> g(m_);
+        if (lost_) throw Error(Errc::locked, "the lock on " + oid_ + " was lost: another holder may have taken it");
+        if (Clock::now() >= valid_until_ - lease_ / 3)
+            throw Error(Errc::locked, "the lock on " + oid_ + " could not be renewed in time");
     }
 
 private:
+    // One renewal; false when it could not be made (the cluster unreachable).
+    bool renew() const {
+        const Clock::time_point sent = Clock::now();
+        const int r = take(io_, oid_, cookie_, mode_, lease_, LIBRADOS_LOCK_FLAG_MUST_RENEW);
+        std::lock_guard<std::mutex> g(m_);
+        if (r == 0) {
+            valid_until_ = std::max(valid_until_, sent + lease_);
+        } else if (r == -ENOENT || r == -EBUSY) {
+            lost_ = true;  // broken, or lapsed and taken: it stays lost
+        }
+        return r == 0 || lost_;
+    }
     void renew_loop() {
+        const Clock::duration every = std::max<Clock::duration>(lease_ / 3, std::chrono::milliseconds(100));
+        Clock::duration wait = every;
         std::unique_lock<std::mutex> g(m_);
-        while (!cv_.wait_for(g, std::chrono::seconds(kRenewSeconds), [this] { return stop_; }))
-            take(io_, oid_, cookie_, mode_, LIBRADOS_LOCK_FLAG_MAY_RENEW);
+        while (!lost_ && !cv_.wait_for(g, wait, [this] { return stop_; })) {
+            g.unlock();
+            wait = renew() ? every : std::min<Clock::duration>(every, std::chrono::seconds(1));  // soon again
+            g.lock();
+        }
     }
     rados_ioctx_t io_;
     std::string oid_;
     std::string cookie_;
     LockMode mode_;
-    std::mutex m_;
+    std::chrono::seconds lease_;
+    mutable std::mutex m_;
     std::condition_variable cv_;
     bool stop_ = false;
+    mutable bool lost_ = false;              // under m_
+    mutable Clock::time_point valid_until_;  // under m_
     std::thread renewer_;
 };
 
@@ -405,8 +451,9 @@ public:
         const std::string cookie = holder_cookie();
         auto delay = std::chrono::milliseconds(5);
         for (;;) {
-            int r = RadosLock::take(io(), oid, cookie, mode, 0);
-            if (r == 0) return std::make_unique<RadosLock>(io(), oid, cookie, mode);
+            const auto sent = RadosLock::Clock::now();
+            int r = RadosLock::take(io(), oid, cookie, mode, conn_.lease(), 0);
+            if (r == 0) return std::make_unique<RadosLock>(io(), oid, cookie, mode, conn_.lease(), sent);
             if (r != -EBUSY) fail(r, "locking " + name);
             if (break_dead_holders(oid)) continue;
             if (!wait) return nullptr;

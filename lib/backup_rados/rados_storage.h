@@ -5,6 +5,7 @@
 #pragma once
 #include "backup/storage.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -15,6 +16,9 @@ struct RadosTarget {
     std::string name_space;  // "" = the pool's default namespace
     std::string conf_file;  // "" = librados's search ($CEPH_CONF, /etc/ceph/ceph.conf, ...)
     std::string client_id;  // "" = "admin"
+    // A dead holder's lock lapses after this; a live one renews it every
+    // third of it, and may not commit once a renewal is overdue.
+    std::chrono::seconds lock_lease{30};
 };
 
 // "rados:POOL" or "rados:POOL/NAMESPACE" (several repositories in one pool)

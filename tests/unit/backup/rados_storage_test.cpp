@@ -7,11 +7,15 @@
 #include "storage_contract.h"
 #include "test_home.h"
 
+#include "backup/layout.h"
 #include "backup/platform_io.h"
 
 #include <rados/librados.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <thread>
 
 using namespace prl::test::storage_contract;
 using prl::backup::RadosTarget;
@@ -121,7 +125,82 @@ std::vector<std::string> unfinished_objects(const RadosTarget& t) {
     return out;
 }
 
+// Breaks every prlshim lock on `oid`, as `rados lock break` by hand, or a
+// holder's lease lapsing and another taking it, would.
+void break_locks(const RadosTarget& t, const std::string& oid) {
+    rados_t cluster = nullptr;
+    REQUIRE(rados_create(&cluster, nullptr) == 0);
+    REQUIRE(rados_conf_read_file(cluster, t.conf_file.c_str()) == 0);
+    REQUIRE(rados_connect(cluster) == 0);
+    rados_ioctx_t io = nullptr;
+    REQUIRE(rados_ioctx_create(cluster, t.pool.c_str(), &io) == 0);
+    rados_ioctx_set_namespace(io, t.name_space.c_str());
+    int exclusive = 0;
+    std::vector<char> tag(256), clients(4096), cookies(4096), addrs(4096);
+    size_t tag_len = tag.size(), clients_len = clients.size(), cookies_len = cookies.size(), addrs_len = addrs.size();
+    const ssize_t n = rados_list_lockers(io, oid.c_str(), "prlshim", &exclusive, tag.data(), &tag_len, clients.data(),
+                                         &clients_len, cookies.data(), &cookies_len, addrs.data(), &addrs_len);
+    REQUIRE(n >= 1);
+    const char* client = clients.data();
+    const char* cookie = cookies.data();
+    for (ssize_t i = 0; i < n; ++i) {
+        CHECK(rados_break_lock(io, oid.c_str(), "prlshim", client, cookie) == 0);
+        client += std::strlen(client) + 1;
+        cookie += std::strlen(cookie) + 1;
+    }
+    rados_ioctx_destroy(io);
+    rados_shutdown(cluster);
+}
+
 }  // namespace
+
+TEST_CASE_METHOD(RadosFixture, "rados storage: a lock another broke is known lost, and a backup under it commits nothing",
+                 "[rados]") {
+    target.lock_lease = std::chrono::seconds(3);
+    std::shared_ptr<Storage> storage = open();
+    {
+        auto lock = storage->lock("locks/held", LockMode::exclusive, false);
+        REQUIRE(lock);
+        CHECK_NOTHROW(lock->check());
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // renewed meanwhile: still held
+        CHECK_NOTHROW(lock->check());
+        break_locks(target, "locks/held");
+        try {
+            lock->check();
+            FAIL("a broken lock passed its check");
+        } catch (const Error& e) {
+            CHECK(e.code() == Errc::locked);
+        }
+    }
+
+    // The VM's lock is broken while its backup runs: the backup is refused
+    // at its commit, nothing is listed, and the next backup completes.
+    prl::test::TempDir tmp;
+    const fs::path a = tmp.path() / "a.img";
+    make_image(a, 6 << 20, 3);
+    auto repo = Repository::open(storage);
+    const char* vm = "{cccc0000-2222-3333-4444-555555555555}";
+    const std::string vm_lock = Layout{storage}.vm_lock(vm);
+    bool broken = false;
+    Progress progress;
+    progress.on_percent = [&](unsigned percent) {
+        if (percent >= 1 && !broken) {
+            broken = true;
+            break_locks(target, vm_lock);
+        }
+    };
+    try {
+        repo->create(vm_source(vm, {{"hdd0", a}}), opts(Kind::full, "under a broken lock"), progress);
+        FAIL("a backup committed under a broken lock");
+    } catch (const Error& e) {
+        CHECK(e.code() == Errc::locked);
+    }
+    REQUIRE(broken);
+    CHECK(repo->list().empty());
+    const std::string id = repo->create(vm_source(vm, {{"hdd0", a}}), opts(Kind::full, "again"));
+    restore_disk(*repo, id, "hdd0", tmp.path() / "out.img");
+    CHECK(same_bytes(tmp.path() / "out.img", a));
+}
 
 TEST_CASE_METHOD(RadosFixture, "rados repository: full, incremental, differential, restore, remove", "[rados]") {
     prl::test::TempDir tmp;

@@ -671,17 +671,30 @@ bool parse_rados_uri(const std::string& uri, RadosTarget& target) {
     const std::string scheme = "rados:";
     if (uri.compare(0, scheme.size(), scheme) != 0) return false;
     std::string rest = uri.substr(scheme.size());
+    // A Ceph user of its own (client.ID, its key in the keyring ceph.conf names).
+    const size_t at = rest.find('@');
+    target.client_id.clear();
+    if (at != std::string::npos) {
+        target.client_id = rest.substr(0, at);
+        rest.erase(0, at + 1);
+        const bool id_ok = !target.client_id.empty() && target.client_id.size() <= 64 &&
+                           std::all_of(target.client_id.begin(), target.client_id.end(), [](unsigned char c) {
+                               return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+                           });
+        if (!id_ok) throw_error(Errc::invalid_argument, "not a Ceph user name in " + uri.substr(0, 100));
+    }
     size_t slash = rest.find('/');
     target.pool = rest.substr(0, slash);
     target.name_space = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
     auto bad = [](const std::string& s) {
         if (s.size() > 200) return true;
         for (unsigned char c : s)
-            if (c < 0x21 || c > 0x7e || c == '/' || c == '\\') return true;
+            if (c < 0x21 || c > 0x7e || c == '/' || c == '\\' || c == '@') return true;
         return false;
     };
     if (target.pool.empty() || bad(target.pool) || (slash != std::string::npos && (target.name_space.empty() || bad(target.name_space))))
-        throw_error(Errc::invalid_argument, "not a RADOS pool (rados:POOL or rados:POOL/NAMESPACE): " + uri.substr(0, 100));
+        throw_error(Errc::invalid_argument,
+                    "not a RADOS pool (rados:[USER@]POOL[/NAMESPACE]): " + uri.substr(0, 100));
     return true;
 }
 

@@ -21,8 +21,10 @@ struct RadosTarget {
     std::chrono::seconds lock_lease{30};
 };
 
-// "rados:POOL" or "rados:POOL/NAMESPACE" (several repositories in one pool)
-// → true; anything else → false. A malformed one is invalid_argument.
+// "rados:POOL" or "rados:POOL/NAMESPACE" (several repositories in one pool),
+// either with "USER@" before the pool (the Ceph user client.USER rather
+// than client.admin) → true; anything else → false. A malformed one is
+// invalid_argument.
 bool parse_rados_uri(const std::string& uri, RadosTarget& target);
 
 // Connects (io_error with librados's message when it cannot; not_found when

@@ -17,6 +17,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 mkdir "$WORK/node" "$WORK/source"
 echo "node password" | "$DAEMON" --home "$WORK/node" --add-user alice >/dev/null
 REPOSITORY=${NODE_REPOSITORY:-}
+POOL=${REPOSITORY#rados:}
+POOL=${POOL#*@}  # rados:[USER@]POOL
 "$DAEMON" --home "$WORK/node" --listen 127.0.0.2:0 --admin alice ${REPOSITORY:+--repository "$REPOSITORY"} \
     --foreground >"$WORK/banner" 2>"$WORK/node.log" &
 PID=$!
@@ -36,7 +38,7 @@ FULL=$(sed -n 's/.*backup id \({[^}]*}\).*/\1/p' <<<"$out")
 # What the node keeps: its objects in the pool, or its directory.
 node_has_vms() {
     if [ -n "$REPOSITORY" ]; then
-        rados -p "${REPOSITORY#rados:}" listomapkeys "dir:vms" 2>/dev/null | grep -q .
+        rados -p "$POOL" listomapkeys "dir:vms" 2>/dev/null | grep -q .
     else
         [ -d "$WORK/node/backups/vms" ]
     fi
@@ -64,7 +66,7 @@ cmp -s -n $((16 << 20)) "$IMAGE" "$WORK/full.img" || fail "the restored disk dif
 list=$("$BIN/prlctl" backup-list --storage "$STORAGE")
 grep -q "$FULL" <<<"$list" && fail "backup-delete left: $list"
 if [ -n "$REPOSITORY" ]; then
-    packs=$(rados -p "${REPOSITORY#rados:}" listomapkeys "dir:store/packs" 2>/dev/null | wc -l)
+    packs=$(rados -p "$POOL" listomapkeys "dir:store/packs" 2>/dev/null | wc -l)
     [ "$packs" -eq 0 ] || fail "backup-delete left $packs packs in the pool"
 fi
 echo "prlctl --storage: full, incremental, list, restore and delete through the node${REPOSITORY:+ ($REPOSITORY)}: ok"

@@ -260,8 +260,9 @@ int main(int argc, char** argv) {
                    "on their own and those shared with them");
     app.add_option("--repository", o.repository,
                    "the backup repository this daemon serves as a backup node: an absolute path, or "
-                   "rados:POOL[/NAMESPACE] (the Ceph cluster of $CEPH_CONF or /etc/ceph/ceph.conf); default: the "
-                   "state root's default backup directory");
+                   "rados:[USER@]POOL[/NAMESPACE] (the Ceph cluster of $CEPH_CONF or /etc/ceph/ceph.conf, as "
+                   "client.USER, else client.admin, with the key its keyring holds); default: the state root's "
+                   "default backup directory");
     app.add_flag("--foreground", o.foreground, "stay in the foreground (for systemd and tests)");
     app.add_option("--login-backoff", o.login_backoff_ms,
                    "milliseconds an address waits after its first failed login, doubling with each (default 250; 0: none)")

@@ -47,8 +47,30 @@ TEST_CASE("rados uri", "[rados]") {
     REQUIRE(prl::backup::parse_rados_uri("rados:backups/site1", t));
     CHECK(t.pool == "backups");
     CHECK(t.name_space == "site1");
-    for (const char* bad : {"rados:", "rados:/ns", "rados:p/", "rados:p/a/b", "rados:p q", "rados:p\n"})
+    CHECK(t.client_id.empty());
+    REQUIRE(prl::backup::parse_rados_uri("rados:backup-node.1@backups/site1", t));
+    CHECK(t.client_id == "backup-node.1");
+    CHECK(t.pool == "backups");
+    CHECK(t.name_space == "site1");
+    for (const char* bad : {"rados:", "rados:/ns", "rados:p/", "rados:p/a/b", "rados:p q", "rados:p\n", "rados:@p",
+                            "rados:a b@p", "rados:u@", "rados:u@@p"})
         CHECK_THROWS_AS(prl::backup::parse_rados_uri(bad, t), prl::backup::Error);
+}
+
+TEST_CASE_METHOD(RadosFixture, "rados: a cephx user with rights on the pool alone keeps a repository there; a "
+                                "user without a key is refused",
+                 "[rados]") {
+    const char* user = std::getenv("PRLSHIM_TEST_CEPH_USER");
+    REQUIRE(user);
+    target.client_id = user;
+    objects_and_directories(*open());
+    target.client_id = "nobody";
+    try {
+        open();
+        FAIL("connected as a user the cluster does not know");
+    } catch (const prl::backup::Error& e) {
+        CHECK(e.code() == prl::backup::Errc::io_error);
+    }
 }
 
 TEST_CASE("rados: an unknown pool is not_found", "[rados]") {

@@ -92,7 +92,13 @@ public:
         element_.keep_stored_blocks();
     }
 
+    // Whether the call being handled has had its reply, so that a failure
+    // found afterwards (the batch before it, checked meanwhile) belongs to
+    // the next call.
+    bool answered() const { return answered_; }
+
     bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
+        answered_ = false;
         const std::string& op = call.op();
         if (op == "view_digest") {
             const std::size_t disk = disk_of(call);
@@ -175,6 +181,7 @@ private:
             batch->wanted.push_back(c.hash);
         }
         send_reply(channel, id, result().add("missing", wire::encode_bitmap(batch->missing)));
+        answered_ = true;
         if (!batch->wanted.empty()) batch->bytes = receive_data(channel);
         batch->wanted_sorted = batch->wanted;
         std::sort(batch->wanted_sorted.begin(), batch->wanted_sorted.end());
@@ -253,6 +260,7 @@ private:
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
     std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
+    bool answered_ = false;
 };
 
 // `id` follows the call being answered, so a failure answers that one.
@@ -262,7 +270,20 @@ void receive(FramedChannel& channel, const backup::Layout& layout, std::string& 
     try {
         for (;;) {
             const Record call = receive_call(channel, id);
-            if (receiver.handle(channel, id, call)) return;
+            try {
+                if (receiver.handle(channel, id, call)) return;
+            } catch (...) {
+                // Each call has one reply: a failure after this one's goes
+                // to the next, which the source sends after this one's blocks.
+                if (receiver.answered()) {
+                    try {
+                        receive_call(channel, id);
+                    } catch (...) {
+                        // Not a call: the error goes with the last id.
+                    }
+                }
+                throw;
+            }
         }
     } catch (const service::Error& e) {
         if (e.code() == service::Errc::connection_lost) receiver.keep_received_blocks();

@@ -185,18 +185,17 @@ void decode_frame(const uint8_t* raw, size_t size, std::vector<uint8_t>& out, co
     }
 }
 
-std::vector<uint8_t> PackReader::read_frame_raw(uint64_t frame_off) {
-    uint8_t head[kFrameHead];
+std::vector<uint8_t> PackReader::read_frame_raw(const PackEntry& e) {
+    // One read of the header and the payload whose length the table gives
+    // (a round trip to the OSD each on RADOS); the header must agree.
     const std::string& what = what_;
-    if (frame_off + kFrameHead > table_off_ || !read(head, sizeof head, frame_off))
-        throw Error(Errc::corrupted, what + ": frame outside the pack");
+    if (e.frame_off + kFrameHead + uint64_t(e.frame_len) > table_off_) throw Error(Errc::corrupted, what + ": frame outside the pack");
+    std::vector<uint8_t> raw(kFrameHead + size_t(e.frame_len));
+    if (!read(raw.data(), raw.size(), e.frame_off)) throw Error(Errc::corrupted, what + " is truncated");
     uint32_t magic = 0, len = 0;
-    std::memcpy(&magic, head, 4);
-    std::memcpy(&len, head + 8, 4);
-    if (magic != kFrameMagic || frame_off + kFrameHead + len > table_off_)
-        throw Error(Errc::corrupted, what + ": bad frame header");
-    std::vector<uint8_t> raw(kFrameHead + len);
-    if (!read(raw.data(), raw.size(), frame_off)) throw Error(Errc::corrupted, what + " is truncated");
+    std::memcpy(&magic, raw.data(), 4);
+    std::memcpy(&len, raw.data() + 8, 4);
+    if (magic != kFrameMagic || len != e.frame_len) throw Error(Errc::corrupted, what + ": bad frame header");
     return raw;
 }
 
@@ -207,7 +206,7 @@ void PackReader::read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha2
     if (e.hash != expect) throw Error(Errc::corrupted, what + ": block hash differs from the block map");
     if (frame_cached_ != e.frame_off) {
         frame_cached_ = UINT64_MAX;
-        frame_raw_ = read_frame_raw(e.frame_off);
+        frame_raw_ = read_frame_raw(e);
         decode_frame(frame_raw_.data(), frame_raw_.size(), frame_data_, what);
         frame_cached_ = e.frame_off;
     }
@@ -265,7 +264,7 @@ uint64_t compact_pack(Storage& storage, const std::string& dir, uint64_t id, con
             ++j;
         }
         if (keep) {
-            const std::vector<uint8_t> raw = r.read_frame_raw(table[i].frame_off);
+            const std::vector<uint8_t> raw = r.read_frame_raw(table[i]);
             for (size_t k = i; k < j; ++k) table[k].frame_off = out.size();
             out.append(reinterpret_cast<const char*>(raw.data()), raw.size());
         } else {

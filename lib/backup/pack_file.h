@@ -68,8 +68,9 @@ public:
     template <class F> void for_each_entry(F&& f);
     // Copies block `n` to out[4096]; throws corrupted if its hash is not `expect`.
     void read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha256& sha);
-    // Raw frame bytes (header included) for compaction.
-    std::vector<uint8_t> read_frame_raw(uint64_t frame_off);
+    // Raw bytes (header included) of the frame holding entry `e`: for
+    // compaction, and a restore from a backup node.
+    std::vector<uint8_t> read_frame_raw(const PackEntry& e);
     uint64_t file_size() const { return size_; }
 
 private:

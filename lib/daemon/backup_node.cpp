@@ -311,7 +311,7 @@ std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackC
                                                              " is not in its pack as the block map says");
         auto [at, added] = frame_numbers.emplace(std::pair{e.loc.pack, stored.frame_off},
                                                  static_cast<std::uint32_t>(frames.size()));
-        if (added) frames.push_back(pack.read_frame_raw(stored.frame_off));
+        if (added) frames.push_back(pack.read_frame_raw(stored));
         wanted.push_back(wire::Wanted{e.index, at->second, stored.slot, e.hash});
     }
     return wire::encode_restore_batch(frames, wanted);

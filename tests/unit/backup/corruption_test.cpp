@@ -72,6 +72,17 @@ TEST_CASE("a corrupted block fails the restore cleanly", "[backup][corrupt]") {
     }
 }
 
+TEST_CASE("a frame whose header disagrees with the pack's table fails the restore cleanly", "[backup][corrupt]") {
+    // A frame is read in one go, as long as the table says; its header's
+    // magic and length must then agree.
+    for (uint64_t field : {0, 8}) {  // the magic, the payload length
+        Setup s(true);
+        const fs::path pack = only_file_with_suffix(s.tmp.path() / "repo" / "store", ".pack");
+        flip_byte(pack, 32 + field);  // the first frame's header
+        s.expect_clean_failure();
+    }
+}
+
 TEST_CASE("a corrupted block map fails the restore cleanly", "[backup][corrupt]") {
     Setup s(true);
     const fs::path map = only_file_with_suffix(s.tmp.path() / "repo" / "vms", ".map");

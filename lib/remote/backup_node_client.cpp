@@ -384,6 +384,9 @@ private:
         backup::ProgressReporter pr(progress, total);
         backup::ThreadPool pool(backup::ThreadPool::default_threads());
         backup::StagedFiles staged;
+        // Synced once everything has arrived: a long fsync between two
+        // disks would leave the node unable to send for as long.
+        std::vector<std::pair<backup::UniqueFd, std::string>> written;
         std::size_t i = 0;
         for (const auto& [name, path] : target.disks) {
             const std::uint64_t size = sizes[i++];
@@ -432,8 +435,9 @@ private:
                 throw;
             }
             pr.add(size - reported);
-            backup::fsync_fd(fd.get(), what);
+            written.emplace_back(std::move(fd), what);
         }
+        for (const auto& [fd, what] : written) backup::fsync_fd(fd.get(), what);
         staged.commit();
         pr.done();
     }

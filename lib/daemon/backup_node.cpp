@@ -416,6 +416,15 @@ void serve_backup_node(FramedChannel& channel, const remote::Packet& first, cons
             // The connection is gone: nobody to tell.
         }
     }
+    // Until the source hangs up (or the watch cuts it off): a close with
+    // the source's keepalives unread would reset the connection, and the
+    // source could lose the end of what it was sent.
+    try {
+        while (channel.receive()) {
+        }
+    } catch (...) {
+        // Reset or cut: the end either way.
+    }
 }
 
 }  // namespace prl::daemon

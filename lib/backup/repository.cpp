@@ -90,6 +90,14 @@ std::optional<VmEntry> vm_entry(const std::string& vm, const std::vector<Chain>&
     return v;
 }
 
+// More threads than cores: a listing whose files are not in the page cache
+// (the first after a boot) waits on the disk for each small file, and many
+// reads at once are served faster than one at a time. Measured on 100,000
+// elements in 500 VMs: 2 threads 5.9-6.6 s, 8 2.9 s, 16 2.1-2.3 s, 32 2.3 s;
+// from the listing caches 0.84-0.99 s with 2, 0.55-0.57 s with 16; files
+// in the page cache, the same either way.
+constexpr std::size_t kListingThreads = 16;
+
 std::vector<VmEntry> list_vms(const Layout& l) {
     // VMs are read on the pool's threads: a listing without caches is mostly
     // opening and parsing small files (docs/backup-engine.md, Limits). Each
@@ -97,7 +105,7 @@ std::vector<VmEntry> list_vms(const Layout& l) {
     // frees it allocated, so threads do not contend for each other's malloc
     // arenas.
     const std::vector<std::string> vms = list_vm_uuids(l);
-    ThreadPool pool(static_cast<unsigned>(std::min<std::size_t>(ThreadPool::default_threads(), vms.size() + 1)));
+    ThreadPool pool(static_cast<unsigned>(std::min<std::size_t>(kListingThreads, vms.size() + 1)));
     std::vector<std::future<std::optional<VmEntry>>> loads;
     loads.reserve(vms.size());
     for (const std::string& vm : vms) loads.push_back(pool.submit([&l, &vm] { return vm_entry(vm, load_vm_chains(l, vm)); }));

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -91,6 +92,25 @@ void change_blocks(const fs::path& image, int blocks, unsigned seed) {
     }
     REQUIRE(f.good());
 }
+
+// Does `act` once, when a backup's progress event reaches a tenth (an
+// event handler for PrlSrv_RegEventHandler, `this` its data).
+struct AtTenth {
+    std::function<void()> act;
+    std::atomic<bool> done{false};
+    static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR data) {
+        auto* at = static_cast<AtTenth*>(data);
+        PRL_EVENT_TYPE type;
+        Handle param;
+        PRL_UINT32 percent = 0;
+        if (PRL_SUCCEEDED(PrlEvent_GetType(h, &type)) && type == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED &&
+            PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", param.out())) &&
+            PRL_SUCCEEDED(PrlEvtPrm_ToUint32(param, &percent)) && percent >= 10 && !at->done.exchange(true))
+            at->act();
+        PrlHandle_Free(h);
+        return PRL_ERR_SUCCESS;
+    }
+};
 
 struct Node {
     prl::test::TempDir home;
@@ -184,27 +204,13 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     const std::string uuid = vm_uuid(vm);
 
     // The node is killed when the backup is a tenth done.
-    struct Watch {
-        DaemonProcess* daemon;
-        std::atomic<bool> killed{false};
-    } watch{node.daemon.get()};
-    auto on_event = [](PRL_HANDLE h, PRL_VOID_PTR data) -> PRL_RESULT {
-        auto* w = static_cast<Watch*>(data);
-        PRL_EVENT_TYPE type;
-        Handle param;
-        PRL_UINT32 percent = 0;
-        if (PRL_SUCCEEDED(PrlEvent_GetType(h, &type)) && type == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED &&
-            PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", param.out())) &&
-            PRL_SUCCEEDED(PrlEvtPrm_ToUint32(param, &percent)) && percent >= 10 && !w->killed.exchange(true))
-            w->daemon->kill_hard();
-        PrlHandle_Free(h);
-        return PRL_ERR_SUCCESS;
-    };
-    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, on_event, &watch));
+    DaemonProcess* daemon = node.daemon.get();
+    AtTenth kill_node{[daemon] { daemon->kill_hard(); }};
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, AtTenth::on_event, &kill_node));
     Handle job(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), session.c_str(), "", PBT_FULL, 0, PRL_TRUE));
     CHECK(capi::wait_code(job, 120000) != PRL_ERR_SUCCESS);
-    REQUIRE(watch.killed);
-    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, on_event, &watch));
+    REQUIRE(kill_node.done);
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, AtTenth::on_event, &kill_node));
 
     // Back up again: nothing of the cut backup is listed or left half-written.
     node.daemon = std::make_unique<DaemonProcess>(node.home.path(), "127.0.0.1:0", std::vector<std::string>{"--admin", "alice"});
@@ -218,29 +224,6 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == prl::test::read_file(disk_of(vm)));
 }
 
-namespace {
-
-// Starts a full backup of `uuid` to the node and freezes the node once the
-// backup is a tenth done; returns the running job.
-struct FreezeAtTenth {
-    DaemonProcess* daemon;
-    std::atomic<bool> frozen{false};
-    static PRL_RESULT on_event(PRL_HANDLE h, PRL_VOID_PTR data) {
-        auto* f = static_cast<FreezeAtTenth*>(data);
-        PRL_EVENT_TYPE type;
-        Handle param;
-        PRL_UINT32 percent = 0;
-        if (PRL_SUCCEEDED(PrlEvent_GetType(h, &type)) && type == PET_DSP_EVT_BACKUP_PROGRESS_CHANGED &&
-            PRL_SUCCEEDED(PrlEvent_GetParamByName(h, "progress_changed", param.out())) &&
-            PRL_SUCCEEDED(PrlEvtPrm_ToUint32(param, &percent)) && percent >= 10 && !f->frozen.exchange(true))
-            f->daemon->freeze();
-        PrlHandle_Free(h);
-        return PRL_ERR_SUCCESS;
-    }
-};
-
-}  // namespace
-
 TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the silence, a cancel ends the wait at "
           "once, and nothing of either is listed",
           "[daemon][backup-node]") {
@@ -252,8 +235,9 @@ TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the 
     Handle vm = make_vm(source, "hung", 64);
     fill_disk(vm, 64);
     const std::string uuid = vm_uuid(vm);
-    FreezeAtTenth freeze{node.daemon.get()};
-    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, FreezeAtTenth::on_event, &freeze));
+    DaemonProcess* daemon = node.daemon.get();
+    AtTenth freeze{[daemon] { daemon->freeze(); }};
+    REQUIRE_PRL_OK(PrlSrv_RegEventHandler(source, AtTenth::on_event, &freeze));
     using Clock = std::chrono::steady_clock;
 
     // A full backup to the node, once the node has frozen under it. The
@@ -262,12 +246,12 @@ TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the 
     // refused for that is tried again.
     auto start_and_freeze = [&] {
         for (int attempt = 0; attempt < 100; ++attempt) {
-            freeze.frozen = false;
+            freeze.done = false;
             Handle job(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "",
                                              PBT_FULL, 0, PRL_TRUE));
             PRL_RESULT rc = PRL_ERR_TIMEOUT;
-            while (!freeze.frozen && rc == PRL_ERR_TIMEOUT) rc = capi::wait_code(job, 20);
-            if (freeze.frozen) return job;
+            while (!freeze.done && rc == PRL_ERR_TIMEOUT) rc = capi::wait_code(job, 20);
+            if (freeze.done) return job;
             REQUIRE(rc == PRL_ERR_BACKUP_LOCKED_FOR_WRITING);
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
@@ -290,7 +274,7 @@ TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the 
     Handle cancel(PrlJob_Cancel(second));
     CHECK(capi::wait_code(second, 60000) == PRL_ERR_OPERATION_WAS_CANCELED);
     CHECK(Clock::now() - frozen_at < std::chrono::seconds(5));
-    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, FreezeAtTenth::on_event, &freeze));
+    REQUIRE_PRL_OK(PrlSrv_UnregEventHandler(source, AtTenth::on_event, &freeze));
     node.daemon->thaw();
     ::unsetenv("PRLSHIM_BACKUP_NODE_TIMEOUT");
 

@@ -116,18 +116,33 @@ namespace {
 using namespace prl::backup;
 using namespace prl::backup::test;
 
+// librados by hand, as client.admin, in the fixture's pool and namespace:
+// what an operator's `rados` command sees.
+struct AdminConnection {
+    rados_t cluster = nullptr;
+    rados_ioctx_t io = nullptr;
+    explicit AdminConnection(const RadosTarget& t) {
+        REQUIRE(rados_create(&cluster, nullptr) == 0);
+        REQUIRE(rados_conf_read_file(cluster, t.conf_file.c_str()) == 0);
+        REQUIRE(rados_connect(cluster) == 0);
+        REQUIRE(rados_ioctx_create(cluster, t.pool.c_str(), &io) == 0);
+        rados_ioctx_set_namespace(io, t.name_space.c_str());
+    }
+    ~AdminConnection() {
+        if (io) rados_ioctx_destroy(io);
+        rados_shutdown(cluster);
+    }
+    AdminConnection(const AdminConnection&) = delete;
+    AdminConnection& operator=(const AdminConnection&) = delete;
+};
+
 // Every object of the fixture's namespace: a directory index, a committed
 // object (it has its generation), or a lock ("lock" names, and markers
 // under store/txn that are committed objects too). Anything else is what an
 // unfinished write left.
 std::vector<std::string> unfinished_objects(const RadosTarget& t) {
-    rados_t cluster = nullptr;
-    REQUIRE(rados_create(&cluster, nullptr) == 0);
-    REQUIRE(rados_conf_read_file(cluster, t.conf_file.c_str()) == 0);
-    REQUIRE(rados_connect(cluster) == 0);
-    rados_ioctx_t io = nullptr;
-    REQUIRE(rados_ioctx_create(cluster, t.pool.c_str(), &io) == 0);
-    rados_ioctx_set_namespace(io, t.name_space.c_str());
+    const AdminConnection admin(t);
+    rados_ioctx_t io = admin.io;
     std::vector<std::string> names;
     rados_list_ctx_t ctx = nullptr;
     REQUIRE(rados_nobjects_list_open(io, &ctx) == 0);
@@ -142,21 +157,14 @@ std::vector<std::string> unfinished_objects(const RadosTarget& t) {
         if (rados_getxattr(io, n.c_str(), "prlshim.gen", value, sizeof value) == 16) continue;
         out.push_back(n);
     }
-    rados_ioctx_destroy(io);
-    rados_shutdown(cluster);
     return out;
 }
 
 // Breaks every prlshim lock on `oid`, as `rados lock break` by hand, or a
 // holder's lease lapsing and another taking it, would.
 void break_locks(const RadosTarget& t, const std::string& oid) {
-    rados_t cluster = nullptr;
-    REQUIRE(rados_create(&cluster, nullptr) == 0);
-    REQUIRE(rados_conf_read_file(cluster, t.conf_file.c_str()) == 0);
-    REQUIRE(rados_connect(cluster) == 0);
-    rados_ioctx_t io = nullptr;
-    REQUIRE(rados_ioctx_create(cluster, t.pool.c_str(), &io) == 0);
-    rados_ioctx_set_namespace(io, t.name_space.c_str());
+    const AdminConnection admin(t);
+    rados_ioctx_t io = admin.io;
     int exclusive = 0;
     std::vector<char> tag(256), clients(4096), cookies(4096), addrs(4096);
     size_t tag_len = tag.size(), clients_len = clients.size(), cookies_len = cookies.size(), addrs_len = addrs.size();
@@ -170,8 +178,6 @@ void break_locks(const RadosTarget& t, const std::string& oid) {
         client += std::strlen(client) + 1;
         cookie += std::strlen(cookie) + 1;
     }
-    rados_ioctx_destroy(io);
-    rados_shutdown(cluster);
 }
 
 }  // namespace

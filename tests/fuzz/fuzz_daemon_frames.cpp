@@ -3,6 +3,7 @@
 // size), then each control frame as a packet, its data as a record or a
 // progress element.
 // Invariants: the only refusals are FrameError and service::Error(corrupt);
+// keepalive frames never come out of the reader;
 // nothing is buffered past a frame's limit; an accepted packet or record
 // written out again reads back the same.
 #include "remote/packet.h"
@@ -73,8 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (std::size_t at = 0; at < bytes.size(); at += piece) {
             reader.feed(std::string_view(bytes).substr(at, piece));
             if (reader.pending_bytes() > max_frame_payload + 5 + piece) std::abort();
-            while (auto frame = reader.next())
+            while (auto frame = reader.next()) {
+                if (frame->kind == FrameKind::keepalive) std::abort();  // dropped by the reader
                 if (frame->kind == FrameKind::control) check_packet(frame->payload);
+            }
         }
     } catch (const FrameError&) {
     }

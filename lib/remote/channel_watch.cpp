@@ -96,6 +96,10 @@ void ChannelWatch::keep_alive() {
             continue;
         }
         if (Clock::now() - quiet_since < timeouts_.keepalive) continue;
+        // A side reading what the peer sends owes it nothing: the peer's
+        // watch sees its own sends taken. (Through a long restore stream,
+        // the node, which reads only at the end, would gather them.)
+        if (channel_.traffic().receiving) continue;
         try {
             channel_.send(FrameKind::keepalive, {});
         } catch (...) {

@@ -57,6 +57,7 @@ void ChannelWatch::watch() {
     const milliseconds tick = std::clamp(timeouts_.silence / 8, milliseconds(10), milliseconds(100));
     ChannelTraffic seen = channel_.traffic();
     Clock::time_point still_since = Clock::now();
+    bool was_waiting = false;
     while (!stopped_for(tick)) {
         {
             std::lock_guard lock(mutex_);  // not while stop_honouring_cancel runs
@@ -74,7 +75,11 @@ void ChannelWatch::watch() {
         const bool waiting = now.receiving || now.sending;
         const bool moved = now.receiving ? now.bytes_in != seen.bytes_in : now.bytes_out != seen.bytes_out;
         seen = now;
-        if (moved || !waiting) {
+        // A wait is timed from the first tick that sees it, never from
+        // before it began: the cut comes no sooner than the silence.
+        const bool wait_begins = waiting && !was_waiting;
+        was_waiting = waiting;
+        if (moved || !waiting || wait_begins) {
             still_since = Clock::now();
         } else if (Clock::now() - still_since >= timeouts_.silence) {
             cut_ = Cut::silent;

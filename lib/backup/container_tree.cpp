@@ -2,6 +2,8 @@
 
 #include "chunk_reader.h"
 #include "error.h"
+#include "platform_io.h"
+#include "staged_files.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -65,8 +67,8 @@ bool same_time(const timespec& a, const timespec& b) { return a.tv_sec == b.tv_s
 
 class TreeWalker {
 public:
-    TreeWalker(ManifestReader* parent, StoreWriter& store, ManifestWriter& out, ThreadPool& pool, ProgressReporter& pr)
-        : parent_(parent), store_(store), out_(out), pool_(pool), progress_(pr) {}
+    TreeWalker(ManifestReader* parent, TreeSink& sink, ThreadPool& pool, ProgressReporter& pr)
+        : parent_(parent), sink_(sink), pool_(pool), progress_(pr) {}
 
     void walk_dir(int dirfd, const std::string& rel, const std::string& shown) {
         UniqueFd again = open_at(dirfd, ".", O_RDONLY | O_DIRECTORY, shown);
@@ -79,7 +81,7 @@ public:
                 throw_errno(errno, "cannot stat " + shown + "/" + name);
             }
             if (S_ISDIR(st.st_mode)) {
-                out_.node(node_from_stat(st, NodeType::dir, path));
+                sink_.node(node_from_stat(st, NodeType::dir, path));
                 UniqueFd sub = open_at(dirfd, name, O_RDONLY | O_DIRECTORY, shown + "/" + name);
                 walk_dir(sub.get(), path, shown + "/" + name);
             } else if (S_ISREG(st.st_mode)) {
@@ -91,9 +93,9 @@ public:
                 if (len < 0) throw_errno(errno, "cannot read link " + shown + "/" + name);
                 target.resize(static_cast<size_t>(len));
                 n.link_target = target;
-                out_.node(n);
+                sink_.node(n);
             } else if (S_ISFIFO(st.st_mode)) {
-                out_.node(node_from_stat(st, NodeType::fifo, path));
+                sink_.node(node_from_stat(st, NodeType::fifo, path));
             }
             // Sockets and device nodes are not backed up (docs/backup-engine.md).
         }
@@ -106,26 +108,20 @@ public:
             const TreeNode* p = seek_parent(path);
             if (p && p->type == NodeType::file && p->size == n.size && same_time(p->mtime, n.mtime) &&
                 same_time(p->ctime, n.ctime) && p->ino == n.ino) {
-                out_.node(n);
-                while (const MapEntry* b = parent_->next_block()) out_.block(*b);
+                sink_.node(n);
+                while (const MapEntry* b = parent_->next_block()) sink_.unchanged(*b);
                 progress_.add(n.size);
                 return;
             }
         }
         UniqueFd fd = open_at(dirfd, name, O_RDONLY, shown);
-        out_.node(n);
+        sink_.node(n);
         ChunkReader reader(pool_, fd.get(), n.size, shown);
         while (const HashedChunk* c = reader.next()) {
             progress_.check_cancel();
             if (!c->hole) {
-                for (size_t i = 0; i < c->nblocks; ++i) {
-                    if (c->zero[i]) continue;
-                    MapEntry e;
-                    e.index = c->first_block + i;
-                    e.hash = c->hashes[i];
-                    e.loc = store_.put(e.hash, c->block(i));
-                    out_.block(e);
-                }
+                for (size_t i = 0; i < c->nblocks; ++i)
+                    if (!c->zero[i]) sink_.block(c->first_block + i, c->hashes[i], c->block(i));
             }
             progress_.add(std::min<uint64_t>(c->nblocks * kBlockSize, n.size - std::min(n.size, c->first_block * kBlockSize)));
         }
@@ -154,8 +150,7 @@ private:
     ManifestReader* parent_;
     const TreeNode* parent_cur_ = nullptr;
     bool parent_done_ = false;
-    StoreWriter& store_;
-    ManifestWriter& out_;
+    TreeSink& sink_;
     ThreadPool& pool_;
     ProgressReporter& progress_;
 };
@@ -183,14 +178,22 @@ TreeTotals measure_tree(const fs::path& root) {
     return t;
 }
 
-void backup_tree(const fs::path& root, ManifestReader* parent, StoreWriter& store, ManifestWriter& out,
-                 ThreadPool& pool, ProgressReporter& progress) {
+void StoreTreeSink::block(uint64_t index, const Digest& hash, const uint8_t* data) {
+    MapEntry e;
+    e.index = index;
+    e.hash = hash;
+    e.loc = store_.put(hash, data);
+    out_.block(e);
+}
+
+void backup_tree(const fs::path& root, ManifestReader* parent, TreeSink& sink, ThreadPool& pool,
+                 ProgressReporter& progress) {
     UniqueFd fd = open_file(root, O_RDONLY | O_DIRECTORY);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw_errno(errno, "cannot stat " + root.string());
-    out.node(node_from_stat(st, NodeType::dir, ""));
+    sink.node(node_from_stat(st, NodeType::dir, ""));
     if (parent) parent->next_node();  // the parent's root
-    TreeWalker w(parent, store, out, pool, progress);
+    TreeWalker w(parent, sink, pool, progress);
     w.walk_dir(fd.get(), "", root.string());
 }
 
@@ -200,7 +203,7 @@ namespace {
 
 class TreeBuilder {
 public:
-    TreeBuilder(const fs::path& dest, const std::string& what) : what_(what) {
+    explicit TreeBuilder(const fs::path& dest) {
         root_ = open_file(dest, O_RDONLY | O_DIRECTORY);
         owner_ = ::geteuid() == 0;
     }
@@ -220,7 +223,7 @@ public:
             if (end == std::string::npos) end = dir.size();
             const std::string comp = dir.substr(start, end - start);
             int fd = ::openat(cur ? cur.get() : root_.get(), comp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0) throw Error(Errc::corrupted, what_ + ": manifest entry " + path + " has no parent directory");
+            if (fd < 0) throw Error(Errc::corrupted, "manifest entry " + path + " has no parent directory");
             cur.reset(fd);
             start = end + 1;
         }
@@ -247,7 +250,6 @@ public:
     int root() const { return root_.get(); }
 
 private:
-    std::string what_;
     UniqueFd root_, cached_;
     std::string cached_path_;
     bool owner_ = false;
@@ -255,13 +257,21 @@ private:
 
 }  // namespace
 
-void restore_tree(Storage& storage, const std::string& manifest, const Digest& digest, const std::string& what, const fs::path& dest,
-                  PackCache& packs, ProgressReporter& progress) {
-    TreeBuilder b(dest, what);
-    Sha256 sha;
+void PackTreeBlocks::read(const TreeNode& file, const MapEntry& e, uint8_t* out) {
+    try {
+        packs_.get(e.loc.pack).read_block(e.loc.entry, e.hash, out, sha_);
+    } catch (const Error& err) {
+        if (err.code() == Errc::corrupted) throw Error(Errc::corrupted, what_ + ": file " + file.path + ": " + err.what());
+        throw;
+    }
+}
+
+void restore_tree(const ManifestOpener& manifest, TreeBlocks& blocks, const fs::path& dest, ProgressReporter& progress) {
+    TreeBuilder b(dest);
     std::vector<uint8_t> block(kBlockSize);
     {
-        ManifestReader r(storage, manifest, digest, what);
+        const std::unique_ptr<ManifestReader> first = manifest();
+        ManifestReader& r = *first;
         while (const TreeNode* n = r.next_node()) {
             progress.check_cancel();
             if (n->path.empty()) continue;  // root: attributes in the second pass
@@ -283,12 +293,7 @@ void restore_tree(Storage& storage, const std::string& manifest, const Digest& d
                 UniqueFd fd = open_at(dirfd, leaf, O_WRONLY | O_CREAT | O_EXCL, n->path);
                 if (::ftruncate(fd.get(), static_cast<off_t>(n->size)) != 0) throw_errno(errno, "resize " + n->path);
                 while (const MapEntry* e = r.next_block()) {
-                    try {
-                        packs.get(e->loc.pack).read_block(e->loc.entry, e->hash, block.data(), sha);
-                    } catch (const Error& err) {
-                        if (err.code() == Errc::corrupted) throw Error(Errc::corrupted, what + ": file " + n->path + ": " + err.what());
-                        throw;
-                    }
+                    blocks.read(*n, *e, block.data());
                     const uint64_t off = e->index * kBlockSize;
                     pwrite_all(fd.get(), block.data(), static_cast<size_t>(std::min<uint64_t>(kBlockSize, n->size - off)), off, n->path);
                 }
@@ -301,7 +306,8 @@ void restore_tree(Storage& storage, const std::string& manifest, const Digest& d
     }
     // Second pass: directory modes and times, each applied once its subtree is
     // complete (post-order), so a read-only directory never blocks its children.
-    ManifestReader r(storage, manifest, digest, what);
+    const std::unique_ptr<ManifestReader> second = manifest();
+    ManifestReader& r = *second;
     std::vector<TreeNode> open_dirs;
     auto close_dir = [&] {
         const TreeNode n = std::move(open_dirs.back());
@@ -321,6 +327,40 @@ void restore_tree(Storage& storage, const std::string& manifest, const Digest& d
     }
     while (!open_dirs.empty()) close_dir();
     if (::syncfs(b.root()) != 0) throw_errno(errno, "sync " + dest.string());
+}
+
+namespace {
+
+// Removes a partly restored tree even where restore already made directories read-only.
+void remove_tree_forcibly(const fs::path& dir) {
+    std::error_code ec;
+    ::chmod(dir.c_str(), 0700);
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+        if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
+    }
+    fs::remove_all(dir, ec);
+}
+
+}  // namespace
+
+void restore_tree_into(const fs::path& target, const ManifestOpener& manifest, TreeBlocks& blocks,
+                       ProgressReporter& progress) {
+    const fs::path dest = target.filename().empty() ? target.parent_path() : target;
+    check_target_parent(dest);
+    std::error_code ec;
+    const bool exists = fs::exists(fs::symlink_status(dest, ec));
+    if (exists && (!fs::is_directory(fs::symlink_status(dest, ec)) || !fs::is_empty(dest, ec)))
+        throw Error(Errc::invalid_argument, "restore target " + dest.string() + " exists and is not an empty directory");
+    const fs::path tmp = temp_beside(dest);
+    if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno(errno, "cannot create " + tmp.string());
+    try {
+        restore_tree(manifest, blocks, tmp, progress);
+        rename_durable(tmp, dest);
+    } catch (...) {
+        remove_tree_forcibly(tmp);
+        throw;
+    }
 }
 
 }  // namespace prl::backup

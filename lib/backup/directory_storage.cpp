@@ -204,7 +204,7 @@ std::unique_ptr<ObjectReader> DirectoryStorage::open(const std::string& name) {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw_errno(errno, "stat " + p.string());
     if (!S_ISREG(st.st_mode)) throw_error(Errc::corrupted, p.string() + ": not a regular file");
-    return std::make_unique<FileReader>(std::move(fd), static_cast<uint64_t>(st.st_size), p.string());
+    return file_object_reader(std::move(fd), static_cast<uint64_t>(st.st_size), p.string());
 }
 
 std::unique_ptr<DirReader> DirectoryStorage::open_directory(const std::string& directory) const {
@@ -327,6 +327,10 @@ std::unique_ptr<StorageLock> DirectoryStorage::lock(const std::string& name, Loc
     FileLock held = wait ? acquire_lock(p, m) : try_acquire_lock(p, m);
     if (!held) return nullptr;
     return std::make_unique<FileStorageLock>(std::move(held));
+}
+
+std::unique_ptr<ObjectReader> file_object_reader(UniqueFd fd, uint64_t size, std::string what) {
+    return std::make_unique<FileReader>(std::move(fd), size, std::move(what));
 }
 
 }  // namespace prl::backup

@@ -47,4 +47,7 @@ private:
 // A DirectoryStorage in `dir`, made (mkdir -p) if it does not exist yet.
 std::shared_ptr<DirectoryStorage> open_directory_storage(const std::filesystem::path& dir);
 
+// An open file of `size` bytes read as an object (what DirectoryStorage::open gives).
+std::unique_ptr<ObjectReader> file_object_reader(UniqueFd fd, uint64_t size, std::string what);
+
 }  // namespace prl::backup

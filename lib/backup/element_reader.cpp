@@ -20,4 +20,16 @@ std::unique_ptr<LayeredView> ElementReader::disk_view(const std::string& name) c
     throw Error(Errc::vm_mismatch, "backup " + meta_->id() + " has no disk '" + name + "'");
 }
 
+std::unique_ptr<ManifestReader> ElementReader::tree() const {
+    return std::make_unique<ManifestReader>(tree_object(), meta_->tree_digest, "backup " + meta_->id());
+}
+
+std::unique_ptr<ObjectReader> ElementReader::tree_object() const {
+    if (meta_->vm_type != VmType::ct)
+        throw Error(Errc::vm_mismatch, "backup " + meta_->id() + " is a VM backup: name its disks");
+    std::unique_ptr<ObjectReader> in = layout_.store().open(Layout::join(chain_.dir, meta_->tree_file));
+    if (!in) throw Error(Errc::corrupted, "backup " + meta_->id() + ": manifest missing");
+    return in;
+}
+
 }  // namespace prl::backup

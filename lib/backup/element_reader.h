@@ -1,10 +1,11 @@
-// A committed element opened to read its disks' block states: what a
+// A committed element opened to read its disks' block states or its tree: what a
 // backup node serves a restore from (reading the blocks from the packs). It
 // holds the store lock shared, so garbage collection keeps every pack the
 // element needs while it is open.
 #pragma once
 #include "catalog.h"
 #include "pack_file.h"
+#include "tree_manifest.h"
 
 #include <memory>
 
@@ -18,6 +19,10 @@ public:
     // The complete block state of disk `name`; Errc::vm_mismatch when the
     // element has no such disk.
     std::unique_ptr<LayeredView> disk_view(const std::string& name) const;
+    // A container element's manifest, its checksum checked; Errc::vm_mismatch for a VM's.
+    std::unique_ptr<ManifestReader> tree() const;
+    // That manifest as stored, unchecked (for sending: its checksum is meta().tree_digest).
+    std::unique_ptr<ObjectReader> tree_object() const;
 
 private:
     Layout layout_;

@@ -51,7 +51,8 @@ std::string create_element(const Layout& layout, const Source& src, const Create
     ProgressReporter pr(progress, totals.file_bytes);
     std::unique_ptr<ManifestReader> parent = element.parent_manifest();
     ManifestWriter& manifest = element.begin_tree();
-    backup_tree(src.ct_root, parent.get(), element.store(), manifest, element.pool(), pr);
+    StoreTreeSink sink(element.store(), manifest);
+    backup_tree(src.ct_root, parent.get(), sink, element.pool(), pr);
     element.end_tree();
     return element.commit(pr);
 }

@@ -14,21 +14,6 @@
 namespace prl::backup {
 
 namespace {
-
-// Removes a partly restored tree even where restore already made directories read-only.
-void remove_tree_forcibly(const fs::path& dir) {
-    std::error_code ec;
-    ::chmod(dir.c_str(), 0700);
-    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec)) {
-        if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
-    }
-    fs::remove_all(dir, ec);
-}
-
-}  // namespace
-
-namespace {
 void restore_element(const Layout& l, const std::string& id_str, const RestoreTarget& target, const Progress& progress) {
     const BackupId id = require_backup_id(id_str);
     // Shared: garbage collection cannot delete packs while we read them.
@@ -69,23 +54,13 @@ void restore_element(const Layout& l, const std::string& id_str, const RestoreTa
 
     // Container.
     if (target.directory.empty()) throw Error(Errc::vm_mismatch, "backup " + id.str() + " is a container backup: give a directory");
-    const fs::path dest = target.directory.filename().empty() ? target.directory.parent_path() : target.directory;
-    check_target_parent(dest);
-    std::error_code ec;
-    const bool exists = fs::exists(fs::symlink_status(dest, ec));
-    if (exists && (!fs::is_directory(fs::symlink_status(dest, ec)) || !fs::is_empty(dest, ec)))
-        throw Error(Errc::invalid_argument, "restore target " + dest.string() + " exists and is not an empty directory");
     ProgressReporter pr(progress, m.original_size);
     PackCache packs(l.store(), l.packs());
-    const fs::path tmp = temp_beside(dest);
-    if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno(errno, "cannot create " + tmp.string());
-    try {
-        restore_tree(l.store(), Layout::join(chain.dir, m.tree_file), m.tree_digest, "backup " + id.str(), tmp, packs, pr);
-        rename_durable(tmp, dest);
-    } catch (...) {
-        remove_tree_forcibly(tmp);
-        throw;
-    }
+    const std::string what = "backup " + id.str();
+    PackTreeBlocks blocks(packs, what);
+    restore_tree_into(target.directory, [&] {
+        return std::make_unique<ManifestReader>(l.store(), Layout::join(chain.dir, m.tree_file), m.tree_digest, what);
+    }, blocks, pr);
     pr.done();
 }
 

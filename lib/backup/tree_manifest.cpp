@@ -51,6 +51,91 @@ int compare_tree_paths(const std::string& a, const std::string& b) {
     }
 }
 
+// ---- one node's record ----
+
+std::string encode_tree_node(const TreeNode& n) {
+    std::vector<uint8_t> r;
+    r.push_back('N');
+    r.push_back(static_cast<uint8_t>(n.type));
+    put_le<uint32_t>(r, n.mode);
+    put_le<uint32_t>(r, n.uid);
+    put_le<uint32_t>(r, n.gid);
+    for (const timespec* t : {&n.atime, &n.mtime, &n.ctime}) {
+        put_le<int64_t>(r, t->tv_sec);
+        put_le<uint32_t>(r, static_cast<uint32_t>(t->tv_nsec));
+    }
+    put_le<uint64_t>(r, n.ino);
+    put_le<uint64_t>(r, n.size);
+    put_le<uint16_t>(r, static_cast<uint16_t>(n.path.size()));
+    r.insert(r.end(), n.path.begin(), n.path.end());
+    put_le<uint16_t>(r, static_cast<uint16_t>(n.link_target.size()));
+    r.insert(r.end(), n.link_target.begin(), n.link_target.end());
+    return std::string(r.begin(), r.end());
+}
+
+TreeNode decode_tree_node(std::string_view r) {
+    auto bad = [](const std::string& why) { throw Error(Errc::corrupted, why); };
+    if (r.size() < kNodeHeadBytes + 4 || r[0] != 'N') bad("bad manifest record");
+    const auto* h = reinterpret_cast<const uint8_t*>(r.data());
+    TreeNode n;
+    const uint8_t type = h[1];
+    if (type < 1 || type > 4) bad("bad node type");
+    n.type = static_cast<NodeType>(type);
+    std::memcpy(&n.mode, h + 2, 4);
+    std::memcpy(&n.uid, h + 6, 4);
+    std::memcpy(&n.gid, h + 10, 4);
+    size_t o = 14;
+    for (timespec* t : {&n.atime, &n.mtime, &n.ctime}) {
+        int64_t s;
+        uint32_t ns;
+        std::memcpy(&s, h + o, 8);
+        std::memcpy(&ns, h + o + 8, 4);
+        if (ns >= 1000000000u) bad("bad timestamp");
+        t->tv_sec = static_cast<time_t>(s);
+        t->tv_nsec = static_cast<long>(ns);
+        o += 12;
+    }
+    std::memcpy(&n.ino, h + o, 8);
+    std::memcpy(&n.size, h + o + 8, 8);
+    o += 16;
+    for (std::string* text : {&n.path, &n.link_target}) {
+        uint16_t len = 0;
+        if (r.size() - o < 2) bad("manifest record truncated");
+        std::memcpy(&len, h + o, 2);
+        o += 2;
+        if (len > kMaxPath || r.size() - o < len) bad("bad path length");
+        text->assign(r.substr(o, len));
+        o += len;
+    }
+    if (o != r.size()) bad("bad manifest record length");
+    if (n.mode > 07777) bad("bad mode");
+    if (!valid_relative_path(n.path)) bad("unsafe path in manifest");
+    if (n.type == NodeType::symlink && (n.link_target.empty() || n.link_target.find('\0') != std::string::npos))
+        bad("bad symlink target");
+    if (n.type != NodeType::symlink && !n.link_target.empty()) bad("a link target on a node that is no symlink");
+    if (n.type != NodeType::file && n.size != 0) bad("a size on a node that is no file");
+    return n;
+}
+
+void TreeOrder::accept(const TreeNode& n) {
+    if (open_dirs_.empty()) {
+        if (seen_root_ || !(n.path.empty() && n.type == NodeType::dir)) throw Error(Errc::corrupted, "manifest out of order at " + n.path);
+        seen_root_ = true;
+        open_dirs_.push_back(n.path);
+        last_ = n.path;
+        return;
+    }
+    if (compare_tree_paths(last_, n.path) >= 0) throw Error(Errc::corrupted, "manifest out of order at " + n.path);
+    // Depth first: the node's directory is one of those still open, and
+    // those after it are closed.
+    const size_t slash = n.path.rfind('/');
+    const std::string parent = slash == std::string::npos ? std::string() : n.path.substr(0, slash);
+    while (!open_dirs_.empty() && open_dirs_.back() != parent) open_dirs_.pop_back();
+    if (open_dirs_.empty()) throw Error(Errc::corrupted, "manifest entry " + n.path + " has no parent directory");
+    if (n.type == NodeType::dir) open_dirs_.push_back(n.path);
+    last_ = n.path;
+}
+
 // ---- writer ----
 
 ManifestWriter::ManifestWriter(Storage& storage, const std::string& name) : out_(storage.create(name)) {
@@ -76,22 +161,7 @@ void ManifestWriter::node(const TreeNode& n) {
     have_last_ = true;
     last_path_ = n.path;
     ++nodes_;
-    std::vector<uint8_t> r;
-    r.push_back('N');
-    r.push_back(static_cast<uint8_t>(n.type));
-    put_le<uint32_t>(r, n.mode);
-    put_le<uint32_t>(r, n.uid);
-    put_le<uint32_t>(r, n.gid);
-    for (const timespec* t : {&n.atime, &n.mtime, &n.ctime}) {
-        put_le<int64_t>(r, t->tv_sec);
-        put_le<uint32_t>(r, static_cast<uint32_t>(t->tv_nsec));
-    }
-    put_le<uint64_t>(r, n.ino);
-    put_le<uint64_t>(r, n.size);
-    put_le<uint16_t>(r, static_cast<uint16_t>(n.path.size()));
-    r.insert(r.end(), n.path.begin(), n.path.end());
-    put_le<uint16_t>(r, static_cast<uint16_t>(n.link_target.size()));
-    r.insert(r.end(), n.link_target.begin(), n.link_target.end());
+    const std::string r = encode_tree_node(n);
     put(r.data(), r.size());
 }
 
@@ -128,6 +198,16 @@ ManifestReader::ManifestReader(Storage& storage, const std::string& name, const 
         bad(std::string("manifest unreadable (") + e.what() + ")");
     }
     if (!in_) bad("manifest missing");
+    check(expected);
+}
+
+ManifestReader::ManifestReader(std::unique_ptr<ObjectReader> in, const Digest& expected, const std::string& what)
+    : in_(std::move(in)), what_(what) {
+    check(expected);
+}
+
+// The whole manifest against its checksum, before any of it is believed.
+void ManifestReader::check(const Digest& expected) {
     size_ = in_->size();
     Sha256 sha;
     std::vector<uint8_t> chunk(1 << 16);
@@ -204,43 +284,26 @@ const TreeNode* ManifestReader::next_node() {
         return nullptr;
     }
     if (tag != 'N') bad("bad manifest record");
-    uint8_t h[2 + 12 + 36 + 16];
-    if (!get(h, sizeof h)) bad("manifest truncated");
-    TreeNode n;
-    const uint8_t type = h[1];
-    if (type < 1 || type > 4) bad("bad node type");
-    n.type = static_cast<NodeType>(type);
-    std::memcpy(&n.mode, h + 2, 4);
-    std::memcpy(&n.uid, h + 6, 4);
-    std::memcpy(&n.gid, h + 10, 4);
-    size_t o = 14;
-    for (timespec* t : {&n.atime, &n.mtime, &n.ctime}) {
-        int64_t s;
-        uint32_t ns;
-        std::memcpy(&s, h + o, 8);
-        std::memcpy(&ns, h + o + 8, 4);
-        if (ns >= 1000000000u) bad("bad timestamp");
-        t->tv_sec = static_cast<time_t>(s);
-        t->tv_nsec = static_cast<long>(ns);
-        o += 12;
+    // The record whole (its two lengths say where it ends), then decoded
+    // and checked as a node from a backup source is.
+    std::string record(kNodeHeadBytes, '\0');
+    if (!get(record.data(), record.size())) bad("manifest truncated");
+    for (int text = 0; text < 2; ++text) {
+        uint16_t len = 0;
+        if (!get(&len, 2) || len > kMaxPath) bad(text == 0 ? "bad path length" : "bad link length");
+        const size_t at = record.size();
+        record.resize(at + 2 + len);
+        std::memcpy(record.data() + at, &len, 2);
+        if (!get(record.data() + at + 2, len)) bad("manifest truncated");
     }
-    std::memcpy(&n.ino, h + o, 8);
-    std::memcpy(&n.size, h + o + 8, 8);
-    uint16_t len = 0;
-    if (!get(&len, 2) || len > kMaxPath) bad("bad path length");
-    n.path.resize(len);
-    if (!get(n.path.data(), len)) bad("manifest truncated");
-    if (!get(&len, 2) || len > kMaxPath) bad("bad link length");
-    n.link_target.resize(len);
-    if (!get(n.link_target.data(), len)) bad("manifest truncated");
-    if (n.mode > 07777) bad("bad mode");
-    if (!valid_relative_path(n.path)) bad("unsafe path in manifest");
-    if (have_node_ ? compare_tree_paths(node_.path, n.path) >= 0 : !(n.path.empty() && n.type == NodeType::dir))
-        bad("manifest out of order at " + n.path);
-    if (n.type == NodeType::symlink && (n.link_target.empty() || n.link_target.find('\0') != std::string::npos))
-        bad("bad symlink target");
+    TreeNode n;
+    try {
+        n = decode_tree_node(record);
+        order_.accept(n);
+    } catch (const Error& e) {
+        bad(e.what());
+    }
     node_ = std::move(n);
-    have_node_ = true;
     in_file_ = node_.type == NodeType::file;
     blocks_limit_ = blocks_for(node_.size);
     have_last_block_ = false;

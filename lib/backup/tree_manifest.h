@@ -10,6 +10,7 @@
 #include "block_map.h"
 
 #include <ctime>
+#include <string_view>
 
 namespace prl::backup {
 
@@ -28,6 +29,29 @@ struct TreeNode {
 
 // Depth-first order of two relative paths (component by component, bytewise).
 int compare_tree_paths(const std::string& a, const std::string& b);
+
+// One node as the manifest stores it, and as a backup source sends it to a
+// backup node: the fixed head, then the path and the link target, each
+// after its 16-bit length.
+constexpr size_t kNodeHeadBytes = 66;
+std::string encode_tree_node(const TreeNode& n);
+// The whole record, nothing after it; checks every field (a safe relative
+// path, mode, times, a link target only on a symlink, a size only on a
+// file). Errc::corrupted for anything else.
+TreeNode decode_tree_node(std::string_view record);
+
+// The order a tree is written in, checked node by node: the root directory
+// first, then depth first with siblings sorted, each node inside a
+// directory given before it. So a tree that passes can be rebuilt.
+class TreeOrder {
+public:
+    void accept(const TreeNode& n);  // Errc::corrupted when out of place
+
+private:
+    std::vector<std::string> open_dirs_;  // the root, then the directories being walked
+    std::string last_;
+    bool seen_root_ = false;
+};
 
 class ManifestWriter {
 public:
@@ -53,12 +77,15 @@ private:
 class ManifestReader {
 public:
     ManifestReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what);
+    // A manifest that came another way (a backup node sent it).
+    ManifestReader(std::unique_ptr<ObjectReader> in, const Digest& expected, const std::string& what);
     // Next node, or nullptr at the end; skips unread blocks of the previous one.
     const TreeNode* next_node();
     // Next block of the current file node, or nullptr.
     const MapEntry* next_block();
 
 private:
+    void check(const Digest& expected);
     bool get(void* p, size_t n);
     uint8_t peek_tag();
     [[noreturn]] void bad(const std::string& why) const;
@@ -69,7 +96,8 @@ private:
     size_t pos_ = 0, len_ = 0;
     TreeNode node_;
     MapEntry block_;
-    bool have_node_ = false, in_file_ = false, done_ = false;
+    TreeOrder order_;
+    bool in_file_ = false, done_ = false;
     uint64_t blocks_limit_ = 0;
     bool have_last_block_ = false;
     uint64_t last_block_ = 0;

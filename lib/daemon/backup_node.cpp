@@ -27,6 +27,7 @@ using remote::Record;
 
 constexpr std::size_t kPresentPerFrame = 65536;                 // 2.5 MiB of a view per data frame
 constexpr std::size_t kRestoreBlocksPerFrame = 256;             // 1 MiB of a restore per data frame
+constexpr std::size_t kManifestPerFrame = 1 << 20;              // a container's manifest, sent as stored
 // Batches a restore reads at once: on RADOS each frame is a round trip to
 // an OSD, so reads in flight, not cores, set the pace (rados_bench: the
 // restore 1.24x a directory's with 2, 0.91-1.06x with 8; a directory's the
@@ -74,9 +75,10 @@ class Receiver {
 public:
     Receiver(const backup::Layout& layout, CreatePlan plan)
         : plan_(check(std::move(plan))), element_(layout, plan_.source, plan_.options) {
-        std::uint64_t total = 0;
+        std::uint64_t total = plan_.tree_bytes;
         for (std::uint64_t size : plan_.disk_sizes) total += size;
         element_.set_original_size(total);
+        if (is_tree()) manifest_ = &element_.begin_tree();
     }
 
     Record started() const {
@@ -113,8 +115,23 @@ public:
             send_reply(channel, id, result());
             send_view(channel, *element_.parent_disk_view(plan_.source.disks[disk].name));
         } else if (op == "changes") {
-            open(disk_of(call));
+            if (is_tree()) {
+                if (!in_file_) throw service::Error(service::Errc::invalid_argument, "changes outside a file of the tree");
+            } else {
+                open(disk_of(call));
+            }
             receive_changes(channel, id);
+        } else if (op == "node" && manifest_) {
+            finish_pending();
+            tree_node(receive_data(channel));
+            send_reply(channel, id, result());
+        } else if (op == "end_tree" && manifest_) {
+            finish_pending();
+            element_.end_tree();
+            manifest_ = nullptr;
+            in_file_ = false;
+            tree_done_ = true;
+            send_reply(channel, id, result());
         } else if (op == "end_disk") {
             open(disk_of(call));
             finish_pending();
@@ -123,7 +140,7 @@ public:
             ++next_disk_;
             send_reply(channel, id, result());
         } else if (op == "commit") {
-            if (map_ || next_disk_ != plan_.source.disks.size())
+            if (map_ || next_disk_ != plan_.source.disks.size() || (is_tree() && !tree_done_))
                 throw service::Error(service::Errc::invalid_argument, "commit before every disk was sent");
             backup::Progress none;
             backup::ProgressReporter pr(none, 0);
@@ -140,6 +157,21 @@ private:
         for (std::uint64_t size : plan.disk_sizes)
             if (size > wire::kMaxDiskBytes) throw backup::Error(backup::Errc::invalid_argument, "a disk larger than 1 PiB");
         return plan;
+    }
+
+    bool is_tree() const { return plan_.source.type == backup::VmType::ct; }
+
+    // The next node of a container's tree, checked as a restore will read
+    // it (a safe path, in order, inside a directory sent before): what the
+    // node commits can be rebuilt. A file's blocks follow in "changes".
+    void tree_node(const std::string& bytes) {
+        const backup::TreeNode n = backup::decode_tree_node(bytes);
+        order_.accept(n);
+        if (n.size > wire::kMaxDiskBytes) throw backup::Error(backup::Errc::invalid_argument, "a file larger than 1 PiB");
+        manifest_->node(n);
+        in_file_ = n.type == backup::NodeType::file;
+        blocks_ = backup::blocks_for(n.size);
+        last_ = UINT64_MAX;
     }
 
     std::size_t disk_of(const Record& call) const {
@@ -229,7 +261,8 @@ private:
                     throw service::Error(service::Errc::corrupt, "a block the node was to have is not in its store");
                 }
             }
-            map_->add(e);
+            if (!manifest_) map_->add(e);
+            else if (!e.zero) manifest_->block(e);  // a manifest lists a file's non-zero blocks
         }
     }
 
@@ -262,6 +295,9 @@ private:
     CreatePlan plan_;
     backup::ElementWriter element_;
     backup::MapWriter* map_ = nullptr;
+    backup::ManifestWriter* manifest_ = nullptr;  // a container's, until its end
+    backup::TreeOrder order_;
+    bool in_file_ = false, tree_done_ = false;
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
     std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
@@ -322,13 +358,95 @@ std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackC
     return wire::encode_restore_batch(frames, wanted);
 }
 
-// A restore: the element's disks asked for, each as frames of verified blocks, then an empty frame.
+// Blocks sent as a restore wants them: batches read, checked and
+// compressed on the pool's threads, sent in order (a few wait their turn at
+// most), then an empty frame.
+class BlockStreamer {
+public:
+    explicit BlockStreamer(const backup::Layout& layout) : pool_(kRestoreReaders), packs_(layout.store(), layout.packs()) {}
+    ~BlockStreamer() {
+        for (auto& f : ready_) f.wait();  // the tasks use `packs_`
+    }
+
+    // Every entry `next` gives (null at the end), in order.
+    template <class Next>
+    void stream(FramedChannel& channel, Next&& next) {
+        for (;;) {
+            auto batch = std::make_shared<std::vector<backup::MapEntry>>();
+            while (batch->size() < kRestoreBlocksPerFrame) {
+                const backup::MapEntry* e = next();
+                if (!e) break;
+                batch->push_back(*e);
+            }
+            if (batch->empty()) break;
+            ready_.push_back(pool_.submit([batch, this] { return read_batch(*batch, packs_); }));
+            while (ready_.size() > 2 * pool_.size()) send_oldest(channel);
+        }
+        while (!ready_.empty()) send_oldest(channel);
+        send_data(channel, {});
+    }
+
+private:
+    void send_oldest(FramedChannel& channel) {
+        std::future<std::string> f = std::move(ready_.front());
+        ready_.pop_front();
+        send_data(channel, f.get());
+    }
+
+    backup::ThreadPool pool_;
+    backup::PackCachePool packs_;
+    std::deque<std::future<std::string>> ready_;
+};
+
+// A container's restore: its manifest as stored (the source checks it
+// against the checksum in the reply), then every block it lists, in its
+// order, numbered from 0.
+void serve_tree_restore(FramedChannel& channel, const backup::Layout& layout, const std::string& id,
+                        const backup::ElementReader& element) {
+    const std::unique_ptr<backup::ManifestReader> manifest = element.tree();  // its checksum checked
+    const std::unique_ptr<backup::ObjectReader> stored = element.tree_object();
+    const std::uint64_t size = stored->size();
+    send_reply(channel, id, result().add("tree_digest", backup::to_hex(element.meta().tree_digest))
+                                .add_uint("tree_size", size).add_uint("bytes", element.meta().original_size));
+    std::string chunk(kManifestPerFrame, '\0');
+    for (std::uint64_t off = 0; off < size;) {
+        const std::size_t n = stored->read_at(chunk.data(), std::min<std::uint64_t>(chunk.size(), size - off), off);
+        if (n == 0) throw backup::Error(backup::Errc::corrupted, "backup " + element.meta().id() + ": manifest truncated");
+        send_data(channel, std::string_view(chunk.data(), n));
+        off += n;
+    }
+    send_data(channel, {});
+    BlockStreamer streamer(layout);
+    backup::MapEntry numbered;
+    std::uint64_t sequence = 0;
+    bool in_file = false;
+    streamer.stream(channel, [&]() -> const backup::MapEntry* {
+        for (;;) {
+            if (in_file) {
+                if (const backup::MapEntry* e = manifest->next_block()) {
+                    numbered = *e;
+                    numbered.index = sequence++;
+                    return &numbered;
+                }
+            }
+            const backup::TreeNode* n = manifest->next_node();
+            if (!n) return nullptr;
+            in_file = n->type == backup::NodeType::file;
+        }
+    });
+}
+
+// A restore: the element's disks asked for, each as frames of verified
+// blocks, then an empty frame; or a container's tree.
 void serve_restore(FramedChannel& channel, const backup::Layout& layout, const std::string& id,
                    const Record& call) {
     backup::ElementReader element(layout.storage, call.get("id"));
-    if (element.meta().vm_type != backup::VmType::vm)
+    const bool tree = element.meta().vm_type != backup::VmType::vm;
+    if (tree != (call.find("tree") && call.get_bool("tree")))
         throw backup::Error(backup::Errc::vm_mismatch, "backup " + element.meta().id() +
-                                                           " is a container backup, which a backup node does not serve yet");
+                                                           (tree ? " is a container backup: give a directory"
+                                                                 : " is a VM backup: name its disks"));
+    if (tree) return serve_tree_restore(channel, layout, id, element);
     const std::vector<std::string> names = call.all("disk");
     std::vector<std::unique_ptr<backup::LayeredView>> views;
     Record answer = result();
@@ -338,36 +456,16 @@ void serve_restore(FramedChannel& channel, const backup::Layout& layout, const s
             if (d.name == name) answer.add("disk", Record("disk").add("name", name).add_uint("size", d.size).xml());
     }
     send_reply(channel, id, answer);
-    // Batches are read, checked and compressed on the pool's threads, and
-    // sent in order; a few wait their turn at most.
-    backup::ThreadPool pool(kRestoreReaders);
-    backup::PackCachePool packs(layout.store(), layout.packs());
-    std::deque<std::future<std::string>> ready;
-    auto send_oldest = [&] {
-        std::future<std::string> f = std::move(ready.front());
-        ready.pop_front();
-        send_data(channel, f.get());
-    };
-    try {
-        for (auto& view : views) {
-            for (;;) {
-                auto batch = std::make_shared<std::vector<backup::MapEntry>>();
-                while (batch->size() < kRestoreBlocksPerFrame) {
-                    const backup::MapEntry* e = view->peek();
-                    if (!e) break;
-                    batch->push_back(*e);
-                    view->pop();
-                }
-                if (batch->empty()) break;
-                ready.push_back(pool.submit([batch, &packs] { return read_batch(*batch, packs); }));
-                while (ready.size() > 2 * pool.size()) send_oldest();
-            }
-            while (!ready.empty()) send_oldest();
-            send_data(channel, {});
-        }
-    } catch (...) {
-        for (auto& f : ready) f.wait();  // the tasks use `packs`
-        throw;
+    BlockStreamer streamer(layout);
+    backup::MapEntry taken;
+    for (auto& view : views) {
+        streamer.stream(channel, [&]() -> const backup::MapEntry* {
+            const backup::MapEntry* e = view->peek();
+            if (!e) return nullptr;
+            taken = *e;
+            view->pop();
+            return &taken;
+        });
     }
 }
 

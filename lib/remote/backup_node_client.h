@@ -28,7 +28,7 @@ struct BackupNodeAddress {
     PeerTimeouts peer = PeerTimeouts::from_environment();  // a node gone silent (channel_watch.h)
 };
 
-// Backups of VMs only: a container backup to a node is Errc::invalid_argument.
+// Backups of VMs and of containers.
 std::unique_ptr<backup::Repository> backup_node_repository(BackupNodeAddress address);
 
 // Lets this process's service reach backup nodes (service::set_backup_node_

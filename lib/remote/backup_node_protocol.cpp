@@ -76,6 +76,7 @@ Record encode_create(const CreatePlan& plan) {
     call.add_bool("compress", o.compress).add("description", o.description).add("creator", o.creator);
     call.add("host", o.host).add("server_uuid", o.server_uuid).add_uint("flags", o.flags);
     if (s.config) call.add("config", *s.config);
+    if (s.type == backup::VmType::ct) call.add("type", "ct").add_uint("tree_bytes", plan.tree_bytes);
     for (std::size_t i = 0; i < s.disks.size(); ++i) {
         Record d("disk");
         d.add("name", s.disks[i].name).add("path", s.disks[i].path.string()).add_uint("size", plan.disk_sizes.at(i));
@@ -90,7 +91,10 @@ CreatePlan decode_create(const Record& call) {
     backup::CreateOptions& o = plan.options;
     s.vm_uuid = call.get("vm_uuid");
     s.vm_name = call.get("vm_name");
-    s.type = backup::VmType::vm;
+    const std::string type = call.find("type").value_or("vm");
+    if (type != "vm" && type != "ct") throw Error(Errc::corrupt, "record: bad backup type");
+    s.type = type == "ct" ? backup::VmType::ct : backup::VmType::vm;
+    if (s.type == backup::VmType::ct) plan.tree_bytes = call.get_uint("tree_bytes");
     const std::uint64_t kind = call.get_uint("kind");
     if (kind > static_cast<unsigned>(backup::Kind::differential)) throw Error(Errc::corrupt, "record: bad backup kind");
     o.kind = static_cast<backup::Kind>(kind);
@@ -104,6 +108,7 @@ CreatePlan decode_create(const Record& call) {
     o.flags = static_cast<std::uint32_t>(flags);
     s.config = call.find("config");
     const auto disks = call.all("disk");
+    if (s.type == backup::VmType::ct && !disks.empty()) throw Error(Errc::corrupt, "record: a container has no disks");
     if (disks.size() > kMaxDisks) throw Error(Errc::corrupt, "record: too many disks");
     for (const std::string& text : disks) {
         const Record d = Record::parse(text);

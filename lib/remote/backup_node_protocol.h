@@ -33,11 +33,12 @@ void send_reply(FramedChannel& channel, const std::string& id, const Record& ans
 void send_data(FramedChannel& channel, std::string_view bytes);
 std::string receive_data(FramedChannel& channel);
 
-// The create call: what is backed up (a VM's disks by name, path and size;
-// its configuration) and how.
+// The create call: what is backed up (a VM's disks by name, path and size,
+// or a container's tree; its configuration) and how.
 struct CreatePlan {
     backup::Source source;  // disks' paths are the source host's, for the record
     std::vector<std::uint64_t> disk_sizes;
+    std::uint64_t tree_bytes = 0;  // a container's: its files' bytes
     backup::CreateOptions options;
 };
 Record encode_create(const CreatePlan& plan);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <functional>
 #include <atomic>
@@ -169,6 +170,97 @@ TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[da
     // Removing the chain empties the node's tree.
     run(PrlSrv_RemoveVmBackup(source, uuid.c_str(), full_id.c_str(), kHost, node.port(), session.c_str(), 0, 0, PRL_TRUE));
     CHECK(tree_on(source, node.port(), session).find(full_id) == std::string::npos);
+}
+
+namespace {
+
+// Every entry under `root` but config.pvs (a copy's names it anew): its
+// kind, permission bits and content (a file's bytes, a link's target), by
+// relative path.
+std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
+    std::map<std::string, std::string> out;
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+        const fs::path p = it->path();
+        if (fs::relative(p, root) == "config.pvs") continue;
+        const auto st = fs::symlink_status(p);
+        std::string entry = std::to_string(static_cast<int>(st.type())) + " " +
+                            std::to_string(static_cast<unsigned>(st.permissions())) + " ";
+        if (fs::is_symlink(st)) entry += fs::read_symlink(p).string();
+        else if (fs::is_regular_file(st)) entry += prl::test::read_file(p);
+        out[fs::relative(p, root).string()] = entry;
+    }
+    return out;
+}
+
+fs::path private_area(PRL_HANDLE ct) {
+    return fs::path(capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlVmCfg_GetHomePath(ct, b, l); })).parent_path();
+}
+
+}  // namespace
+
+TEST_CASE("a container goes to a backup node and comes back from it, in place and as a copy", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    const NodeLogin login(node.port());
+    Handle source = local_login();
+    Handle ct;
+    REQUIRE_PRL_OK(PrlSrv_CreateVm(source, ct.out()));
+    REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct-to-the-node"));
+    REQUIRE_PRL_OK(PrlVmCfg_SetVmType(ct, PVT_CT));
+    run(PrlVm_Reg(ct, "", PRL_TRUE));
+    const std::string uuid = vm_uuid(ct);
+    const fs::path root = private_area(ct);
+    fs::create_directories(root / "etc/app");
+    { std::ofstream(root / "etc/app/app.conf") << "listen 8080\n"; }
+    {
+        std::mt19937_64 rng(7);
+        std::string data(3 * 1024 * 1024 + 123, '\0');  // several batches of blocks, the last one short
+        for (std::size_t i = 0; i < data.size() / 2; ++i) data[i] = static_cast<char>(rng());  // the rest zeros
+        std::ofstream(root / "data.bin", std::ios::binary) << data;
+    }
+    { std::ofstream(root / "empty"); }
+    fs::create_symlink("etc/app/app.conf", root / "current.conf");
+    fs::permissions(root / "etc/app", fs::perms::owner_all);
+    const auto before = tree_snapshot(root);
+
+    Handle full = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "ct to the node",
+                                            PBT_FULL, 0, PRL_TRUE));
+    const std::string id = backup_id(full);
+    CHECK(!fs::exists(source_home.path() / "backups" / "vms"));  // on the node, not here
+    Handle tree = run(PrlSrv_GetBackupTree(source, "", kHost, node.port(), login.session.c_str(), PBT_CT, 0, PRL_FALSE));
+    const std::string listed = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(tree, b, l); });
+    CHECK(listed.find(id) != std::string::npos);
+
+    // Damaged here, then restored from the node over it.
+    fs::permissions(root / "etc/app", fs::perms::owner_all);
+    fs::remove_all(root / "etc");
+    { std::ofstream(root / "data.bin") << "gone"; }
+    run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), login.session.c_str(), "", "", 0, 0,
+                               PRL_TRUE));
+    CHECK(tree_snapshot(root) == before);
+
+    // As a copy: a new container with the same tree.
+    Handle restored = run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), id.c_str(), kHost, node.port(), login.session.c_str(),
+                                                 "", "ct-copy", PBT_RESTORE_TO_COPY, 0, PRL_TRUE));
+    const std::string copy_uuid = capi::get_string([&](PRL_STR b, PRL_UINT32_PTR l) { return PrlResult_GetParamAsString(restored, b, l); });
+    Handle found = run(PrlSrv_GetVmConfig(source, copy_uuid.c_str(), 0));
+    Handle copy;
+    REQUIRE_PRL_OK(PrlResult_GetParam(found, copy.out()));
+    REQUIRE(private_area(copy) != root);
+    CHECK(tree_snapshot(private_area(copy)) == before);
+
+    // An incremental sends only what changed; it restores too.
+    { std::ofstream(root / "etc/app/app.conf") << "listen 9090\n"; }
+    const auto changed = tree_snapshot(root);
+    Handle inc = run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "changed",
+                                           PBT_INCREMENTAL, 0, PRL_TRUE));
+    const std::string inc_id = backup_id(inc);
+    CHECK(inc_id == id + ".2");
+    fs::remove(root / "data.bin");
+    run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), inc_id.c_str(), kHost, node.port(), login.session.c_str(), "", "", 0,
+                               0, PRL_TRUE));
+    CHECK(tree_snapshot(root) == changed);
 }
 
 TEST_CASE("a backup node refuses a session it does not know and users who are not its admins", "[daemon][backup-node]") {

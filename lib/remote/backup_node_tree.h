@@ -1,0 +1,20 @@
+// A container's backup to a backup node, and its restore from one (the
+// source's side; docs/backup-node.md). The tree is sent node by node in
+// manifest order, each file's blocks after its node as a disk's are; a
+// restore receives the manifest as stored, then every block it lists.
+// Internal to lib/remote (backup_node_client.cpp).
+#pragma once
+#include "backup_node_link.h"
+
+namespace prl::remote::backup_node {
+
+// A new element on the node from the tree at src.ct_root; returns its id.
+std::string send_tree_to_node(NodeLink& link, const backup::Source& src, const backup::CreateOptions& opt,
+                              const backup::Progress& progress);
+
+// The container element `id` rebuilt at `directory` (new or empty), every
+// block checked against the manifest, the manifest against its checksum.
+void restore_tree_from_node(NodeLink& link, const std::string& id, const std::filesystem::path& directory,
+                            const backup::Progress& progress);
+
+}  // namespace prl::remote::backup_node

@@ -1,0 +1,150 @@
+// A container's tree as a backup node receives it from a source written by
+// hand (lib/daemon/backup_node.cpp): what it commits restores as sent, and
+// a tree that could not be rebuilt (an unsafe path, a node outside any
+// directory, out of order, blocks outside a file) is refused with nothing
+// listed (docs/backup-node.md).
+#include "backup_node_under_test.h"
+
+#include "backup/container_tree.h"
+
+#include <sys/stat.h>
+
+namespace {
+
+backup::TreeNode node_of(backup::NodeType type, std::string path, std::uint64_t size = 0, std::string target = {}) {
+    backup::TreeNode n;
+    n.type = type;
+    n.path = std::move(path);
+    n.mode = type == backup::NodeType::dir ? 0755 : 0640;
+    n.uid = ::geteuid();
+    n.gid = ::getegid();
+    n.mtime = {1700000000, 5};
+    n.atime = n.mtime;
+    n.size = size;
+    n.link_target = std::move(target);
+    return n;
+}
+
+CreatePlan tree_plan(std::uint64_t bytes) {
+    CreatePlan plan = plan_of(0);
+    plan.source.type = backup::VmType::ct;
+    plan.source.disks.clear();
+    plan.disk_sizes.clear();
+    plan.tree_bytes = bytes;
+    return plan;
+}
+
+// The node's answer to one tree node.
+Record send_node(FramedChannel& source, const backup::TreeNode& n) {
+    send_call(source, Record("call", "node"));
+    send_data(source, backup::encode_tree_node(n));
+    return receive_reply(source);
+}
+
+}  // namespace
+
+TEST_CASE("a backup node keeps a container's tree as a source sends it, and it restores as sent", "[backup-node]") {
+    NodeUnderTest n;
+    const auto a = block_of('a'), b = block_of('b');
+    const std::uint64_t size = 2 * backup::kBlockSize + 100;  // the last block short, the middle one a hole
+    send_call(*n.source, encode_create(tree_plan(size)));
+    const std::string id = receive_reply(*n.source).get("id");
+    send_node(*n.source, node_of(backup::NodeType::dir, ""));
+    send_node(*n.source, node_of(backup::NodeType::dir, "etc"));
+    send_node(*n.source, node_of(backup::NodeType::file, "etc/data", size));
+    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*n.source, wire::encode_changes({{0, false, hash_of(a)}, {2, false, hash_of(b)}}));
+    CHECK(wire::decode_bitmap(receive_reply(*n.source).get("missing"), 2) == std::vector<bool>{true, true});
+    std::vector<std::uint8_t> both(a);
+    both.insert(both.end(), b.begin(), b.end());
+    send_data(*n.source, wire::encode_blocks(both.data(), 2, true));
+    send_node(*n.source, node_of(backup::NodeType::file, "etc/empty"));
+    send_node(*n.source, node_of(backup::NodeType::symlink, "link", 0, "etc/data"));
+    send_call(*n.source, Record("call", "end_tree"));
+    receive_reply(*n.source);
+    send_call(*n.source, Record("call", "commit"));
+    CHECK(receive_reply(*n.source).get("id") == id);
+    n.hang_up();
+
+    const auto vms = backup::Repository::open(n.repository)->list();
+    REQUIRE(vms.size() == 1);
+    CHECK(vms[0].type == backup::VmType::ct);
+    prl::test::TempDir out;
+    backup::RestoreTarget target;
+    target.directory = out.path() / "ct";
+    backup::Repository::open(n.repository)->restore(id, target);
+    std::string want(a.begin(), a.end());
+    want += std::string(backup::kBlockSize, '\0');
+    want += std::string(b.begin(), b.begin() + 100);
+    CHECK(prl::test::read_file(out.path() / "ct/etc/data") == want);
+    CHECK(fs::file_size(out.path() / "ct/etc/empty") == 0);
+    CHECK(fs::read_symlink(out.path() / "ct/link") == "etc/data");
+    struct stat st {};
+    REQUIRE(::stat((out.path() / "ct/etc/data").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(st.st_mtim.tv_sec == 1700000000);
+}
+
+TEST_CASE("a backup node refuses a tree that could not be rebuilt, and lists nothing of it", "[backup-node]") {
+    using backup::NodeType;
+    // The nodes sent after the root; the last is refused.
+    std::vector<backup::TreeNode> nodes;
+    backup::Errc want = backup::Errc::corrupted;
+    SECTION("a path that climbs out") { nodes = {node_of(NodeType::file, "../escape")}; }
+    SECTION("an absolute path") { nodes = {node_of(NodeType::file, "/etc/passwd")}; }
+    SECTION("a node in a directory never sent") { nodes = {node_of(NodeType::file, "etc/passwd")}; }
+    SECTION("a node in a file") { nodes = {node_of(NodeType::file, "f"), node_of(NodeType::file, "f/g")}; }
+    SECTION("a node after the directory it belongs to was closed") {
+        nodes = {node_of(NodeType::dir, "a"), node_of(NodeType::dir, "b"), node_of(NodeType::file, "a/late")};
+    }
+    SECTION("siblings out of order") { nodes = {node_of(NodeType::file, "b"), node_of(NodeType::file, "a")}; }
+    SECTION("the same node twice") { nodes = {node_of(NodeType::file, "a"), node_of(NodeType::file, "a")}; }
+    SECTION("a second root") { nodes = {node_of(NodeType::dir, "")}; }
+    SECTION("a symlink with no target") { nodes = {node_of(NodeType::symlink, "l")}; }
+    SECTION("a size on a directory") { nodes = {node_of(NodeType::dir, "d", 4096)}; }
+    SECTION("a file past 1 PiB") {
+        nodes = {node_of(NodeType::file, "huge", wire::kMaxDiskBytes + 1)};
+        want = backup::Errc::invalid_argument;
+    }
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(tree_plan(0)));
+    receive_reply(*n.source);
+    send_node(*n.source, node_of(NodeType::dir, ""));
+    for (std::size_t i = 0; i + 1 < nodes.size(); ++i) send_node(*n.source, nodes[i]);
+    CHECK(backup_errc_of([&] { send_node(*n.source, nodes.back()); }) == want);
+    n.hang_up();
+    check_nothing_kept(n);
+}
+
+TEST_CASE("a backup node refuses a tree that does not start at its root, and blocks outside a file", "[backup-node]") {
+    using backup::NodeType;
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(tree_plan(backup::kBlockSize)));
+    receive_reply(*n.source);
+    SECTION("no root first") {
+        CHECK(backup_errc_of([&] { send_node(*n.source, node_of(NodeType::dir, "etc")); }) == backup::Errc::corrupted);
+    }
+    SECTION("changes after a directory") {
+        send_node(*n.source, node_of(NodeType::dir, ""));
+        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::invalid_argument);
+    }
+    SECTION("a block past the file's end") {
+        send_node(*n.source, node_of(NodeType::dir, ""));
+        send_node(*n.source, node_of(NodeType::file, "f", 100));
+        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
+        send_data(*n.source, wire::encode_changes({{1, false, hash_of(block_of('x'))}}));
+        CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+    }
+    SECTION("a commit before the tree's end") {
+        send_node(*n.source, node_of(NodeType::dir, ""));
+        send_call(*n.source, Record("call", "commit"));
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::invalid_argument);
+    }
+    SECTION("a VM's call") {
+        send_call(*n.source, Record("call", "end_disk").add_uint("disk", 0));
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::corrupt);
+    }
+    n.hang_up();
+    check_nothing_kept(n);
+}

@@ -62,6 +62,30 @@ dd if=/dev/urandom of="$IMAGE" bs=4096 count=64 conv=notrunc status=none
 [ "$(stat -c %s "$IMAGE")" = "$(stat -c %s "$WORK/full.img")" ] || fail "the restored disk has another size"
 cmp -s -n $((16 << 20)) "$IMAGE" "$WORK/full.img" || fail "the restored disk differs from the backed-up one"
 
+# A container: its private area's files, to the node and back over a damaged tree.
+"$BIN/prlctl" create noded-ct --vmtype ct >/dev/null
+CT=$WORK/source/cts/noded-ct
+truncate -s 8M "$CT/harddisk.hdd"  # sparse, as made, but small enough to checksum here
+mkdir -p "$CT/etc/app"
+echo "listen 8080" >"$CT/etc/app/app.conf"
+head -c 3000000 /dev/urandom >"$CT/data.bin"
+ln -s etc/app/app.conf "$CT/current.conf"
+chmod 0700 "$CT/etc/app"
+tree_of() {  # every entry but config.pvs (its kind, mode, link target), and the files' contents
+    (cd "$CT" && find . -path ./config.pvs -prune -o -printf '%p %y %m %l\n' | sort &&
+        find . -type f ! -name config.pvs -print0 | sort -z | xargs -0 sha256sum)
+}
+before=$(tree_of)
+out=$("$BIN/prlctl" backup noded-ct --storage "$STORAGE")
+CTID=$(sed -n 's/.*backup id \({[^}]*}\).*/\1/p' <<<"$out")
+[ -n "$CTID" ] || fail "no backup id for the container in: $out"
+[ ! -d "$WORK/source/backups/vms" ] || fail "the container's backup went to the source's own repository"
+rm -rf "$CT/etc"
+echo gone >"$CT/data.bin"
+"$BIN/prlctl" restore noded-ct -t "$CTID" --storage "$STORAGE" >/dev/null
+[ "$(tree_of)" = "$before" ] || fail "the container's restored tree differs from the backed-up one"
+"$BIN/prlctl" backup-delete -t "$CTID" --storage "$STORAGE" >/dev/null
+
 "$BIN/prlctl" backup-delete -t "$FULL" --storage "$STORAGE" >/dev/null
 list=$("$BIN/prlctl" backup-list --storage "$STORAGE")
 grep -q "$FULL" <<<"$list" && fail "backup-delete left: $list"
@@ -69,4 +93,4 @@ if [ -n "$REPOSITORY" ]; then
     packs=$(rados -p "$POOL" listomapkeys "dir:store/packs" 2>/dev/null | wc -l)
     [ "$packs" -eq 0 ] || fail "backup-delete left $packs packs in the pool"
 fi
-echo "prlctl --storage: full, incremental, list, restore and delete through the node${REPOSITORY:+ ($REPOSITORY)}: ok"
+echo "prlctl --storage: full, incremental, list, restore and delete of a VM, and a container, through the node${REPOSITORY:+ ($REPOSITORY)}: ok"

@@ -1,11 +1,12 @@
 // What a backup node decodes from a source, and a source from a node
 // (prl::backup::node_wire): changes, bitmaps, block groups, views, restore
-// batches. The first byte picks the decoder. Invariants: the only refusal
+// batches, a container's tree nodes. The first byte picks the decoder. Invariants: the only refusal
 // is Error(corrupted); what is accepted is in order and within the disk,
 // encodes back to the same bytes, and every block decoded matches its hash.
 #include "error.h"
 #include "node_wire.h"
 #include "sha256.h"
+#include "tree_manifest.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
-        switch (data[0] % 5) {
+        switch (data[0] % 6) {
         case 0: {
             const auto changes = decode_changes(bytes, UINT64_MAX, kBlocks);
             uint64_t last = UINT64_MAX;
@@ -74,6 +75,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 check_order(entries[i].index, last);
                 if (sha.digest(out.data() + i * kBlockSize, kBlockSize) != entries[i].hash) std::abort();
             }
+            break;
+        }
+        case 5: {
+            // A tree node: accepted only with a safe relative path, and as it encodes.
+            const TreeNode n = decode_tree_node(bytes);
+            if (encode_tree_node(n) != bytes) std::abort();
+            if (!n.path.empty() && (n.path.front() == '/' || n.path.find("..") == 0 || n.path.find("/../") != std::string::npos))
+                std::abort();
             break;
         }
         }

@@ -179,11 +179,7 @@ TreeTotals measure_tree(const fs::path& root) {
 }
 
 void StoreTreeSink::block(uint64_t index, const Digest& hash, const uint8_t* data) {
-    MapEntry e;
-    e.index = index;
-    e.hash = hash;
-    e.loc = store_.put(hash, data);
-    out_.block(e);
+    out_.block(store_.put_entry(index, hash, data));
 }
 
 void backup_tree(const fs::path& root, ManifestReader* parent, TreeSink& sink, ThreadPool& pool,

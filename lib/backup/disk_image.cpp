@@ -35,11 +35,7 @@ std::unique_ptr<LayeredView> open_disk_view(Storage& storage, const Chain& chain
 }
 
 void StoreSink::block(uint64_t index, const Digest& hash, const uint8_t* data) {
-    MapEntry e;
-    e.index = index;
-    e.hash = hash;
-    e.loc = store_.put(hash, data);
-    map_.add(e);
+    map_.add(store_.put_entry(index, hash, data));
 }
 
 void StoreSink::zero(uint64_t index) {

@@ -27,6 +27,14 @@ public:
 
     // Location of the block with hash `h` and content block[4096].
     BlockLocation put(const Digest& h, const uint8_t* block);
+    // The same, as the map entry of block `index` of a disk or a file.
+    MapEntry put_entry(uint64_t index, const Digest& h, const uint8_t* block) {
+        MapEntry e;
+        e.index = index;
+        e.hash = h;
+        e.loc = put(h, block);
+        return e;
+    }
     // Stores `n` new blocks (at most kBlocksPerFrame, none known to the
     // index) as one frame already made: `payload` is their bytes, zstd-
     // compressed when `compressed`, and has been checked against `hashes`

@@ -66,6 +66,46 @@ std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint6
     return out;
 }
 
+void append_tree_node(std::string& batch, const TreeNode& n) { batch += encode_tree_node(n); }
+
+void append_tree_change(std::string& batch, uint64_t index, const Digest& hash) {
+    batch.push_back('C');
+    put_le(batch, index, 8);
+    batch.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+}
+
+TreeBatch decode_tree_batch(std::string_view bytes) {
+    TreeBatch out;
+    size_t node_bytes = 0;
+    for (size_t o = 0; o < bytes.size();) {
+        const std::string_view rest = bytes.substr(o);
+        if (rest[0] == 'C') {
+            if (rest.size() < kTreeChangeBytes) corrupt("a tree batch cut short");
+            if (out.changes.size() == kMaxBlocksPerBatch) corrupt("too many changes in one batch");
+            Change c;
+            c.index = get_le(rest.data() + 1, 8);
+            std::memcpy(c.hash.data(), rest.data() + 9, c.hash.size());
+            out.changes.push_back(c);
+            o += kTreeChangeBytes;
+        } else if (rest[0] == 'N') {
+            // Its length from its two text lengths; decode_tree_node checks the rest.
+            size_t len = kNodeHeadBytes;
+            for (int text = 0; text < 2; ++text) {
+                if (rest.size() < len + 2) corrupt("a tree batch cut short");
+                len += 2 + get_le(rest.data() + len, 2);
+            }
+            if (rest.size() < len) corrupt("a tree batch cut short");
+            node_bytes += len;
+            if (node_bytes > kMaxTreeNodeBytes) corrupt("too many tree nodes in one batch");
+            out.nodes.emplace_back(out.changes.size(), decode_tree_node(rest.substr(0, len)));
+            o += len;
+        } else {
+            corrupt("a tree batch record of unknown kind");
+        }
+    }
+    return out;
+}
+
 std::string encode_bitmap(const std::vector<bool>& bits) {
     std::string out((bits.size() + 7) / 8, '\0');
     for (size_t i = 0; i < bits.size(); ++i)

@@ -1,5 +1,5 @@
 // The bytes a backup source and a backup node exchange in data frames
-// (docs/backup-node.md): what changed in a disk, which of those blocks the
+// (docs/backup-node.md): what changed in a disk or a container's tree, which of those blocks the
 // node lacks, the blocks themselves in compressed groups, and a disk's
 // block state (a parent view, a restore). Pure encoding and checking: the
 // conversation itself is lib/daemon/backup_node.cpp (node) and
@@ -7,6 +7,7 @@
 // input as hostile: Errc::corrupted for anything malformed.
 #pragma once
 #include "block_map.h"
+#include "tree_manifest.h"
 #include "thread_pool.h"
 
 #include <string>
@@ -30,6 +31,24 @@ std::string encode_changes(const std::vector<Change>& changes);
 // Indices strictly increasing, above `after` (UINT64_MAX: none yet) and
 // below `blocks`; at most kMaxBlocksPerBatch.
 std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint64_t blocks);
+
+// A batch of a container's tree: its nodes in manifest order, and after a
+// file's node that file's non-zero blocks (numbered within the file), so
+// many small files travel in one exchange. Records: a node as the manifest
+// stores it ('N', tree_manifest.h), or 'C' with a block's number and hash.
+constexpr size_t kTreeChangeBytes = 1 + 8 + 32;
+constexpr size_t kMaxTreeNodeBytes = size_t(1) << 20;  // of node records per batch (a node is at most 8 KiB)
+void append_tree_node(std::string& batch, const TreeNode& n);
+void append_tree_change(std::string& batch, uint64_t index, const Digest& hash);
+struct TreeBatch {
+    std::vector<Change> changes;  // all non-zero
+    // Each node with the number of changes before it in the batch.
+    std::vector<std::pair<size_t, TreeNode>> nodes;
+};
+// Splits a batch and decodes its nodes (decode_tree_node's checks); at most
+// kMaxBlocksPerBatch changes and kMaxTreeNodeBytes of nodes. Where a node
+// may stand and which numbers a change may have is the receiver's to check.
+TreeBatch decode_tree_batch(std::string_view bytes);
 
 // One bit per change: the node lacks that block and wants it sent.
 std::string encode_bitmap(const std::vector<bool>& bits);

@@ -115,16 +115,10 @@ public:
             send_reply(channel, id, result());
             send_view(channel, *element_.parent_disk_view(plan_.source.disks[disk].name));
         } else if (op == "changes") {
-            if (is_tree()) {
-                if (!in_file_) throw service::Error(service::Errc::invalid_argument, "changes outside a file of the tree");
-            } else {
-                open(disk_of(call));
-            }
+            open(disk_of(call));
             receive_changes(channel, id);
-        } else if (op == "node" && manifest_) {
-            finish_pending();
-            tree_node(receive_data(channel));
-            send_reply(channel, id, result());
+        } else if (op == "tree_batch" && manifest_) {
+            receive_tree_batch(channel, id);
         } else if (op == "end_tree" && manifest_) {
             finish_pending();
             element_.end_tree();
@@ -163,12 +157,10 @@ private:
 
     // The next node of a container's tree, checked as a restore will read
     // it (a safe path, in order, inside a directory sent before): what the
-    // node commits can be rebuilt. A file's blocks follow in "changes".
-    void tree_node(const std::string& bytes) {
-        const backup::TreeNode n = backup::decode_tree_node(bytes);
+    // node commits can be rebuilt. A file's blocks follow it.
+    void accept_tree_node(const backup::TreeNode& n) {
         order_.accept(n);
         if (n.size > wire::kMaxDiskBytes) throw backup::Error(backup::Errc::invalid_argument, "a file larger than 1 PiB");
-        manifest_->node(n);
         in_file_ = n.type == backup::NodeType::file;
         blocks_ = backup::blocks_for(n.size);
         last_ = UINT64_MAX;
@@ -199,6 +191,7 @@ private:
         std::string bytes;                 // the source's data frame, which `groups` point into
         std::vector<std::uint8_t> blocks;  // the wanted blocks, decompressed
         std::vector<wire::Group> groups;
+        std::vector<std::pair<std::size_t, backup::TreeNode>> nodes;  // a tree's, each before change `first`
         std::future<void> checked;
     };
 
@@ -209,6 +202,32 @@ private:
         auto batch = std::make_unique<Batch>();
         batch->changes = wire::decode_changes(receive_data(channel), last_, blocks_);
         if (!batch->changes.empty()) last_ = batch->changes.back().index;
+        exchange(channel, id, std::move(batch));
+    }
+
+    // A batch of a container's tree: its nodes checked in their places, its
+    // blocks each within the file before it, then as a disk's changes.
+    void receive_tree_batch(FramedChannel& channel, const std::string& id) {
+        auto batch = std::make_unique<Batch>();
+        wire::TreeBatch tree = wire::decode_tree_batch(receive_data(channel));
+        std::size_t next_node = 0;
+        for (std::size_t i = 0; i <= tree.changes.size(); ++i) {
+            for (; next_node < tree.nodes.size() && tree.nodes[next_node].first == i; ++next_node)
+                accept_tree_node(tree.nodes[next_node].second);
+            if (i == tree.changes.size()) break;
+            const std::uint64_t index = tree.changes[i].index;
+            if (!in_file_) throw backup::Error(backup::Errc::corrupted, "backup node data: a block outside a file of the tree");
+            if (index >= blocks_ || (last_ != UINT64_MAX && index <= last_))
+                throw backup::Error(backup::Errc::corrupted, "backup node data: a file's blocks out of order or past its end");
+            last_ = index;
+        }
+        batch->changes = std::move(tree.changes);
+        batch->nodes = std::move(tree.nodes);
+        exchange(channel, id, std::move(batch));
+    }
+
+    // Answers which of a batch's blocks the store lacks, and takes them.
+    void exchange(FramedChannel& channel, const std::string& id, std::unique_ptr<Batch> batch) {
         batch->missing.assign(batch->changes.size(), false);
         for (std::size_t i = 0; i < batch->changes.size(); ++i) {
             const wire::Change& c = batch->changes[i];
@@ -246,8 +265,13 @@ private:
             b->checked.get();
             stored = store(*b);
         }
-        std::size_t next = 0;
+        std::size_t next = 0, next_node = 0;
+        auto nodes_before = [&](std::size_t i) {
+            for (; next_node < b->nodes.size() && b->nodes[next_node].first == i; ++next_node)
+                manifest_->node(b->nodes[next_node].second);
+        };
         for (std::size_t i = 0; i < b->changes.size(); ++i) {
+            nodes_before(i);
             backup::MapEntry e;
             e.index = b->changes[i].index;
             e.zero = b->changes[i].zero;
@@ -262,8 +286,9 @@ private:
                 }
             }
             if (!manifest_) map_->add(e);
-            else if (!e.zero) manifest_->block(e);  // a manifest lists a file's non-zero blocks
+            else manifest_->block(e);  // a tree's changes are all non-zero
         }
+        nodes_before(b->changes.size());
     }
 
     // A batch's checked blocks into the store: each group as the source

@@ -87,20 +87,27 @@ struct ViewState {
     std::uint64_t size = 0;
 };
 
-// The changes of one disk (or one file of a container), sent in batches: the node answers which blocks
-// it lacks, and only those travel, compressed.
+// The changes of one disk, or a container's whole tree, sent in batches:
+// the node answers which blocks it lacks, and only those travel,
+// compressed. A tree's batches carry its nodes too, between the blocks of
+// its files (node_wire.h), so small files share an exchange.
 class NodeSink final : public backup::BlockSink {
 public:
-    // Every change sent is also written to `record` when there is one (for
-    // the view kept after the commit).
+    // A disk's. Every change sent is also written to `record` when there
+    // is one (for the view kept after the commit).
     NodeSink(NodeLink& link, std::size_t disk, bool compress, ViewState* record, backup::ThreadPool& pool)
-        : link_(link), disk_(disk), compress_(compress), record_(record), pool_(pool) {}
+        : link_(link), call_(Record("call", "changes").add_uint("disk", disk)), compress_(compress), record_(record),
+          pool_(pool) {}
+    // A tree's.
+    NodeSink(NodeLink& link, bool compress, backup::ThreadPool& pool)
+        : link_(link), call_("call", "tree_batch"), tree_(true), compress_(compress), record_(nullptr), pool_(pool) {}
     ~NodeSink() {
         if (sending_.valid()) sending_.wait();
     }
 
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
         filling_->changes.push_back(wire::Change{index, false, hash});
+        if (tree_) wire::append_tree_change(filling_->tree, index, hash);
         filling_->data.insert(filling_->data.end(), data, data + backup::kBlockSize);
         if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
@@ -108,16 +115,25 @@ public:
         filling_->changes.push_back(wire::Change{index, true, {}});
         if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
+    // The next node of a tree; its blocks, if a file, follow.
+    void node(const backup::TreeNode& n) {
+        const std::size_t before = filling_->tree.size();
+        wire::append_tree_node(filling_->tree, n);
+        filling_->node_bytes += filling_->tree.size() - before;
+        if (filling_->node_bytes > wire::kMaxTreeNodeBytes - 16384) flush();  // a node is at most ~8 KiB
+    }
 
     // Hands the batch being filled to a thread of its own to send, so the
     // disk is read and hashed on while the node answers: one batch travels
     // while the next fills. A failure of the last send is thrown here.
     void flush() {
         if (sending_.valid()) sending_.get();
-        if (filling_->changes.empty()) return;
+        if (filling_->changes.empty() && filling_->tree.empty()) return;
         std::swap(filling_, sent_);
         filling_->changes.clear();
         filling_->data.clear();
+        filling_->tree.clear();
+        filling_->node_bytes = 0;
         sending_ = std::async(std::launch::async, [this] { send(*sent_); });
     }
     // Everything sent and answered.
@@ -130,11 +146,13 @@ private:
     struct Batch {
         std::vector<wire::Change> changes;
         std::vector<std::uint8_t> data;  // the blocks of the non-zero changes, in order
+        std::string tree;                // a tree's records: its nodes and changes, in order
+        std::size_t node_bytes = 0;
     };
 
     void send(Batch& b) {
-        const std::string encoded = wire::encode_changes(b.changes);
-        send_call(link_.channel(), Record("call", "changes").add_uint("disk", disk_));
+        const std::string encoded = tree_ ? std::move(b.tree) : wire::encode_changes(b.changes);
+        send_call(link_.channel(), call_);
         send_data(link_.channel(), encoded);
         if (record_) {
             backup::pwrite_all(record_->fd.get(), encoded.data(), encoded.size(), record_->size, "the changes sent");
@@ -171,7 +189,8 @@ private:
     }
 
     NodeLink& link_;
-    std::size_t disk_;
+    Record call_;
+    bool tree_ = false;
     bool compress_;
     ViewState* record_;
     backup::ThreadPool& pool_;

@@ -12,38 +12,22 @@ namespace prl::remote::backup_node {
 
 namespace {
 
-// The walk's nodes and blocks, to the node: one call per tree node, and a
-// file's blocks after it through a NodeSink, as a disk's are sent.
+// The walk's nodes and blocks, to the node in tree batches.
 class NodeTreeSink final : public backup::TreeSink {
 public:
-    NodeTreeSink(NodeLink& link, bool compress, backup::ThreadPool& pool) : link_(link), compress_(compress), pool_(pool) {}
-
-    void node(const backup::TreeNode& n) override {
-        finish();
-        send_call(link_.channel(), Record("call", "node"));
-        send_data(link_.channel(), backup::encode_tree_node(n));
-        receive_reply(link_.channel());
-        if (n.type == backup::NodeType::file) file_ = std::make_unique<NodeSink>(link_, 0, compress_, nullptr, pool_);
-    }
+    NodeTreeSink(NodeLink& link, bool compress, backup::ThreadPool& pool) : sink_(link, compress, pool) {}
+    void node(const backup::TreeNode& n) override { sink_.node(n); }
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
-        file_->block(index, hash, data);
+        sink_.block(index, hash, data);
     }
     void unchanged(const backup::MapEntry&) override {
         // The walk has no parent manifest here: every file is read.
         throw backup::Error(backup::Errc::io_error, "internal: an unchanged block for a backup node");
     }
-    // The last file's blocks, all sent and answered.
-    void finish() {
-        if (!file_) return;
-        file_->finish();
-        file_.reset();
-    }
+    void finish() { sink_.finish(); }
 
 private:
-    NodeLink& link_;
-    bool compress_;
-    backup::ThreadPool& pool_;
-    std::unique_ptr<NodeSink> file_;
+    NodeSink sink_;
 };
 
 // A restore's blocks as the node streams them: numbered from 0 in manifest

@@ -1,7 +1,8 @@
 // A container's backup to a backup node, and its restore from one (the
-// source's side; docs/backup-node.md). The tree is sent node by node in
-// manifest order, each file's blocks after its node as a disk's are; a
-// restore receives the manifest as stored, then every block it lists.
+// source's side; docs/backup-node.md). The tree is sent in manifest order,
+// in batches of nodes with each file's blocks after its node, exchanged as
+// a disk's changes are; a restore receives the manifest as stored, then
+// every block it lists.
 // Internal to lib/remote (backup_node_client.cpp).
 #pragma once
 #include "backup_node_link.h"

@@ -1,6 +1,6 @@
 // What a backup node decodes from a source, and a source from a node
 // (prl::backup::node_wire): changes, bitmaps, block groups, views, restore
-// batches, a container's tree nodes. The first byte picks the decoder. Invariants: the only refusal
+// batches, a container's tree batches. The first byte picks the decoder. Invariants: the only refusal
 // is Error(corrupted); what is accepted is in order and within the disk,
 // encodes back to the same bytes, and every block decoded matches its hash.
 #include "error.h"
@@ -23,6 +23,20 @@ constexpr uint64_t kBlocks = 4096;  // the disk the fuzzed data is about: 16 MiB
 void check_order(uint64_t index, uint64_t& last) {
     if (index >= kBlocks || (last != UINT64_MAX && index <= last)) std::abort();
     last = index;
+}
+
+// No absolute path, and no component that is "..", "." or empty.
+bool safe_relative(const std::string& path) {
+    if (path.empty()) return true;  // the root
+    if (path.front() == '/') return false;
+    size_t start = 0;
+    for (;;) {
+        const size_t end = path.find('/', start);
+        const std::string part = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        if (end == std::string::npos) return true;
+        start = end + 1;
+    }
 }
 
 }  // namespace
@@ -78,11 +92,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         case 5: {
-            // A tree node: accepted only with a safe relative path, and as it encodes.
-            const TreeNode n = decode_tree_node(bytes);
-            if (encode_tree_node(n) != bytes) std::abort();
-            if (!n.path.empty() && (n.path.front() == '/' || n.path.find("..") == 0 || n.path.find("/../") != std::string::npos))
-                std::abort();
+            // A tree batch: its nodes only with safe relative paths, and it encodes back as it came.
+            const TreeBatch batch = decode_tree_batch(bytes);
+            std::string again;
+            size_t next = 0;
+            for (size_t i = 0; i <= batch.changes.size(); ++i) {
+                for (; next < batch.nodes.size() && batch.nodes[next].first == i; ++next) {
+                    const TreeNode& n = batch.nodes[next].second;
+                    if (!safe_relative(n.path)) std::abort();
+                    append_tree_node(again, n);
+                }
+                if (i < batch.changes.size()) append_tree_change(again, batch.changes[i].index, batch.changes[i].hash);
+            }
+            if (again != bytes || batch.changes.size() > kMaxBlocksPerBatch) std::abort();
             break;
         }
         }

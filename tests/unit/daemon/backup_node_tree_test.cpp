@@ -34,12 +34,26 @@ CreatePlan tree_plan(std::uint64_t bytes) {
     return plan;
 }
 
-// The node's answer to one tree node.
-Record send_node(FramedChannel& source, const backup::TreeNode& n) {
-    send_call(source, Record("call", "node"));
-    send_data(source, backup::encode_tree_node(n));
+std::string node_record(const backup::TreeNode& n) {
+    std::string out;
+    wire::append_tree_node(out, n);
+    return out;
+}
+
+std::string change_record(std::uint64_t index, const std::vector<std::uint8_t>& block) {
+    std::string out;
+    wire::append_tree_change(out, index, hash_of(block));
+    return out;
+}
+
+// One batch of the tree, and the node's answer to it.
+Record send_batch(FramedChannel& source, const std::string& records) {
+    send_call(source, Record("call", "tree_batch"));
+    send_data(source, records);
     return receive_reply(source);
 }
+
+Record send_node(FramedChannel& source, const backup::TreeNode& n) { return send_batch(source, node_record(n)); }
 
 }  // namespace
 
@@ -49,17 +63,17 @@ TEST_CASE("a backup node keeps a container's tree as a source sends it, and it r
     const std::uint64_t size = 2 * backup::kBlockSize + 100;  // the last block short, the middle one a hole
     send_call(*n.source, encode_create(tree_plan(size)));
     const std::string id = receive_reply(*n.source).get("id");
-    send_node(*n.source, node_of(backup::NodeType::dir, ""));
-    send_node(*n.source, node_of(backup::NodeType::dir, "etc"));
-    send_node(*n.source, node_of(backup::NodeType::file, "etc/data", size));
-    send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
-    send_data(*n.source, wire::encode_changes({{0, false, hash_of(a)}, {2, false, hash_of(b)}}));
-    CHECK(wire::decode_bitmap(receive_reply(*n.source).get("missing"), 2) == std::vector<bool>{true, true});
+    // One batch: nodes before, between and after a file's blocks.
+    const std::string batch = node_record(node_of(backup::NodeType::dir, "")) + node_record(node_of(backup::NodeType::dir, "etc")) +
+                              node_record(node_of(backup::NodeType::file, "etc/data", size)) + change_record(0, a) +
+                              change_record(2, b) + node_record(node_of(backup::NodeType::file, "etc/empty")) +
+                              node_record(node_of(backup::NodeType::symlink, "link", 0, "etc/data"));
+    CHECK(wire::decode_bitmap(send_batch(*n.source, batch).get("missing"), 2) == std::vector<bool>{true, true});
     std::vector<std::uint8_t> both(a);
     both.insert(both.end(), b.begin(), b.end());
     send_data(*n.source, wire::encode_blocks(both.data(), 2, true));
-    send_node(*n.source, node_of(backup::NodeType::file, "etc/empty"));
-    send_node(*n.source, node_of(backup::NodeType::symlink, "link", 0, "etc/data"));
+    // A second batch: a file whose block the node has from the first.
+    send_batch(*n.source, node_record(node_of(backup::NodeType::file, "same", backup::kBlockSize)) + change_record(0, a));
     send_call(*n.source, Record("call", "end_tree"));
     receive_reply(*n.source);
     send_call(*n.source, Record("call", "commit"));
@@ -79,6 +93,7 @@ TEST_CASE("a backup node keeps a container's tree as a source sends it, and it r
     CHECK(prl::test::read_file(out.path() / "ct/etc/data") == want);
     CHECK(fs::file_size(out.path() / "ct/etc/empty") == 0);
     CHECK(fs::read_symlink(out.path() / "ct/link") == "etc/data");
+    CHECK(prl::test::read_file(out.path() / "ct/same") == std::string(a.begin(), a.end()));
     struct stat st {};
     REQUIRE(::stat((out.path() / "ct/etc/data").c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0640);
@@ -124,17 +139,30 @@ TEST_CASE("a backup node refuses a tree that does not start at its root, and blo
     SECTION("no root first") {
         CHECK(backup_errc_of([&] { send_node(*n.source, node_of(NodeType::dir, "etc")); }) == backup::Errc::corrupted);
     }
-    SECTION("changes after a directory") {
+    SECTION("a block after a directory") {
         send_node(*n.source, node_of(NodeType::dir, ""));
-        send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
-        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::invalid_argument);
+        CHECK(backup_errc_of([&] { send_batch(*n.source, change_record(0, block_of('x'))); }) == backup::Errc::corrupted);
     }
     SECTION("a block past the file's end") {
+        const std::string batch = node_record(node_of(NodeType::dir, "")) + node_record(node_of(NodeType::file, "f", 100)) +
+                                  change_record(1, block_of('x'));
+        CHECK(backup_errc_of([&] { send_batch(*n.source, batch); }) == backup::Errc::corrupted);
+    }
+    SECTION("a file's blocks out of order") {
+        const std::string batch = node_record(node_of(NodeType::dir, "")) +
+                                  node_record(node_of(NodeType::file, "f", 4 * backup::kBlockSize)) +
+                                  change_record(2, block_of('x')) + change_record(1, block_of('y'));
+        CHECK(backup_errc_of([&] { send_batch(*n.source, batch); }) == backup::Errc::corrupted);
+    }
+    SECTION("a batch cut short, or a record of no kind") {
+        const std::string root = node_record(node_of(NodeType::dir, ""));
+        const std::string bad = GENERATE(as<std::string>{}, "N", "C1234", "X");
+        CHECK(backup_errc_of([&] { send_batch(*n.source, root + bad); }) == backup::Errc::corrupted);
+    }
+    SECTION("a disk's changes") {
         send_node(*n.source, node_of(NodeType::dir, ""));
-        send_node(*n.source, node_of(NodeType::file, "f", 100));
         send_call(*n.source, Record("call", "changes").add_uint("disk", 0));
-        send_data(*n.source, wire::encode_changes({{1, false, hash_of(block_of('x'))}}));
-        CHECK(backup_errc_of([&] { receive_reply(*n.source); }) == backup::Errc::corrupted);
+        CHECK(daemon_errc([&] { receive_reply(*n.source); }) == service::Errc::corrupt);
     }
     SECTION("a commit before the tree's end") {
         send_node(*n.source, node_of(NodeType::dir, ""));

@@ -67,7 +67,7 @@ bool same_time(const timespec& a, const timespec& b) { return a.tv_sec == b.tv_s
 
 class TreeWalker {
 public:
-    TreeWalker(ManifestReader* parent, TreeSink& sink, ThreadPool& pool, ProgressReporter& pr)
+    TreeWalker(TreeParent* parent, TreeSink& sink, ThreadPool& pool, ProgressReporter& pr)
         : parent_(parent), sink_(sink), pool_(pool), progress_(pr) {}
 
     void walk_dir(int dirfd, const std::string& rel, const std::string& shown) {
@@ -147,7 +147,7 @@ private:
         }
     }
 
-    ManifestReader* parent_;
+    TreeParent* parent_;
     const TreeNode* parent_cur_ = nullptr;
     bool parent_done_ = false;
     TreeSink& sink_;
@@ -182,7 +182,7 @@ void StoreTreeSink::block(uint64_t index, const Digest& hash, const uint8_t* dat
     out_.block(store_.put_entry(index, hash, data));
 }
 
-void backup_tree(const fs::path& root, ManifestReader* parent, TreeSink& sink, ThreadPool& pool,
+void backup_tree(const fs::path& root, TreeParent* parent, TreeSink& sink, ThreadPool& pool,
                  ProgressReporter& progress) {
     UniqueFd fd = open_file(root, O_RDONLY | O_DIRECTORY);
     struct stat st {};

@@ -44,7 +44,7 @@ private:
 
 // Walks `root` into `sink`. Files whose size, mtime, ctime and inode match
 // `parent` (may be null) reuse its block list without reading.
-void backup_tree(const fs::path& root, ManifestReader* parent, TreeSink& sink, ThreadPool& pool,
+void backup_tree(const fs::path& root, TreeParent* parent, TreeSink& sink, ThreadPool& pool,
                  ProgressReporter& progress);
 
 // Where a restore gets a file's blocks: `out` gets kBlockSize bytes, checked

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "pack_file.h"
+#include "sha256.h"
 
 #include <cstring>
 #include <memory>
@@ -104,6 +105,24 @@ TreeBatch decode_tree_batch(std::string_view bytes) {
         }
     }
     return out;
+}
+
+Digest tree_stream_digest(TreeParent& tree) {
+    Sha256 sha;
+    std::string records;
+    while (const TreeNode* n = tree.next_node()) {
+        append_tree_node(records, *n);
+        while (const MapEntry* e = tree.next_block()) {
+            append_tree_change(records, e->index, e->hash);
+            if (records.size() >= (1 << 16)) {
+                sha.update(records.data(), records.size());
+                records.clear();
+            }
+        }
+        sha.update(records.data(), records.size());
+        records.clear();
+    }
+    return sha.finish();
 }
 
 std::string encode_bitmap(const std::vector<bool>& bits) {

@@ -49,6 +49,9 @@ struct TreeBatch {
 // kMaxBlocksPerBatch changes and kMaxTreeNodeBytes of nodes. Where a node
 // may stand and which numbers a change may have is the receiver's to check.
 TreeBatch decode_tree_batch(std::string_view bytes);
+// The SHA-256 of a whole tree as a source sends it (its batches' records,
+// end to end): how a source knows the tree it kept is the node's parent.
+Digest tree_stream_digest(TreeParent& tree);
 
 // One bit per change: the node lacks that block and wants it sent.
 std::string encode_bitmap(const std::vector<bool>& bits);

@@ -72,17 +72,26 @@ private:
     std::string last_path_;
 };
 
+// A tree as an element before had it, read in manifest order: what a walk
+// compares the files with (container_tree.h).
+class TreeParent {
+public:
+    virtual ~TreeParent() = default;
+    // Next node, or nullptr at the end; skips unread blocks of the previous one.
+    virtual const TreeNode* next_node() = 0;
+    // Next block of the current file node, or nullptr.
+    virtual const MapEntry* next_block() = 0;
+};
+
 // Validates paths (no "..", ".", empty components, NUL or absolute paths),
 // ordering, and block entries. Throws Error(corrupted).
-class ManifestReader {
+class ManifestReader final : public TreeParent {
 public:
     ManifestReader(Storage& storage, const std::string& name, const Digest& expected, const std::string& what);
     // A manifest that came another way (a backup node sent it).
     ManifestReader(std::unique_ptr<ObjectReader> in, const Digest& expected, const std::string& what);
-    // Next node, or nullptr at the end; skips unread blocks of the previous one.
-    const TreeNode* next_node();
-    // Next block of the current file node, or nullptr.
-    const MapEntry* next_block();
+    const TreeNode* next_node() override;
+    const MapEntry* next_block() override;
 
 private:
     void check(const Digest& expected);

@@ -117,6 +117,10 @@ public:
         } else if (op == "changes") {
             open(disk_of(call));
             receive_changes(channel, id);
+        } else if (op == "tree_digest" && manifest_) {
+            // The parent's tree as the source would have sent it; none for a full backup.
+            const std::unique_ptr<backup::ManifestReader> parent = element_.parent_manifest();
+            send_reply(channel, id, result().add("digest", parent ? backup::to_hex(wire::tree_stream_digest(*parent)) : ""));
         } else if (op == "tree_batch" && manifest_) {
             receive_tree_batch(channel, id);
         } else if (op == "end_tree" && manifest_) {

@@ -131,7 +131,8 @@ private:
                                const backup::Progress& progress) {
         if (src.type == backup::VmType::ct) {
             NodeLink link(a_, progress.cancel);
-            return link.guarded([&] { return send_tree_to_node(link, src, opt, progress); });
+            const ViewCache cache(node_key());
+            return link.guarded([&] { return send_tree_to_node(link, cache, src, opt, progress); });
         }
         CreatePlan plan;
         plan.source = src;

@@ -98,9 +98,9 @@ public:
     NodeSink(NodeLink& link, std::size_t disk, bool compress, ViewState* record, backup::ThreadPool& pool)
         : link_(link), call_(Record("call", "changes").add_uint("disk", disk)), compress_(compress), record_(record),
           pool_(pool) {}
-    // A tree's.
-    NodeSink(NodeLink& link, bool compress, backup::ThreadPool& pool)
-        : link_(link), call_("call", "tree_batch"), tree_(true), compress_(compress), record_(nullptr), pool_(pool) {}
+    // A tree's; its records are written to `record` when there is one.
+    NodeSink(NodeLink& link, bool compress, ViewState* record, backup::ThreadPool& pool)
+        : link_(link), call_("call", "tree_batch"), tree_(true), compress_(compress), record_(record), pool_(pool) {}
     ~NodeSink() {
         if (sending_.valid()) sending_.wait();
     }
@@ -109,6 +109,15 @@ public:
         filling_->changes.push_back(wire::Change{index, false, hash});
         if (tree_) wire::append_tree_change(filling_->tree, index, hash);
         filling_->data.insert(filling_->data.end(), data, data + backup::kBlockSize);
+        if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
+    }
+    // A tree's block the node has (its file is unchanged since the element
+    // before): its hash travels, its bytes never.
+    void known(std::uint64_t index, const backup::Digest& hash) {
+        filling_->changes.push_back(wire::Change{index, false, hash});
+        filling_->known.resize(filling_->changes.size());
+        filling_->known.back() = true;
+        wire::append_tree_change(filling_->tree, index, hash);
         if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
     void zero(std::uint64_t index) override {
@@ -132,6 +141,7 @@ public:
         std::swap(filling_, sent_);
         filling_->changes.clear();
         filling_->data.clear();
+        filling_->known.clear();
         filling_->tree.clear();
         filling_->node_bytes = 0;
         sending_ = std::async(std::launch::async, [this] { send(*sent_); });
@@ -146,6 +156,7 @@ private:
     struct Batch {
         std::vector<wire::Change> changes;
         std::vector<std::uint8_t> data;  // the blocks of the non-zero changes, in order
+        std::vector<bool> known;         // per change (when set): the node has it, its bytes are not here
         std::string tree;                // a tree's records: its nodes and changes, in order
         std::size_t node_bytes = 0;
     };
@@ -163,6 +174,12 @@ private:
         std::size_t next = 0, wanted = 0;
         for (std::size_t i = 0; i < b.changes.size(); ++i) {
             if (b.changes[i].zero) continue;
+            if (i < b.known.size() && b.known[i]) {
+                if (missing[i])
+                    throw service::Error(service::Errc::corrupt,
+                                         "the backup node lacks a block of its own element before this one");
+                continue;
+            }
             if (missing[i]) {
                 if (wanted != next)
                     std::copy_n(b.data.data() + next * backup::kBlockSize, backup::kBlockSize,

@@ -2,9 +2,12 @@
 
 #include "backup_view_cache.h"
 
+#include "backup/sha256.h"
+
 #include "backup/container_tree.h"
 #include "backup/directory_storage.h"
 
+#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -15,20 +18,110 @@ namespace {
 // The walk's nodes and blocks, to the node in tree batches.
 class NodeTreeSink final : public backup::TreeSink {
 public:
-    NodeTreeSink(NodeLink& link, bool compress, backup::ThreadPool& pool) : sink_(link, compress, pool) {}
+    NodeTreeSink(NodeLink& link, bool compress, ViewState* record, backup::ThreadPool& pool)
+        : sink_(link, compress, record, pool) {}
     void node(const backup::TreeNode& n) override { sink_.node(n); }
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
         sink_.block(index, hash, data);
     }
-    void unchanged(const backup::MapEntry&) override {
-        // The walk has no parent manifest here: every file is read.
-        throw backup::Error(backup::Errc::io_error, "internal: an unchanged block for a backup node");
-    }
+    void unchanged(const backup::MapEntry& e) override { sink_.known(e.index, e.hash); }
     void finish() { sink_.finish(); }
 
 private:
     NodeSink sink_;
 };
+
+// The tree this source sent for the element before, as it kept it (its
+// batches' records end to end, checked against the node's digest): what
+// the walk compares the files with, so unchanged ones are not read again.
+class SentTree final : public backup::TreeParent {
+public:
+    SentTree(backup::UniqueFd fd, std::uint64_t size) : fd_(std::move(fd)), size_(size) {}
+
+    const backup::TreeNode* next_node() override {
+        while (next_block()) {
+        }
+        if (!more(1)) return nullptr;
+        if (buf_[pos_] != 'N') bad();
+        std::size_t len = backup::kNodeHeadBytes;
+        for (int text = 0; text < 2; ++text) {
+            if (!more(len + 2)) bad();
+            std::uint16_t n = 0;
+            std::memcpy(&n, buf_.data() + pos_ + len, 2);
+            len += 2 + n;
+        }
+        if (!more(len)) bad();
+        node_ = backup::decode_tree_node(std::string_view(buf_).substr(pos_, len));
+        pos_ += len;
+        return &node_;
+    }
+
+    const backup::MapEntry* next_block() override {
+        if (!more(1) || buf_[pos_] != 'C') return nullptr;
+        if (!more(wire::kTreeChangeBytes)) bad();
+        std::memcpy(&block_.index, buf_.data() + pos_ + 1, 8);
+        std::memcpy(block_.hash.data(), buf_.data() + pos_ + 9, block_.hash.size());
+        pos_ += wire::kTreeChangeBytes;
+        return &block_;
+    }
+
+private:
+    // At least `n` bytes buffered from pos_, unless the file ends first.
+    bool more(std::size_t n) {
+        if (buf_.size() - pos_ >= n) return true;
+        buf_.erase(0, pos_);
+        pos_ = 0;
+        while (buf_.size() < n && read_ < size_) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(n, 1 << 16), size_ - read_));
+            const std::size_t at = buf_.size();
+            buf_.resize(at + want);
+            backup::pread_all(fd_.get(), buf_.data() + at, want, read_, "the tree kept");
+            read_ += want;
+        }
+        return buf_.size() >= n;
+    }
+    [[noreturn]] static void bad() { throw backup::Error(backup::Errc::corrupted, "the tree kept of the element before is damaged"); }
+
+    backup::UniqueFd fd_;
+    std::uint64_t size_, read_ = 0;
+    std::string buf_;
+    std::size_t pos_ = 0;
+    backup::TreeNode node_;
+    backup::MapEntry block_;
+};
+
+constexpr const char* kTreeView = "tree";  // the tree's name among a VM's views (a container has no disks)
+
+// The tree kept after the element before, when the node's digest says it
+// is the node's parent.
+std::unique_ptr<SentTree> kept_parent(NodeLink& link, const ViewCache& cache, const std::string& vm) {
+    const std::string text = link.call(Record("call", "tree_digest")).get("digest");
+    backup::Digest digest{};
+    if (text.empty()) return nullptr;
+    if (!backup::from_hex(text, digest)) throw service::Error(service::Errc::corrupt, "the backup node sent a bad tree digest");
+    auto kept = cache.find(vm, kTreeView, digest, 1);
+    if (!kept) return nullptr;
+    return std::make_unique<SentTree>(std::move(kept->fd), kept->size);
+}
+
+// What was sent, kept as the next incremental's parent. Best effort.
+void keep_sent(const ViewCache& cache, const std::string& vm, const std::filesystem::path& path, const ViewState& sent) noexcept {
+    try {
+        if (::fsync(sent.fd.get()) != 0) throw backup::Error(backup::Errc::io_error, "fsync");
+        backup::Sha256 sha;
+        std::string buf(1 << 16, '\0');
+        for (std::uint64_t off = 0; off < sent.size;) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), sent.size - off));
+            backup::pread_all(sent.fd.get(), buf.data(), n, off, "the tree sent");
+            sha.update(buf.data(), n);
+            off += n;
+        }
+        cache.keep(vm, kTreeView, path, sha.finish());
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);  // the next incremental reads every file
+    }
+}
 
 // A restore's blocks as the node streams them: numbered from 0 in manifest
 // order, each checked against its hash as it is decoded, and here against
@@ -86,8 +179,8 @@ backup::UniqueFd receive_manifest(NodeLink& link, std::uint64_t size) {
 
 }  // namespace
 
-std::string send_tree_to_node(NodeLink& link, const backup::Source& src, const backup::CreateOptions& opt,
-                              const backup::Progress& progress) {
+std::string send_tree_to_node(NodeLink& link, const ViewCache& cache, const backup::Source& src,
+                              const backup::CreateOptions& opt, const backup::Progress& progress) {
     std::error_code ec;
     if (src.ct_root.empty() || !std::filesystem::is_directory(src.ct_root, ec))
         throw backup::Error(backup::Errc::invalid_argument, "container root is not a directory");
@@ -96,16 +189,30 @@ std::string send_tree_to_node(NodeLink& link, const backup::Source& src, const b
     plan.source = src;
     plan.options = opt;
     plan.tree_bytes = totals.file_bytes;
-    link.call(encode_create(plan));
+    const bool has_parent = link.call(encode_create(plan)).get_uint("parent") != 0;
+    const std::unique_ptr<SentTree> parent = has_parent ? kept_parent(link, cache, src.vm_uuid) : nullptr;
+    // What is sent, into the cache's directory, kept once committed.
+    const std::filesystem::path sent_path = cache.temporary(src.vm_uuid, kTreeView);
+    struct Unkept {
+        const std::filesystem::path& path;
+        bool kept = false;
+        ~Unkept() {
+            std::error_code ec;
+            if (!kept) std::filesystem::remove(path, ec);
+        }
+    } unkept{sent_path};
+    ViewState sent{backup::open_file(sent_path, O_RDWR | O_CREAT | O_EXCL, 0600), 0};
     backup::ProgressReporter pr(progress, totals.file_bytes);
     backup::ThreadPool pool(backup::ThreadPool::default_threads());
-    NodeTreeSink sink(link, opt.compress, pool);
-    backup::backup_tree(src.ct_root, nullptr, sink, pool, pr);
+    NodeTreeSink sink(link, opt.compress, &sent, pool);
+    backup::backup_tree(src.ct_root, parent.get(), sink, pool, pr);
     sink.finish();
     link.call(Record("call", "end_tree"));
     link.stop_honouring_cancel();
     pr.check_cancel();  // the last point where a cancel is honoured
     const std::string committed = link.call(Record("call", "commit")).get("id");
+    keep_sent(cache, src.vm_uuid, sent_path, sent);
+    unkept.kept = true;
     pr.done();
     return committed;
 }

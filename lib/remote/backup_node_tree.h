@@ -6,12 +6,16 @@
 // Internal to lib/remote (backup_node_client.cpp).
 #pragma once
 #include "backup_node_link.h"
+#include "backup_view_cache.h"
 
 namespace prl::remote::backup_node {
 
 // A new element on the node from the tree at src.ct_root; returns its id.
-std::string send_tree_to_node(NodeLink& link, const backup::Source& src, const backup::CreateOptions& opt,
-                              const backup::Progress& progress);
+// What it sends is kept in `cache`: when the node's parent element is
+// that tree, an incremental reads only the files changed since (size,
+// times, inode), and sends the others' hashes alone.
+std::string send_tree_to_node(NodeLink& link, const ViewCache& cache, const backup::Source& src,
+                              const backup::CreateOptions& opt, const backup::Progress& progress);
 
 // The container element `id` rebuilt at `directory` (new or empty), every
 // block checked against the manifest, the manifest against its checksum.

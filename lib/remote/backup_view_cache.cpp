@@ -92,7 +92,7 @@ std::filesystem::path ViewCache::dir_of(const std::string& vm, const std::string
 }
 
 std::optional<ViewCache::Found> ViewCache::find(const std::string& vm, const std::string& disk,
-                                        const backup::Digest& digest) const {
+                                        const backup::Digest& digest, std::size_t record_bytes) const {
     try {
         const auto path = dir_of(vm, disk) / (backup::to_hex(digest) + ".view");
         std::error_code ec;
@@ -108,7 +108,7 @@ std::optional<ViewCache::Found> ViewCache::find(const std::string& vm, const std
             sha.update(buf.data(), n);
             off += n;
         }
-        if (size % wire::kPresentBytes != 0 || sha.finish() != digest) return std::nullopt;
+        if (size % record_bytes != 0 || sha.finish() != digest) return std::nullopt;
         return Found{std::move(fd), size};
     } catch (const backup::Error&) {
         return std::nullopt;  // unreadable: the node's copy is fetched instead

@@ -70,7 +70,10 @@ public:
         backup::UniqueFd fd;
         std::uint64_t size = 0;
     };
-    std::optional<Found> find(const std::string& vm, const std::string& disk, const backup::Digest& digest) const;
+    // A view is whole records of `record_bytes` (a disk's Present entries;
+    // 1 for a tree's records, which vary).
+    std::optional<Found> find(const std::string& vm, const std::string& disk, const backup::Digest& digest,
+                              std::size_t record_bytes = backup::node_wire::kPresentBytes) const;
     // A new view of `disk` of `vm`: written to a temporary file by the
     // caller, then kept with keep() (replacing the disk's older views).
     std::filesystem::path temporary(const std::string& vm, const std::string& disk) const;

@@ -198,7 +198,7 @@ fs::path private_area(PRL_HANDLE ct) {
 
 }  // namespace
 
-TEST_CASE("a container goes to a backup node and comes back from it, in place and as a copy", "[daemon][backup-node]") {
+TEST_CASE("a container goes to a backup node and comes back from it, in place, as a copy and after incrementals", "[daemon][backup-node]") {
     prl::test::TestHome source_home;
     capi::Api api;
     Node node;
@@ -261,6 +261,25 @@ TEST_CASE("a container goes to a backup node and comes back from it, in place an
     run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), inc_id.c_str(), kHost, node.port(), login.session.c_str(), "", "", 0,
                                0, PRL_TRUE));
     CHECK(tree_snapshot(root) == changed);
+
+    // The tree the source kept of what it sent, damaged: not used, and the
+    // next incremental (which then reads every file) is as right.
+    std::size_t kept = 0;
+    for (const auto& e : fs::recursive_directory_iterator(source_home.path() / "backup-views")) {
+        if (e.path().extension() != ".view") continue;
+        std::fstream f(e.path(), std::ios::binary | std::ios::in | std::ios::out);
+        f.put('X');
+        ++kept;
+    }
+    CHECK(kept == 1);
+    { std::ofstream(root / "etc/app/app.conf") << "listen 7070\n"; }
+    const auto again = tree_snapshot(root);
+    const std::string third = backup_id(run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(),
+                                                                   login.session.c_str(), "", PBT_INCREMENTAL, 0, PRL_TRUE)));
+    fs::remove(root / "data.bin");
+    run(PrlSrv_RestoreVmBackup(source, uuid.c_str(), third.c_str(), kHost, node.port(), login.session.c_str(), "", "", 0,
+                               0, PRL_TRUE));
+    CHECK(tree_snapshot(root) == again);
 }
 
 TEST_CASE("a backup node refuses a session it does not know and users who are not its admins", "[daemon][backup-node]") {

@@ -6,6 +6,7 @@
 #include "staged_files.h"
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -68,7 +69,9 @@ bool same_time(const timespec& a, const timespec& b) { return a.tv_sec == b.tv_s
 class TreeWalker {
 public:
     TreeWalker(TreeParent* parent, TreeSink& sink, ThreadPool& pool, ProgressReporter& pr)
-        : parent_(parent), sink_(sink), pool_(pool), progress_(pr) {}
+        : parent_(parent), sink_(sink), pool_(pool), progress_(pr) {
+        if (parent_) cursor_.emplace(*parent_);
+    }
 
     void walk_dir(int dirfd, const std::string& rel, const std::string& shown) {
         UniqueFd again = open_at(dirfd, ".", O_RDONLY | O_DIRECTORY, shown);
@@ -105,11 +108,10 @@ public:
         TreeNode n = node_from_stat(st, NodeType::file, path);
         // Unchanged since the parent element: reuse its block list.
         if (parent_) {
-            const TreeNode* p = seek_parent(path);
+            const TreeNode* p = cursor_->seek(path);
             if (p && p->type == NodeType::file && p->size == n.size && same_time(p->mtime, n.mtime) &&
                 same_time(p->ctime, n.ctime) && p->ino == n.ino) {
-                sink_.node(n);
-                while (const MapEntry* b = parent_->next_block()) sink_.unchanged(*b);
+                sink_.unchanged_file(n, *parent_);
                 progress_.add(n.size);
                 return;
             }
@@ -128,28 +130,8 @@ public:
     }
 
 private:
-    // The parent's node at `path`, if it has one; parent nodes before it are skipped.
-    const TreeNode* seek_parent(const std::string& path) {
-        for (;;) {
-            if (!parent_cur_ && !parent_done_) {
-                parent_cur_ = parent_->next_node();
-                if (!parent_cur_) parent_done_ = true;
-            }
-            if (!parent_cur_) return nullptr;
-            const int c = compare_tree_paths(parent_cur_->path, path);
-            if (c > 0) return nullptr;
-            if (c == 0) {
-                const TreeNode* hit = parent_cur_;
-                parent_cur_ = nullptr;  // consumed; its blocks are read next
-                return hit;
-            }
-            parent_cur_ = nullptr;
-        }
-    }
-
     TreeParent* parent_;
-    const TreeNode* parent_cur_ = nullptr;
-    bool parent_done_ = false;
+    std::optional<ParentCursor> cursor_;
     TreeSink& sink_;
     ThreadPool& pool_;
     ProgressReporter& progress_;
@@ -176,6 +158,11 @@ TreeTotals measure_tree(const fs::path& root) {
     UniqueFd fd = open_file(root, O_RDONLY | O_DIRECTORY);
     measure(fd.get(), t, root.string());
     return t;
+}
+
+void StoreTreeSink::unchanged_file(const TreeNode& n, TreeParent& parent) {
+    out_.node(n);
+    while (const MapEntry* b = parent.next_block()) out_.block(*b);
 }
 
 void StoreTreeSink::block(uint64_t index, const Digest& hash, const uint8_t* data) {

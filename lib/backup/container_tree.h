@@ -26,8 +26,9 @@ public:
     virtual void node(const TreeNode& n) = 0;
     // A block read from the file: kBlockSize bytes (zero-padded at its end).
     virtual void block(uint64_t index, const Digest& hash, const uint8_t* data) = 0;
-    // A block of a file unchanged since the parent element, where it is stored.
-    virtual void unchanged(const MapEntry& e) = 0;
+    // A file unchanged since the parent element: its node, and its blocks
+    // as `parent`'s next_block() gives them.
+    virtual void unchanged_file(const TreeNode& n, TreeParent& parent) = 0;
 };
 
 class StoreTreeSink final : public TreeSink {
@@ -35,7 +36,7 @@ public:
     StoreTreeSink(StoreWriter& store, ManifestWriter& out) : store_(store), out_(out) {}
     void node(const TreeNode& n) override { out_.node(n); }
     void block(uint64_t index, const Digest& hash, const uint8_t* data) override;
-    void unchanged(const MapEntry& e) override { out_.block(e); }
+    void unchanged_file(const TreeNode& n, TreeParent& parent) override;
 
 private:
     StoreWriter& store_;

@@ -69,6 +69,12 @@ std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint6
 
 void append_tree_node(std::string& batch, const TreeNode& n) { batch += encode_tree_node(n); }
 
+void append_tree_same(std::string& batch, const TreeNode& n) {
+    const size_t at = batch.size();
+    batch += encode_tree_node(n);
+    batch[at] = 'S';
+}
+
 void append_tree_change(std::string& batch, uint64_t index, const Digest& hash) {
     batch.push_back('C');
     put_le(batch, index, 8);
@@ -88,7 +94,7 @@ TreeBatch decode_tree_batch(std::string_view bytes) {
             std::memcpy(c.hash.data(), rest.data() + 9, c.hash.size());
             out.changes.push_back(c);
             o += kTreeChangeBytes;
-        } else if (rest[0] == 'N') {
+        } else if (rest[0] == 'N' || rest[0] == 'S') {
             // Its length from its two text lengths; decode_tree_node checks the rest.
             size_t len = kNodeHeadBytes;
             for (int text = 0; text < 2; ++text) {
@@ -98,7 +104,10 @@ TreeBatch decode_tree_batch(std::string_view bytes) {
             if (rest.size() < len) corrupt("a tree batch cut short");
             node_bytes += len;
             if (node_bytes > kMaxTreeNodeBytes) corrupt("too many tree nodes in one batch");
-            out.nodes.emplace_back(out.changes.size(), decode_tree_node(rest.substr(0, len)));
+            std::string record(rest.substr(0, len));
+            record[0] = 'N';
+            out.nodes.push_back(TreeBatch::Node{out.changes.size(), decode_tree_node(record), rest[0] == 'S'});
+            if (out.nodes.back().same && out.nodes.back().node.type != NodeType::file) corrupt("an unchanged node that is no file");
             o += len;
         } else {
             corrupt("a tree batch record of unknown kind");

@@ -35,22 +35,31 @@ std::vector<Change> decode_changes(std::string_view bytes, uint64_t after, uint6
 // A batch of a container's tree: its nodes in manifest order, and after a
 // file's node that file's non-zero blocks (numbered within the file), so
 // many small files travel in one exchange. Records: a node as the manifest
-// stores it ('N', tree_manifest.h), or 'C' with a block's number and hash.
+// stores it ('N', tree_manifest.h); 'S', the same for a file unchanged since
+// the parent element, whose blocks the node takes from the parent's
+// manifest; 'C' with a block's number and hash.
 constexpr size_t kTreeChangeBytes = 1 + 8 + 32;
 constexpr size_t kMaxTreeNodeBytes = size_t(1) << 20;  // of node records per batch (a node is at most 8 KiB)
 void append_tree_node(std::string& batch, const TreeNode& n);
+void append_tree_same(std::string& batch, const TreeNode& n);
 void append_tree_change(std::string& batch, uint64_t index, const Digest& hash);
 struct TreeBatch {
     std::vector<Change> changes;  // all non-zero
-    // Each node with the number of changes before it in the batch.
-    std::vector<std::pair<size_t, TreeNode>> nodes;
+    struct Node {
+        size_t before = 0;  // changes before it in the batch
+        TreeNode node;
+        bool same = false;  // 'S'
+    };
+    std::vector<Node> nodes;
 };
 // Splits a batch and decodes its nodes (decode_tree_node's checks); at most
 // kMaxBlocksPerBatch changes and kMaxTreeNodeBytes of nodes. Where a node
 // may stand and which numbers a change may have is the receiver's to check.
 TreeBatch decode_tree_batch(std::string_view bytes);
-// The SHA-256 of a whole tree as a source sends it (its batches' records,
-// end to end): how a source knows the tree it kept is the node's parent.
+
+// The SHA-256 of a whole tree in 'N' and 'C' records, end to end (each
+// file's blocks after it): how a source knows the tree it kept is the
+// node's parent.
 Digest tree_stream_digest(TreeParent& tree);
 
 // One bit per change: the node lacks that block and wants it sent.

@@ -136,6 +136,21 @@ void TreeOrder::accept(const TreeNode& n) {
     last_ = n.path;
 }
 
+const TreeNode* ParentCursor::seek(const std::string& path) {
+    for (;;) {
+        if (!cur_ && !done_) {
+            cur_ = parent_.next_node();
+            done_ = !cur_;
+        }
+        if (!cur_) return nullptr;
+        const int c = compare_tree_paths(cur_->path, path);
+        if (c > 0) return nullptr;
+        const TreeNode* at = cur_;
+        cur_ = nullptr;  // consumed (its blocks are read next), or passed
+        if (c == 0) return at;
+    }
+}
+
 // ---- writer ----
 
 ManifestWriter::ManifestWriter(Storage& storage, const std::string& name) : out_(storage.create(name)) {

@@ -83,6 +83,22 @@ public:
     virtual const MapEntry* next_block() = 0;
 };
 
+// A parent tree walked alongside a newer one: the parent's node at each
+// path asked for, in manifest order (paths only ever increase).
+class ParentCursor {
+public:
+    explicit ParentCursor(TreeParent& parent) : parent_(parent) {}
+    // The parent's node at `path`, if it has one (its blocks are read next
+    // from the parent); the parent's nodes before it are skipped.
+    const TreeNode* seek(const std::string& path);
+    TreeParent& parent() { return parent_; }
+
+private:
+    TreeParent& parent_;
+    const TreeNode* cur_ = nullptr;
+    bool done_ = false;
+};
+
 // Validates paths (no "..", ".", empty components, NUL or absolute paths),
 // ordering, and block entries. Throws Error(corrupted).
 class ManifestReader final : public TreeParent {

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <future>
 
 namespace prl::daemon {
@@ -170,6 +171,20 @@ private:
         last_ = UINT64_MAX;
     }
 
+    // A file the source says is unchanged since the parent element: the
+    // parent's blocks of the same file, of the same size, into the manifest.
+    void parent_blocks(const backup::TreeNode& n) {
+        if (!parent_tree_) {
+            parent_tree_ = element_.parent_manifest();
+            if (!parent_tree_) throw backup::Error(backup::Errc::corrupted, "backup node data: an unchanged file in a full backup");
+            parent_cursor_.emplace(*parent_tree_);
+        }
+        const backup::TreeNode* p = parent_cursor_->seek(n.path);
+        if (!p || p->type != backup::NodeType::file || p->size != n.size)
+            throw backup::Error(backup::Errc::corrupted, "backup node data: " + n.path + " is not as in the element before");
+        while (const backup::MapEntry* e = parent_tree_->next_block()) manifest_->block(*e);
+    }
+
     std::size_t disk_of(const Record& call) const {
         const std::uint64_t disk = call.get_uint("disk");
         if (disk >= plan_.source.disks.size()) throw service::Error(service::Errc::corrupt, "record: no such disk");
@@ -195,7 +210,7 @@ private:
         std::string bytes;                 // the source's data frame, which `groups` point into
         std::vector<std::uint8_t> blocks;  // the wanted blocks, decompressed
         std::vector<wire::Group> groups;
-        std::vector<std::pair<std::size_t, backup::TreeNode>> nodes;  // a tree's, each before change `first`
+        std::vector<wire::TreeBatch::Node> nodes;  // a tree's, each before change `before`
         std::future<void> checked;
     };
 
@@ -216,8 +231,10 @@ private:
         wire::TreeBatch tree = wire::decode_tree_batch(receive_data(channel));
         std::size_t next_node = 0;
         for (std::size_t i = 0; i <= tree.changes.size(); ++i) {
-            for (; next_node < tree.nodes.size() && tree.nodes[next_node].first == i; ++next_node)
-                accept_tree_node(tree.nodes[next_node].second);
+            for (; next_node < tree.nodes.size() && tree.nodes[next_node].before == i; ++next_node) {
+                accept_tree_node(tree.nodes[next_node].node);
+                if (tree.nodes[next_node].same) in_file_ = false;  // its blocks are the parent's
+            }
             if (i == tree.changes.size()) break;
             const std::uint64_t index = tree.changes[i].index;
             if (!in_file_) throw backup::Error(backup::Errc::corrupted, "backup node data: a block outside a file of the tree");
@@ -271,8 +288,10 @@ private:
         }
         std::size_t next = 0, next_node = 0;
         auto nodes_before = [&](std::size_t i) {
-            for (; next_node < b->nodes.size() && b->nodes[next_node].first == i; ++next_node)
-                manifest_->node(b->nodes[next_node].second);
+            for (; next_node < b->nodes.size() && b->nodes[next_node].before == i; ++next_node) {
+                manifest_->node(b->nodes[next_node].node);
+                if (b->nodes[next_node].same) parent_blocks(b->nodes[next_node].node);
+            }
         };
         for (std::size_t i = 0; i < b->changes.size(); ++i) {
             nodes_before(i);
@@ -326,6 +345,8 @@ private:
     backup::MapWriter* map_ = nullptr;
     backup::ManifestWriter* manifest_ = nullptr;  // a container's, until its end
     backup::TreeOrder order_;
+    std::unique_ptr<backup::ManifestReader> parent_tree_;  // for unchanged files, opened at the first
+    std::optional<backup::ParentCursor> parent_cursor_;
     bool in_file_ = false, tree_done_ = false;
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;

@@ -98,9 +98,9 @@ public:
     NodeSink(NodeLink& link, std::size_t disk, bool compress, ViewState* record, backup::ThreadPool& pool)
         : link_(link), call_(Record("call", "changes").add_uint("disk", disk)), compress_(compress), record_(record),
           pool_(pool) {}
-    // A tree's; its records are written to `record` when there is one.
-    NodeSink(NodeLink& link, bool compress, ViewState* record, backup::ThreadPool& pool)
-        : link_(link), call_("call", "tree_batch"), tree_(true), compress_(compress), record_(record), pool_(pool) {}
+    // A tree's.
+    NodeSink(NodeLink& link, bool compress, backup::ThreadPool& pool)
+        : link_(link), call_("call", "tree_batch"), tree_(true), compress_(compress), record_(nullptr), pool_(pool) {}
     ~NodeSink() {
         if (sending_.valid()) sending_.wait();
     }
@@ -111,23 +111,16 @@ public:
         filling_->data.insert(filling_->data.end(), data, data + backup::kBlockSize);
         if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
-    // A tree's block the node has (its file is unchanged since the element
-    // before): its hash travels, its bytes never.
-    void known(std::uint64_t index, const backup::Digest& hash) {
-        filling_->changes.push_back(wire::Change{index, false, hash});
-        filling_->known.resize(filling_->changes.size());
-        filling_->known.back() = true;
-        wire::append_tree_change(filling_->tree, index, hash);
-        if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
-    }
     void zero(std::uint64_t index) override {
         filling_->changes.push_back(wire::Change{index, true, {}});
         if (filling_->changes.size() == wire::kMaxBlocksPerBatch) flush();
     }
-    // The next node of a tree; its blocks, if a file, follow.
-    void node(const backup::TreeNode& n) {
+    // The next node of a tree; its blocks, if a file, follow. `same`: a
+    // file unchanged since the element before, whose blocks the node has.
+    void node(const backup::TreeNode& n, bool same = false) {
         const std::size_t before = filling_->tree.size();
-        wire::append_tree_node(filling_->tree, n);
+        if (same) wire::append_tree_same(filling_->tree, n);
+        else wire::append_tree_node(filling_->tree, n);
         filling_->node_bytes += filling_->tree.size() - before;
         if (filling_->node_bytes > wire::kMaxTreeNodeBytes - 16384) flush();  // a node is at most ~8 KiB
     }
@@ -141,7 +134,6 @@ public:
         std::swap(filling_, sent_);
         filling_->changes.clear();
         filling_->data.clear();
-        filling_->known.clear();
         filling_->tree.clear();
         filling_->node_bytes = 0;
         sending_ = std::async(std::launch::async, [this] { send(*sent_); });
@@ -156,7 +148,6 @@ private:
     struct Batch {
         std::vector<wire::Change> changes;
         std::vector<std::uint8_t> data;  // the blocks of the non-zero changes, in order
-        std::vector<bool> known;         // per change (when set): the node has it, its bytes are not here
         std::string tree;                // a tree's records: its nodes and changes, in order
         std::size_t node_bytes = 0;
     };
@@ -174,12 +165,6 @@ private:
         std::size_t next = 0, wanted = 0;
         for (std::size_t i = 0; i < b.changes.size(); ++i) {
             if (b.changes[i].zero) continue;
-            if (i < b.known.size() && b.known[i]) {
-                if (missing[i])
-                    throw service::Error(service::Errc::corrupt,
-                                         "the backup node lacks a block of its own element before this one");
-                continue;
-            }
             if (missing[i]) {
                 if (wanted != next)
                     std::copy_n(b.data.data() + next * backup::kBlockSize, backup::kBlockSize,

@@ -15,24 +15,51 @@ namespace prl::remote::backup_node {
 
 namespace {
 
-// The walk's nodes and blocks, to the node in tree batches.
+// The walk's nodes and blocks, to the node in tree batches; and the tree
+// as the node will have it ('N' and 'C' records), to `record`, for the
+// next incremental.
 class NodeTreeSink final : public backup::TreeSink {
 public:
-    NodeTreeSink(NodeLink& link, bool compress, ViewState* record, backup::ThreadPool& pool)
-        : sink_(link, compress, record, pool) {}
-    void node(const backup::TreeNode& n) override { sink_.node(n); }
+    NodeTreeSink(NodeLink& link, bool compress, ViewState& record, backup::ThreadPool& pool)
+        : sink_(link, compress, pool), record_(record) {}
+    void node(const backup::TreeNode& n) override {
+        sink_.node(n);
+        wire::append_tree_node(buf_, n);
+        spill();
+    }
     void block(std::uint64_t index, const backup::Digest& hash, const std::uint8_t* data) override {
         sink_.block(index, hash, data);
+        wire::append_tree_change(buf_, index, hash);
+        spill();
     }
-    void unchanged(const backup::MapEntry& e) override { sink_.known(e.index, e.hash); }
-    void finish() { sink_.finish(); }
+    void unchanged_file(const backup::TreeNode& n, backup::TreeParent& parent) override {
+        sink_.node(n, true);
+        wire::append_tree_node(buf_, n);
+        while (const backup::MapEntry* e = parent.next_block()) {
+            wire::append_tree_change(buf_, e->index, e->hash);
+            spill();
+        }
+    }
+    void finish() {
+        sink_.finish();
+        spill(true);
+    }
 
 private:
+    void spill(bool all = false) {
+        if (buf_.size() < (1 << 16) && !all) return;
+        backup::pwrite_all(record_.fd.get(), buf_.data(), buf_.size(), record_.size, "the tree sent");
+        record_.size += buf_.size();
+        buf_.clear();
+    }
+
     NodeSink sink_;
+    ViewState& record_;
+    std::string buf_;
 };
 
-// The tree this source sent for the element before, as it kept it (its
-// batches' records end to end, checked against the node's digest): what
+// The tree this source sent for the element before, as it kept it ('N'
+// and 'C' records end to end, checked against the node's digest): what
 // the walk compares the files with, so unchanged ones are not read again.
 class SentTree final : public backup::TreeParent {
 public:
@@ -204,7 +231,7 @@ std::string send_tree_to_node(NodeLink& link, const ViewCache& cache, const back
     ViewState sent{backup::open_file(sent_path, O_RDWR | O_CREAT | O_EXCL, 0600), 0};
     backup::ProgressReporter pr(progress, totals.file_bytes);
     backup::ThreadPool pool(backup::ThreadPool::default_threads());
-    NodeTreeSink sink(link, opt.compress, &sent, pool);
+    NodeTreeSink sink(link, opt.compress, sent, pool);
     backup::backup_tree(src.ct_root, parent.get(), sink, pool, pr);
     sink.finish();
     link.call(Record("call", "end_tree"));

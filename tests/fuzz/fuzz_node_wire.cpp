@@ -97,10 +97,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             std::string again;
             size_t next = 0;
             for (size_t i = 0; i <= batch.changes.size(); ++i) {
-                for (; next < batch.nodes.size() && batch.nodes[next].first == i; ++next) {
-                    const TreeNode& n = batch.nodes[next].second;
-                    if (!safe_relative(n.path)) std::abort();
-                    append_tree_node(again, n);
+                for (; next < batch.nodes.size() && batch.nodes[next].before == i; ++next) {
+                    const TreeNode& n = batch.nodes[next].node;
+                    if (!safe_relative(n.path) || (batch.nodes[next].same && n.type != NodeType::file)) std::abort();
+                    if (batch.nodes[next].same) append_tree_same(again, n);
+                    else append_tree_node(again, n);
                 }
                 if (i < batch.changes.size()) append_tree_change(again, batch.changes[i].index, batch.changes[i].hash);
             }

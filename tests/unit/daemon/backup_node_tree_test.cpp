@@ -46,6 +46,12 @@ std::string change_record(std::uint64_t index, const std::vector<std::uint8_t>& 
     return out;
 }
 
+std::string same_record(const backup::TreeNode& n) {
+    std::string out;
+    wire::append_tree_same(out, n);
+    return out;
+}
+
 // One batch of the tree, and the node's answer to it.
 Record send_batch(FramedChannel& source, const std::string& records) {
     send_call(source, Record("call", "tree_batch"));
@@ -175,4 +181,98 @@ TEST_CASE("a backup node refuses a tree that does not start at its root, and blo
     }
     n.hang_up();
     check_nothing_kept(n);
+}
+
+namespace {
+
+// A committed full backup of a root with one file "f" of two blocks.
+void full_with_file(FramedChannel& source, const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
+    send_call(source, encode_create(tree_plan(2 * backup::kBlockSize)));
+    receive_reply(source);
+    const std::string batch = node_record(node_of(backup::NodeType::dir, "")) +
+                              node_record(node_of(backup::NodeType::file, "f", 2 * backup::kBlockSize)) +
+                              change_record(0, a) + change_record(1, b);
+    wire::decode_bitmap(send_batch(source, batch).get("missing"), 2);
+    std::vector<std::uint8_t> both(a);
+    both.insert(both.end(), b.begin(), b.end());
+    send_data(source, wire::encode_blocks(both.data(), 2, true));
+    send_call(source, Record("call", "end_tree"));
+    receive_reply(source);
+    send_call(source, Record("call", "commit"));
+    receive_reply(source);
+}
+
+CreatePlan incremental_plan() {
+    CreatePlan plan = tree_plan(2 * backup::kBlockSize);
+    plan.options.kind = backup::Kind::incremental;
+    return plan;
+}
+
+}  // namespace
+
+TEST_CASE("a file a source says is unchanged takes the parent's blocks, and only a file the parent has as it is", "[backup-node]") {
+    using backup::NodeType;
+    const auto a = block_of('a'), b = block_of('b');
+    NodeUnderTest n;
+    full_with_file(*n.source, a, b);
+    n.hang_up();
+    SECTION("unchanged") {
+        NodeUnderTest again;
+        fs::copy(n.repository, again.repository, fs::copy_options::recursive);
+        send_call(*again.source, encode_create(incremental_plan()));
+        const Record started = receive_reply(*again.source);
+        CHECK(started.get_uint("parent") != 0);
+        // The node's digest of the parent is the tree as sent.
+        std::string stream = node_record(node_of(NodeType::dir, "")) +
+                             node_record(node_of(NodeType::file, "f", 2 * backup::kBlockSize)) + change_record(0, a) +
+                             change_record(1, b);
+        send_call(*again.source, Record("call", "tree_digest"));
+        backup::Sha256 sha;
+        CHECK(receive_reply(*again.source).get("digest") == backup::to_hex(sha.digest(stream.data(), stream.size())));
+        const std::string batch = node_record(node_of(NodeType::dir, "")) +
+                                  same_record(node_of(NodeType::file, "f", 2 * backup::kBlockSize));
+        CHECK(wire::decode_bitmap(send_batch(*again.source, batch).get("missing"), 0).empty());
+        send_call(*again.source, Record("call", "end_tree"));
+        receive_reply(*again.source);
+        send_call(*again.source, Record("call", "commit"));
+        const std::string id = receive_reply(*again.source).get("id");
+        again.hang_up();
+        prl::test::TempDir out;
+        backup::RestoreTarget target;
+        target.directory = out.path() / "ct";
+        backup::Repository::open(again.repository)->restore(id, target);
+        std::string want(a.begin(), a.end());
+        want.append(b.begin(), b.end());
+        CHECK(prl::test::read_file(out.path() / "ct/f") == want);
+    }
+    SECTION("refused") {
+        std::string batch = node_record(node_of(NodeType::dir, ""));
+        CreatePlan plan = incremental_plan();
+        SECTION("in a full backup") {
+            plan = tree_plan(2 * backup::kBlockSize);
+            batch += same_record(node_of(NodeType::file, "f", 2 * backup::kBlockSize));
+        }
+        SECTION("a file the parent lacks") { batch += same_record(node_of(NodeType::file, "g", 2 * backup::kBlockSize)); }
+        SECTION("a file of another size") { batch += same_record(node_of(NodeType::file, "f", backup::kBlockSize)); }
+        NodeUnderTest again;
+        fs::copy(n.repository, again.repository, fs::copy_options::recursive);
+        send_call(*again.source, encode_create(plan));
+        receive_reply(*again.source);
+        send_batch(*again.source, batch);  // checked against the parent when the next call comes
+        send_call(*again.source, Record("call", "end_tree"));
+        CHECK(backup_errc_of([&] { receive_reply(*again.source); }) == backup::Errc::corrupted);
+        again.hang_up();
+        const auto vms = backup::Repository::open(again.repository)->list();  // the full alone
+        REQUIRE(vms.at(0).chains.size() == 1);
+        CHECK(vms.at(0).chains[0].partials.empty());
+    }
+    SECTION("a block after an unchanged file") {
+        NodeUnderTest again;
+        fs::copy(n.repository, again.repository, fs::copy_options::recursive);
+        send_call(*again.source, encode_create(incremental_plan()));
+        receive_reply(*again.source);
+        const std::string batch = node_record(node_of(NodeType::dir, "")) +
+                                  same_record(node_of(NodeType::file, "f", 2 * backup::kBlockSize)) + change_record(0, a);
+        CHECK(backup_errc_of([&] { send_batch(*again.source, batch); }) == backup::Errc::corrupted);
+    }
 }

@@ -276,3 +276,24 @@ TEST_CASE("a file a source says is unchanged takes the parent's blocks, and only
         CHECK(backup_errc_of([&] { send_batch(*again.source, batch); }) == backup::Errc::corrupted);
     }
 }
+
+TEST_CASE("a source that goes away midway through a tree leaves nothing listed, and its blocks for a retry", "[backup-node]") {
+    using backup::NodeType;
+    const auto a = block_of('a');
+    const std::string batch = node_record(node_of(NodeType::dir, "")) +
+                              node_record(node_of(NodeType::file, "f", backup::kBlockSize)) + change_record(0, a);
+    NodeUnderTest n;
+    send_call(*n.source, encode_create(tree_plan(backup::kBlockSize)));
+    receive_reply(*n.source);
+    CHECK(wire::decode_bitmap(send_batch(*n.source, batch).get("missing"), 1) == std::vector<bool>{true});
+    send_data(*n.source, wire::encode_blocks(a.data(), 1, true));
+    n.hang_up();  // before end_tree and commit
+    check_nothing_kept(n);
+
+    // The retry: the node already has that block, and does not ask for it.
+    NodeUnderTest again;
+    again.repository = n.repository;
+    send_call(*again.source, encode_create(tree_plan(backup::kBlockSize)));
+    receive_reply(*again.source);
+    CHECK(wire::decode_bitmap(send_batch(*again.source, batch).get("missing"), 1) == std::vector<bool>{false});
+}

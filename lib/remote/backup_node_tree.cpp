@@ -102,7 +102,7 @@ private:
             const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(n, 1 << 16), size_ - read_));
             const std::size_t at = buf_.size();
             buf_.resize(at + want);
-            backup::pread_all(fd_.get(), buf_.data() + at, want, read_, "the tree kept");
+            if (!backup::pread_all(fd_.get(), buf_.data() + at, want, read_, "the tree kept")) bad();  // shrunk since checked
             read_ += want;
         }
         return buf_.size() >= n;
@@ -139,7 +139,8 @@ void keep_sent(const ViewCache& cache, const std::string& vm, const std::filesys
         std::string buf(1 << 16, '\0');
         for (std::uint64_t off = 0; off < sent.size;) {
             const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), sent.size - off));
-            backup::pread_all(sent.fd.get(), buf.data(), n, off, "the tree sent");
+            if (!backup::pread_all(sent.fd.get(), buf.data(), n, off, "the tree sent"))
+                throw backup::Error(backup::Errc::io_error, "the tree sent shrank");
             sha.update(buf.data(), n);
             off += n;
         }

@@ -153,6 +153,11 @@ void measure(int dirfd, TreeTotals& t, const std::string& shown) {
 
 }  // namespace
 
+void check_tree_root(const fs::path& root) {
+    std::error_code ec;
+    if (root.empty() || !fs::is_directory(root, ec)) throw Error(Errc::invalid_argument, "container root is not a directory");
+}
+
 TreeTotals measure_tree(const fs::path& root) {
     TreeTotals t;
     UniqueFd fd = open_file(root, O_RDONLY | O_DIRECTORY);

@@ -14,6 +14,8 @@ struct TreeTotals {
     uint64_t file_bytes = 0;  // sum of regular file sizes
     uint64_t nodes = 0;
 };
+// Errc::invalid_argument unless `root` is a directory (a container's private area).
+void check_tree_root(const fs::path& root);
 // Walks the tree once for sizes (for progress).
 TreeTotals measure_tree(const fs::path& root);
 

@@ -81,37 +81,45 @@ void append_tree_change(std::string& batch, uint64_t index, const Digest& hash) 
     batch.append(reinterpret_cast<const char*>(hash.data()), hash.size());
 }
 
+size_t tree_record_size(std::string_view bytes) {
+    if (bytes.empty()) return 0;
+    if (bytes[0] == 'C') return bytes.size() >= kTreeChangeBytes ? kTreeChangeBytes : 0;
+    if (bytes[0] != 'N' && bytes[0] != 'S') corrupt("a tree record of unknown kind");
+    // A node: its size from its two text lengths; decode_tree_node checks the rest.
+    size_t len = kNodeHeadBytes;
+    for (int text = 0; text < 2; ++text) {
+        if (bytes.size() < len + 2) return 0;
+        len += 2 + get_le(bytes.data() + len, 2);
+    }
+    return bytes.size() >= len ? len : 0;
+}
+
+Change tree_change_at(const char* p) {
+    Change c;
+    c.index = get_le(p + 1, 8);
+    std::memcpy(c.hash.data(), p + 9, c.hash.size());
+    return c;
+}
+
 TreeBatch decode_tree_batch(std::string_view bytes) {
     TreeBatch out;
     size_t node_bytes = 0;
     for (size_t o = 0; o < bytes.size();) {
         const std::string_view rest = bytes.substr(o);
+        const size_t len = tree_record_size(rest);
+        if (len == 0) corrupt("a tree batch cut short");
         if (rest[0] == 'C') {
-            if (rest.size() < kTreeChangeBytes) corrupt("a tree batch cut short");
             if (out.changes.size() == kMaxBlocksPerBatch) corrupt("too many changes in one batch");
-            Change c;
-            c.index = get_le(rest.data() + 1, 8);
-            std::memcpy(c.hash.data(), rest.data() + 9, c.hash.size());
-            out.changes.push_back(c);
-            o += kTreeChangeBytes;
-        } else if (rest[0] == 'N' || rest[0] == 'S') {
-            // Its length from its two text lengths; decode_tree_node checks the rest.
-            size_t len = kNodeHeadBytes;
-            for (int text = 0; text < 2; ++text) {
-                if (rest.size() < len + 2) corrupt("a tree batch cut short");
-                len += 2 + get_le(rest.data() + len, 2);
-            }
-            if (rest.size() < len) corrupt("a tree batch cut short");
+            out.changes.push_back(tree_change_at(rest.data()));
+        } else {
             node_bytes += len;
             if (node_bytes > kMaxTreeNodeBytes) corrupt("too many tree nodes in one batch");
             std::string record(rest.substr(0, len));
             record[0] = 'N';
             out.nodes.push_back(TreeBatch::Node{out.changes.size(), decode_tree_node(record), rest[0] == 'S'});
             if (out.nodes.back().same && out.nodes.back().node.type != NodeType::file) corrupt("an unchanged node that is no file");
-            o += len;
-        } else {
-            corrupt("a tree batch record of unknown kind");
         }
+        o += len;
     }
     return out;
 }

@@ -43,6 +43,12 @@ constexpr size_t kMaxTreeNodeBytes = size_t(1) << 20;  // of node records per ba
 void append_tree_node(std::string& batch, const TreeNode& n);
 void append_tree_same(std::string& batch, const TreeNode& n);
 void append_tree_change(std::string& batch, uint64_t index, const Digest& hash);
+// The size of the record at the front of `bytes` ('N', 'S' or 'C'), or 0
+// when `bytes` is too short to hold it (or to tell); Errc::corrupted for a
+// record of another kind. The reader of a batch, or of a stream of them.
+size_t tree_record_size(std::string_view bytes);
+// A 'C' record (kTreeChangeBytes at p): a non-zero block.
+Change tree_change_at(const char* p);
 struct TreeBatch {
     std::vector<Change> changes;  // all non-zero
     struct Node {

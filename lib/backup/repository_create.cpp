@@ -16,11 +16,7 @@ namespace prl::backup {
 namespace {
 
 std::string create_element(const Layout& layout, const Source& src, const CreateOptions& opt, const Progress& progress) {
-    if (src.type == VmType::ct) {
-        std::error_code ec;
-        if (src.ct_root.empty() || !fs::is_directory(src.ct_root, ec))
-            throw Error(Errc::invalid_argument, "container root is not a directory");
-    }
+    if (src.type == VmType::ct) check_tree_root(src.ct_root);
     ElementWriter element(layout, src, opt);
     const std::string id = element.meta().id();
 

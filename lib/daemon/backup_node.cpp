@@ -163,10 +163,11 @@ private:
     // The next node of a container's tree, checked as a restore will read
     // it (a safe path, in order, inside a directory sent before): what the
     // node commits can be rebuilt. A file's blocks follow it.
-    void accept_tree_node(const backup::TreeNode& n) {
+    // `same`: a file whose blocks are the parent's, none of them sent.
+    void accept_tree_node(const backup::TreeNode& n, bool same) {
         order_.accept(n);
         if (n.size > wire::kMaxDiskBytes) throw backup::Error(backup::Errc::invalid_argument, "a file larger than 1 PiB");
-        in_file_ = n.type == backup::NodeType::file;
+        in_file_ = n.type == backup::NodeType::file && !same;
         blocks_ = backup::blocks_for(n.size);
         last_ = UINT64_MAX;
     }
@@ -231,10 +232,8 @@ private:
         wire::TreeBatch tree = wire::decode_tree_batch(receive_data(channel));
         std::size_t next_node = 0;
         for (std::size_t i = 0; i <= tree.changes.size(); ++i) {
-            for (; next_node < tree.nodes.size() && tree.nodes[next_node].before == i; ++next_node) {
-                accept_tree_node(tree.nodes[next_node].node);
-                if (tree.nodes[next_node].same) in_file_ = false;  // its blocks are the parent's
-            }
+            for (; next_node < tree.nodes.size() && tree.nodes[next_node].before == i; ++next_node)
+                accept_tree_node(tree.nodes[next_node].node, tree.nodes[next_node].same);
             if (i == tree.changes.size()) break;
             const std::uint64_t index = tree.changes[i].index;
             if (!in_file_) throw backup::Error(backup::Errc::corrupted, "backup node data: a block outside a file of the tree");

@@ -40,15 +40,18 @@ public:
             spill();
         }
     }
-    void finish() {
+    // Everything sent and answered; the SHA-256 of the tree recorded.
+    backup::Digest finish() {
         sink_.finish();
         spill(true);
+        return sha_.finish();
     }
 
 private:
     void spill(bool all = false) {
         if (buf_.size() < (1 << 16) && !all) return;
         backup::pwrite_all(record_.fd.get(), buf_.data(), buf_.size(), record_.size, "the tree sent");
+        sha_.update(buf_.data(), buf_.size());
         record_.size += buf_.size();
         buf_.clear();
     }
@@ -56,6 +59,7 @@ private:
     NodeSink sink_;
     ViewState& record_;
     std::string buf_;
+    backup::Sha256 sha_;
 };
 
 // The tree this source sent for the element before, as it kept it ('N'
@@ -68,31 +72,37 @@ public:
     const backup::TreeNode* next_node() override {
         while (next_block()) {
         }
-        if (!more(1)) return nullptr;
+        const std::size_t len = record();
+        if (len == 0) return nullptr;
         if (buf_[pos_] != 'N') bad();
-        std::size_t len = backup::kNodeHeadBytes;
-        for (int text = 0; text < 2; ++text) {
-            if (!more(len + 2)) bad();
-            std::uint16_t n = 0;
-            std::memcpy(&n, buf_.data() + pos_ + len, 2);
-            len += 2 + n;
-        }
-        if (!more(len)) bad();
         node_ = backup::decode_tree_node(std::string_view(buf_).substr(pos_, len));
         pos_ += len;
         return &node_;
     }
 
     const backup::MapEntry* next_block() override {
-        if (!more(1) || buf_[pos_] != 'C') return nullptr;
-        if (!more(wire::kTreeChangeBytes)) bad();
-        std::memcpy(&block_.index, buf_.data() + pos_ + 1, 8);
-        std::memcpy(block_.hash.data(), buf_.data() + pos_ + 9, block_.hash.size());
-        pos_ += wire::kTreeChangeBytes;
+        const std::size_t len = record();
+        if (len == 0 || buf_[pos_] != 'C') return nullptr;
+        const wire::Change c = wire::tree_change_at(buf_.data() + pos_);
+        block_.index = c.index;
+        block_.hash = c.hash;
+        pos_ += len;
         return &block_;
     }
 
 private:
+    // The size of the whole record at pos_, read in as needed; 0 at the end.
+    std::size_t record() {
+        for (;;) {
+            if (const std::size_t len = wire::tree_record_size(std::string_view(buf_).substr(pos_))) return len;
+            const std::size_t have = buf_.size() - pos_;
+            if (!more(have + 1)) {
+                if (have == 0) return 0;
+                bad();  // a record cut short
+            }
+        }
+    }
+
     // At least `n` bytes buffered from pos_, unless the file ends first.
     bool more(std::size_t n) {
         if (buf_.size() - pos_ >= n) return true;
@@ -132,20 +142,11 @@ std::unique_ptr<SentTree> kept_parent(NodeLink& link, const ViewCache& cache, co
 }
 
 // What was sent, kept as the next incremental's parent. Best effort.
-void keep_sent(const ViewCache& cache, const std::string& vm, const std::filesystem::path& path, const ViewState& sent) noexcept {
-    try {
-        if (::fsync(sent.fd.get()) != 0) throw backup::Error(backup::Errc::io_error, "fsync");
-        backup::Sha256 sha;
-        std::string buf(1 << 16, '\0');
-        for (std::uint64_t off = 0; off < sent.size;) {
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), sent.size - off));
-            if (!backup::pread_all(sent.fd.get(), buf.data(), n, off, "the tree sent"))
-                throw backup::Error(backup::Errc::io_error, "the tree sent shrank");
-            sha.update(buf.data(), n);
-            off += n;
-        }
-        cache.keep(vm, kTreeView, path, sha.finish());
-    } catch (...) {
+void keep_sent(const ViewCache& cache, const std::string& vm, const std::filesystem::path& path, const ViewState& sent,
+               const backup::Digest& digest) noexcept {
+    if (::fsync(sent.fd.get()) == 0) {
+        cache.keep(vm, kTreeView, path, digest);
+    } else {
         std::error_code ec;
         std::filesystem::remove(path, ec);  // the next incremental reads every file
     }
@@ -209,9 +210,7 @@ backup::UniqueFd receive_manifest(NodeLink& link, std::uint64_t size) {
 
 std::string send_tree_to_node(NodeLink& link, const ViewCache& cache, const backup::Source& src,
                               const backup::CreateOptions& opt, const backup::Progress& progress) {
-    std::error_code ec;
-    if (src.ct_root.empty() || !std::filesystem::is_directory(src.ct_root, ec))
-        throw backup::Error(backup::Errc::invalid_argument, "container root is not a directory");
+    backup::check_tree_root(src.ct_root);
     const backup::TreeTotals totals = backup::measure_tree(src.ct_root);
     CreatePlan plan;
     plan.source = src;
@@ -234,12 +233,12 @@ std::string send_tree_to_node(NodeLink& link, const ViewCache& cache, const back
     backup::ThreadPool pool(backup::ThreadPool::default_threads());
     NodeTreeSink sink(link, opt.compress, sent, pool);
     backup::backup_tree(src.ct_root, parent.get(), sink, pool, pr);
-    sink.finish();
+    const backup::Digest sent_digest = sink.finish();
     link.call(Record("call", "end_tree"));
     link.stop_honouring_cancel();
     pr.check_cancel();  // the last point where a cancel is honoured
     const std::string committed = link.call(Record("call", "commit")).get("id");
-    keep_sent(cache, src.vm_uuid, sent_path, sent);
+    keep_sent(cache, src.vm_uuid, sent_path, sent, sent_digest);
     unkept.kept = true;
     pr.done();
     return committed;

@@ -91,7 +91,6 @@ public:
     // The parent's node at `path`, if it has one (its blocks are read next
     // from the parent); the parent's nodes before it are skipped.
     const TreeNode* seek(const std::string& path);
-    TreeParent& parent() { return parent_; }
 
 private:
     TreeParent& parent_;

@@ -2,7 +2,9 @@
 // (docs/backup-node.md): for each VM disk, the complete block state (block
 // numbers and hashes) of the last element it committed there. An
 // incremental compares the disk with it instead of fetching the parent's
-// state from the node, so little more than the changed blocks travels.
+// state from the node, so little more than the changed blocks travels. For
+// a container, the same for its tree (backup_node_tree.h): an incremental
+// reads only the files changed since.
 //
 // A view is used only when its SHA-256 equals the one the node computes
 // for the parent: a view that is stale, damaged or of another node is

@@ -148,6 +148,12 @@ fs::path DirectoryStorage::path_of(const std::string& name) const {
 
 std::string DirectoryStorage::describe() const { return root_.string(); }
 
+std::string DirectoryStorage::identity() const {
+    std::error_code ec;
+    const fs::path whole = fs::absolute(root_, ec);
+    return (ec ? root_ : whole).lexically_normal().string();
+}
+
 std::unique_ptr<ObjectWriter> DirectoryStorage::create(const std::string& name) {
     return std::make_unique<FileWriter>(path_of(name));
 }

@@ -19,6 +19,7 @@ public:
     std::filesystem::path path_of(const std::string& name) const;
 
     std::string describe() const override;
+    std::string identity() const override;
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
     void put(const std::string& name, std::string_view data, bool durable = true) override;
     std::optional<std::string> get(const std::string& name, size_t max_bytes) override;

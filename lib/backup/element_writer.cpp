@@ -90,8 +90,7 @@ ElementWriter::ElementWriter(const Layout& layout, const Source& src, const Crea
     tag_ = std::to_string(m_.number) + "-" + random_hex(4);
 
     pool_ = std::make_unique<ThreadPool>(ThreadPool::default_threads());
-    index_ = open_block_index(layout_);
-    store_ = std::make_unique<StoreWriter>(layout_.store(), layout_.packs(), *pool_, opt.compress, index_.get());
+    store_ = std::make_unique<StoreWriter>(SharedPacks::acquire(layout_, opt.compress));
 
     // The configuration: a small object of the element, committed (durable)
     // before the metadata that names it.
@@ -105,6 +104,12 @@ ElementWriter::ElementWriter(const Layout& layout, const Source& src, const Crea
         m_.config_digest = sha.digest(src.config->data(), src.config->size());
         meta_bytes_ += src.config->size();
     }
+}
+
+ElementWriter::~ElementWriter() {
+    // Blocks of ours that another writer's commit made visible: garbage
+    // collection finds them through the marker we then leave.
+    if (store_ && store_->abandon() && txn_) txn_->mark_dirty();
 }
 
 ElementWriter::Leftovers::~Leftovers() {
@@ -167,9 +172,9 @@ void ElementWriter::keep_stored_blocks() noexcept {
     try {
         store_->finish();
         txn_->mark_dirty();
-        store_->commit();
-        txn_->mark_clean();
-        index_committed_packs(layout_, store_->pack_ids(), *index_);
+        // Packs of a writer that gave up: their blocks are for garbage collection.
+        if (!store_->commit()) txn_->mark_clean();
+        index_committed_packs(layout_, store_->pack_ids(), store_->index());
     } catch (...) {
         // They go with the rest of the element (or, once renamed, to GC).
     }
@@ -181,7 +186,7 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     store_->finish();
     pr.check_cancel();  // the last point where a cancel is honoured
     txn_->mark_dirty();  // from here a failure may leave final-named packs for GC
-    store_->commit();
+    const bool orphans = store_->commit();
     layout_.store().sync_directory(chain_dir_);  // the maps and the configuration
     m_.stored_size = store_->stored_bytes() + meta_bytes_;
     m_.stored_size += serialize_element(m_).size();
@@ -194,10 +199,10 @@ std::string ElementWriter::commit(ProgressReporter& pr) {
     leftovers_.dismiss();
     if (!layout_.store().put_exclusive(Layout::join(chain_dir_, element_file_name(m_.number)), serialize_element(m_)))
         throw Error(Errc::io_error, "backup " + m_.id() + " exists already");
-    txn_->mark_clean();
+    if (!orphans) txn_->mark_clean();  // else it stays, for garbage collection
     // The index is derived data: a failure or a crash here costs only a
     // re-indexing of these packs by a later create.
-    index_committed_packs(layout_, store_->pack_ids(), *index_);
+    index_committed_packs(layout_, store_->pack_ids(), store_->index());
     refresh_catalog_cache(layout_, m_.vm_uuid, m_.chain);
     pr.done();
     return m_.id();

@@ -25,6 +25,7 @@ public:
     // VM's writer lock (Errc::locked when another writer holds it) and
     // decides the element's chain, number and parent.
     ElementWriter(const Layout& layout, const Source& src, const CreateOptions& opt);
+    ~ElementWriter();
     ElementWriter(const ElementWriter&) = delete;
     ElementWriter& operator=(const ElementWriter&) = delete;
 
@@ -78,7 +79,6 @@ private:
         void dismiss() { files.clear(); made_dir.clear(); }
     } leftovers_;
     std::unique_ptr<ThreadPool> pool_;
-    std::unique_ptr<BlockIndex> index_;
     std::unique_ptr<StoreWriter> store_;
     std::unique_ptr<MapWriter> map_;
     std::unique_ptr<ManifestWriter> manifest_;

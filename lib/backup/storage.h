@@ -93,6 +93,9 @@ public:
 
     // For messages: the directory, or "rados:POOL".
     virtual std::string describe() const = 0;
+    // Equal for two objects only when they reach the same repository (the
+    // writers of one repository in a process share their packs).
+    virtual std::string identity() const { return describe(); }
 
     virtual std::unique_ptr<ObjectWriter> create(const std::string& name) = 0;
     // Replaces (or creates) the object: readers see the old or the new

@@ -140,6 +140,11 @@ public:
     }
     rados_ioctx_t io() const { return io_; }
     const std::string& pool() const { return pool_; }
+    std::string fsid() const {
+        char buf[64] = {};
+        if (rados_cluster_fsid(cluster_, buf, sizeof buf - 1) < 0) return "";
+        return buf;
+    }
     std::chrono::seconds lease() const { return lease_; }
 
 private:
@@ -275,6 +280,12 @@ public:
 
     rados_ioctx_t io() const { return conn_.io(); }
     std::string describe() const override { return "rados:" + conn_.pool(); }
+    // The same pool name on another cluster is another repository.
+    std::string identity() const override {
+        const std::string fsid = conn_.fsid();
+        if (fsid.empty()) return "rados, unshared:" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+        return "rados:" + fsid + ":" + conn_.pool();
+    }
 
     std::unique_ptr<ObjectWriter> create(const std::string& name) override;
 

@@ -315,19 +315,15 @@ private:
 
     // A batch's checked blocks into the store: each group as the source
     // made it (compressed once, on the source), unless the store came to
-    // have one of its blocks meanwhile.
+    // have one of its blocks meanwhile (another source's, say).
     std::vector<backup::BlockLocation> store(const Batch& b) {
         const std::vector<backup::Digest>& wanted = b.wanted;
         std::vector<backup::BlockLocation> where(wanted.size());
         for (const wire::Group& g : b.groups) {
-            bool all_new = true;
-            for (std::size_t i = g.first; i < g.first + g.count && all_new; ++i)
-                all_new = !element_.store().find(wanted[i]);
-            std::optional<backup::BlockLocation> first;
-            if (all_new)
-                first = element_.store().put_frame(reinterpret_cast<const std::uint8_t*>(g.payload.data()),
-                                                   static_cast<std::uint32_t>(g.payload.size()), g.compressed,
-                                                   wanted.data() + g.first, static_cast<std::uint32_t>(g.count));
+            const std::optional<backup::BlockLocation> first =
+                element_.store().put_frame(reinterpret_cast<const std::uint8_t*>(g.payload.data()),
+                                           static_cast<std::uint32_t>(g.payload.size()), g.compressed,
+                                           wanted.data() + g.first, static_cast<std::uint32_t>(g.count));
             if (first) {
                 for (std::size_t i = 0; i < g.count; ++i)
                     where[g.first + i] = backup::BlockLocation{first->pack, first->entry + static_cast<std::uint32_t>(i)};

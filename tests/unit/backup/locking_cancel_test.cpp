@@ -172,7 +172,13 @@ TEST_CASE("one Repository shared by threads backing up different VMs", "[backup]
     CHECK(bad_listings == 0);
     CHECK(repo->list().size() == kThreads);
     for (const Job& j : jobs) {
-        REQUIRE(!j.error);
+        if (j.error) {
+            try {
+                std::rethrow_exception(j.error);
+            } catch (const std::exception& e) {
+                FAIL(e.what());
+            }
+        }
         restore_disk(*repo, j.full_id, "hdd0", tmp.path() / "out1.img");
         CHECK(same_bytes(tmp.path() / "out1.img", j.full_src.disks[0].path));
         restore_disk(*repo, j.inc_id, "hdd0", tmp.path() / "out2.img");

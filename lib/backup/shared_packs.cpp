@@ -38,14 +38,24 @@ std::shared_ptr<SharedPacks> SharedPacks::acquire(const Layout& layout, bool com
     static std::mutex registry_mu;
     static std::map<std::string, std::weak_ptr<SharedPacks>> registry;
     const std::string key = repository_key(layout, compress);
-    std::lock_guard<std::mutex> lk(registry_mu);
-    for (auto it = registry.begin(); it != registry.end();)  // forget the dead
-        it = it->second.expired() ? registry.erase(it) : std::next(it);
-    if (std::shared_ptr<SharedPacks> live = registry[key].lock()) {
-        std::lock_guard<std::mutex> in(live->mu_);
-        if (!live->broken_ && !live->retired_) return live;
+    auto live = [&]() -> std::shared_ptr<SharedPacks> {
+        for (auto it = registry.begin(); it != registry.end();)  // forget the dead
+            it = it->second.expired() ? registry.erase(it) : std::next(it);
+        auto found = registry.find(key);
+        std::shared_ptr<SharedPacks> p = found == registry.end() ? nullptr : found->second.lock();
+        if (!p) return nullptr;
+        std::lock_guard<std::mutex> in(p->mu_);
+        return p->broken_ || p->retired_ ? nullptr : p;
+    };
+    {
+        std::lock_guard<std::mutex> lk(registry_mu);
+        if (auto p = live()) return p;
     }
+    // Opening the index may take a while (it indexes packs no run covers):
+    // not under the registry's lock, which other repositories need too.
     auto fresh = std::make_shared<SharedPacks>(layout, compress);
+    std::lock_guard<std::mutex> lk(registry_mu);
+    if (auto p = live()) return p;  // another writer made one meanwhile
     registry[key] = fresh;
     return fresh;
 }

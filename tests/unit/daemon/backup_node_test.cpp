@@ -4,6 +4,9 @@
 // is touched outside the node's repository (docs/backup-node.md).
 #include "backup_node_under_test.h"
 
+#include "backup/layout.h"
+#include "backup/pack_file.h"
+
 TEST_CASE("a backup node commits what a source sends and lists it with the source's host", "[backup-node]") {
     NodeUnderTest n;
     send_call(*n.source, encode_create(plan_of(3 * backup::kBlockSize)));
@@ -296,5 +299,82 @@ TEST_CASE("a backup node stores a source's groups across a pack's end and restor
         in.read(got.data(), static_cast<std::streamsize>(got.size()));
         const auto want = block(i);
         REQUIRE(std::memcmp(got.data(), want.data(), want.size()) == 0);
+    }
+}
+
+TEST_CASE("two sources at once: a block the first sent is not asked of the second, and both restore", "[backup-node]") {
+    NodeUnderTest first;
+    NodeUnderTest second;
+    second.repository = first.repository;
+    const auto a = block_of('a'), c = block_of('c');
+    send_call(*first.source, encode_create(plan_of(backup::kBlockSize)));
+    receive_reply(*first.source);
+    send_call(*first.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*first.source, wire::encode_changes({{0, false, hash_of(a)}}));
+    receive_reply(*first.source);
+    send_data(*first.source, wire::encode_blocks(a.data(), 1, true));
+    send_call(*first.source, Record("call", "end_disk").add_uint("disk", 0));
+    receive_reply(*first.source);  // `a` is stored, not committed
+
+    CreatePlan plan = plan_of(2 * backup::kBlockSize);
+    plan.source.vm_uuid = "{11111111-2222-4333-8444-777777777777}";
+    send_call(*second.source, encode_create(plan));
+    receive_reply(*second.source);
+    send_call(*second.source, Record("call", "changes").add_uint("disk", 0));
+    send_data(*second.source, wire::encode_changes({{0, false, hash_of(a)}, {1, false, hash_of(c)}}));
+    CHECK(wire::decode_bitmap(receive_reply(*second.source).get("missing"), 2) == std::vector<bool>{false, true});
+    send_data(*second.source, wire::encode_blocks(c.data(), 1, true));
+    send_call(*second.source, Record("call", "end_disk").add_uint("disk", 0));
+    receive_reply(*second.source);
+
+    std::string first_id;
+    SECTION("the first commits after the second") {
+        send_call(*second.source, Record("call", "commit"));
+        receive_reply(*second.source);
+        send_call(*first.source, Record("call", "commit"));
+        first_id = receive_reply(*first.source).get("id");
+    }
+    SECTION("the first hangs up before it commits") {
+        first.hang_up();
+        send_call(*second.source, Record("call", "commit"));
+        receive_reply(*second.source);
+    }
+    SECTION("the first fails before it commits") {
+        send_call(*first.source, Record("call", "end_disk").add_uint("disk", 0));  // twice: refused
+        CHECK(daemon_errc([&] { receive_reply(*first.source); }) == service::Errc::invalid_argument);
+        first.hang_up();
+        send_call(*second.source, Record("call", "commit"));
+        receive_reply(*second.source);
+    }
+    first.hang_up();
+    second.hang_up();
+
+    // `a` was stored once, and each element restores as sent, also after
+    // whatever garbage collection the next open runs.
+    for (int pass = 0; pass < 2; ++pass) {
+        auto repo = backup::Repository::open(first.repository);
+        CHECK(repo->list().size() == (first_id.empty() ? 1u : 2u));
+        const backup::Layout layout{backup::open_directory_storage(first.repository)};
+        std::uint64_t entries = 0;
+        for (const auto& e : fs::directory_iterator(first.repository / layout.packs())) {
+            std::uint64_t pack = 0;
+            if (!backup::parse_pack_file_name(e.path().filename().string(), pack)) continue;
+            backup::PackReader reader(layout.store(), layout.pack(pack), pack);
+            for (std::uint32_t i = 0; i < reader.entry_count(); ++i)
+                entries += (reader.entry(i).flags & backup::kEntryDead) ? 0 : 1;
+        }
+        CHECK(entries == 2);
+        prl::test::TempDir out;
+        const std::string second_id = [&] {
+            for (const auto& vm : repo->list())
+                if (vm.uuid == plan.source.vm_uuid) return vm.chains.at(0).full.id;
+            return std::string();
+        }();
+        repo->restore(second_id, backup::RestoreTarget{{{"hdd0", out.path() / "disk"}}, {}});
+        CHECK(prl::test::read_file(out.path() / "disk") == std::string(a.begin(), a.end()) + std::string(c.begin(), c.end()));
+        if (!first_id.empty()) {
+            repo->restore(first_id, backup::RestoreTarget{{{"hdd0", out.path() / "first"}}, {}});
+            CHECK(prl::test::read_file(out.path() / "first") == std::string(a.begin(), a.end()));
+        }
     }
 }

@@ -86,13 +86,19 @@ void check_restores(Repository& repo, const std::string& id, const fs::path& ori
     fs::remove(out);
 }
 
+// A new repository and where two writers' disks go.
+struct TwoVms {
+    prl::test::TempDir tmp;
+    fs::path dir = tmp.path() / "repo", img_a = tmp.path() / "a.img", img_b = tmp.path() / "b.img";
+    std::unique_ptr<Repository> repo = Repository::open(dir);
+    Layout l = layout_at(dir);
+};
+
 }  // namespace
 
 TEST_CASE("two writers at once store the blocks they share once, whichever commits first", "[backup][shared-packs]") {
-    prl::test::TempDir tmp;
-    const fs::path dir = tmp.path() / "repo", img_a = tmp.path() / "a.img", img_b = tmp.path() / "b.img";
-    auto repo = Repository::open(dir);
-    const Layout l = layout_at(dir);
+    TwoVms t;
+    auto& [tmp, dir, img_a, img_b, repo, l] = t;
     const std::vector<uint8_t> shared = blocks(1, 256);
     const bool a_first = GENERATE(true, false);
     std::string a_id, b_id;
@@ -123,10 +129,8 @@ TEST_CASE("two writers at once store the blocks they share once, whichever commi
 }
 
 TEST_CASE("blocks of a writer that gives up go to garbage collection, and nothing listed needs them", "[backup][shared-packs]") {
-    prl::test::TempDir tmp;
-    const fs::path dir = tmp.path() / "repo", img_a = tmp.path() / "a.img", img_b = tmp.path() / "b.img";
-    auto repo = Repository::open(dir);
-    const Layout l = layout_at(dir);
+    TwoVms t;
+    auto& [tmp, dir, img_a, img_b, repo, l] = t;
     const std::vector<uint8_t> shared = blocks(1, 64);
     std::string b_id;
     {

@@ -6,12 +6,17 @@ repository, side by side in one run (issue 14's targets: full and restore
 through the node within 1.2x of local; an incremental after 1% scattered
 changes puts at most 1.1x the changed bytes on the wire).
 
+--separate-cores models the source and the node as two machines of one core
+each: the node runs on CPU 1 only, and every prlctl (the local backups, and
+the source of the node's) on CPU 0 only.
+
 prlctl (this build's) runs every operation; the source is the embedded
 service of a state root of the bench's. Bytes on the wire are the loopback
 interface's counters (/proc/net/dev: every byte that crossed it, TLS and TCP
 headers included) over each run, so nothing else should talk over it.
 Usage:
   bench/backup/node_bench.py build/tools/prlctl/prlctl build/tools/prlshimd/prlshimd [--size-mib N] [--runs N] [--address IP]
+      [--separate-cores]
 """
 import argparse
 import os
@@ -56,14 +61,19 @@ def main():
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--address", default=None)
+    ap.add_argument("--separate-cores", action="store_true")
     a = ap.parse_args()
+    node_cpus = None
+    if a.separate_cores:
+        os.sched_setaffinity(0, {0})  # this script's children: every prlctl
+        node_cpus = {1}
     address = a.address or own_address()
     work = tempfile.mkdtemp(prefix="prlshim-bench-node-")
     source_home, node_home = os.path.join(work, "source"), os.path.join(work, "node")
     env = dict(os.environ, PRLSHIM_HOME=source_home, PRLSHIM_EMBEDDED="1")
     node = None
     try:
-        node = BackupNode(a.daemon, node_home, address, "bench", PASSWORD)
+        node = BackupNode(a.daemon, node_home, address, "bench", PASSWORD, cpus=node_cpus)
         storage = node.storage
         sh([a.prlctl, "create", "bench", "--vmtype", "vm"], env)
         image = os.path.join(source_home, "vms", "bench.pvm", "harddisk.hdd")

@@ -282,6 +282,32 @@ TEST_CASE("a container goes to a backup node and comes back from it, in place, a
     CHECK(tree_snapshot(root) == again);
 }
 
+TEST_CASE("two backups at once to one node store what their disks share once, and both restore", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    const NodeLogin login(node.port());
+    Handle source = local_login();
+    Handle a = make_vm(source, "twin-a", 16), b = make_vm(source, "twin-b", 16);
+    fill_disk(a, 16);
+    fill_disk(b, 16);  // the same 16 MiB, which do not compress
+    const std::string original = prl::test::read_file(disk_of(a));
+    REQUIRE(prl::test::read_file(disk_of(b)) == original);
+
+    // Both running before either is waited for: the node receives them at once.
+    const std::string ua = vm_uuid(a), ub = vm_uuid(b);
+    PRL_HANDLE job_a = PrlSrv_CreateVmBackup(source, ua.c_str(), kHost, node.port(), login.session.c_str(), "", PBT_FULL, 0, PRL_TRUE);
+    PRL_HANDLE job_b = PrlSrv_CreateVmBackup(source, ub.c_str(), kHost, node.port(), login.session.c_str(), "", PBT_FULL, 0, PRL_TRUE);
+    const std::string id_a = backup_id(run(job_a)), id_b = backup_id(run(job_b));
+
+    std::uintmax_t packs = 0;
+    for (const auto& e : fs::directory_iterator(node.repository() / "store" / "packs")) packs += fs::file_size(e.path());
+    CHECK(packs >= (16u << 20));
+    CHECK(packs < (20u << 20));  // once, with the packs' tables; twice would be 32 MiB
+    CHECK(restored_copy(source, ua, id_a, node.port(), login.session, "copy-a") == original);
+    CHECK(restored_copy(source, ub, id_b, node.port(), login.session, "copy-b") == original);
+}
+
 TEST_CASE("a backup node refuses a session it does not know and users who are not its admins", "[daemon][backup-node]") {
     prl::test::TestHome source_home;
     capi::Api api;

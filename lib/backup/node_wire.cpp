@@ -206,7 +206,7 @@ void check_group(const Group& g, const Digest* hashes, uint8_t* dst) {
 
 }  // namespace
 
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, BlockBuffer& out,
                    std::vector<Group>* groups, ThreadPool* pool) {
     std::vector<Group> found;
     size_t done = 0, pos = 0;
@@ -289,7 +289,7 @@ std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames
 }
 
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
-                                          std::vector<uint8_t>& data, ThreadPool* pool) {
+                                          BlockBuffer& data, ThreadPool* pool) {
     constexpr size_t kWantedBytes = 8 + 4 + 2 + 32;
     if (bytes.size() < 8) corrupt("a cut restore batch");
     const uint64_t nframes = get_le(bytes.data(), 4), n = get_le(bytes.data() + 4, 4);
@@ -319,26 +319,29 @@ std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after
         pos += len;
     }
     if (pos != bytes.size()) corrupt("bytes after a restore batch");
-    std::vector<std::vector<uint8_t>> decoded(nframes);
+    std::vector<std::vector<uint32_t>> of_frame(nframes);  // the blocks each frame gives
+    for (uint32_t i = 0; i < n; ++i) of_frame[wanted[i].frame].push_back(i);
+    data.resize(n * kBlockSize);
+    // Each frame decompressed into a buffer its thread keeps (no allocation
+    // a frame), its blocks checked and copied to their places in `data`.
     auto decode = [&](size_t f) {
-        decode_frame(reinterpret_cast<const uint8_t*>(frames[f].data()), frames[f].size(), decoded[f], "a restore batch");
+        thread_local std::vector<uint8_t> frame;
+        thread_local Sha256 sha;
+        decode_frame(reinterpret_cast<const uint8_t*>(frames[f].data()), frames[f].size(), frame, "a restore batch");
+        for (uint32_t i : of_frame[f]) {
+            if ((size_t(wanted[i].slot) + 1) * kBlockSize > frame.size()) corrupt("a slot past its frame's blocks");
+            const uint8_t* block = frame.data() + size_t(wanted[i].slot) * kBlockSize;
+            if (sha.digest(block, kBlockSize) != wanted[i].hash) corrupt("block content does not match its hash");
+            std::memcpy(data.data() + size_t(i) * kBlockSize, block, kBlockSize);
+        }
     };
     if (pool && nframes > 1) {
         std::vector<std::future<void>> done;
         for (size_t f = 0; f < nframes; ++f) done.push_back(pool->submit([&decode, f] { decode(f); }));
-        for (auto& d : done) d.wait();  // every task done with `decoded` before a failure is thrown
+        for (auto& d : done) d.wait();  // every task done with `data` before a failure is thrown
         for (auto& d : done) d.get();
     } else {
         for (size_t f = 0; f < nframes; ++f) decode(f);
-    }
-    thread_local Sha256 sha;
-    data.resize(n * kBlockSize);
-    for (size_t i = 0; i < n; ++i) {
-        const std::vector<uint8_t>& frame = decoded[wanted[i].frame];
-        if ((size_t(wanted[i].slot) + 1) * kBlockSize > frame.size()) corrupt("a slot past its frame's blocks");
-        const uint8_t* block = frame.data() + size_t(wanted[i].slot) * kBlockSize;
-        if (sha.digest(block, kBlockSize) != wanted[i].hash) corrupt("block content does not match its hash");
-        std::memcpy(data.data() + i * kBlockSize, block, kBlockSize);
     }
     return entries;
 }

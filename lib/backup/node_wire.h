@@ -6,6 +6,7 @@
 // lib/remote/backup_node_client.cpp (source). Every decoder treats its
 // input as hostile: Errc::corrupted for anything malformed.
 #pragma once
+#include "block_buffer.h"
 #include "block_map.h"
 #include "tree_manifest.h"
 #include "thread_pool.h"
@@ -85,7 +86,7 @@ struct Group {
 // its hash, so a source cannot store data under another block's name.
 // With `groups`, also tells how the blocks came; with `pool`, the groups are
 // decompressed and checked on its threads.
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, std::vector<uint8_t>& out,
+void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, BlockBuffer& out,
                    std::vector<Group>* groups = nullptr, ThreadPool* pool = nullptr);
 
 // A disk's non-zero blocks with their hashes, in index order (a parent
@@ -116,6 +117,6 @@ std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames
 // (on the pool's threads when given) and every block checked against its
 // hash; `data` gets them in order.
 std::vector<Present> decode_restore_batch(std::string_view bytes, uint64_t after, uint64_t blocks,
-                                          std::vector<uint8_t>& data, ThreadPool* pool = nullptr);
+                                          BlockBuffer& data, ThreadPool* pool = nullptr);
 
 }  // namespace prl::backup::node_wire

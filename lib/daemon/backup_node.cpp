@@ -209,7 +209,7 @@ private:
         std::vector<bool> missing;         // asked of the source (in `wanted`)
         std::vector<backup::Digest> wanted, wanted_sorted;
         std::string bytes;                 // the source's data frame, which `groups` point into
-        std::vector<std::uint8_t> blocks;  // the wanted blocks, decompressed
+        backup::BlockBuffer blocks;        // the wanted blocks, decompressed
         std::vector<wire::Group> groups;
         std::vector<wire::TreeBatch::Node> nodes;  // a tree's, each before change `before`
         std::future<void> checked;

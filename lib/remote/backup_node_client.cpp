@@ -243,7 +243,7 @@ private:
             // the next ones arrive; this thread writes them in order.
             struct Decoded {
                 std::vector<wire::Present> entries;
-                std::vector<std::uint8_t> data;
+                backup::BlockBuffer data;
             };
             std::deque<std::future<Decoded>> queue;
             std::uint64_t last = UINT64_MAX, reported = 0;

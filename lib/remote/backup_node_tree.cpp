@@ -186,7 +186,7 @@ private:
     std::uint64_t count_;
     backup::ThreadPool& pool_;
     std::vector<wire::Present> batch_;
-    std::vector<std::uint8_t> data_;
+    backup::BlockBuffer data_;
     std::size_t pos_ = 0;
     std::uint64_t next_ = 0;
 };

@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             const std::string zeros(kBlockSize, '\0'), as(kBlockSize, 'A');
             std::vector<Digest> hashes;
             for (size_t i = 0; i < 3; ++i) hashes.push_back(i % 2 ? sha.digest(as.data(), as.size()) : sha.digest(zeros.data(), zeros.size()));
-            std::vector<uint8_t> out;
+            BlockBuffer out;
             std::vector<Group> groups;
             decode_blocks(bytes, hashes, out, &groups);
             for (size_t i = 0; i < hashes.size(); ++i)
@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
         }
         case 4: {
-            std::vector<uint8_t> out;
+            BlockBuffer out;
             const auto entries = decode_restore_batch(bytes, UINT64_MAX, kBlocks, out);
             if (out.size() != entries.size() * kBlockSize) std::abort();
             Sha256 sha;

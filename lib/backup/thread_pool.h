@@ -1,5 +1,6 @@
-// A small fixed-size thread pool; one per operation, so operations on
-// different VMs never contend for workers. Tasks return values via futures;
+// A small fixed-size thread pool: one per operation for its reading and
+// hashing, and one per repository shared by its writers for compressing and
+// writing frames (SharedPacks). Tasks return values via futures;
 // an exception inside a task travels to whoever waits on its future.
 #pragma once
 #include <condition_variable>

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unistd.h>
 #include <zstd.h>
 
 namespace prl::backup {
@@ -43,7 +44,9 @@ std::shared_ptr<SharedPacks> SharedPacks::acquire(const Layout& layout, bool com
             it = it->second.expired() ? registry.erase(it) : std::next(it);
         auto found = registry.find(key);
         std::shared_ptr<SharedPacks> p = found == registry.end() ? nullptr : found->second.lock();
-        if (!p) return nullptr;
+        // One a forked child inherited has no pool threads and may hold a
+        // locked mutex: the child starts afresh.
+        if (!p || p->owner_ != ::getpid()) return nullptr;
         std::lock_guard<std::mutex> in(p->mu_);
         return p->broken_ || p->retired_ ? nullptr : p;
     };

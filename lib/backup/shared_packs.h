@@ -30,6 +30,8 @@
 #include <memory>
 #include <mutex>
 
+#include <unistd.h>
+
 namespace prl::backup {
 
 class SharedPacks {
@@ -120,6 +122,7 @@ private:
     std::unique_ptr<Frame> frame_;
     std::deque<Pending> pending_;
     std::vector<std::unique_ptr<Frame>> spare_;  // recycled frame buffers
+    const pid_t owner_ = ::getpid();  // the process that made it
     bool broken_ = false;   // a frame failed: no session may go on
     bool retired_ = false;  // its table is full: later operations get a fresh object
 };

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "pack_file.h"
 #include "sha256.h"
+#include "zstd_context.h"
 
 #include <cstring>
 #include <memory>
@@ -30,13 +31,6 @@ void check_index(uint64_t index, uint64_t& after, uint64_t blocks) {
     if (after != UINT64_MAX && index <= after) corrupt("blocks out of order");
     after = index;
 }
-
-struct CctxDeleter {
-    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-};
-struct DctxDeleter {
-    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
-};
 
 }  // namespace
 
@@ -157,8 +151,7 @@ std::vector<bool> decode_bitmap(std::string_view bytes, size_t count) {
 }
 
 std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
-    thread_local std::unique_ptr<ZSTD_CCtx, CctxDeleter> cctx(ZSTD_createCCtx());
-    if (!cctx) throw std::bad_alloc();
+    ZSTD_CCtx* cctx = thread_zstd_cctx();
     std::string out;
     std::string packed;
     for (size_t first = 0; first < nblocks; first += kBlocksPerGroup) {
@@ -168,7 +161,7 @@ std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
         bool compressed = false;
         if (compress) {
             packed.resize(ZSTD_compressBound(raw));
-            const size_t len = ZSTD_compressCCtx(cctx.get(), packed.data(), packed.size(), src, raw, 1);
+            const size_t len = ZSTD_compressCCtx(cctx, packed.data(), packed.size(), src, raw, 1);
             if (ZSTD_isError(len)) throw Error(Errc::io_error, std::string("zstd: ") + ZSTD_getErrorName(len));
             compressed = len < raw;
             if (compressed) packed.resize(len);
@@ -189,12 +182,10 @@ namespace {
 
 // Decompresses one group into dst and checks its blocks against hashes.
 void check_group(const Group& g, const Digest* hashes, uint8_t* dst) {
-    thread_local std::unique_ptr<ZSTD_DCtx, DctxDeleter> dctx(ZSTD_createDCtx());
-    if (!dctx) throw std::bad_alloc();
     thread_local Sha256 sha;
     const size_t raw = g.count * kBlockSize;
     if (g.compressed) {
-        const size_t got = ZSTD_decompressDCtx(dctx.get(), dst, raw, g.payload.data(), g.payload.size());
+        const size_t got = ZSTD_decompressDCtx(thread_zstd_dctx(), dst, raw, g.payload.data(), g.payload.size());
         if (ZSTD_isError(got) || got != raw) corrupt("a group that does not decompress to its blocks");
     } else {
         if (g.payload.size() != raw) corrupt("a raw group of the wrong length");

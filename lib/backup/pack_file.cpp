@@ -1,6 +1,7 @@
 #include "pack_file.h"
 
 #include "error.h"
+#include "zstd_context.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -177,10 +178,7 @@ void decode_frame(const uint8_t* raw, size_t size, std::vector<uint8_t>& out, co
     const size_t want = size_t(nblocks) * kBlockSize;
     out.resize(want);
     if (flags & kFrameZstd) {
-        // A context per thread: ZSTD_decompress would allocate one per frame.
-        thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
-        if (!dctx) throw std::bad_alloc();
-        const size_t got = ZSTD_decompressDCtx(dctx.get(), out.data(), want, raw + kFrameHead, len);
+        const size_t got = ZSTD_decompressDCtx(thread_zstd_dctx(), out.data(), want, raw + kFrameHead, len);
         if (ZSTD_isError(got) || got != want) throw Error(Errc::corrupted, what + ": frame does not decompress");
     } else {
         if (len != want) throw Error(Errc::corrupted, what + ": bad raw frame length");

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "ids.h"
 #include "index_maintenance.h"
+#include "zstd_context.h"
 
 #include <algorithm>
 #include <map>
@@ -17,16 +18,6 @@ constexpr int kZstdLevel = 1;
 constexpr size_t kMaxPendingPerThread = 4;  // frames queued per worker (256 KiB each)
 // A location is remembered as slot * kEntriesPerPack + entry in 32 bits.
 constexpr size_t kMaxSlots = (UINT32_MAX - 1) / kEntriesPerPack;
-
-struct CctxDeleter {
-    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-};
-
-ZSTD_CCtx* thread_cctx() {
-    thread_local std::unique_ptr<ZSTD_CCtx, CctxDeleter> ctx(ZSTD_createCCtx());
-    if (!ctx) throw std::bad_alloc();
-    return ctx.get();
-}
 
 // Which repository: its storage and where its packs go.
 std::string repository_key(const Layout& layout, bool compress) {
@@ -87,7 +78,7 @@ void SharedPacks::compress_and_write(Frame& f, bool compress) {
     }
     if (compress) {
         f.out.resize(ZSTD_compressBound(f.data.size()));
-        const size_t n = ZSTD_compressCCtx(thread_cctx(), f.out.data(), f.out.size(), f.data.data(), f.data.size(), kZstdLevel);
+        const size_t n = ZSTD_compressCCtx(thread_zstd_cctx(), f.out.data(), f.out.size(), f.data.data(), f.data.size(), kZstdLevel);
         if (ZSTD_isError(n)) throw Error(Errc::io_error, std::string("zstd: ") + ZSTD_getErrorName(n));
         if (n < f.data.size()) {
             f.pack->write_frame(f.out.data(), static_cast<uint32_t>(n), true, f.hashes.data(), f.first_entry, nblocks);
@@ -121,12 +112,16 @@ std::unique_ptr<SharedPacks::Frame> SharedPacks::new_frame() {
     return f;
 }
 
-std::optional<BlockLocation> SharedPacks::find(const Digest& h) const {
-    std::lock_guard<std::mutex> lk(mu_);
-    check_usable();
+std::optional<BlockLocation> SharedPacks::known(const Digest& h) const {
     const IndexKey key = index_key_of(h);
     if (auto at = written_.find(key)) return BlockLocation{slots_[*at / kEntriesPerPack].pack->id(), *at % kEntriesPerPack};
     return index_->find(key);
+}
+
+std::optional<BlockLocation> SharedPacks::find(const Digest& h) const {
+    std::lock_guard<std::mutex> lk(mu_);
+    check_usable();
+    return known(h);
 }
 
 void SharedPacks::start_pack_if_full() {
@@ -151,9 +146,7 @@ void SharedPacks::remember(const Digest& h, size_t slot, uint32_t entry) {
 BlockLocation SharedPacks::put(Session& s, const Digest& h, const uint8_t* block) {
     std::lock_guard<std::mutex> lk(mu_);
     check_usable();
-    const IndexKey key = index_key_of(h);
-    if (auto at = written_.find(key)) return BlockLocation{slots_[*at / kEntriesPerPack].pack->id(), *at % kEntriesPerPack};
-    if (auto at = index_->find(key)) return *at;
+    if (auto at = known(h)) return *at;
     start_pack_if_full();
     if (!frame_) frame_ = new_frame();
     const BlockLocation loc{slots_.back().pack->id(), assigned_};
@@ -171,10 +164,8 @@ std::optional<BlockLocation> SharedPacks::put_frame(Session& s, const uint8_t* p
     if (n == 0 || n > kBlocksPerFrame) throw Error(Errc::invalid_argument, "a frame of " + std::to_string(n) + " blocks");
     std::lock_guard<std::mutex> lk(mu_);
     check_usable();
-    for (uint32_t i = 0; i < n; ++i) {
-        const IndexKey key = index_key_of(hashes[i]);
-        if (written_.find(key) || index_->find(key)) return std::nullopt;
-    }
+    for (uint32_t i = 0; i < n; ++i)
+        if (known(hashes[i])) return std::nullopt;
     start_pack_if_full();
     if (kEntriesPerPack - assigned_ < n) return std::nullopt;
     close_frame();  // the frame being filled keeps its entries before these

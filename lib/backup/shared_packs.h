@@ -100,6 +100,7 @@ private:
     };
 
     void check_usable() const;
+    std::optional<BlockLocation> known(const Digest& h) const;  // under mu_
     void start_pack_if_full();
     void note(Session& s, Frame& f, uint32_t blocks);
     void remember(const Digest& h, size_t slot, uint32_t entry);

@@ -251,7 +251,7 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
     // Every connection has threads of its own, and glibc gives each its own
     // arena (up to 8 a core), which keep what they freed: with 8 sources
-    // backing up at once the node's peak RSS was 295-505 MiB, and 269-275
+    // backing up at once the node's peak RSS was 295-505 MiB, and 266-311
     // MiB with one arena a core (docs/performance.md). A setting in the
     // environment (MALLOC_ARENA_MAX) still wins.
 #ifdef M_ARENA_MAX

@@ -16,8 +16,8 @@
 
 namespace prl::backup::test {
 
-// Runs `op` in a child process killed after `delay_us`.
-template <class F> void run_and_kill(F&& op, unsigned delay_us) {
+// Starts `op` in a child process, which exits when it is done.
+template <class F> pid_t start_child(F&& op) {
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -27,6 +27,12 @@ template <class F> void run_and_kill(F&& op, unsigned delay_us) {
         }
         ::_exit(0);
     }
+    return pid;
+}
+
+// Runs `op` in a child process killed after `delay_us`.
+template <class F> void run_and_kill(F&& op, unsigned delay_us) {
+    const pid_t pid = start_child(op);
     ::usleep(delay_us);
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -36,15 +42,7 @@ template <class F> void run_and_kill(F&& op, unsigned delay_us) {
 // Runs `op` in a child process to its end: how long that took, in µs.
 template <class F> unsigned run_in_child(F&& op) {
     const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        try {
-            op();
-        } catch (...) {
-        }
-        ::_exit(0);
-    }
+    const pid_t pid = start_child(op);
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
     return static_cast<unsigned>(

@@ -108,16 +108,35 @@ SourceDisk open_source_disk(const DiskSource& d) {
     return out;
 }
 
-void write_blocks(int fd, uint64_t size, const uint64_t* indices, size_t n, const uint8_t* data,
-                  const std::string& what) {
+namespace {
+constexpr uint64_t kWritebackEvery = 64u << 20;  // bytes written between two starts of writeback
+}  // namespace
+
+void RestoredDiskWriter::write(const uint64_t* indices, size_t n, const uint8_t* data) {
+    if (n == 0) return;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && indices[j] == indices[j - 1] + 1) ++j;
         const uint64_t off = indices[i] * kBlockSize;
-        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size - off);
-        pwrite_all(fd, data + i * kBlockSize, static_cast<size_t>(len), off, what);
+        const uint64_t len = std::min<uint64_t>((j - i) * kBlockSize, size_ - off);
+        pwrite_all(fd_, data + i * kBlockSize, static_cast<size_t>(len), off, what_);
         i = j;
     }
+    const uint64_t reached = std::min(size_, (indices[n - 1] + 1) * kBlockSize);
+    if (reached > reported_) {
+        progress_.add(reached - reported_);
+        reported_ = reached;
+    }
+    if (reported_ - flushed_ >= kWritebackEvery) {
+        ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(reported_ - flushed_),
+                          SYNC_FILE_RANGE_WRITE);  // a hint: its failure leaves the work to the fsync
+        flushed_ = reported_;
+    }
+}
+
+void RestoredDiskWriter::finish_progress() {
+    if (size_ > reported_) progress_.add(size_ - reported_);
+    reported_ = size_;
 }
 
 std::unique_ptr<PackCache> PackCachePool::take() {
@@ -164,12 +183,12 @@ void fetch_batch(Batch& b, PackCachePool& caches, const std::string& what) {
     }
 }
 
-// Writes each run of consecutive blocks with one pwrite. Done by one thread:
-// parallel buffered writes to one file only contend for its inode lock.
-void write_batch(const Batch& b, int fd, uint64_t size, const std::string& what) {
+// Writes a batch's blocks. Done by one thread: parallel buffered writes to
+// one file only contend for its inode lock.
+void write_batch(const Batch& b, RestoredDiskWriter& out) {
     std::vector<uint64_t> indices(b.entries.size());
     for (size_t i = 0; i < b.entries.size(); ++i) indices[i] = b.entries[i].index;
-    write_blocks(fd, size, indices.data(), indices.size(), b.data.data(), what);
+    out.write(indices.data(), indices.size(), b.data.data());
 }
 
 }  // namespace
@@ -180,27 +199,16 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
     struct InFlight {
         std::unique_ptr<Batch> batch;
         std::future<void> done;
-        uint64_t end;  // byte position reached when this batch is written
     };
     std::deque<InFlight> queue;
     std::vector<std::unique_ptr<Batch>> spare;
-    uint64_t reported = 0;
-    // Waits for the oldest batch (rethrowing its failure) and reports progress.
-    uint64_t flushed = 0;  // bytes handed to writeback so far
+    RestoredDiskWriter out(fd, size, progress, what);
+    // Waits for the oldest batch (rethrowing its failure) and writes it.
     auto retire = [&] {
         InFlight f = std::move(queue.front());
         queue.pop_front();
         f.done.get();
-        write_batch(*f.batch, fd, size, what);
-        if (f.end > reported) {
-            progress.add(f.end - reported);
-            reported = f.end;
-        }
-        // Start writeback as we go, so the final fsync has little left to wait for.
-        if (reported - flushed >= (64u << 20)) {
-            ::sync_file_range(fd, static_cast<off_t>(flushed), static_cast<off_t>(reported - flushed), SYNC_FILE_RANGE_WRITE);
-            flushed = reported;
-        }
+        write_batch(*f.batch, out);
         spare.push_back(std::move(f.batch));
     };
     try {
@@ -222,11 +230,10 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
                 view.pop();
             }
             if (b->entries.empty()) break;
-            const uint64_t end = std::min(size, (b->entries.back().index + 1) * kBlockSize);
             Batch* raw = b.get();
             const std::string* w = &what;
             PackCachePool* caches = &packs;
-            InFlight f{std::move(b), pool.submit([raw, caches, w] { fetch_batch(*raw, *caches, *w); }), end};
+            InFlight f{std::move(b), pool.submit([raw, caches, w] { fetch_batch(*raw, *caches, *w); })};
             queue.push_back(std::move(f));
             while (queue.size() > max_queue) retire();
         }
@@ -236,7 +243,7 @@ void restore_image(LayeredView& view, uint64_t size, int fd, PackCachePool& pack
             if (f.done.valid()) f.done.wait();
         throw;
     }
-    if (size > reported) progress.add(size - reported);
+    out.finish_progress();
     fsync_fd(fd, what);
 }
 

@@ -65,11 +65,30 @@ private:
     std::vector<std::unique_ptr<PackCache>> free_;
 };
 
-// Writes blocks indices[0..n) (increasing) from data (4 KiB each) to `fd`,
-// each run of consecutive blocks with one pwrite; the last block of an image
-// of `size` bytes is cut to it.
-void write_blocks(int fd, uint64_t size, const uint64_t* indices, size_t n, const uint8_t* data,
-                  const std::string& what);
+// A disk image being restored, written by one thread in block order (the
+// local restore's and a backup node's). Progress is the position reached,
+// and writeback starts every 64 MiB, so the final fsync has little left to
+// wait for.
+class RestoredDiskWriter {
+public:
+    // `fd` is the image, already `size` bytes long; `what` names it in errors.
+    RestoredDiskWriter(int fd, uint64_t size, ProgressReporter& progress, std::string what)
+        : fd_(fd), size_(size), progress_(progress), what_(std::move(what)) {}
+    // Blocks indices[0..n) (increasing, past those written before) from
+    // `data` (4 KiB each), each run of consecutive blocks with one pwrite;
+    // the image's last block is cut to its size.
+    void write(const uint64_t* indices, size_t n, const uint8_t* data);
+    // Reports the whole size done (what follows the last block is a hole).
+    void finish_progress();
+
+private:
+    int fd_;
+    uint64_t size_;
+    ProgressReporter& progress_;
+    std::string what_;
+    uint64_t reported_ = 0;  // bytes reported as restored
+    uint64_t flushed_ = 0;   // bytes handed to writeback
+};
 
 // Writes the image described by `view` (size bytes) to `fd`, which must be
 // an empty file: zero blocks are left as holes. Verifies every block; reads,

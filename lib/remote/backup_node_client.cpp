@@ -239,48 +239,65 @@ private:
             const std::string what = "backup " + id + " disk '" + name + "'";
             backup::UniqueFd fd = staged.stage(path);
             if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) backup::throw_errno(errno, "resize " + what);
+            backup::RestoredDiskWriter out(fd.get(), size, pr, what);
             // Batches are decoded and checked on the pool's threads while
-            // the next ones arrive; this thread writes them in order.
+            // the next ones arrive; this thread writes them in order. Their
+            // buffers are used again (no fresh pages a batch).
             struct Decoded {
+                std::string received;  // the batch as it came
                 std::vector<wire::Present> entries;
                 backup::BlockBuffer data;
             };
-            std::deque<std::future<Decoded>> queue;
-            std::uint64_t last = UINT64_MAX, reported = 0;
+            struct InFlight {
+                std::shared_ptr<Decoded> batch;
+                std::future<void> done;
+            };
+            std::deque<InFlight> queue;
+            std::vector<std::shared_ptr<Decoded>> spare;
+            std::uint64_t last = UINT64_MAX;
+            std::vector<std::uint64_t> indices;
             auto write_oldest = [&] {
-                Decoded d = queue.front().get();
+                InFlight f = std::move(queue.front());
                 queue.pop_front();
-                if (d.entries.empty()) return;
-                if (last != UINT64_MAX && d.entries.front().index <= last)
-                    throw service::Error(service::Errc::corrupt, "the backup node sent blocks out of order");
-                last = d.entries.back().index;
-                std::vector<std::uint64_t> indices;
-                for (const auto& e : d.entries) indices.push_back(e.index);
-                backup::write_blocks(fd.get(), size, indices.data(), indices.size(), d.data.data(), what);
-                const std::uint64_t reached = std::min(size, (last + 1) * backup::kBlockSize);
-                pr.add(reached - reported);
-                reported = reached;
+                f.done.get();
+                Decoded& d = *f.batch;
+                if (!d.entries.empty()) {
+                    if (last != UINT64_MAX && d.entries.front().index <= last)
+                        throw service::Error(service::Errc::corrupt, "the backup node sent blocks out of order");
+                    last = d.entries.back().index;
+                    indices.clear();
+                    for (const auto& e : d.entries) indices.push_back(e.index);
+                    out.write(indices.data(), indices.size(), d.data.data());
+                }
+                link.channel().recycle(std::move(d.received));
+                spare.push_back(std::move(f.batch));
             };
             try {
+                const std::uint64_t blocks = backup::blocks_for(size);
                 for (;;) {
                     pr.check_cancel();
-                    auto bytes = std::make_shared<std::string>(receive_data(link.channel()));
-                    if (bytes->empty()) break;
-                    const std::uint64_t blocks = backup::blocks_for(size);
+                    std::string bytes = receive_data(link.channel());
+                    if (bytes.empty()) break;
+                    std::shared_ptr<Decoded> d;
+                    if (spare.empty()) {
+                        d = std::make_shared<Decoded>();
+                    } else {
+                        d = std::move(spare.back());
+                        spare.pop_back();
+                    }
+                    d->received = std::move(bytes);
                     // Every block checked against its hash, whatever the node says.
-                    queue.push_back(pool.submit([bytes, blocks] {
-                        Decoded d;
-                        d.entries = wire::decode_restore_batch(*bytes, UINT64_MAX, blocks, d.data);
-                        return d;
-                    }));
+                    queue.push_back(InFlight{d, pool.submit([d, blocks] {
+                        d->entries = wire::decode_restore_batch(d->received, UINT64_MAX, blocks, d->data);
+                    })});
                     while (queue.size() > 2 * pool.size()) write_oldest();
                 }
                 while (!queue.empty()) write_oldest();
             } catch (...) {
-                for (auto& f : queue) f.wait();
+                for (auto& f : queue) f.done.wait();
                 throw;
             }
-            pr.add(size - reported);
+            out.finish_progress();
             written.emplace_back(std::move(fd), what);
         }
         for (const auto& [fd, what] : written) backup::fsync_fd(fd.get(), what);

@@ -70,6 +70,9 @@ public:
         return ChannelTraffic{receiving_.load(std::memory_order_relaxed), sending_.load(std::memory_order_relaxed),
                               bytes_in_.load(std::memory_order_relaxed), bytes_out_.load(std::memory_order_relaxed)};
     }
+    // Gives a received payload's memory back for a later one (see
+    // FrameReader::recycle); for the reading thread only.
+    void recycle(std::string payload) { reader_.recycle(std::move(payload)); }
     // receive() has a whole frame already read, and returns it without
     // waiting (for the reading thread only).
     bool frame_buffered() const noexcept { return reader_.has_frame(); }

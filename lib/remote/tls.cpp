@@ -17,6 +17,8 @@ using namespace tls_detail;
 using service::Errc;
 using service::Error;
 
+constexpr std::size_t kTlsReadBuffer = 64 * 1024;
+
 SslCtxPtr tls13_context(const SSL_METHOD* method) {
     SslCtxPtr ctx(SSL_CTX_new(method));
     if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION))
@@ -24,6 +26,10 @@ SslCtxPtr tls13_context(const SSL_METHOD* method) {
     // A peer gone without close_notify reads as the end of the stream (see
     // read_some in tls_channel.cpp).
     SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+    // Records are read several at a time, a recv(2) each, rather than a
+    // header and a body each (bulk transfers are records of 16 KiB).
+    SSL_CTX_set_read_ahead(ctx.get(), 1);
+    SSL_CTX_set_default_read_buffer_len(ctx.get(), kTlsReadBuffer);
     return ctx;
 }
 

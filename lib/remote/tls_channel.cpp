@@ -160,12 +160,12 @@ public:
         }
     }
 
-    // Decrypted bytes OpenSSL holds count as readable: the socket has
-    // nothing more to say about them.
+    // Bytes OpenSSL holds, decrypted or read ahead, count as readable: the
+    // socket has nothing more to say about them.
     bool wait_readable(int timeout_ms, int wake_fd) override {
         {
             std::lock_guard lock(ssl_mutex_);
-            if (shut_.load() || SSL_pending(ssl_.get()) > 0) return true;
+            if (shut_.load() || SSL_has_pending(ssl_.get()) == 1) return true;
         }
         return poll_ready(fd_.get(), POLLIN, timeout_ms, wake_fd);
     }

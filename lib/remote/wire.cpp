@@ -53,8 +53,12 @@ void FrameReader::feed(std::string_view bytes) {
         if (kind == static_cast<unsigned char>(FrameKind::keepalive) && length != 1)
             throw FrameError("a keepalive frame carries nothing");
         header_.clear();
-        partial_ = Frame{static_cast<FrameKind>(kind), {}};
         size_ = length - 1;
+        partial_ = Frame{static_cast<FrameKind>(kind), {}};
+        if (size_ >= kRecycleFrom) {
+            partial_->payload.swap(spare_);  // read_payload grows it if it is too small
+            partial_->payload.clear();
+        }
         have_ = 0;
         if (size_ == 0) complete();
     }

@@ -49,6 +49,11 @@ public:
     std::size_t pending_bytes() const noexcept { return header_.size() + (partial_ ? frame_header_bytes + have_ : 0); }
     // A whole frame is there for next().
     bool has_frame() const noexcept { return !ready_.empty(); }
+    // A payload string done with, whose memory the next large payload
+    // reuses (a bulk transfer then touches no fresh pages a frame).
+    void recycle(std::string spare) {
+        if (spare.capacity() > spare_.capacity()) spare_ = std::move(spare);
+    }
     // The bytes still missing from the payload of the frame being read (0 between frames).
     std::size_t payload_missing() const noexcept { return partial_ ? size_ - have_ : 0; }
     // Reads some of those bytes into their place with `read(char* to, std::size_t max)`,
@@ -69,6 +74,7 @@ public:
 
 private:
     static constexpr std::size_t kGrowBytes = 256 * 1024;
+    static constexpr std::size_t kRecycleFrom = 64 * 1024;  // smaller payloads get strings of their own
 
     void complete();
 
@@ -76,6 +82,7 @@ private:
     std::optional<Frame> partial_;  // the frame whose header is read, its payload filling
     std::size_t size_ = 0, have_ = 0;  // its payload's size, and the bytes of it read
     std::deque<Frame> ready_;
+    std::string spare_;  // see recycle()
 };
 
 }  // namespace prl::remote

@@ -66,6 +66,40 @@ TEST_CASE("frames: a large payload read straight into its place, in pieces, afte
     CHECK(reader.pending_bytes() == 0);
 }
 
+TEST_CASE("frames: a payload given back lends its memory to the next large one, and nothing of its bytes") {
+    FrameReader reader;
+    std::string old(300'000, 'X');
+    const char* const memory = old.data();
+    reader.recycle(std::move(old));
+    const std::string bulk(100'000, 'a'), small = "<small/>";
+    const std::string stream =
+        encode_frame(FrameKind::control, small) + encode_frame(FrameKind::data, bulk) + encode_frame(FrameKind::data, bulk);
+    reader.feed(std::string_view(stream).substr(0, frame_header_bytes + small.size() + frame_header_bytes));
+    std::size_t at = frame_header_bytes + small.size() + frame_header_bytes;
+    while (reader.payload_missing() != 0)
+        at += reader.read_payload([&](char* to, std::size_t max) {
+            const std::size_t k = std::min<std::size_t>(max, 7000);
+            std::copy_n(stream.data() + at, k, to);
+            return k;
+        });
+    reader.feed(std::string_view(stream).substr(at));  // the second, fed in one piece
+    auto a = reader.next(), b = reader.next(), c = reader.next();
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(c);
+    CHECK(a->payload == small);  // a small payload gets a string of its own
+    CHECK(b->payload == bulk);
+    CHECK(b->payload.data() == memory);  // the given-back memory, without its old bytes
+    CHECK(c->payload == bulk);  // nothing given back since: a string of its own
+    CHECK(c->payload.data() != memory);
+    reader.recycle(std::move(c->payload));
+    reader.recycle(std::string(10, 'y'));  // smaller: the bigger one is kept
+    reader.feed(encode_frame(FrameKind::data, std::string(70'000, 'b')));
+    auto d = reader.next();
+    REQUIRE(d);
+    CHECK(d->payload == std::string(70'000, 'b'));
+}
+
 TEST_CASE("frames: a bad header is refused before its payload is buffered") {
     FrameReader huge;
     CHECK_THROWS_AS(huge.feed(std::string("\x7F\xFF\xFF\xFF\x02", 5)), FrameError);  // 2 GiB announced

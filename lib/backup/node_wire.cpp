@@ -259,22 +259,30 @@ std::vector<Present> decode_present(std::string_view bytes, uint64_t after, uint
     return out;
 }
 
-std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames, const std::vector<Wanted>& wanted) {
-    size_t size = 8 + wanted.size() * (8 + 4 + 2 + 32);
-    for (const auto& f : frames) size += 4 + f.size();
-    std::string out;
-    out.reserve(size);  // a megabyte, appended to: no copy on the way
-    put_le(out, frames.size(), 4);
-    put_le(out, wanted.size(), 4);
+BlockBuffer encode_restore_batch(const std::vector<size_t>& frame_sizes, const std::vector<Wanted>& wanted,
+                                 const std::function<void(size_t, uint8_t*)>& read_frame) {
+    std::string head;
+    head.reserve(8 + wanted.size() * (8 + 4 + 2 + 32));
+    put_le(head, frame_sizes.size(), 4);
+    put_le(head, wanted.size(), 4);
     for (const Wanted& w : wanted) {
-        put_le(out, w.index, 8);
-        put_le(out, w.frame, 4);
-        put_le(out, w.slot, 2);
-        out.append(reinterpret_cast<const char*>(w.hash.data()), w.hash.size());
+        put_le(head, w.index, 8);
+        put_le(head, w.frame, 4);
+        put_le(head, w.slot, 2);
+        head.append(reinterpret_cast<const char*>(w.hash.data()), w.hash.size());
     }
-    for (const auto& f : frames) {
-        put_le(out, f.size(), 4);
-        out.append(reinterpret_cast<const char*>(f.data()), f.size());
+    size_t size = head.size();
+    for (size_t f : frame_sizes) size += 4 + f;
+    BlockBuffer out(size);
+    uint8_t* at = out.data();
+    std::memcpy(at, head.data(), head.size());
+    at += head.size();
+    for (size_t i = 0; i < frame_sizes.size(); ++i) {
+        std::string len;
+        put_le(len, frame_sizes[i], 4);
+        std::memcpy(at, len.data(), 4);
+        read_frame(i, at + 4);
+        at += 4 + frame_sizes[i];
     }
     return out;
 }

@@ -11,6 +11,7 @@
 #include "tree_manifest.h"
 #include "thread_pool.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,7 +113,10 @@ struct Wanted {
     Digest hash{};
 };
 constexpr uint32_t kMaxFramesPerBatch = 1024;
-std::string encode_restore_batch(const std::vector<std::vector<uint8_t>>& frames, const std::vector<Wanted>& wanted);
+// Frame i is frame_sizes[i] bytes, which read_frame(i, to) puts in place
+// (no copy of the batch's megabyte on the way).
+BlockBuffer encode_restore_batch(const std::vector<size_t>& frame_sizes, const std::vector<Wanted>& wanted,
+                                 const std::function<void(size_t, uint8_t*)>& read_frame);
 // `after`/`blocks` as for decode_changes. Each frame is decompressed once
 // (on the pool's threads when given) and every block checked against its
 // hash; `data` gets them in order.

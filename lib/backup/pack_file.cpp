@@ -186,18 +186,24 @@ void decode_frame(const uint8_t* raw, size_t size, std::vector<uint8_t>& out, co
     }
 }
 
+size_t PackReader::raw_frame_size(const PackEntry& e) { return kFrameHead + size_t(e.frame_len); }
+
 std::vector<uint8_t> PackReader::read_frame_raw(const PackEntry& e) {
+    std::vector<uint8_t> raw(raw_frame_size(e));
+    read_frame_raw(e, raw.data());
+    return raw;
+}
+
+void PackReader::read_frame_raw(const PackEntry& e, uint8_t* out) {
     // One read of the header and the payload whose length the table gives
     // (a round trip to the OSD each on RADOS); the header must agree.
     const std::string& what = what_;
     if (e.frame_off + kFrameHead + uint64_t(e.frame_len) > table_off_) throw Error(Errc::corrupted, what + ": frame outside the pack");
-    std::vector<uint8_t> raw(kFrameHead + size_t(e.frame_len));
-    if (!read(raw.data(), raw.size(), e.frame_off)) throw Error(Errc::corrupted, what + " is truncated");
+    if (!read(out, raw_frame_size(e), e.frame_off)) throw Error(Errc::corrupted, what + " is truncated");
     uint32_t magic = 0, len = 0;
-    std::memcpy(&magic, raw.data(), 4);
-    std::memcpy(&len, raw.data() + 8, 4);
+    std::memcpy(&magic, out, 4);
+    std::memcpy(&len, out + 8, 4);
     if (magic != kFrameMagic || len != e.frame_len) throw Error(Errc::corrupted, what + ": bad frame header");
-    return raw;
 }
 
 void PackReader::read_block(uint32_t n, const Digest& expect, uint8_t* out, Sha256& sha) {

@@ -71,6 +71,9 @@ public:
     // Raw bytes (header included) of the frame holding entry `e`: for
     // compaction, and a restore from a backup node.
     std::vector<uint8_t> read_frame_raw(const PackEntry& e);
+    // The same into out[0..raw_frame_size(e)).
+    void read_frame_raw(const PackEntry& e, uint8_t* out);
+    static size_t raw_frame_size(const PackEntry& e);
     uint64_t file_size() const { return size_; }
 
 private:

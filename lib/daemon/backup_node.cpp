@@ -379,14 +379,19 @@ void receive(FramedChannel& channel, const backup::Layout& layout, std::string& 
 
 // One batch of a restore: the pack frames holding its blocks, as stored
 // (the source decompresses them and checks every block against its hash).
-std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackCachePool& packs) {
+backup::BlockBuffer read_batch(const std::vector<backup::MapEntry>& batch, backup::PackCachePool& packs) {
     std::unique_ptr<backup::PackCache> cache = packs.take();
     struct GiveBack {
         backup::PackCachePool& pool;
         std::unique_ptr<backup::PackCache>& cache;
         ~GiveBack() { pool.give_back(std::move(cache)); }
     } give_back{packs, cache};
-    std::vector<std::vector<std::uint8_t>> frames;
+    struct Frame {
+        std::uint64_t pack;
+        backup::PackEntry entry;
+    };
+    std::vector<Frame> frames;
+    std::vector<std::size_t> sizes;
     std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t> frame_numbers;  // (pack, offset) -> frame
     std::vector<wire::Wanted> wanted;
     for (const backup::MapEntry& e : batch) {
@@ -397,10 +402,16 @@ std::string read_batch(const std::vector<backup::MapEntry>& batch, backup::PackC
                                                              " is not in its pack as the block map says");
         auto [at, added] = frame_numbers.emplace(std::pair{e.loc.pack, stored.frame_off},
                                                  static_cast<std::uint32_t>(frames.size()));
-        if (added) frames.push_back(pack.read_frame_raw(stored));
+        if (added) {
+            frames.push_back(Frame{e.loc.pack, stored});
+            sizes.push_back(backup::PackReader::raw_frame_size(stored));
+        }
         wanted.push_back(wire::Wanted{e.index, at->second, stored.slot, e.hash});
     }
-    return wire::encode_restore_batch(frames, wanted);
+    // Asked of the cache again: a batch may span more packs than it keeps open.
+    return wire::encode_restore_batch(sizes, wanted, [&](std::size_t i, std::uint8_t* to) {
+        cache->get(frames[i].pack).read_frame_raw(frames[i].entry, to);
+    });
 }
 
 // Blocks sent as a restore wants them: batches read, checked and
@@ -433,14 +444,15 @@ public:
 
 private:
     void send_oldest(FramedChannel& channel) {
-        std::future<std::string> f = std::move(ready_.front());
+        std::future<backup::BlockBuffer> f = std::move(ready_.front());
         ready_.pop_front();
-        send_data(channel, f.get());
+        const backup::BlockBuffer batch = f.get();
+        send_data(channel, std::string_view(reinterpret_cast<const char*>(batch.data()), batch.size()));
     }
 
     backup::ThreadPool pool_;
     backup::PackCachePool packs_;
-    std::deque<std::future<std::string>> ready_;
+    std::deque<std::future<backup::BlockBuffer>> ready_;
 };
 
 // A container's restore: its manifest as stored (the source checks it

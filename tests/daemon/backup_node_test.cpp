@@ -308,6 +308,34 @@ TEST_CASE("two backups at once to one node store what their disks share once, an
     CHECK(restored_copy(source, ub, id_b, node.port(), login.session, "copy-b") == original);
 }
 
+TEST_CASE("a restore from a node whose batches take blocks from more packs than it keeps open", "[daemon][backup-node]") {
+    prl::test::TestHome source_home;
+    capi::Api api;
+    Node node;
+    const NodeLogin login(node.port());
+    Handle source = local_login();
+    Handle vm = make_vm(source, "many-packs", 4);
+    fill_disk(vm, 4);
+    const std::string uuid = vm_uuid(vm);
+    const fs::path image = disk_of(vm);
+    run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "", PBT_FULL, 0, PRL_TRUE));
+    // Each incremental's one new block lands in a pack of its own (a commit
+    // seals its pack), all among the first batch of a restore's blocks.
+    std::string last;
+    for (int i = 1; i <= 12; ++i) {
+        std::fstream f(image, std::ios::binary | std::ios::in | std::ios::out);
+        f.seekp(i * 8 * 4096);
+        f.write(std::string(4096, static_cast<char>('A' + i)).data(), 4096);
+        f.close();
+        last = backup_id(run(PrlSrv_CreateVmBackup(source, uuid.c_str(), kHost, node.port(), login.session.c_str(), "",
+                                                   PBT_INCREMENTAL, 0, PRL_TRUE)));
+    }
+    std::size_t pack_files = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(node.repository() / "store" / "packs")) ++pack_files;
+    CHECK(pack_files >= 13);  // more than the 8 a restore's reader keeps open
+    CHECK(restored_copy(source, uuid, last, node.port(), login.session, "copy") == prl::test::read_file(image));
+}
+
 TEST_CASE("a backup node refuses a session it does not know and users who are not its admins", "[daemon][backup-node]") {
     prl::test::TestHome source_home;
     capi::Api api;

@@ -34,11 +34,16 @@ TEST_CASE("a restore batch gives each block from its frame and slot, checked, an
         w.commit();
     }
     PackReader r(l.store(), l.pack(7), 7);
-    const std::vector<std::vector<uint8_t>> frames{r.read_frame_raw(r.entry(64)), r.read_frame_raw(r.entry(0))};
     // Blocks 10..13 of a disk: slot 63 of the first frame, slot 2 of the second, slot 0 of the first, twice.
     std::vector<wire::Wanted> wanted{{10, 1, 63, h1[63]}, {11, 0, 2, h2[2]}, {12, 1, 0, h1[0]}, {13, 1, 0, h1[0]}};
+    const std::vector<PackEntry> frames{r.entry(64), r.entry(0)};
+    const std::vector<size_t> sizes{PackReader::raw_frame_size(frames[0]), PackReader::raw_frame_size(frames[1])};
+    const auto batch = [&] {
+        const BlockBuffer b = wire::encode_restore_batch(sizes, wanted, [&](size_t i, uint8_t* to) { r.read_frame_raw(frames[i], to); });
+        return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+    };
     BlockBuffer data;
-    const auto entries = wire::decode_restore_batch(wire::encode_restore_batch(frames, wanted), UINT64_MAX, 100, data);
+    const auto entries = wire::decode_restore_batch(batch(), UINT64_MAX, 100, data);
     REQUIRE(entries.size() == 4);
     REQUIRE(data.size() == 4 * kBlock);
     const uint8_t* expect[] = {first.data() + 63 * kBlock, second.data() + 2 * kBlock, first.data(), first.data()};
@@ -50,6 +55,6 @@ TEST_CASE("a restore batch gives each block from its frame and slot, checked, an
     SECTION("a slot past its frame") { wanted[1].slot = 3; }
     SECTION("a frame the batch does not have") { wanted[0].frame = 2; }
     SECTION("blocks out of order") { wanted[3].index = 12; }
-    CHECK(error_code_of([&] { wire::decode_restore_batch(wire::encode_restore_batch(frames, wanted), UINT64_MAX, 100, data); }) ==
+    CHECK(error_code_of([&] { wire::decode_restore_batch(batch(), UINT64_MAX, 100, data); }) ==
           Errc::corrupted);
 }

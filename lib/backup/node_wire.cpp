@@ -17,8 +17,13 @@ constexpr size_t kGroupHeader = 4 + 1 + 2;  // payload length, compressed flag, 
 
 [[noreturn]] void corrupt(const std::string& why) { throw Error(Errc::corrupted, "backup node data: " + why); }
 
+void put_le(uint8_t* out, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out[i] = static_cast<uint8_t>((v >> (8 * i)) & 0xff);
+}
 void put_le(std::string& out, uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    uint8_t le[8];
+    put_le(le, v, bytes);
+    out.append(reinterpret_cast<const char*>(le), static_cast<size_t>(bytes));
 }
 uint64_t get_le(const char* p, int bytes) {
     uint64_t v = 0;
@@ -278,9 +283,7 @@ BlockBuffer encode_restore_batch(const std::vector<size_t>& frame_sizes, const s
     std::memcpy(at, head.data(), head.size());
     at += head.size();
     for (size_t i = 0; i < frame_sizes.size(); ++i) {
-        std::string len;
-        put_le(len, frame_sizes[i], 4);
-        std::memcpy(at, len.data(), 4);
+        put_le(at, frame_sizes[i], 4);
         read_frame(i, at + 4);
         at += 4 + frame_sizes[i];
     }

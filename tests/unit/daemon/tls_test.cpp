@@ -250,6 +250,32 @@ TEST_CASE("tls: frames sent from two threads while a third reads") {
     echo.finish();
 }
 
+TEST_CASE("tls: records read ahead of what was asked count as readable") {
+    prl::test::TempDir tmp;
+    const TlsServer server(tmp.path() / "tls");
+    EchoServer echo;
+    echo.serve_one(server);
+    TrustPolicy trust;
+    trust.known_hosts = tmp.path() / "known_hosts";
+    auto channel = connect_to(echo, "127.0.0.1", trust);
+    // Three records back, all arrived before the first read: one recv takes
+    // them all, and the socket has nothing left to say about the other two.
+    for (const char* part : {"a", "b", "c"}) {
+        channel->write_all(part);
+        std::this_thread::sleep_for(20ms);  // each echoed as a record of its own
+    }
+    std::this_thread::sleep_for(200ms);
+    for (const char want : {'a', 'b', 'c'}) {
+        REQUIRE(channel->wait_readable(2000));
+        char got = 0;
+        REQUIRE(channel->read_some(&got, 1) == 1);
+        CHECK(got == want);
+    }
+    CHECK_FALSE(channel->wait_readable(50));
+    channel->shut_down();
+    echo.finish();
+}
+
 TEST_CASE("tls: shut_down from another thread ends a blocked read") {
     prl::test::TempDir tmp;
     const TlsServer server(tmp.path() / "tls");

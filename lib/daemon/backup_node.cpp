@@ -74,8 +74,8 @@ std::string view_digest(backup::LayeredView& view) {
 // Receiving one element: the source's calls in order, each answered.
 class Receiver {
 public:
-    Receiver(const backup::Layout& layout, CreatePlan plan)
-        : plan_(check(std::move(plan))), element_(layout, plan_.source, plan_.options) {
+    Receiver(FramedChannel& channel, const backup::Layout& layout, CreatePlan plan)
+        : channel_(channel), plan_(check(std::move(plan))), element_(layout, plan_.source, plan_.options) {
         std::uint64_t total = plan_.tree_bytes;
         for (std::uint64_t size : plan_.disk_sizes) total += size;
         element_.set_original_size(total);
@@ -219,7 +219,7 @@ private:
     // they are checked while the next batch is answered, so the source
     // compresses one batch while the node checks the one before.
     void receive_changes(FramedChannel& channel, const std::string& id) {
-        auto batch = std::make_unique<Batch>();
+        std::unique_ptr<Batch> batch = new_batch();
         batch->changes = wire::decode_changes(receive_data(channel), last_, blocks_);
         if (!batch->changes.empty()) last_ = batch->changes.back().index;
         exchange(channel, id, std::move(batch));
@@ -228,7 +228,7 @@ private:
     // A batch of a container's tree: its nodes checked in their places, its
     // blocks each within the file before it, then as a disk's changes.
     void receive_tree_batch(FramedChannel& channel, const std::string& id) {
-        auto batch = std::make_unique<Batch>();
+        std::unique_ptr<Batch> batch = new_batch();
         wire::TreeBatch tree = wire::decode_tree_batch(receive_data(channel));
         std::size_t next_node = 0;
         for (std::size_t i = 0; i <= tree.changes.size(); ++i) {
@@ -244,6 +244,13 @@ private:
         batch->changes = std::move(tree.changes);
         batch->nodes = std::move(tree.nodes);
         exchange(channel, id, std::move(batch));
+    }
+
+    // A batch whose block buffer is the last one's: no fresh pages a batch.
+    std::unique_ptr<Batch> new_batch() {
+        auto batch = std::make_unique<Batch>();
+        batch->blocks = std::move(spare_blocks_);
+        return batch;
     }
 
     // Answers which of a batch's blocks the store lacks, and takes them.
@@ -284,6 +291,9 @@ private:
         if (b->checked.valid()) {
             b->checked.get();
             stored = store(*b);
+            // Stored: the batch's memory serves the next ones.
+            channel_.recycle(std::move(b->bytes));
+            spare_blocks_ = std::move(b->blocks);
         }
         std::size_t next = 0, next_node = 0;
         auto nodes_before = [&](std::size_t i) {
@@ -335,6 +345,7 @@ private:
         return where;
     }
 
+    FramedChannel& channel_;  // for recycle(): this thread is its reader
     CreatePlan plan_;
     backup::ElementWriter element_;
     backup::MapWriter* map_ = nullptr;
@@ -346,12 +357,13 @@ private:
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
     std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
+    backup::BlockBuffer spare_blocks_;  // a stored batch's, for the next
     bool answered_ = false;
 };
 
 // `id` follows the call being answered, so a failure answers that one.
 void receive(FramedChannel& channel, const backup::Layout& layout, std::string& id, const Record& first) {
-    Receiver receiver(layout, decode_create(first));
+    Receiver receiver(channel, layout, decode_create(first));
     send_reply(channel, id, receiver.started());
     try {
         for (;;) {

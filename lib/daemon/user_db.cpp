@@ -9,9 +9,13 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 namespace prl::daemon {
@@ -44,7 +48,38 @@ struct Params {
     Bytes salt, hash;
 };
 
+// Each scrypt holds 128 * N * r bytes (32 MiB at our cost) while it runs,
+// and it keeps a core busy: more at once than there are cores adds memory,
+// not speed. Without this bound a burst of logins (a fleet's backups
+// starting together, or anyone who can connect) took 32 MiB each.
+class ScryptSlots {
+public:
+    ScryptSlots() : free_(UserDb::concurrent_verifications()) {}
+    void take() {
+        std::unique_lock lock(mutex_);
+        freed_.wait(lock, [&] { return free_ > 0; });
+        --free_;
+    }
+    void give_back() {
+        {
+            std::lock_guard lock(mutex_);
+            ++free_;
+        }
+        freed_.notify_one();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    unsigned free_;
+};
+
 Bytes scrypt(const std::string& password, const Params& params) {
+    static ScryptSlots slots;
+    slots.take();
+    struct GiveBack {
+        ~GiveBack() { slots.give_back(); }
+    } give_back;
     Bytes out(kHashBytes);
     if (EVP_PBE_scrypt(password.data(), password.size(), params.salt.data(), params.salt.size(),
                        std::uint64_t{1} << params.log_n, params.r, params.p, kMaxMem, out.data(), out.size()) != 1)
@@ -126,6 +161,8 @@ void UserDb::set_password(const std::string& name, const std::string& password) 
 }
 
 bool UserDb::remove(const std::string& name) { return users_.erase(name) != 0; }
+
+unsigned UserDb::concurrent_verifications() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
 
 bool UserDb::verify(const std::string& name, const std::string& password) const {
     Params p;

@@ -39,6 +39,10 @@ public:
     // Whether `password` is the user's. An unknown user costs the same
     // scrypt work as a known one, so timing does not tell names apart.
     bool verify(const std::string& name, const std::string& password) const;
+    // How many scrypt computations (verify, set_password) run at once in
+    // the process, one a core up to 8; the others wait their turn. Each
+    // holds 32 MiB while it runs.
+    static unsigned concurrent_verifications();
 
 private:
     std::map<std::string, std::string> users_;  // name -> "$scrypt$ln=..,r=..,p=..$salt$hash"

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <thread>
+#include <vector>
 
 using prl::daemon::UserDb;
 using prl::daemon::UserDbCorrupt;
@@ -16,6 +18,14 @@ namespace fs = std::filesystem;
 namespace {
 
 void spit(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// This process's peak resident memory (VmHWM), in bytes.
+std::uint64_t peak_rss() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    return 0;
+}
 
 }  // namespace
 
@@ -33,6 +43,24 @@ TEST_CASE("user db: a password verifies, a wrong one and an unknown user do not"
     CHECK(db.remove("alice"));
     CHECK_FALSE(db.remove("alice"));
     CHECK_FALSE(db.verify("alice", "battery staple"));
+}
+
+TEST_CASE("user db: logins at once take a core's worth of scrypt memory each, not one each") {
+    UserDb db;
+    db.set_password("alice", "correct horse");
+    const std::uint64_t before = peak_rss();
+    constexpr int kLogins = 24;
+    std::vector<std::thread> logins;
+    std::vector<char> ok(kLogins, 0);
+    for (int i = 0; i < kLogins; ++i)
+        logins.emplace_back([&, i] { ok[i] = db.verify("alice", i % 2 ? "correct horse" : "wrong") ? 1 : 0; });
+    for (auto& t : logins) t.join();
+    for (int i = 0; i < kLogins; ++i) CHECK(ok[i] == (i % 2));
+    // 32 MiB each while it runs: 24 at once would be 768 MiB.
+    const std::uint64_t slots = UserDb::concurrent_verifications();
+    CHECK(slots >= 1);
+    CHECK(slots <= 8);
+    CHECK(peak_rss() - before <= (slots + 1) * (32u << 20));
 }
 
 TEST_CASE("user db: saved atomically with mode 0600, hashes only, and read back") {

@@ -183,11 +183,7 @@ std::string encode_blocks(const uint8_t* data, size_t nblocks, bool compress) {
     return out;
 }
 
-namespace {
-
-// Decompresses one group into dst and checks its blocks against hashes.
-void check_group(const Group& g, const Digest* hashes, uint8_t* dst) {
-    thread_local Sha256 sha;
+void group_blocks(const Group& g, uint8_t* dst) {
     const size_t raw = g.count * kBlockSize;
     if (g.compressed) {
         const size_t got = ZSTD_decompressDCtx(thread_zstd_dctx(), dst, raw, g.payload.data(), g.payload.size());
@@ -196,14 +192,23 @@ void check_group(const Group& g, const Digest* hashes, uint8_t* dst) {
         if (g.payload.size() != raw) corrupt("a raw group of the wrong length");
         std::memcpy(dst, g.payload.data(), raw);
     }
+}
+
+namespace {
+
+// Decompresses one group into a buffer its thread keeps and checks its blocks against hashes.
+void check_group(const Group& g, const Digest* hashes) {
+    thread_local Sha256 sha;
+    thread_local BlockBuffer blocks;
+    blocks.resize(g.count * kBlockSize);
+    group_blocks(g, blocks.data());
     for (size_t i = 0; i < g.count; ++i)
-        if (sha.digest(dst + i * kBlockSize, kBlockSize) != hashes[i]) corrupt("block content does not match its hash");
+        if (sha.digest(blocks.data() + i * kBlockSize, kBlockSize) != hashes[i]) corrupt("block content does not match its hash");
 }
 
 }  // namespace
 
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, BlockBuffer& out,
-                   std::vector<Group>* groups, ThreadPool* pool) {
+std::vector<Group> check_blocks(std::string_view bytes, const std::vector<Digest>& hashes, ThreadPool* pool) {
     std::vector<Group> found;
     size_t done = 0, pos = 0;
     while (pos < bytes.size()) {
@@ -220,19 +225,16 @@ void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, Bl
         done += n;
     }
     if (done != hashes.size()) corrupt("fewer blocks than were asked for");
-    out.resize(hashes.size() * kBlockSize);
     if (pool && found.size() > 1) {
         std::vector<std::future<void>> checks;
         for (const Group& g : found)
-            checks.push_back(pool->submit([&g, &hashes, &out] {
-                check_group(g, hashes.data() + g.first, out.data() + g.first * kBlockSize);
-            }));
-        for (auto& c : checks) c.wait();  // every task done with `out` before a failure is thrown
+            checks.push_back(pool->submit([&g, &hashes] { check_group(g, hashes.data() + g.first); }));
+        for (auto& c : checks) c.wait();  // every task done with `found` before a failure is thrown
         for (auto& c : checks) c.get();
     } else {
-        for (const Group& g : found) check_group(g, hashes.data() + g.first, out.data() + g.first * kBlockSize);
+        for (const Group& g : found) check_group(g, hashes.data() + g.first);
     }
-    if (groups) *groups = std::move(found);
+    return found;
 }
 
 std::string encode_present(const std::vector<Present>& entries) {

@@ -83,12 +83,14 @@ struct Group {
     bool compressed = false;
     size_t first = 0, count = 0;
 };
-// Decodes exactly hashes.size() blocks into `out` and checks each against
-// its hash, so a source cannot store data under another block's name.
-// With `groups`, also tells how the blocks came; with `pool`, the groups are
-// decompressed and checked on its threads.
-void decode_blocks(std::string_view bytes, const std::vector<Digest>& hashes, BlockBuffer& out,
-                   std::vector<Group>* groups = nullptr, ThreadPool* pool = nullptr);
+// The groups of exactly hashes.size() blocks, each decompressed (on the
+// pool's threads when given, into a buffer each thread keeps) and checked
+// against its hash, so a source cannot store data under another block's
+// name. The blocks are not kept: the groups are stored as they came.
+std::vector<Group> check_blocks(std::string_view bytes, const std::vector<Digest>& hashes, ThreadPool* pool = nullptr);
+// A group's blocks into dst[0..count * 4 KiB); Errc::corrupted when it does
+// not decompress to them.
+void group_blocks(const Group& g, uint8_t* dst);
 
 // A disk's non-zero blocks with their hashes, in index order (a parent
 // view for the source; the blocks to write for a restore).

@@ -209,8 +209,7 @@ private:
         std::vector<bool> missing;         // asked of the source (in `wanted`)
         std::vector<backup::Digest> wanted, wanted_sorted;
         std::string bytes;                 // the source's data frame, which `groups` point into
-        backup::BlockBuffer blocks;        // the wanted blocks, decompressed
-        std::vector<wire::Group> groups;
+        std::vector<wire::Group> groups;   // checked
         std::vector<wire::TreeBatch::Node> nodes;  // a tree's, each before change `before`
         std::future<void> checked;
     };
@@ -219,7 +218,7 @@ private:
     // they are checked while the next batch is answered, so the source
     // compresses one batch while the node checks the one before.
     void receive_changes(FramedChannel& channel, const std::string& id) {
-        std::unique_ptr<Batch> batch = new_batch();
+        auto batch = std::make_unique<Batch>();
         batch->changes = wire::decode_changes(receive_data(channel), last_, blocks_);
         if (!batch->changes.empty()) last_ = batch->changes.back().index;
         exchange(channel, id, std::move(batch));
@@ -228,7 +227,7 @@ private:
     // A batch of a container's tree: its nodes checked in their places, its
     // blocks each within the file before it, then as a disk's changes.
     void receive_tree_batch(FramedChannel& channel, const std::string& id) {
-        std::unique_ptr<Batch> batch = new_batch();
+        auto batch = std::make_unique<Batch>();
         wire::TreeBatch tree = wire::decode_tree_batch(receive_data(channel));
         std::size_t next_node = 0;
         for (std::size_t i = 0; i <= tree.changes.size(); ++i) {
@@ -244,13 +243,6 @@ private:
         batch->changes = std::move(tree.changes);
         batch->nodes = std::move(tree.nodes);
         exchange(channel, id, std::move(batch));
-    }
-
-    // A batch whose block buffer is the last one's: no fresh pages a batch.
-    std::unique_ptr<Batch> new_batch() {
-        auto batch = std::make_unique<Batch>();
-        batch->blocks = std::move(spare_blocks_);
-        return batch;
     }
 
     // Answers which of a batch's blocks the store lacks, and takes them.
@@ -273,7 +265,7 @@ private:
             Batch* b = batch.get();
             // A thread of its own: it waits on the pool's threads.
             b->checked = std::async(std::launch::async, [b, &pool = element_.pool()] {
-                wire::decode_blocks(b->bytes, b->wanted, b->blocks, &b->groups, &pool);
+                b->groups = wire::check_blocks(b->bytes, b->wanted, &pool);
             });
         }
         pending_ = std::move(batch);
@@ -291,9 +283,7 @@ private:
         if (b->checked.valid()) {
             b->checked.get();
             stored = store(*b);
-            // Stored: the batch's memory serves the next ones.
-            channel_.recycle(std::move(b->bytes));
-            spare_blocks_ = std::move(b->blocks);
+            channel_.recycle(std::move(b->bytes));  // stored: its memory serves the next batches
         }
         std::size_t next = 0, next_node = 0;
         auto nodes_before = [&](std::size_t i) {
@@ -338,8 +328,12 @@ private:
                 for (std::size_t i = 0; i < g.count; ++i)
                     where[g.first + i] = backup::BlockLocation{first->pack, first->entry + static_cast<std::uint32_t>(i)};
             } else {
-                for (std::size_t i = g.first; i < g.first + g.count; ++i)
-                    where[i] = element_.store().put(wanted[i], b.blocks.data() + backup::kBlockSize * i);
+                // At a pack's end, or a block another writer stored meanwhile:
+                // decompressed again (checked before), each block put on its own.
+                scratch_.resize(g.count * backup::kBlockSize);
+                wire::group_blocks(g, scratch_.data());
+                for (std::size_t i = 0; i < g.count; ++i)
+                    where[g.first + i] = element_.store().put(wanted[g.first + i], scratch_.data() + backup::kBlockSize * i);
             }
         }
         return where;
@@ -357,7 +351,7 @@ private:
     std::size_t next_disk_ = 0;
     std::uint64_t blocks_ = 0, last_ = UINT64_MAX;
     std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
-    backup::BlockBuffer spare_blocks_;  // a stored batch's, for the next
+    backup::BlockBuffer scratch_;  // a group's blocks, when it cannot be stored as it came
     bool answered_ = false;
 };
 

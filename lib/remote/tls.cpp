@@ -27,7 +27,9 @@ SslCtxPtr tls13_context(const SSL_METHOD* method) {
     // read_some in tls_channel.cpp).
     SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
     // Records are read several at a time, a recv(2) each, rather than a
-    // header and a body each (bulk transfers are records of 16 KiB).
+    // header and a body each (bulk transfers are records of 16 KiB): a
+    // restore of 440 MiB from a node took 22k recv calls with this buffer,
+    // 45k with OpenSSL's record-sized one. 64 KiB a connection.
     SSL_CTX_set_read_ahead(ctx.get(), 1);
     SSL_CTX_set_default_read_buffer_len(ctx.get(), kTlsReadBuffer);
     return ctx;

@@ -64,6 +64,20 @@ std::unique_ptr<Channel> connect_to(const EchoServer& server, const std::string&
     return tls_connect(connect_tcp(host, server.port, 2s), host, server.port, trust);
 }
 
+// An echo server serving its next connection, and a client that pins it on
+// first use, in a directory of their own.
+struct EchoConnection {
+    prl::test::TempDir tmp;
+    const TlsServer server{tmp.path() / "tls"};
+    EchoServer echo;
+    TrustPolicy trust;
+    EchoConnection() {
+        echo.serve_one(server);
+        trust.known_hosts = tmp.path() / "known_hosts";
+    }
+    std::unique_ptr<Channel> connect() { return connect_to(echo, "127.0.0.1", trust); }
+};
+
 std::string read_exactly(Channel& channel, std::size_t size) {
     std::string got;
     char buffer[64 * 1024];
@@ -222,13 +236,8 @@ TEST_CASE("tls: a client that does not speak TLS is dropped") {
 }
 
 TEST_CASE("tls: frames sent from two threads while a third reads") {
-    prl::test::TempDir tmp;
-    const TlsServer server(tmp.path() / "tls");
-    EchoServer echo;
-    echo.serve_one(server);
-    TrustPolicy trust;
-    trust.known_hosts = tmp.path() / "known_hosts";
-    FramedChannel framed(connect_to(echo, "127.0.0.1", trust));
+    EchoConnection c;
+    FramedChannel framed(c.connect());
     constexpr int per_sender = 200;
     const auto send = [&](char tag) {
         for (int i = 0; i < per_sender; ++i) framed.send(FrameKind::data, std::string(1000 + i * 37, tag));
@@ -247,17 +256,12 @@ TEST_CASE("tls: frames sent from two threads while a third reads") {
     CHECK(count_a == per_sender);
     CHECK(count_b == per_sender);
     framed.shut_down();
-    echo.finish();
+    c.echo.finish();
 }
 
 TEST_CASE("tls: records read ahead of what was asked count as readable") {
-    prl::test::TempDir tmp;
-    const TlsServer server(tmp.path() / "tls");
-    EchoServer echo;
-    echo.serve_one(server);
-    TrustPolicy trust;
-    trust.known_hosts = tmp.path() / "known_hosts";
-    auto channel = connect_to(echo, "127.0.0.1", trust);
+    EchoConnection c;
+    auto channel = c.connect();
     // Three records back, all arrived before the first read: one recv takes
     // them all, and the socket has nothing left to say about the other two.
     for (const char* part : {"a", "b", "c"}) {
@@ -273,17 +277,12 @@ TEST_CASE("tls: records read ahead of what was asked count as readable") {
     }
     CHECK_FALSE(channel->wait_readable(50));
     channel->shut_down();
-    echo.finish();
+    c.echo.finish();
 }
 
 TEST_CASE("tls: shut_down from another thread ends a blocked read") {
-    prl::test::TempDir tmp;
-    const TlsServer server(tmp.path() / "tls");
-    EchoServer echo;
-    echo.serve_one(server);
-    TrustPolicy trust;
-    trust.known_hosts = tmp.path() / "known_hosts";
-    auto channel = connect_to(echo, "127.0.0.1", trust);
+    EchoConnection c;
+    auto channel = c.connect();
     auto reader = std::async(std::launch::async, [&] {
         char buffer[16];
         return channel->read_some(buffer, sizeof buffer);
@@ -293,7 +292,7 @@ TEST_CASE("tls: shut_down from another thread ends a blocked read") {
     REQUIRE(reader.wait_for(2s) == std::future_status::ready);
     CHECK(reader.get() == 0);
     CHECK(errc_of([&] { channel->write_all("late"); }) == Errc::connection_lost);
-    echo.finish();
+    c.echo.finish();
 }
 
 TEST_CASE("sockets: connecting where nothing listens is cant_connect") {

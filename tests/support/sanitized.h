@@ -1,5 +1,6 @@
 // Whether this test binary runs under AddressSanitizer or ThreadSanitizer
-// (clang's or gcc's), for tests whose full-size runs take minutes there.
+// (clang's or gcc's), for tests whose full-size runs take minutes there, or
+// that measure memory the sanitizer's allocator holds on to.
 #pragma once
 
 namespace prl::test {

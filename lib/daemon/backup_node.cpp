@@ -86,7 +86,8 @@ public:
         return result().add("id", element_.meta().id()).add_uint("parent", element_.meta().parent);
     }
 
-    // Answers one call; true when the element is committed.
+    // Answers one call; true when the element is committed (the commit
+    // itself is answered by the caller: committed()).
     // The source went away midway: what it sent stays for its retry.
     void keep_received_blocks() noexcept {
         try {  // the last batch's blocks too, once they check out
@@ -104,6 +105,8 @@ public:
     // found afterwards (the batch before it, checked meanwhile) belongs to
     // the next call.
     bool answered() const { return answered_; }
+    // The committed element's id.
+    const std::string& committed() const { return committed_; }
 
     bool handle(FramedChannel& channel, const std::string& id, const Record& call) {
         answered_ = false;
@@ -143,8 +146,8 @@ public:
                 throw service::Error(service::Errc::invalid_argument, "commit before every disk was sent");
             backup::Progress none;
             backup::ProgressReporter pr(none, 0);
-            send_reply(channel, id, result().add("id", element_.commit(pr)));
-            return true;
+            committed_ = element_.commit(pr);
+            return true;  // answered by receive(), once the writer is gone
         } else {
             throw service::Error(service::Errc::unimplemented, "no backup node call '" + op + "' while receiving");
         }
@@ -353,34 +356,42 @@ private:
     std::unique_ptr<Batch> pending_;  // the last batch received, its blocks being checked
     backup::BlockBuffer scratch_;  // a group's blocks, when it cannot be stored as it came
     bool answered_ = false;
+    std::string committed_;
 };
 
 // `id` follows the call being answered, so a failure answers that one.
 void receive(FramedChannel& channel, const backup::Layout& layout, std::string& id, const Record& first) {
-    Receiver receiver(channel, layout, decode_create(first));
-    send_reply(channel, id, receiver.started());
-    try {
-        for (;;) {
-            const Record call = receive_call(channel, id);
-            try {
-                if (receiver.handle(channel, id, call)) return;
-            } catch (...) {
-                // Each call has one reply: a failure after this one's goes
-                // to the next, which the source sends after this one's blocks.
-                if (receiver.answered()) {
-                    try {
-                        receive_call(channel, id);
-                    } catch (...) {
-                        // Not a call: the error goes with the last id.
+    std::string committed;
+    {
+        Receiver receiver(channel, layout, decode_create(first));
+        send_reply(channel, id, receiver.started());
+        try {
+            for (;;) {
+                const Record call = receive_call(channel, id);
+                try {
+                    if (receiver.handle(channel, id, call)) break;
+                } catch (...) {
+                    // Each call has one reply: a failure after this one's goes
+                    // to the next, which the source sends after this one's blocks.
+                    if (receiver.answered()) {
+                        try {
+                            receive_call(channel, id);
+                        } catch (...) {
+                            // Not a call: the error goes with the last id.
+                        }
                     }
+                    throw;
                 }
-                throw;
             }
+        } catch (const service::Error& e) {
+            if (e.code() == service::Errc::connection_lost) receiver.keep_received_blocks();
+            throw;
         }
-    } catch (const service::Error& e) {
-        if (e.code() == service::Errc::connection_lost) receiver.keep_received_blocks();
-        throw;
+        committed = receiver.committed();
     }
+    // Answered once the writer has let go of the VM's lock: the source's
+    // next backup of it, started as soon as this one ends, is not refused.
+    send_reply(channel, id, result().add("id", committed));
 }
 
 // One batch of a restore: the pack frames holding its blocks, as stored

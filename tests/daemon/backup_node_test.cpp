@@ -125,16 +125,21 @@ struct Node {
     fs::path repository() const { return home.path() / "backups"; }
 };
 
-}  // namespace
-
-TEST_CASE("backups go to a backup node and come back from it, bit for bit", "[daemon][backup-node]") {
+// A source (the embedded service of the test's own state root) and a node
+// it has logged in to: what most tests here start from.
+struct SourceAndNode {
     prl::test::TestHome source_home;
     capi::Api api;
     Node node;
-    const NodeLogin login(node.port());
+    const NodeLogin login{node.port()};
+    Handle source = local_login();
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(SourceAndNode, "backups go to a backup node and come back from it, bit for bit", "[daemon][backup-node]") {
     const std::string& session = login.session;
 
-    Handle source = local_login();
     Handle vm = make_vm(source, "to-the-node", 16);
     fill_disk(vm, 16);
     const std::string uuid = vm_uuid(vm);
@@ -198,12 +203,7 @@ fs::path private_area(PRL_HANDLE ct) {
 
 }  // namespace
 
-TEST_CASE("a container goes to a backup node and comes back from it, in place, as a copy and after incrementals", "[daemon][backup-node]") {
-    prl::test::TestHome source_home;
-    capi::Api api;
-    Node node;
-    const NodeLogin login(node.port());
-    Handle source = local_login();
+TEST_CASE_METHOD(SourceAndNode, "a container goes to a backup node and comes back from it, in place, as a copy and after incrementals", "[daemon][backup-node]") {
     Handle ct;
     REQUIRE_PRL_OK(PrlSrv_CreateVm(source, ct.out()));
     REQUIRE_PRL_OK(PrlVmCfg_SetName(ct, "ct-to-the-node"));
@@ -282,12 +282,7 @@ TEST_CASE("a container goes to a backup node and comes back from it, in place, a
     CHECK(tree_snapshot(root) == again);
 }
 
-TEST_CASE("two backups at once to one node store what their disks share once, and both restore", "[daemon][backup-node]") {
-    prl::test::TestHome source_home;
-    capi::Api api;
-    Node node;
-    const NodeLogin login(node.port());
-    Handle source = local_login();
+TEST_CASE_METHOD(SourceAndNode, "two backups at once to one node store what their disks share once, and both restore", "[daemon][backup-node]") {
     Handle a = make_vm(source, "twin-a", 16), b = make_vm(source, "twin-b", 16);
     fill_disk(a, 16);
     fill_disk(b, 16);  // the same 16 MiB, which do not compress
@@ -308,12 +303,7 @@ TEST_CASE("two backups at once to one node store what their disks share once, an
     CHECK(restored_copy(source, ub, id_b, node.port(), login.session, "copy-b") == original);
 }
 
-TEST_CASE("a restore from a node whose batches take blocks from more packs than it keeps open", "[daemon][backup-node]") {
-    prl::test::TestHome source_home;
-    capi::Api api;
-    Node node;
-    const NodeLogin login(node.port());
-    Handle source = local_login();
+TEST_CASE_METHOD(SourceAndNode, "a restore from a node whose batches take blocks from more packs than it keeps open", "[daemon][backup-node]") {
     Handle vm = make_vm(source, "many-packs", 4);
     fill_disk(vm, 4);
     const std::string uuid = vm_uuid(vm);
@@ -357,13 +347,8 @@ TEST_CASE("a backup node refuses a session it does not know and users who are no
     CHECK(!fs::exists(node.repository() / "vms"));
 }
 
-TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the retry completes", "[daemon][backup-node]") {
-    prl::test::TestHome source_home;
-    capi::Api api;
-    Node node;
-    const NodeLogin login(node.port());
+TEST_CASE_METHOD(SourceAndNode, "a backup node that dies mid-transfer lists nothing of it, and the retry completes", "[daemon][backup-node]") {
     const std::string& session = login.session;
-    Handle source = local_login();
     Handle vm = make_vm(source, "interrupted", 32);
     fill_disk(vm, 32);
     const std::string uuid = vm_uuid(vm);
@@ -389,14 +374,10 @@ TEST_CASE("a backup node that dies mid-transfer lists nothing of it, and the ret
     CHECK(restored_copy(source, uuid, backup_id(done), node.port(), second, "interrupted-copy") == prl::test::read_file(disk_of(vm)));
 }
 
-TEST_CASE("a backup node that hangs mid-transfer: the source gives up after the silence, a cancel ends the wait at "
+TEST_CASE_METHOD(SourceAndNode, "a backup node that hangs mid-transfer: the source gives up after the silence, a cancel ends the wait at "
           "once, and nothing of either is listed",
           "[daemon][backup-node]") {
-    prl::test::TestHome source_home;
-    capi::Api api;
-    Node node;  // its side keeps the default silence: it sees each source go when thawed
-    const NodeLogin login(node.port());
-    Handle source = local_login();
+    // The node keeps the default silence: it sees each source go when thawed.
     Handle vm = make_vm(source, "hung", 64);
     fill_disk(vm, 64);
     const std::string uuid = vm_uuid(vm);

@@ -22,6 +22,12 @@ class BackupNode:
         self.repository = repository or os.path.join(home, "backups")
         self.storage = ["--storage", "%s:%s@%s:%d" % (user, password, address, self.port)]
 
+    def cpu_seconds(self):
+        """User plus system CPU the node has used so far."""
+        with open("/proc/%d/stat" % self.pid) as f:
+            fields = f.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         if self.proc:
             self.proc.terminate()

@@ -13,7 +13,10 @@ the source of the node's) on CPU 0 only.
 prlctl (this build's) runs every operation; the source is the embedded
 service of a state root of the bench's. Bytes on the wire are the loopback
 interface's counters (/proc/net/dev: every byte that crossed it, TLS and TCP
-headers included) over each run, so nothing else should talk over it.
+headers included) over each run, so nothing else should talk over it. CPU
+is counted for each operation too: the source's (prlctl's, user plus
+system) and the node's, since wall times on a shared virtual machine spread
+more than the work done.
 Usage:
   bench/backup/node_bench.py build/tools/prlctl/prlctl build/tools/prlshimd/prlshimd [--size-mib N] [--runs N] [--address IP]
       [--separate-cores]
@@ -21,6 +24,7 @@ Usage:
 import argparse
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -42,6 +46,11 @@ def loopback_bytes():
             if name.strip() == "lo":
                 return int(rest.split()[0])  # received = sent on lo
     return 0
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def own_address():
@@ -83,28 +92,39 @@ def main():
         subprocess.run(["cp", "--sparse=always", image, pristine], check=True)
         where = {"local": [], "node": storage}
         repo = {"local": os.path.join(source_home, "backups"), "node": os.path.join(node_home, "backups")}
-        results = {k: {"full": [], "inc": [], "restore": [], "full_wire": [], "inc_wire": []} for k in where}
+        ops = ("full", "inc", "restore")
+        results = {k: {m: [] for m in ops + ("full_wire", "inc_wire") + tuple(o + "_cpu" for o in ops)
+                       + tuple(o + "_node_cpu" for o in ops)} for k in where}
+
+        def measured(name, op, cmd):
+            """Runs one operation; records its wall time, the source's and the node's CPU."""
+            source0, node0 = children_cpu(), node.cpu_seconds()
+            secs, _, out = timed(cmd, env)
+            results[name][op].append(secs)
+            results[name][op + "_cpu"].append(children_cpu() - source0)
+            results[name][op + "_node_cpu"].append(node.cpu_seconds() - node0)
+            return out
+
         for run in range(a.runs):
             for name in ("local", "node"):
                 subprocess.run(["cp", "--sparse=always", pristine, image], check=True)
                 shutil.rmtree(repo[name], ignore_errors=True)
                 shutil.rmtree(os.path.join(source_home, "backup-views"), ignore_errors=True)
                 before = loopback_bytes()
-                secs, _, out = timed([a.prlctl, "backup", "bench", "-f"] + where[name], env)
+                measured(name, "full", [a.prlctl, "backup", "bench", "-f"] + where[name])
                 results[name]["full_wire"].append(loopback_bytes() - before)
-                results[name]["full"].append(secs)
                 rewrite_one_percent(image)
                 before = loopback_bytes()
-                secs, _, out = timed([a.prlctl, "backup", "bench", "-i"] + where[name], env)
+                out = measured(name, "inc", [a.prlctl, "backup", "bench", "-i"] + where[name])
                 results[name]["inc_wire"].append(loopback_bytes() - before)
-                results[name]["inc"].append(secs)
                 backup_id = re.search(r"backup id (\{[^}]+\}(\.\d+)?)", out).group(1)
-                secs, _, _ = timed([a.prlctl, "restore", "bench", "-t", backup_id] + where[name], env)
-                results[name]["restore"].append(secs)
+                measured(name, "restore", [a.prlctl, "restore", "bench", "-t", backup_id] + where[name])
+                r = results[name]
                 print("run %d %-5s full %.2f s, incremental %.2f s, restore %.2f s; on the wire: full %.1f MiB, "
-                      "incremental %.2f MiB" % (run + 1, name, results[name]["full"][-1], results[name]["inc"][-1],
-                                               secs, results[name]["full_wire"][-1] / MiB,
-                                               results[name]["inc_wire"][-1] / MiB), flush=True)
+                      "incremental %.2f MiB" % (run + 1, name, r["full"][-1], r["inc"][-1], r["restore"][-1],
+                                               r["full_wire"][-1] / MiB, r["inc_wire"][-1] / MiB), flush=True)
+                print("      CPU s (source + node): full %.2f + %.2f, incremental %.2f + %.2f, restore %.2f + %.2f"
+                      % tuple(r[o + k][-1] for o in ops for k in ("_cpu", "_node_cpu")), flush=True)
         med = {k: {m: statistics.median(v) for m, v in r.items()} for k, r in results.items()}
         changed = 2621 * 4096
         print("median of %d: full to the node %.2f s against %.2f s local = %.2fx (target <= 1.2x)"
@@ -114,6 +134,9 @@ def main():
         print("            incremental: %.2f MiB on the wire for %.2f MiB changed = %.3fx (target <= 1.1x); "
               "%.2f s against %.2f s local" % (med["node"]["inc_wire"] / MiB, changed / MiB,
                                                med["node"]["inc_wire"] / changed, med["node"]["inc"], med["local"]["inc"]))
+        for op, what in (("full", "full"), ("restore", "restore")):
+            print("            %s CPU: local %.2f s; through the node, source %.2f s + node %.2f s"
+                  % (what, med["local"][op + "_cpu"], med["node"][op + "_cpu"], med["node"][op + "_node_cpu"]))
     finally:
         if node:
             node.stop()

@@ -5,9 +5,11 @@
 # dates, uptimes and the state root are replaced by stable tokens so that two
 # runs (ours and the real prlctl's, or ours and the recorded one) compare.
 #
-# usage: sequence.sh BINDIR [host]   (BINDIR holds prlctl and prlsrvctl)
+# usage: sequence.sh BINDIR [host | storage PRLSHIMD]   (BINDIR holds prlctl and prlsrvctl)
 # With "host", runs instead the forms whose output depends on this host's
 # network adapters (side_by_side.sh compares them; they are not recorded).
+# With "storage", runs instead the --storage forms against a backup node: the
+# prlshimd PRLSHIMD on 127.0.0.2 (expected/storage.txt).
 # The caller sets LD_LIBRARY_PATH when BINDIR's programs need it.
 set -u
 BIN=$(cd "$1" && pwd)
@@ -84,6 +86,105 @@ host_forms() {
     run prlsrvctl net list --no-slave
 }
 
+# prlctl --storage USER:PASSWORD@HOST:PORT against a backup node (a prlshimd
+# on 127.0.0.2, which prlctl does not take for this host, so it logs in over
+# TLS as to another host); the VM's disk holds data in its first MiB.
+storage_forms() {
+    local NODE_HOME=$PRLSHIM_HOME/node
+    mkdir "$NODE_HOME"
+    echo "node password" | "$1" --home "$NODE_HOME" --add-user alice >/dev/null 2>&1
+    "$1" --home "$NODE_HOME" --listen 127.0.0.2:0 --admin alice --foreground \
+        >"$NODE_HOME/banner" 2>"$NODE_HOME/log" &
+    local node=$! _
+    for _ in $(seq 100); do grep -q serving "$NODE_HOME/banner" 2>/dev/null && break; sleep 0.1; done
+    NODE_PORT=$(sed -n 's/.* on 127\.0\.0\.2:\([0-9]*\) and.*/\1/p' "$NODE_HOME/banner")
+    [ -n "$NODE_PORT" ] || { echo "the node did not start: $(cat "$NODE_HOME/log")" >> "$RAW"; return; }
+    local s="alice:node password@127.0.0.2:$NODE_PORT"
+    run prlctl create vm1 --vmtype vm
+    local disk=$PRLSHIM_HOME/vms/vm1.pvm/harddisk.hdd
+    head -c 1048576 /dev/urandom | dd of="$disk" conv=notrunc status=none
+    cp --sparse=always "$disk" "$PRLSHIM_HOME/at-full.hdd"
+    run prlctl backup vm1 --storage "$s" --description "to the node"
+    [ -d "$PRLSHIM_HOME/backups/vms" ] && on_disk "the source's repository: used" || on_disk "the source's repository: unused"
+    printf 'changed' | dd of="$disk" bs=1 seek=4096 conv=notrunc status=none
+    run prlctl backup vm1 -i --storage "$s"
+    local full
+    full=$("$BIN/prlctl" backup-list -H --storage "$s" 2>/dev/null | awk 'NR == 1 {print $2}')
+    run prlctl backup-list --storage "$s"
+    run prlctl backup-list -H --storage "$s"
+    run prlctl backup-list -f --storage "$s"
+    run prlctl backup-list vm1 --storage "$s"
+    run prlctl backup-list --vmtype ct --storage "$s"
+    run prlctl backup-list nosuchvm --storage "$s"
+    run prlctl restore vm1 -t "$full" --storage "$s"
+    same_bytes "$PRLSHIM_HOME/at-full.hdd" "$disk" "vm1's disk restored from the full"
+    run prlctl restore -t "$full" -n vm1copy --storage "$s"
+    check_bundle vm1copy
+    same_bytes "$PRLSHIM_HOME/at-full.hdd" "$PRLSHIM_HOME/vms/vm1copy.pvm/harddisk.hdd" "vm1copy's disk"
+    run prlctl restore vm1 -t "$full.2" --storage "$s"
+    run prlctl list -a
+    run prlctl backup vm1 --storage "alice:wrong@127.0.0.2:$NODE_PORT"
+    run prlctl backup vm1 --storage "bob:node password@127.0.0.2:$NODE_PORT"
+    run prlctl backup-list --storage "alice:wrong@127.0.0.2:$NODE_PORT"
+    run prlctl backup vm1 --storage "alice:node password@127.0.0.2:1"
+    run prlctl restore vm1 -t "{00000000-0000-0000-0000-000000000001}" --storage "$s"
+    run prlctl backup-delete -t "{00000000-0000-0000-0000-000000000001}" --storage "$s"
+    run prlctl create c1 --vmtype ct
+    echo "a file of the container" > "$PRLSHIM_HOME/cts/c1/file.txt"
+    run prlctl backup c1 --storage "$s"
+    rm "$PRLSHIM_HOME/cts/c1/file.txt"
+    run prlctl restore c1 -t "$("$BIN/prlctl" backup-list c1 -H --storage "$s" 2>/dev/null | awk '{print $2}')" --storage "$s"
+    [ -f "$PRLSHIM_HOME/cts/c1/file.txt" ] && on_disk "c1's file: restored" || on_disk "c1's file: missing"
+    run prlctl backup-delete c1 --storage "$s"
+    run prlctl backup-delete -t "$full.2" --storage "$s"
+    run prlctl backup-list --storage "$s"
+    run prlctl backup-delete vm1 --storage "$s"
+    run prlctl backup-list --storage "$s"
+    kill "$node"; wait "$node" 2>/dev/null
+}
+
+# Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
+# dates, uptimes, EnvIDs.
+normalize() {
+python3 - "$RAW" "$PRLSHIM_HOME" "${NODE_PORT:-}" <<'PY'
+import re, socket, sys
+text = open(sys.argv[1]).read().replace(sys.argv[2], "$HOME")
+if sys.argv[3]:  # storage: the node's port
+    text = text.replace("127.0.0.2:" + sys.argv[3], "127.0.0.2:PORT")
+# The host's name in backup-list (the table's Node column, -f's Host line).
+host = socket.gethostname()
+text = re.sub(r"(?<=[}0-9] )" + re.escape(host) + r" *(?= \d{4}-)", "HOST".ljust(20), text)
+text = re.sub(r"^Host: " + re.escape(host) + "$", "Host: HOST", text, flags=re.M)
+uuids = {}
+def uuid(m):
+    return "UUID%d" % uuids.setdefault(m.group(0).lower(), len(uuids) + 1)
+text = re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", uuid, text)
+text = re.sub(r"\b001C42[0-9A-F]{6}\b", "MAC", text)
+text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "DATE", text)
+text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "ISODATE", text)  # a backup's time
+# A backup's stored size: compressed metadata holding UUIDs and times varies
+# by a few bytes from run to run (the disks' sizes do not).
+text = re.sub(r"^(\{.* ISODATE +[fi]) +\d+$", lambda m: m.group(1) + " " + "SIZE".rjust(10), text, flags=re.M)
+text = re.sub(r"^Size: \d+$", "Size: SIZE", text, flags=re.M)
+text = re.sub(r"(Uptime: )\S+", r"\1UPTIME", text)
+text = re.sub(r'("Uptime": )"\d+"', r'\1"UPTIME"', text)
+text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)
+text = re.sub(r"^(prlsrvctl version 9\.0)\.\d+$", r"\1.N", text, flags=re.M)
+text = re.sub(r"set cpu cores\(\d+\)", "set cpu cores(HOSTCPUS)", text)  # the host's CPU count
+text = re.sub(r'("?Owner"?: "?)[^"\n]*', r"\1OWNER", text)               # the user running the test
+import os, pwd
+me = pwd.getpwuid(os.geteuid()).pw_name                                   # prlsrvctl user list: that user
+text = re.sub(r"^" + re.escape(me) + r" *(?= (allow|deny) )", "USER".ljust(16)[:-1], text, flags=re.M)
+text = text.replace('"NAME": "%s"' % me, '"NAME": "USER"')
+sys.stdout.write(text)
+PY
+}
+
+if [ "${2:-}" = storage ]; then
+    storage_forms "$3"
+    normalize
+    exit 0
+fi
 if [ "${2:-}" = host ]; then
     host_forms
     cat "$RAW"
@@ -744,36 +845,4 @@ run prlctl status c1
 run prlctl stop c1
 run prlctl delete c1
 run prlctl list -a -o name,type,ostemplate
-
-# Normalize: the state root, UUIDs (numbered in order of appearance), MACs,
-# dates, uptimes, EnvIDs.
-python3 - "$RAW" "$PRLSHIM_HOME" <<'PY'
-import re, socket, sys
-text = open(sys.argv[1]).read().replace(sys.argv[2], "$HOME")
-# The host's name in backup-list (the table's Node column, -f's Host line).
-host = socket.gethostname()
-text = re.sub(r"(?<=[}0-9] )" + re.escape(host) + r" *(?= \d{4}-)", "HOST".ljust(20), text)
-text = re.sub(r"^Host: " + re.escape(host) + "$", "Host: HOST", text, flags=re.M)
-uuids = {}
-def uuid(m):
-    return "UUID%d" % uuids.setdefault(m.group(0).lower(), len(uuids) + 1)
-text = re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", uuid, text)
-text = re.sub(r"\b001C42[0-9A-F]{6}\b", "MAC", text)
-text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "DATE", text)
-text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "ISODATE", text)  # a backup's time
-# A backup's stored size: compressed metadata holding UUIDs and times varies
-# by a few bytes from run to run (the disks' sizes do not).
-text = re.sub(r"^(\{.* ISODATE +[fi]) +\d+$", lambda m: m.group(1) + " " + "SIZE".rjust(10), text, flags=re.M)
-text = re.sub(r"^Size: \d+$", "Size: SIZE", text, flags=re.M)
-text = re.sub(r"(Uptime: )\S+", r"\1UPTIME", text)
-text = re.sub(r'("Uptime": )"\d+"', r'\1"UPTIME"', text)
-text = re.sub(r'(EnvID"?: "?)\d+', r"\1ENVID", text)
-text = re.sub(r"^(prlsrvctl version 9\.0)\.\d+$", r"\1.N", text, flags=re.M)
-text = re.sub(r"set cpu cores\(\d+\)", "set cpu cores(HOSTCPUS)", text)  # the host's CPU count
-text = re.sub(r'("?Owner"?: "?)[^"\n]*', r"\1OWNER", text)               # the user running the test
-import os, pwd
-me = pwd.getpwuid(os.geteuid()).pw_name                                   # prlsrvctl user list: that user
-text = re.sub(r"^" + re.escape(me) + r" *(?= (allow|deny) )", "USER".ljust(16)[:-1], text, flags=re.M)
-text = text.replace('"NAME": "%s"' % me, '"NAME": "USER"')
-sys.stdout.write(text)
-PY
+normalize

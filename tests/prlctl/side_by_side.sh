@@ -3,12 +3,16 @@
 # linked to prlshim's library) and ours side by side and diffs their output:
 #  1. the Vagrant/Packer sequence (sequence.sh), each in a fresh state root;
 #  2. the forms that depend on this host's adapters (sequence.sh host);
-#  3. further forms, run by both on ONE shared state root.
+#  3. the --storage forms against a backup node (sequence.sh storage), when
+#     PRLSHIMD names the prlshimd to run as the node;
+#  4. further forms, run by both on ONE shared state root.
 # Exits 77 (skipped) without a real prlctl.
 #
 # env: REAL_PRLCTL_DIR   directory holding the real prlctl and prlsrvctl
 #      REAL_PRLCTL_LIBS  LD_LIBRARY_PATH for them (prlshim's lib dir first)
-# usage: side_by_side.sh OUR_BINDIR [--record]   (--record rewrites expected/sequence.txt from the real one)
+#      PRLSHIMD          prlshimd, for the --storage forms (skipped without it)
+# usage: side_by_side.sh OUR_BINDIR [--record]   (--record rewrites expected/sequence.txt and
+#                                                 expected/storage.txt from the real one)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OURS=$(cd "$1" && pwd)
@@ -37,6 +41,17 @@ if diff -u "$WORK/real-host.txt" "$WORK/ours-host.txt"; then
     echo "host adapter forms: identical ($(grep -c '^\$ ' "$WORK/ours-host.txt") commands)"
 else
     status=1
+fi
+
+if [ -n "${PRLSHIMD:-}" ]; then
+    "$HERE/sequence.sh" "$WORK/real" storage "$PRLSHIMD" > "$WORK/real-storage.txt"
+    "$HERE/sequence.sh" "$OURS" storage "$PRLSHIMD" > "$WORK/ours-storage.txt"
+    if [ "${2:-}" = --record ]; then cp "$WORK/real-storage.txt" "$HERE/expected/storage.txt"; fi
+    if diff -u "$WORK/real-storage.txt" "$WORK/ours-storage.txt"; then
+        echo "--storage forms: identical ($(grep -c '^\$ ' "$WORK/ours-storage.txt") commands)"
+    else
+        status=1
+    fi
 fi
 
 # Further forms on one shared state root (commands that leave the state as

@@ -8,7 +8,9 @@ changes puts at most 1.1x the changed bytes on the wire).
 
 --separate-cores models the source and the node as two machines of one core
 each: the node runs on CPU 1 only, and every prlctl (the local backups, and
-the source of the node's) on CPU 0 only.
+the source of the node's) on CPU 0 only. --cores-each N does the same with N
+cores each (the first N CPUs this process may use for prlctl, the next N for
+the node), on a machine with at least 2N; --separate-cores is --cores-each 1.
 
 prlctl (this build's) runs every operation; the source is the embedded
 service of a state root of the bench's. Bytes on the wire are the loopback
@@ -19,7 +21,7 @@ system) and the node's, since wall times on a shared virtual machine spread
 more than the work done.
 Usage:
   bench/backup/node_bench.py build/tools/prlctl/prlctl build/tools/prlshimd/prlshimd [--size-mib N] [--runs N] [--address IP]
-      [--separate-cores]
+      [--separate-cores | --cores-each N]
 """
 import argparse
 import os
@@ -70,12 +72,16 @@ def main():
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--address", default=None)
-    ap.add_argument("--separate-cores", action="store_true")
+    ap.add_argument("--separate-cores", action="store_const", const=1, dest="cores_each")
+    ap.add_argument("--cores-each", type=int, default=None)
     a = ap.parse_args()
     node_cpus = None
-    if a.separate_cores:
-        os.sched_setaffinity(0, {0})  # this script's children: every prlctl
-        node_cpus = {1}
+    if a.cores_each is not None:
+        n, cpus = a.cores_each, sorted(os.sched_getaffinity(0))
+        if n < 1 or 2 * n > len(cpus):
+            sys.exit("--cores-each %d needs %d CPUs; this process may use %d" % (n, 2 * n, len(cpus)))
+        os.sched_setaffinity(0, cpus[:n])  # this script's children: every prlctl
+        node_cpus = set(cpus[n:2 * n])
     address = a.address or own_address()
     work = tempfile.mkdtemp(prefix="prlshim-bench-node-")
     source_home, node_home = os.path.join(work, "source"), os.path.join(work, "node")

@@ -1,5 +1,6 @@
 #include "directory_storage.h"
 
+#include "background_writeback.h"
 #include "dir_reader.h"
 #include "platform_io.h"
 
@@ -44,6 +45,7 @@ public:
         fd_ = open_file(temp_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
     }
     ~FileWriter() override {
+        writeback_.wait();
         if (!temp_.empty()) ::unlink(temp_.c_str());
     }
     void append(const void* data, size_t n) override {
@@ -76,8 +78,10 @@ public:
         if (::ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) throw_errno(errno, "truncate " + temp_.string());
         end_ = size;
     }
-    void start_writeback() override { ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE); }
+    // Off this thread: a pack is sealed by the thread putting blocks, under the store's lock.
+    void start_writeback() override { writeback_.start(fd_.get(), 0, 0); }
     void sync() override {
+        writeback_.wait();
         if (synced_) return;
         // A hole at the end (write_at) still counts in the size.
         if (::ftruncate(fd_.get(), static_cast<off_t>(end_.load())) != 0) throw_errno(errno, "truncate " + temp_.string());
@@ -121,6 +125,7 @@ private:
     UniqueFd fd_;
     std::atomic<uint64_t> end_{0};
     bool synced_ = false;
+    BackgroundWriteback writeback_;  // waited for before fd_ is synced or closed
 };
 
 class FileStorageLock final : public StorageLock {

@@ -4,12 +4,10 @@
 #include "error.h"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <system_error>
 #include <unistd.h>
 
 namespace prl::backup {
@@ -129,32 +127,12 @@ void RestoredDiskWriter::write(const uint64_t* indices, size_t n, const uint8_t*
         progress_.add(reached - reported_);
         reported_ = reached;
     }
-    if (reported_ - flushed_ >= kWritebackEvery) start_writeback();
-}
-
-// Writeback of what was written since the last start, started on a thread of
-// its own: sync_file_range submits the range's I/O itself and sleeps when the
-// device's queue is full (13-35 ms per 64 MiB here), and the writing thread
-// is also the one that reads what comes next. While a start still runs, the
-// range grows until the next write. A hint: a failure leaves the work to the fsync.
-void RestoredDiskWriter::start_writeback() {
-    if (writeback_.valid()) {
-        if (writeback_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-        writeback_.get();
+    // Started every 64 MiB, off this thread; while a start still runs, the
+    // range grows until a later write.
+    if (reported_ - flushed_ >= kWritebackEvery && !writeback_.running()) {
+        writeback_.start(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(reported_ - flushed_));
+        flushed_ = reported_;
     }
-    const auto from = static_cast<off_t>(flushed_), length = static_cast<off_t>(reported_ - flushed_);
-    flushed_ = reported_;
-    try {
-        writeback_ = std::async(std::launch::async, [fd = fd_, from, length] {
-            ::sync_file_range(fd, from, length, SYNC_FILE_RANGE_WRITE);
-        });
-    } catch (const std::system_error&) {
-        ::sync_file_range(fd_, from, length, SYNC_FILE_RANGE_WRITE);  // no thread to spare
-    }
-}
-
-RestoredDiskWriter::~RestoredDiskWriter() {
-    if (writeback_.valid()) writeback_.wait();
 }
 
 void RestoredDiskWriter::finish_progress() {

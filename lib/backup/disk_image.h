@@ -1,5 +1,6 @@
 // Block-level backup and restore of one disk image.
 #pragma once
+#include "background_writeback.h"
 #include "block_map.h"
 #include "catalog.h"
 #include "pack_file.h"
@@ -7,7 +8,6 @@
 #include "repository.h"
 #include "store_writer.h"
 
-#include <future>
 #include <mutex>
 
 namespace prl::backup {
@@ -75,9 +75,6 @@ public:
     // `fd` is the image, already `size` bytes long; `what` names it in errors.
     RestoredDiskWriter(int fd, uint64_t size, ProgressReporter& progress, std::string what)
         : fd_(fd), size_(size), progress_(progress), what_(std::move(what)) {}
-    ~RestoredDiskWriter();  // waits for the writeback it started
-    RestoredDiskWriter(const RestoredDiskWriter&) = delete;
-    RestoredDiskWriter& operator=(const RestoredDiskWriter&) = delete;
     // Blocks indices[0..n) (increasing, past those written before) from
     // `data` (4 KiB each), each run of consecutive blocks with one pwrite;
     // the image's last block is cut to its size.
@@ -86,15 +83,13 @@ public:
     void finish_progress();
 
 private:
-    void start_writeback();
-
     int fd_;
     uint64_t size_;
     ProgressReporter& progress_;
     std::string what_;
     uint64_t reported_ = 0;  // bytes reported as restored
     uint64_t flushed_ = 0;   // bytes handed to writeback
-    std::future<void> writeback_;  // the last start of writeback, if still running
+    BackgroundWriteback writeback_;  // last: waited for before the rest goes
 };
 
 // Writes the image described by `view` (size bytes) to `fd`, which must be

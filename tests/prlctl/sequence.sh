@@ -107,6 +107,7 @@ storage_forms() {
     run prlctl backup vm1 --storage "$s" --description "to the node"
     [ -d "$PRLSHIM_HOME/backups/vms" ] && on_disk "the source's repository: used" || on_disk "the source's repository: unused"
     printf 'changed' | dd of="$disk" bs=1 seek=4096 conv=notrunc status=none
+    cp --sparse=always "$disk" "$PRLSHIM_HOME/at-increment.hdd"
     run prlctl backup vm1 -i --storage "$s"
     local full
     full=$("$BIN/prlctl" backup-list -H --storage "$s" 2>/dev/null | awk 'NR == 1 {print $2}')
@@ -122,6 +123,7 @@ storage_forms() {
     check_bundle vm1copy
     same_bytes "$PRLSHIM_HOME/at-full.hdd" "$PRLSHIM_HOME/vms/vm1copy.pvm/harddisk.hdd" "vm1copy's disk"
     run prlctl restore vm1 -t "$full.2" --storage "$s"
+    same_bytes "$PRLSHIM_HOME/at-increment.hdd" "$disk" "vm1's disk restored from the increment"
     run prlctl list -a
     run prlctl backup vm1 --storage "alice:wrong@127.0.0.2:$NODE_PORT"
     run prlctl backup vm1 --storage "bob:node password@127.0.0.2:$NODE_PORT"
